@@ -1,0 +1,298 @@
+"""Layout files (layouts/*.toml, or a user's own) → `Layout`, with every length in points.
+
+Millimetres exist only in the TOML files; everything after this module works in points
+(1 pt = 1/72 inch), so geometry is exact: A4 is 595.2756 × 841.8898 pt.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import BookletError
+
+MM = 72 / 25.4
+"""Points per millimetre."""
+
+PAPER_SIZES_MM: dict[str, tuple[float, float]] = {
+    "A4": (210.0, 297.0),
+    "A5": (148.0, 210.0),
+    "A6": (105.0, 148.0),
+    "A7": (74.0, 105.0),
+    "Letter": (215.9, 279.4),
+    "quarter-letter": (107.95, 139.7),
+}
+"""Portrait paper sizes (width, height) in millimetres."""
+
+def paper_size(name: str) -> tuple[float, float]:
+    """A named portrait paper size in points."""
+    w, h = PAPER_SIZES_MM[name]
+    return w * MM, h * MM
+
+@dataclass(frozen=True)
+class Margins:
+    """Page margins in points; inner is the spine side, outer the fore-edge."""
+
+    inner: float
+    outer: float
+    top: float
+    bottom: float
+
+@dataclass(frozen=True)
+class TextStyle:
+    """How one kind of text is set. Lengths in points; align is left/center/right/justify."""
+
+    font: str
+    size: float
+    leading: float
+    space_before: float = 0.0
+    space_after: float = 0.0
+    align: str = "left"
+    first_indent: float = 0.0
+    hyphenate: bool = False
+    bold: bool = False
+    italic: bool = False
+
+@dataclass(frozen=True)
+class Marker:
+    """The running page marker: `format` gets `{n}`, the 1-based physical page number."""
+
+    format: str
+    font: str
+    size: float
+    baseline: float  # distance of the marker's baseline above the bottom edge of the page
+
+@dataclass(frozen=True)
+class Hyphenation:
+    min_before: int = 2
+    min_after: int = 3
+
+@dataclass(frozen=True)
+class ImageSettings:
+    mode: str = "color"  # "color" or "gray"
+    target_ppi: float = 300.0
+    warn_below_ppi: float = 150.0
+    max_height: float = 0.7  # share of the text block height
+    jpeg_quality: int = 88
+
+@dataclass(frozen=True)
+class Imposition:
+    scheme: str
+    sheet_width: float
+    sheet_height: float
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    description: str
+    page_width: float
+    page_height: float
+    margins: Margins
+    fonts: dict[str, str]  # role ("body", "title", "mono") → bundled family name
+    fallback_fonts: tuple[str, ...]
+    styles: dict[str, TextStyle]
+    marker: Marker
+    imposition: Imposition
+    hyphenation: Hyphenation = field(default_factory=Hyphenation)
+    images: ImageSettings = field(default_factory=ImageSettings)
+
+    @property
+    def text_width(self) -> float:
+        return self.page_width - self.margins.inner - self.margins.outer
+
+    @property
+    def text_height(self) -> float:
+        return self.page_height - self.margins.top - self.margins.bottom
+
+STYLE_NAMES = (
+    "body", "title", "dateline", "author", "heading2", "heading3", "heading4", "caption",
+    "quote", "code", "list", "ornament", "cover_title", "cover_subtitle", "cover_meta",
+    "toc", "colophon",
+)
+
+def builtin_layouts() -> dict[str, Path]:
+    """Built-in layout names → their files, found inside the installed package."""
+    folder = resources.files("booklet.layout_files")
+    return {
+        Path(entry.name).stem: Path(str(entry))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".toml")
+    }
+
+def load_layout(name_or_path: str, relative_to: Path | None = None) -> Layout:
+    """A layout by built-in name (`pocket`) or by path to a TOML file.
+
+    A path is taken relative to `relative_to` (the folder of the file that names it).
+    """
+    builtins = builtin_layouts()
+    if name_or_path in builtins:
+        return parse_layout(builtins[name_or_path])
+    looks_like_path = name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path
+    if not looks_like_path:
+        hint = _did_you_mean(name_or_path, builtins)
+        raise BookletError(
+            f"unknown layout {name_or_path!r}{hint}; built-in layouts: {', '.join(sorted(builtins))}"
+        )
+    path = Path(name_or_path)
+    if relative_to is not None and not path.is_absolute():
+        path = relative_to / path
+    if not path.is_file():
+        raise BookletError("layout file not found", path)
+    return parse_layout(path)
+
+def parse_layout(path: Path) -> Layout:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise BookletError(f"invalid TOML: {exc}", path, _toml_error_line(exc)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BookletError(f"cannot read layout: {exc}", path) from None
+    return _LayoutReader(path).read(data)
+
+def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
+    text = str(exc)
+    marker = "(at line "
+    if marker in text:
+        try:
+            return int(text.split(marker, 1)[1].split(",", 1)[0])
+        except ValueError:
+            return None
+    return None
+
+def _did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+class _LayoutReader:
+    """Checks the TOML tables key by key so that every mistake names the key and file."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, message: str) -> BookletError:
+        return BookletError(message, self.path)
+
+    def table(self, data: dict[str, Any], key: str, allowed: tuple[str, ...], where: str = "") -> dict[str, Any]:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(f"[{where}{key}] must be a table")
+        self.check_keys(value, allowed, f"{where}{key}")
+        return value
+
+    def check_keys(self, data: dict[str, Any], allowed, where: str) -> None:
+        for key in data:
+            if key not in allowed:
+                raise self.fail(f"unknown key {key!r} in [{where}]{_did_you_mean(key, allowed)}")
+
+    def number(self, data: dict[str, Any], key: str, where: str, default: float | None = None) -> float:
+        value = data.get(key, default)
+        if value is None:
+            raise self.fail(f"[{where}] needs {key!r}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(f"[{where}] {key} must be a number, not {value!r}")
+        return float(value)
+
+    def string(self, data: dict[str, Any], key: str, where: str, default: str | None = None,
+               choices: tuple[str, ...] | None = None) -> str:
+        value = data.get(key, default)
+        if not isinstance(value, str):
+            raise self.fail(f"[{where}] {key} must be a string, not {value!r}")
+        if choices is not None and value not in choices:
+            raise self.fail(f"[{where}] {key} must be one of {', '.join(choices)}, not {value!r}{_did_you_mean(value, choices)}")
+        return value
+
+    def size(self, data: dict[str, Any], where: str) -> tuple[float, float]:
+        """`size = "A6"` or `width = 105` and `height = 148` (mm)."""
+        if "size" in data:
+            name = self.string(data, "size", where, choices=tuple(PAPER_SIZES_MM))
+            return paper_size(name)
+        return self.number(data, "width", where) * MM, self.number(data, "height", where) * MM
+
+    def read(self, data: dict[str, Any]) -> Layout:
+        from .fonts import FAMILIES  # the bundled families a layout may name
+
+        self.check_keys(data, ("description", "page", "margins", "fonts", "styles", "marker",
+                               "imposition", "hyphenation", "images"), "top level")
+        description = self.string(data, "description", "top level", default="")
+        page = self.table(data, "page", ("size", "width", "height"))
+        page_width, page_height = self.size(page, "page")
+        m = self.table(data, "margins", ("inner", "outer", "top", "bottom"))
+        margins = Margins(*(self.number(m, k, "margins") * MM for k in ("inner", "outer", "top", "bottom")))
+        if margins.inner + margins.outer >= page_width * 0.8 or margins.top + margins.bottom >= page_height * 0.8:
+            raise self.fail("[margins] leave almost no room for text")
+
+        f = self.table(data, "fonts", ("body", "title", "mono", "fallback"))
+        fonts = {}
+        for role in ("body", "title", "mono"):
+            fonts[role] = self.string(f, role, "fonts", choices=tuple(FAMILIES))
+        fallback = f.get("fallback", [])
+        if not isinstance(fallback, list) or any(x not in FAMILIES for x in fallback):
+            raise self.fail(f"[fonts] fallback must be a list of bundled families: {', '.join(FAMILIES)}")
+
+        styles_data = self.table(data, "styles", STYLE_NAMES)
+        styles = {}
+        for name in STYLE_NAMES:
+            s = styles_data.get(name)
+            if not isinstance(s, dict):
+                raise self.fail(f"[styles.{name}] is missing")
+            where = f"styles.{name}"
+            self.check_keys(s, ("font", "size", "leading", "space_before", "space_after", "align",
+                                "first_indent", "hyphenate", "bold", "italic"), where)
+            role = self.string(s, "font", where, default="body", choices=("body", "title", "mono"))
+            size = self.number(s, "size", where)
+            styles[name] = TextStyle(
+                font=role,
+                size=size,
+                leading=self.number(s, "leading", where, default=size * 1.25),
+                space_before=self.number(s, "space_before", where, default=0.0),
+                space_after=self.number(s, "space_after", where, default=0.0),
+                align=self.string(s, "align", where, default="left",
+                                  choices=("left", "center", "right", "justify")),
+                first_indent=self.number(s, "first_indent", where, default=0.0),
+                hyphenate=bool(s.get("hyphenate", False)),
+                bold=bool(s.get("bold", False)),
+                italic=bool(s.get("italic", False)),
+            )
+
+        mk = self.table(data, "marker", ("format", "size", "baseline", "font"))
+        fmt = self.string(mk, "format", "marker", default="← {n} →")
+        if "{n}" not in fmt:
+            raise self.fail("[marker] format must contain {n}")
+        marker = Marker(
+            format=fmt,
+            font=self.string(mk, "font", "marker", default="body", choices=("body", "title", "mono")),
+            size=self.number(mk, "size", "marker", default=8.0),
+            baseline=self.number(mk, "baseline", "marker", default=6.0) * MM,
+        )
+
+        imp = self.table(data, "imposition", ("scheme", "sheet", "sheet_width", "sheet_height"))
+        sheet_w, sheet_h = self.size({"size": imp["sheet"]} if "sheet" in imp else
+                                     {"width": imp.get("sheet_width"), "height": imp.get("sheet_height")},
+                                     "imposition")
+        imposition = Imposition(scheme=self.string(imp, "scheme", "imposition", default="cut-stack"),
+                                sheet_width=sheet_w, sheet_height=sheet_h)
+
+        hy = self.table(data, "hyphenation", ("min_before", "min_after"))
+        hyphenation = Hyphenation(int(self.number(hy, "min_before", "hyphenation", 2)),
+                                  int(self.number(hy, "min_after", "hyphenation", 3)))
+
+        im = self.table(data, "images", ("mode", "target_ppi", "warn_below_ppi", "max_height", "jpeg_quality"))
+        images = ImageSettings(
+            mode=self.string(im, "mode", "images", default="color", choices=("color", "gray")),
+            target_ppi=self.number(im, "target_ppi", "images", 300.0),
+            warn_below_ppi=self.number(im, "warn_below_ppi", "images", 150.0),
+            max_height=self.number(im, "max_height", "images", 0.7),
+            jpeg_quality=int(self.number(im, "jpeg_quality", "images", 88)),
+        )
+        if not 0.1 <= images.max_height <= 1.0:
+            raise self.fail("[images] max_height must be between 0.1 and 1.0")
+
+        return Layout(
+            name=self.path.stem, description=description, page_width=page_width, page_height=page_height,
+            margins=margins, fonts=fonts, fallback_fonts=tuple(fallback), styles=styles, marker=marker,
+            imposition=imposition, hyphenation=hyphenation, images=images,
+        )

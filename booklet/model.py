@@ -1,0 +1,161 @@
+"""The document model: frozen dataclasses that every later stage reads and none rewrites.
+
+Sources (Markdown + YAML) are parsed into a `Booklet`; the typesetter turns a `Booklet`
+into pages. Every block remembers where it came from (`Location`) so that later stages
+can name the file and line in their messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a source file: `line` is 1-based (what editors show)."""
+
+    path: Path
+    line: int | None = None
+
+
+# --- inline content -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text in one style. `link` is the target of a clickable span."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    """A hard line break inside a paragraph."""
+
+
+Inline = Union[Span, LineBreak]
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """The text of some inlines, hard breaks as spaces."""
+    return "".join(i.text if isinstance(i, Span) else " " for i in inlines)
+
+
+# --- blocks ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    inlines: tuple[Inline, ...]
+    where: Location
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading inside an article (Markdown levels 2-4)."""
+
+    level: int
+    inlines: tuple[Inline, ...]
+    where: Location
+
+
+@dataclass(frozen=True)
+class Quote:
+    blocks: tuple["Block", ...]
+    where: Location
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    """An ordered or bulleted list; each item is a tuple of blocks (so lists nest)."""
+
+    items: tuple[tuple["Block", ...], ...]
+    ordered: bool
+    start: int
+    where: Location
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    text: str
+    where: Location
+
+
+@dataclass(frozen=True)
+class SectionBreak:
+    """A thematic break, printed as a centred ornament."""
+
+    where: Location
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An image alone in its paragraph; the alt text is its caption.
+
+    `width` is a fraction of the text width (None: full width); `full_page` fills a page.
+    """
+
+    image: Path
+    caption: tuple[Inline, ...]
+    where: Location
+    width: float | None = None
+    full_page: bool = False
+
+
+Block = Union[Paragraph, Heading, Quote, ListBlock, CodeBlock, SectionBreak, Figure]
+
+
+# --- the booklet ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Article:
+    """A titled article (opens a new page, gets a TOC entry) or an untitled text (a preface)."""
+
+    title: str | None
+    blocks: tuple[Block, ...]
+    where: Location
+    date: str | None = None
+    author: str | None = None
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    where: Location
+    subtitle: str | None = None
+    author: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    edition: str | None = None
+    language: str = "en"
+    contacts: tuple[str, ...] = ()
+    layout: str | None = None
+    cover_image: Path | None = None
+
+
+@dataclass(frozen=True)
+class Booklet:
+    """A whole booklet: `name` is the stem of the output files."""
+
+    name: str
+    metadata: Metadata
+    articles: tuple[Article, ...] = field(default_factory=tuple)
+
+
+def iter_blocks(blocks: tuple[Block, ...]):
+    """Every block, depth first, including those nested in quotes and lists."""
+    for block in blocks:
+        yield block
+        if isinstance(block, Quote):
+            yield from iter_blocks(block.blocks)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from iter_blocks(item)
