@@ -13,6 +13,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Mapping
 
+from reportlab import rl_config
 from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import ActionFlowable, BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak
 from reportlab.platypus import PageTemplate, Spacer
@@ -24,6 +25,8 @@ from ..model import Article, Booklet
 from .story import StoryContext, block_flowables, style_face, text_paragraph
 
 PAGES_PER_SHEET = 8  # two sides of four pages: the padding unit
+
+rl_config.useA85 = 0  # binary streams: smaller files, and no slow ASCII85 encoding of images
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,8 @@ def runs_for(inlines: tuple[Inline, ...], style: TextStyle, layout: Layout) -> l
 
 
 def _with_fallback(span: Span, face: str, size: float, layout: Layout) -> list[Run]:
+    if not layout.fallback_fonts or all(has_glyph(face, char) for char in set(span.text)):
+        return [Run(span.text, face, size, span.link)]
     pieces: list[Run] = []
     for char in span.text:
         font = face
