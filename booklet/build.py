@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import BookletError, Problem
+from .errors import BookletError, Problem, UsageError
 from .files import atomic_output, check_output_dir
 from .images import prepare_images
 from .impose import ImposeOptions, ImposeReport, impose_pdf
 from .layouts import Layout, load_layout
 from .model import Booklet
-from .parse import parse_booklet
+from .parse import key_line, parse_booklet
 from .preflight import preflight
 from .sources import read_sources
 from .typeset.document import typeset
@@ -32,14 +32,19 @@ def load_booklet(source: Path, layout_name: str | None = None) -> tuple[Booklet,
     booklet = parse_booklet(read_sources(source))
     where = booklet.metadata.where
     if layout_name is not None:
-        layout = load_layout(layout_name, Path.cwd())
+        try:
+            layout = load_layout(layout_name, Path.cwd())
+        except BookletError as exc:
+            if exc.path is None:  # an unknown name given with --layout: a usage error
+                raise UsageError(exc.message) from None
+            raise
     elif booklet.metadata.layout is not None:
         try:
             base = where.path.parent if where.path.is_file() else where.path
             layout = load_layout(booklet.metadata.layout, base)
         except BookletError as exc:
             if exc.path is None:  # an unknown name: point at the metadata that names it
-                raise BookletError(exc.message, where.path, where.line) from None
+                raise BookletError(exc.message, where.path, key_line(where, "layout")) from None
             raise
     else:
         layout = load_layout("pocket")
