@@ -15,7 +15,7 @@ from typing import Mapping
 
 from reportlab import rl_config
 from reportlab.lib.utils import simpleSplit
-from reportlab.platypus import ActionFlowable, BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak
 from reportlab.platypus import PageTemplate, Spacer
 
 from ..fonts import face_name, string_width
@@ -85,6 +85,11 @@ class _BookletDocument(BaseDocTemplate):
             PageTemplate("back", [frame], onPage=self._mirror),
         ])
         self.marker_hidden = False
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        if flowables and isinstance(flowables[0], _TurnToBack):
+            flowables[0:1] = flowables[0].page_breaks(self.page)
+        super().handle_flowable(flowables)
 
     def _mirror(self, canvas, doc) -> None:
         """Odd (right-hand) pages have the inner margin on the left, even pages on the right."""
@@ -169,21 +174,24 @@ class _TocEntry(Flowable):
         canvas.linkRect("", _article_key(self.index), (0, y - 2, self.width, self.height), relative=1)
 
 
-class _PadAndTurnToBack(ActionFlowable):
-    """Add blank pages so that, with the back cover, the page count is a multiple of `unit`."""
+class _TurnToBack(Flowable):
+    """Placeholder where the back cover begins; the document replaces it with page breaks.
+
+    Blank pages go before the back cover so that, with it, the page count is a multiple
+    of `unit`.
+    """
 
     def __init__(self, unit: int):
         super().__init__()
         self.unit = unit
 
-    def apply(self, doc: BaseDocTemplate) -> None:
-        blanks = (-(doc.page + 1)) % self.unit
+    def page_breaks(self, current_page: int) -> list[Flowable]:
+        blanks = (-(current_page + 1)) % self.unit
+        breaks: list[Flowable] = []
         if blanks:
-            doc.handle_nextPageTemplate("blank")
-            for _ in range(blanks):
-                doc.handle_pageBreak()
-        doc.handle_nextPageTemplate("back")
-        doc.handle_pageBreak()
+            breaks.append(NextPageTemplate("blank"))
+            breaks += [PageBreak() for _ in range(blanks)]
+        return [*breaks, NextPageTemplate("back"), PageBreak()]
 
 
 class _AtFoot(Flowable):
@@ -226,7 +234,7 @@ def _story(booklet: Booklet, layout: Layout, images: Mapping[Path, PreparedImage
             story.extend(_article_head(titled, article, article_context))
             titled += 1
         story.extend(block_flowables(article.blocks, article_context))
-    story.append(_PadAndTurnToBack(unit))
+    story.append(_TurnToBack(unit))
     story.append(_AtFoot(_colophon(booklet, context)))
     return story
 
