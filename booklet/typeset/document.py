@@ -154,7 +154,8 @@ class _TocEntry(Flowable):
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         room = string_width(self.NUMBER_ROOM, self.font, self.size)
-        self.lines = simpleSplit(self.title, self.font, self.size, available_width - room)
+        self.lines = _split_long_words(simpleSplit(self.title, self.font, self.size, available_width - room),
+                                       self.font, self.size, available_width - room)
         self.width = available_width
         self.height = len(self.lines) * self.leading + self.space
         return self.width, self.height
@@ -172,6 +173,23 @@ class _TocEntry(Flowable):
         canvas.doForm(_toc_form(self.index))
         canvas.restoreState()
         canvas.linkRect("", _article_key(self.index), (0, y - 2, self.width, self.height), relative=1)
+
+
+def _split_long_words(lines: list[str], font: str, size: float, width: float) -> list[str]:
+    """Lines no wider than `width`: a word longer than a line is broken between letters.
+
+    Regression: a very long title word ran past the margin in the contents.
+    """
+    result: list[str] = []
+    for line in lines:
+        while string_width(line, font, size) > width and len(line) > 1:
+            cut = 1
+            while cut < len(line) and string_width(line[:cut + 1], font, size) <= width:
+                cut += 1
+            result.append(line[:cut])
+            line = line[cut:].lstrip()
+        result.append(line)
+    return result
 
 
 class _TurnToBack(Flowable):
