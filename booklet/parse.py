@@ -172,6 +172,17 @@ def _split_single_file(document: MarkdownSource, language: str) -> list[Article]
     return articles
 
 
+_CLICKABLE = re.compile(r"(?i)(https?|mailto|ftp|tel):\S+")
+
+
+def _clickable(target: str) -> str | None:
+    """`target` if a PDF viewer can follow it; relative paths and #anchors print but do not click.
+
+    Regression: ReportLab fails the whole build on a link without a scheme (`#top`, `notes.md`).
+    """
+    return target if _CLICKABLE.fullmatch(target) else None
+
+
 def _dateline(tokens: list[Token]) -> str | None:
     if len(tokens) < 3 or tokens[0].type != "paragraph_open":
         return None
@@ -296,17 +307,18 @@ class _Blocks:
         spans: list[Inline] = []
         bold = italic = 0
         link: str | None = None
+        clickable: str | None = None  # only absolute URLs become PDF links: a PDF has no "relative"
         link_start = 0
         for child in children:
             kind = child.type
             if kind in ("text", "html_inline"):
-                spans.append(Span(child.content, bold > 0, italic > 0, False, link))
+                spans.append(Span(child.content, bold > 0, italic > 0, False, clickable))
             elif kind == "softbreak":
-                spans.append(Span(" ", bold > 0, italic > 0, False, link))
+                spans.append(Span(" ", bold > 0, italic > 0, False, clickable))
             elif kind == "hardbreak":
                 spans.append(LineBreak())
             elif kind == "code_inline":
-                spans.append(Span(child.content, bold > 0, italic > 0, True, link))
+                spans.append(Span(child.content, bold > 0, italic > 0, True, clickable))
             elif kind == "strong_open":
                 bold += 1
             elif kind == "strong_close":
@@ -318,14 +330,16 @@ class _Blocks:
             elif kind == "link_open":
                 link = str(child.attrs.get("href", ""))
                 link_start = len(spans)
+                clickable = _clickable(link)
             elif kind == "link_close":
                 shown = plain_text(tuple(spans[link_start:]))
                 target = link or ""
                 printable = target.removeprefix("mailto:")
                 if printable and printable not in shown:
                     # paper has no links: print where it goes
-                    spans.append(Span(f" ({printable})", bold > 0, italic > 0, False, link))
-                link = None
+                    spans.append(Span(f" ({printable})", bold > 0, italic > 0, False, clickable))
+                link = clickable = None
             elif kind == "image":  # an image inside a link or heading: keep its alt text
-                spans.append(Span(plain_text(self._spans(child.children or [])), bold > 0, italic > 0, False, link))
+                spans.append(Span(plain_text(self._spans(child.children or [])), bold > 0, italic > 0, False,
+                                  clickable))
         return tuple(spans)
