@@ -1,0 +1,243 @@
+"""Source PDF + drawing instructions → the print PDF on disk (the only module using pypdf).
+
+Each source page becomes one form XObject holding its content stream and resources (fonts
+and images are copied once, shared by reference), and every sheet draws its slots with
+`q <clip> <matrix> cm /Pn Do Q`. The file is written to a temporary file beside the output
+and moved into place only when complete; output is byte-identical from run to run.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError, PyPdfError
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    EncodedStreamObject,
+    FloatObject,
+    NameObject,
+    RectangleObject,
+    StreamObject,
+)
+
+from ..errors import BookletError
+from .marks import Box, Line
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    """A source page's visible box (its CropBox, in its own coordinates) and /Rotate."""
+
+    box: tuple[float, float, float, float]
+    rotate: int
+
+
+@dataclass
+class Drawing:
+    """One page of the print PDF: its size, the pages to place and the marks to draw.
+
+    placements: (source page_index, matrix, clip rectangle) in drawing order.
+    """
+
+    size: tuple[float, float]
+    placements: list[tuple[int, tuple[float, ...], tuple[float, float, float, float]]] = field(default_factory=list)
+    marks: list[Line | Box] = field(default_factory=list)
+    trim: tuple[float, float, float, float] | None = None
+
+
+class SourcePDF:
+    """An opened input PDF, checked: readable, not encrypted, at least one page."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        if not self.path.exists():
+            raise BookletError("file not found", self.path)
+        if self.path.is_dir():
+            raise BookletError("is a folder, not a PDF file", self.path)
+        try:
+            self.reader = PdfReader(self.path)
+            encrypted = self.reader.is_encrypted
+        except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+                OSError, zlib.error, RecursionError) as exc:
+            raise BookletError(f"not a readable PDF ({_short(exc)})", self.path) from None
+        if encrypted:
+            raise BookletError("the PDF is encrypted; save an unencrypted copy first "
+                               "(e.g. qpdf --decrypt IN.pdf OUT.pdf)", self.path)
+        try:
+            self.pages = [SourcePage(_box(page), int(page.rotation) % 360) for page in self.reader.pages]
+        except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+                zlib.error, RecursionError) as exc:
+            raise BookletError(f"not a readable PDF ({_short(exc)})", self.path) from None
+        if not self.pages:
+            raise BookletError("the PDF has no pages", self.path)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:120]
+
+
+def _box(page) -> tuple[float, float, float, float]:
+    box = page.cropbox
+    x0, y0, x1, y1 = (float(v) for v in (box.left, box.bottom, box.right, box.top))
+    if x1 - x0 <= 0 or y1 - y0 <= 0:
+        raise ValueError("a page has an empty box")
+    return x0, y0, x1, y1
+
+
+def _number(value: float) -> str:
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def write_print_pdf(source: SourcePDF, drawings: list[Drawing], output: Path, *, flip: str | None,
+                    title: str | None = None) -> None:
+    """Write `drawings` as the pages of `output`, atomically.
+
+    flip: "long" or "short" for the /Duplex viewer preference, None for single-sided.
+    """
+    writer = PdfWriter()
+    forms: dict[int, object] = {}
+    for drawing in drawings:
+        for page_index, _, _ in drawing.placements:
+            if page_index not in forms:
+                forms[page_index] = _form_xobject(writer, source, page_index)
+    for drawing in drawings:
+        _add_sheet(writer, drawing, forms)
+
+    duplex = {"long": "/DuplexFlipLongEdge", "short": "/DuplexFlipShortEdge", None: "/Simplex"}[flip]
+    writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject({
+        NameObject("/Duplex"): NameObject(duplex),
+        NameObject("/PrintScaling"): NameObject("/None"),
+    })
+    info = {"/Producer": "booklet (pypdf)"}
+    if title:
+        info["/Title"] = title
+    writer.add_metadata(info)
+    _write_atomically(writer, Path(output))
+
+
+def source_title(source: SourcePDF) -> str | None:
+    try:
+        meta = source.reader.metadata
+        title = meta.title if meta else None
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return str(title) if title else None
+
+
+def _form_xobject(writer: PdfWriter, source: SourcePDF, page_index: int):
+    page = source.reader.pages[page_index]
+    contents = page.get("/Contents")
+    contents = contents.get_object() if contents is not None else None
+    form: StreamObject
+    if isinstance(contents, EncodedStreamObject):
+        # Keep the page's own compressed bytes: no decoding, no recompression.
+        form = EncodedStreamObject()
+        form._data = contents._data
+        for key in ("/Filter", "/DecodeParms"):
+            if key in contents:
+                form[NameObject(key)] = contents[key].clone(writer)
+    else:
+        if isinstance(contents, StreamObject):
+            data = contents.get_data()
+        elif isinstance(contents, ArrayObject):
+            data = b"\n".join(part.get_object().get_data() for part in contents)
+        else:
+            data = b""
+        form = EncodedStreamObject()
+        form._data = zlib.compress(data, 9)
+        form[NameObject("/Filter")] = NameObject("/FlateDecode")
+    form[NameObject("/Type")] = NameObject("/XObject")
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in source.pages[page_index].box)
+    resources = page.get("/Resources")
+    form[NameObject("/Resources")] = resources.clone(writer) if resources is not None else DictionaryObject()
+    group = page.get("/Group")
+    if group is not None:
+        form[NameObject("/Group")] = group.clone(writer)
+    return writer._add_object(form)
+
+
+def _add_sheet(writer: PdfWriter, drawing: Drawing, forms) -> None:
+    width, height = drawing.size
+    ops: list[str] = []
+    names = {}
+    for page_index, matrix, clip in drawing.placements:
+        name = names.setdefault(page_index, f"/P{page_index}")
+        x0, y0, x1, y1 = clip
+        ops.append(f"q {_number(x0)} {_number(y0)} {_number(x1 - x0)} {_number(y1 - y0)} re W n "
+                   f"{' '.join(_number(v) for v in matrix)} cm {name} Do Q")
+    if drawing.marks:
+        ops.append("q 0 G 0 g 1 J")
+        for mark in drawing.marks:
+            if isinstance(mark, Line):
+                dash = " ".join(_number(d) for d in mark.dash)
+                ops.append(f"{_number(mark.width)} w [{dash}] 0 d {_number(mark.x0)} {_number(mark.y0)} m "
+                           f"{_number(mark.x1)} {_number(mark.y1)} l S")
+            else:
+                ops.append(f"{_number(mark.x0)} {_number(mark.y0)} {_number(mark.x1 - mark.x0)} "
+                           f"{_number(mark.y1 - mark.y0)} re f")
+        ops.append("Q")
+    content = EncodedStreamObject()
+    content._data = zlib.compress("\n".join(ops).encode("ascii"), 9)
+    content[NameObject("/Filter")] = NameObject("/FlateDecode")
+
+    page = writer.add_blank_page(width, height)
+    page[NameObject("/Contents")] = writer._add_object(content)
+    xobjects = DictionaryObject({NameObject(name): forms[i] for i, name in names.items()})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
+    if drawing.trim is not None:
+        page[NameObject("/TrimBox")] = RectangleObject(drawing.trim)
+    # add_blank_page stores the size as given: exact floats, never PaperSize's rounded values
+    page[NameObject("/MediaBox")] = RectangleObject((0, 0, width, height))
+
+
+def _write_atomically(writer: PdfWriter, output: Path) -> None:
+    _atomic(output, writer.write)
+
+
+def write_pdf_bytes(data: bytes, output: Path) -> None:
+    """Write finished PDF bytes (guide, test sheet) atomically."""
+    _atomic(Path(output), lambda stream: stream.write(data))
+
+
+def _atomic(output: Path, write) -> None:
+    """Write through `write(stream)` into a temporary file beside `output`, then move it into
+    place; on any error the temporary file is removed and an existing output is untouched."""
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise BookletError("the output folder does not exist", folder)
+    handle, temp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            write(stream)
+        os.chmod(temp, 0o644)
+        os.replace(temp, output)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def finish_pdf_bytes(data: bytes, flip: str | None) -> bytes:
+    """Add the /Duplex and /PrintScaling /None viewer preferences to a finished PDF."""
+    import io
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    duplex = {"long": "/DuplexFlipLongEdge", "short": "/DuplexFlipShortEdge", None: "/Simplex"}[flip]
+    writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject({
+        NameObject("/Duplex"): NameObject(duplex),
+        NameObject("/PrintScaling"): NameObject("/None"),
+    })
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
