@@ -145,6 +145,7 @@ def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOption
             placed = geometry.place(slot, sheet, rows, columns, page.box, page.rotate,
                                     margin_scale, options.creep)
             drawing.placements.append((slot.page_index, placed.matrix, placed.clip))
+            drawing.form_matrices[slot.page_index] = placed.form_matrix
             rects.append(placed.page_rect)
             clips.append(clip)
         if options.marks:

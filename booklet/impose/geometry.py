@@ -108,9 +108,12 @@ def creep_shift(slot: Slot, creep: float) -> float:
 
 @dataclass(frozen=True)
 class Placement:
-    """Where one source page lands: `matrix` maps the page's own coordinates onto the sheet;
-    `page_rect` is the placed page area; `clip` is the slot (nothing is drawn outside it)."""
+    """Where one source page lands. `form_matrix` turns the page's own coordinates into the
+    page as shown (upright, lower left corner at the origin; it becomes the form XObject's
+    /Matrix); `matrix` maps that shown page onto the sheet; `page_rect` is the placed page
+    area; `clip` is the slot (nothing is drawn outside it)."""
 
+    form_matrix: Matrix
     matrix: Matrix
     page_rect: Rect
     clip: Rect
@@ -129,9 +132,7 @@ def place(slot: Slot, sheet_size: tuple[float, float], rows: int, columns: int, 
     k = fit_scale((h, w) if turned else (w, h), slot_size) * margin_scale
     cx = (clip[0] + clip[2]) / 2 + creep_shift(slot, creep)
     cy = (clip[1] + clip[3]) / 2
-    m = multiply(to_upright, translate(-w / 2, -h / 2))
-    m = multiply(m, scale(k))
+    m = multiply(translate(-w / 2, -h / 2), scale(k))
     m = multiply(m, rotate(slot.rotation))
     m = multiply(m, translate(cx, cy))
-    page_rect = transform_rect(m, box)
-    return Placement(m, page_rect, clip, k)
+    return Placement(to_upright, m, transform_rect(m, (0.0, 0.0, w, h)), clip, k)

@@ -36,16 +36,22 @@ def finishing_steps(plan: Plan, sheet_size: tuple[float, float]) -> list[str]:
     several = len(nests) > 1
     if plan.scheme == "cut-stack":
         cut_mm = sheet_size[1] / 2 / MM
-        steps = [f"Square the pile with sheet 1 on top, its front (with the cover) facing up."]
+        steps = ["Square the pile with sheet 1 on top, its front (with the cover) facing up."]
+        cut = f"across the middle ({cut_mm:.1f} mm from the top edge)"
         if several:
-            steps.append(f"Work nest by nest ({_nest_list(nests)}): for each nest,")
-        steps += [
-            f"cut the whole pile across the middle ({cut_mm:.1f} mm from the top edge),",
-            "put the pile of top halves on the pile of bottom halves,",
-            "fold the combined pile once down the middle, the top strip (with the cover) outside.",
-        ]
-        steps.append("Gather the folded nests in order, nest 1 on top, and staple or sew through the spine."
-                     if several else "Staple twice through the fold.")
+            steps += [
+                f"Work nest by nest ({_nest_list(nests)}): cut the nest's pile {cut}, put its top "
+                "halves on its bottom halves, and fold them once down the middle, the top strip "
+                "(with the nest's first pages) outside.",
+                "Gather the folded nests in order, nest 1 on top, and staple or sew through the spine.",
+            ]
+        else:
+            steps += [
+                f"Cut the whole pile {cut}.",
+                "Put the pile of top halves on the pile of bottom halves.",
+                "Fold the combined pile once down the middle, the top strip (with the cover) outside.",
+                "Staple twice through the fold.",
+            ]
         return steps
     if plan.scheme == "quarto":
         steps = [

@@ -42,13 +42,17 @@ class SourcePage:
 class Drawing:
     """One page of the print PDF: its size, the pages to place and the marks to draw.
 
-    placements: (source page_index, matrix, clip rectangle) in drawing order.
+    placements: (source page_index, matrix, clip rectangle) in drawing order; the matrix
+    maps the page as shown (see form_matrices) onto the sheet.
+    form_matrices: source page_index → matrix from the page's own coordinates to the page as
+    shown (upright, origin at its lower left corner), the form XObject's /Matrix.
     """
 
     size: tuple[float, float]
     placements: list[tuple[int, tuple[float, ...], tuple[float, float, float, float]]] = field(default_factory=list)
     marks: list[Line | Box] = field(default_factory=list)
     trim: tuple[float, float, float, float] | None = None
+    form_matrices: dict[int, tuple[float, ...]] = field(default_factory=dict)
 
 
 class SourcePDF:
@@ -107,7 +111,8 @@ def write_print_pdf(source: SourcePDF, drawings: list[Drawing], output: Path, *,
     for drawing in drawings:
         for page_index, _, _ in drawing.placements:
             if page_index not in forms:
-                forms[page_index] = _form_xobject(writer, source, page_index)
+                forms[page_index] = _form_xobject(writer, source, page_index,
+                                                  drawing.form_matrices[page_index])
     for drawing in drawings:
         _add_sheet(writer, drawing, forms)
 
@@ -132,7 +137,7 @@ def source_title(source: SourcePDF) -> str | None:
     return str(title) if title else None
 
 
-def _form_xobject(writer: PdfWriter, source: SourcePDF, page_index: int):
+def _form_xobject(writer: PdfWriter, source: SourcePDF, page_index: int, matrix):
     page = source.reader.pages[page_index]
     contents = page.get("/Contents")
     contents = contents.get_object() if contents is not None else None
@@ -157,6 +162,7 @@ def _form_xobject(writer: PdfWriter, source: SourcePDF, page_index: int):
     form[NameObject("/Type")] = NameObject("/XObject")
     form[NameObject("/Subtype")] = NameObject("/Form")
     form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in source.pages[page_index].box)
+    form[NameObject("/Matrix")] = ArrayObject(FloatObject(round(v, 6)) for v in matrix)
     resources = page.get("/Resources")
     form[NameObject("/Resources")] = resources.clone(writer) if resources is not None else DictionaryObject()
     group = page.get("/Group")
@@ -241,3 +247,54 @@ def finish_pdf_bytes(data: bytes, flip: str | None) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def read_print_pdf(path: Path) -> list[tuple[tuple[float, float], list[tuple[int, int, float, float]]]]:
+    """A print PDF written by write_print_pdf → for every page: (size, placements), each
+    placement (source page_index, rotation in degrees counter-clockwise, centre x, centre y).
+
+    Reads what the sheets really draw (the `cm` before each `/Pn Do` and the form's box), so
+    `booklet verify` checks the file, not the plan that made it.
+    """
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            raise BookletError("the PDF is encrypted", path)
+        result = []
+        for page in reader.pages:
+            size = (float(page.mediabox.width), float(page.mediabox.height))
+            xobjects = page.get("/Resources", {}).get_object().get("/XObject", {})
+            xobjects = xobjects.get_object() if xobjects else {}
+            placements = []
+            matrix = None
+            stack = []
+            contents = page.get_contents()
+            operations = contents.operations if contents is not None else []
+            for operands, operator in operations:
+                if operator == b"q":
+                    stack.append(matrix)
+                elif operator == b"Q":
+                    matrix = stack.pop() if stack else None
+                elif operator == b"cm":
+                    matrix = tuple(float(v) for v in operands)
+                elif operator == b"Do" and matrix is not None:
+                    name = str(operands[0])
+                    if not name.startswith("/P") or not name[2:].isdigit():
+                        continue
+                    form = xobjects[name].get_object()
+                    bbox = [float(v) for v in form["/BBox"]]
+                    fm = tuple(float(v) for v in form.get("/Matrix", [1, 0, 0, 1, 0, 0]))
+                    from .geometry import multiply, transform_rect
+
+                    x0, y0, x1, y1 = transform_rect(multiply(fm, matrix), tuple(bbox))
+                    a, b = matrix[0], matrix[1]
+                    rotation = (0 if abs(b) < 1e-9 and a > 0 else 180 if abs(b) < 1e-9
+                                else 90 if b > 0 else 270)
+                    placements.append((int(name[2:]), rotation, (x0 + x1) / 2, (y0 + y1) / 2))
+            result.append((size, placements))
+        return result
+    except BookletError:
+        raise
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            OSError, zlib.error, RecursionError) as exc:
+        raise BookletError(f"not a readable print PDF ({_short(exc)})", path) from None
