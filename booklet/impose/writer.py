@@ -21,6 +21,7 @@ from pypdf.generic import (
     DictionaryObject,
     EncodedStreamObject,
     FloatObject,
+    IndirectObject,
     NameObject,
     RectangleObject,
     StreamObject,
@@ -108,11 +109,12 @@ def write_print_pdf(source: SourcePDF, drawings: list[Drawing], output: Path, *,
     """
     writer = PdfWriter()
     forms: dict[int, object] = {}
+    shared_resources: dict[object, object] = {}
     for drawing in drawings:
         for page_index, _, _ in drawing.placements:
             if page_index not in forms:
                 forms[page_index] = _form_xobject(writer, source, page_index,
-                                                  drawing.form_matrices[page_index])
+                                                  drawing.form_matrices[page_index], shared_resources)
     for drawing in drawings:
         _add_sheet(writer, drawing, forms)
 
@@ -137,7 +139,7 @@ def source_title(source: SourcePDF) -> str | None:
     return str(title) if title else None
 
 
-def _form_xobject(writer: PdfWriter, source: SourcePDF, page_index: int, matrix):
+def _form_xobject(writer: PdfWriter, source: SourcePDF, page_index: int, matrix, shared_resources):
     page = source.reader.pages[page_index]
     contents = page.get("/Contents")
     contents = contents.get_object() if contents is not None else None
@@ -159,16 +161,31 @@ def _form_xobject(writer: PdfWriter, source: SourcePDF, page_index: int, matrix)
         form = EncodedStreamObject()
         form._data = zlib.compress(data, 9)
         form[NameObject("/Filter")] = NameObject("/FlateDecode")
-    form[NameObject("/Type")] = NameObject("/XObject")
+    # /Type is optional for an XObject and /Matrix defaults to identity: every byte saved
+    # here is saved once per page
     form[NameObject("/Subtype")] = NameObject("/Form")
     form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in source.pages[page_index].box)
-    form[NameObject("/Matrix")] = ArrayObject(FloatObject(round(v, 6)) for v in matrix)
-    resources = page.get("/Resources")
-    form[NameObject("/Resources")] = resources.clone(writer) if resources is not None else DictionaryObject()
+    if tuple(matrix) != (1.0, 0.0, 0.0, 1.0, 0.0, 0.0):
+        form[NameObject("/Matrix")] = ArrayObject(FloatObject(round(v, 6)) for v in matrix)
+    form[NameObject("/Resources")] = _resources(writer, page.get("/Resources"), shared_resources)
     group = page.get("/Group")
     if group is not None:
         form[NameObject("/Group")] = group.clone(writer)
     return writer._add_object(form)
+
+
+def _resources(writer: PdfWriter, resources, shared: dict):
+    """The page's resources in the output. Indirect ones are cloned once (pypdf maps each
+    source object to one copy); identical direct dictionaries, which many producers repeat
+    on every page, become one shared indirect object."""
+    if resources is None:
+        return DictionaryObject()
+    if isinstance(resources, IndirectObject):
+        return resources.clone(writer)
+    key = repr(resources)
+    if key not in shared:
+        shared[key] = writer._add_object(resources.clone(writer))
+    return shared[key]
 
 
 def _add_sheet(writer: PdfWriter, drawing: Drawing, forms) -> None:
@@ -199,7 +216,7 @@ def _add_sheet(writer: PdfWriter, drawing: Drawing, forms) -> None:
     page[NameObject("/Contents")] = writer._add_object(content)
     xobjects = DictionaryObject({NameObject(name): forms[i] for i, name in names.items()})
     page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
-    if drawing.trim is not None:
+    if drawing.trim is not None and any(abs(a - b) > 0.01 for a, b in zip(drawing.trim, (0, 0, width, height))):
         page[NameObject("/TrimBox")] = RectangleObject(drawing.trim)
     # add_blank_page stores the size as given: exact floats, never PaperSize's rounded values
     page[NameObject("/MediaBox")] = RectangleObject((0, 0, width, height))
