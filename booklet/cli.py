@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from pathlib import Path
 from typing import Callable
 
 import click
@@ -38,6 +39,68 @@ def main(debug: bool) -> None:
     """Typeset Markdown articles into a print-ready pocket booklet."""
 
 
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+              help="Folder for NAME-read.pdf and NAME-print.pdf.")
+@click.option("--layout", "layout_name", metavar="NAME|PATH", help="A built-in layout or a layout file.")
+@reports_errors
+def build(source: Path, outdir: Path, layout_name: str | None) -> None:
+    """Typeset SOURCE (a Markdown file or a booklet folder) into a reading and a print PDF."""
+    from .build import build as build_booklet
+
+    result = build_booklet(source, outdir, layout_name)
+    report = result.imposition
+    click.echo(f"{result.pages} pages on {report.sheets} sheets")
+    click.echo(f"reading PDF: {result.read_path}")
+    click.echo(f"print PDF:   {result.print_path}")
+    for line in report.instructions:
+        click.echo(f"  {line}")
+    for warning in dict.fromkeys([*result.warnings, *report.warnings]):
+        click.echo(warning if warning.startswith("warning") else f"warning: {warning}", err=True)
+
+
+@main.command(name="check")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--layout", "layout_name", metavar="NAME|PATH", help="A built-in layout or a layout file.")
+@reports_errors
+def check_command(source: Path, layout_name: str | None) -> None:
+    """Report every problem in SOURCE that can be found without laying out pages."""
+    from .build import check
+
+    problems = check(source, layout_name)
+    for problem in problems:
+        click.echo(f"booklet: {problem}", err=True)
+    errors = sum(p.severity == "error" for p in problems)
+    if errors:
+        sys.exit(1)
+    click.echo(f"{source}: no errors" + (f", {len(problems)} warnings" if problems else ""))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@reports_errors
+def new(folder: Path) -> None:
+    """Create a starter booklet in FOLDER that builds as it is."""
+    from .starter import create_starter
+
+    create_starter(folder)
+    click.echo(f"created {folder}; build it with: booklet build {folder}")
+
+
+@main.command()
+@reports_errors
+def layouts() -> None:
+    """List the built-in layouts."""
+    from .layouts import MM, builtin_layouts, parse_layout
+
+    for name, path in sorted(builtin_layouts().items()):
+        layout = parse_layout(path)
+        page = f"{layout.page_width / MM:.0f}×{layout.page_height / MM:.0f} mm"
+        sheet = f"{layout.imposition.sheet_width / MM:.0f}×{layout.imposition.sheet_height / MM:.0f} mm"
+        click.echo(f"{name:16} {page} pages on {sheet} sheets, {layout.imposition.scheme}: {layout.description}")
+
+
 # --- imposition: impose, testsheet, verify ---------------------------------------------
 
 _SCHEME_CHOICE = click.Choice(["cut-stack", "quarto", "saddle-2up", "mini-zine"])
@@ -67,8 +130,8 @@ def _marks(ctx, param, value):
 
 
 @main.command()
-@click.argument("input_pdf", metavar="INPUT.pdf", type=click.Path(path_type=__import__("pathlib").Path))
-@click.option("-o", "--output", type=click.Path(path_type=__import__("pathlib").Path),
+@click.argument("input_pdf", metavar="INPUT.pdf", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Print PDF to write (default: INPUT-print.pdf beside the input).")
 @click.option("--scheme", type=_SCHEME_CHOICE, default="cut-stack", show_default=True,
               help="How pages go on sheets; see `booklet impose --help` below and the README.")
@@ -124,7 +187,7 @@ def impose(input_pdf, output, scheme, flip, manual_duplex, blanks, printer_margi
 
 
 @main.command()
-@click.option("-o", "--output", type=click.Path(path_type=__import__("pathlib").Path),
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               default="booklet-testsheet.pdf", show_default=True, help="PDF to write.")
 @click.option("--letter", is_flag=True, help="US Letter instead of A4.")
 @reports_errors
@@ -139,7 +202,7 @@ def testsheet(output, letter):
 
 
 @main.command()
-@click.argument("print_pdf", metavar="PRINT.pdf", type=click.Path(path_type=__import__("pathlib").Path))
+@click.argument("print_pdf", metavar="PRINT.pdf", type=click.Path(path_type=Path))
 @click.option("--scheme", type=_SCHEME_CHOICE, default="cut-stack", show_default=True)
 @click.option("--pages", "page_count", type=click.IntRange(min=1), required=True,
               help="How many pages the booklet has (without blank padding).")
