@@ -115,8 +115,10 @@ def write_print_pdf(source: SourcePDF, drawings: list[Drawing], output: Path, *,
             if page_index not in forms:
                 forms[page_index] = _form_xobject(writer, source, page_index,
                                                   drawing.form_matrices[page_index], shared_resources)
+    contents: dict[bytes, object] = {}
     for drawing in drawings:
-        _add_sheet(writer, drawing, forms)
+        _add_sheet(writer, drawing, forms, contents)
+    _inherit_media_box(writer)
 
     duplex = {"long": "/DuplexFlipLongEdge", "short": "/DuplexFlipShortEdge", None: "/Simplex"}[flip]
     writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject({
@@ -164,6 +166,7 @@ def _form_xobject(writer: PdfWriter, source: SourcePDF, page_index: int, matrix,
     # /Type is optional for an XObject and /Matrix defaults to identity: every byte saved
     # here is saved once per page
     form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/Name")] = NameObject(f"/P{page_index}")  # the source page, for `booklet verify`
     form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in source.pages[page_index].box)
     if tuple(matrix) != (1.0, 0.0, 0.0, 1.0, 0.0, 0.0):
         form[NameObject("/Matrix")] = ArrayObject(FloatObject(round(v, 6)) for v in matrix)
@@ -188,12 +191,15 @@ def _resources(writer: PdfWriter, resources, shared: dict):
     return shared[key]
 
 
-def _add_sheet(writer: PdfWriter, drawing: Drawing, forms) -> None:
+def _add_sheet(writer: PdfWriter, drawing: Drawing, forms, contents: dict[bytes, object]) -> None:
+    """One sheet side. Pages are named by their place in the drawing (/S0, /S1 …), not by
+    page number, so sheets laid out alike have byte-identical content streams, stored once."""
     width, height = drawing.size
     ops: list[str] = []
-    names = {}
-    for page_index, matrix, clip in drawing.placements:
-        name = names.setdefault(page_index, f"/P{page_index}")
+    names: dict[str, int] = {}
+    for j, (page_index, matrix, clip) in enumerate(drawing.placements):
+        name = f"/S{j}"
+        names[name] = page_index
         x0, y0, x1, y1 = clip
         ops.append(f"q {_number(x0)} {_number(y0)} {_number(x1 - x0)} {_number(y1 - y0)} re W n "
                    f"{' '.join(_number(v) for v in matrix)} cm {name} Do Q")
@@ -208,18 +214,33 @@ def _add_sheet(writer: PdfWriter, drawing: Drawing, forms) -> None:
                 ops.append(f"{_number(mark.x0)} {_number(mark.y0)} {_number(mark.x1 - mark.x0)} "
                            f"{_number(mark.y1 - mark.y0)} re f")
         ops.append("Q")
-    content = EncodedStreamObject()
-    content._data = zlib.compress("\n".join(ops).encode("ascii"), 9)
-    content[NameObject("/Filter")] = NameObject("/FlateDecode")
+    data = "\n".join(ops).encode("ascii")
+    if data not in contents:
+        content = EncodedStreamObject()
+        content._data = zlib.compress(data, 9)
+        content[NameObject("/Filter")] = NameObject("/FlateDecode")
+        contents[data] = writer._add_object(content)
 
     page = writer.add_blank_page(width, height)
-    page[NameObject("/Contents")] = writer._add_object(content)
-    xobjects = DictionaryObject({NameObject(name): forms[i] for i, name in names.items()})
+    page[NameObject("/Contents")] = contents[data]
+    xobjects = DictionaryObject({NameObject(name): forms[i] for name, i in names.items()})
     page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
     if drawing.trim is not None and any(abs(a - b) > 0.01 for a, b in zip(drawing.trim, (0, 0, width, height))):
         page[NameObject("/TrimBox")] = RectangleObject(drawing.trim)
     # add_blank_page stores the size as given: exact floats, never PaperSize's rounded values
     page[NameObject("/MediaBox")] = RectangleObject((0, 0, width, height))
+
+
+def _inherit_media_box(writer: PdfWriter) -> None:
+    """When all sheets have one size, state it once on the page tree (an inheritable
+    attribute, PDF 1.7 § 7.7.3.4) instead of on every sheet."""
+    pages = writer._root_object["/Pages"].get_object()
+    kids = [kid.get_object() for kid in pages["/Kids"]]
+    boxes = {tuple(float(v) for v in kid["/MediaBox"]) for kid in kids}
+    if len(boxes) == 1:
+        pages[NameObject("/MediaBox")] = kids[0]["/MediaBox"]
+        for kid in kids:
+            del kid["/MediaBox"]
 
 
 def _write_atomically(writer: PdfWriter, output: Path) -> None:
@@ -295,10 +316,11 @@ def read_print_pdf(path: Path) -> list[tuple[tuple[float, float], list[tuple[int
                 elif operator == b"cm":
                     matrix = tuple(float(v) for v in operands)
                 elif operator == b"Do" and matrix is not None:
-                    name = str(operands[0])
+                    form = xobjects.get(str(operands[0]))
+                    name = str(form.get_object().get("/Name", "")) if form is not None else ""
                     if not name.startswith("/P") or not name[2:].isdigit():
                         continue
-                    form = xobjects[name].get_object()
+                    form = form.get_object()
                     bbox = [float(v) for v in form["/BBox"]]
                     fm = tuple(float(v) for v in form.get("/Matrix", [1, 0, 0, 1, 0, 0]))
                     from .geometry import multiply, transform_rect
