@@ -52,3 +52,43 @@ def test_groups_and_gathered_quarto(tmp_path):
     assert reading_order(faces) == list(range(50))
     _, faces = impose_and_fold(tmp_path, 30, "quarto", nest=False)
     assert reading_order(faces) == list(range(30))
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sources")
+    cache = {}
+
+    def source(count, scheme):
+        key = (count, PAGE_SIZES[scheme])
+        if key not in cache:
+            cache[key] = make_numbered_pdf(folder / f"{count}-{len(cache)}.pdf", count, size=PAGE_SIZES[scheme])
+        return cache[key]
+
+    return source
+
+
+@pytest.mark.parametrize("scheme", ["cut-stack", "quarto", "saddle-2up", "mini-zine"])
+@pytest.mark.parametrize("flip", ["long", "short"])
+@pytest.mark.parametrize("manual_duplex", [False, True])
+def test_the_pdf_draws_exactly_the_plan(tmp_path, sources, scheme, flip, manual_duplex):
+    """With test_plan_folding.py (every plan from 1 to 200 pages folds right) this carries
+    the proof to the PDF for every count: the sheets draw what the plan says, page for page,
+    read back from the file's own drawing operators, then folded by the simulator."""
+    from booklet.impose.verify import sides_from_placements
+    from booklet.impose.writer import read_print_pdf
+    from paper import Tile
+
+    for count in [*range(1, 25), 50, 100, 200]:
+        output = tmp_path / "out.pdf"
+        report = impose_pdf(sources(count, scheme), output,
+                            ImposeOptions(scheme=scheme, flip=flip, manual_duplex=manual_duplex))
+        read = sides_from_placements(read_print_pdf(output), scheme)
+        planned = [{(s.row, s.column): (s.page_index, s.rotation) for s in side.slots if s.page_index is not None}
+                   for side in report.plan.sides]
+        assert [{cell: (f.page_index, f.rotation) for cell, f in side.items()} for side in read] == planned, count
+        p = report.plan
+        sides = [{cell: Tile(f.page_index, f.rotation) for cell, f in side.items()} for side in read]
+        faces = simulate(sides, scheme, p.rows, p.columns, landscape=p.landscape, duplex=p.duplex, flip=flip,
+                         manual_duplex=manual_duplex, nests=[n for _, n in p.nests])
+        assert reading_order(faces) == list(range(count)), count

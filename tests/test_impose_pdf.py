@@ -327,3 +327,23 @@ def test_guide_and_testsheet(numbered, tmp_path):
     for font in PdfReader(tmp_path / "test.pdf").pages[0]["/Resources"]["/Font"].values():
         descriptor = font.get_object().get("/FontDescriptor")
         assert descriptor is not None and "/FontFile2" in descriptor.get_object()
+
+
+def test_crop_box_with_offset_origin_is_placed_by_what_shows(tmp_path):
+    """A page whose MediaBox/CropBox does not start at 0 0 (common after cropping tools)."""
+    source = make_numbered_pdf(tmp_path / "in.pdf", 8)
+    writer = PdfWriter(clone_from=source)
+    for page in writer.pages:
+        page.mediabox.lower_left = (-50, -70)
+        page.mediabox.upper_right = (A6[0] + 50, A6[1] + 70)
+        page.cropbox.lower_left = (0, 0)
+        page.cropbox.upper_right = A6
+    shifted = tmp_path / "shifted.pdf"
+    with open(shifted, "wb") as f:
+        writer.write(f)
+    report = impose_pdf(shifted, tmp_path / "out.pdf")
+    assert report.scale == 1.0 and not any("scaled" in w for w in report.warnings)
+    from paper import read_sides
+
+    sides = read_sides(tmp_path / "out.pdf", 2, 2)
+    assert sides[0][(0, 1)].page_index == 0 and sides[0][(0, 1)].rotation == 0

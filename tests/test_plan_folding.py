@@ -68,3 +68,16 @@ def test_simulator_catches_a_wrong_nesting():
     p = plan(16, group=1)  # two nests, but folded as one
     faces = simulate(sides_from_plan(p), "cut-stack", 2, 2, landscape=False, duplex=True)
     assert reading_order(faces) != list(range(16))
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=400, deadline=None)
+@given(count=st.integers(1, 300), scheme=st.sampled_from(SCHEMES), flip=st.sampled_from(["long", "short"]),
+       manual=st.booleans(), blanks=st.sampled_from(["before-back", "end"]),
+       group=st.one_of(st.none(), st.integers(1, 9)), nest=st.booleans())
+def test_any_options_fold_into_reading_order(count, scheme, flip, manual, blanks, group, nest):
+    _, faces = folded(count, scheme, flip=flip, manual_duplex=manual, blanks=blanks, group=group, nest=nest)
+    assert reading_order(faces) == list(range(count))
