@@ -141,29 +141,31 @@ def _crop_marks(rect, clip) -> list[Line]:
 
 
 def _collate_marks(plan: Plan, side: SheetSide, width: float, height: float) -> list[Line | Box]:
-    """A label such as "3/8 top" along the spine near the strip's head, and a short black bar
-    on the spine that steps down strip by strip: on a correctly stacked nest the bars form a
-    staircase on the spine, and a sheet out of place breaks it."""
-    first, count = next((f, c) for f, c in plan.nests if f <= side.sheet < f + c)
+    """A label such as "3/8 top" (sheet 3 of the nest's 8, top half) along the spine of every
+    strip, readable when the cut pile is fanned before folding; and, on the outermost strip
+    of every nest, a short black bar on the spine that steps down nest by nest, so gathered
+    nests or signatures show a staircase along the spine and one out of place breaks it."""
+    nest_index, (first, count) = next((i, n) for i, n in enumerate(plan.nests) if n[0] <= side.sheet < n[0] + n[1])
     k = side.sheet - first
     x = width / 2
     text_height = 3.6
-    strips: list[tuple[str, float, float, int, int]] = []  # label, strip top, strip bottom, index, total
+    strips: list[tuple[str, float, float, bool]] = []  # label, strip top, strip bottom, outermost?
     if plan.scheme == "cut-stack":
-        strips.append((f"{k + 1}/{count} top", height, height / 2, k, 2 * count))
-        strips.append((f"{k + 1}/{count} bottom", height / 2, 0, count + k, 2 * count))
+        strips.append((f"{k + 1}/{count} top", height, height / 2, k == 0))
+        strips.append((f"{k + 1}/{count} bottom", height / 2, 0, False))
     elif plan.scheme == "quarto":
-        strips.append((f"{k + 1}/{count}", height / 2, 0, k, count))
+        strips.append((f"{k + 1}/{count}", height / 2, 0, k == 0))
     else:  # saddle-2up
-        strips.append((f"{k + 1}/{count}", height, 0, k, count))
+        strips.append((f"{k + 1}/{count}", height, 0, k == 0))
     marks: list[Line | Box] = []
-    for text, top, bottom, index, total in strips:
+    nests = len(plan.nests)
+    for text, top, bottom, outermost in strips:
         length = label_width(text, text_height)
-        y_text = top - 8 * MM - length
-        marks += label_lines(text, x + text_height / 2, y_text, text_height, vertical=True)
-        span = (top - bottom) - 30 * MM - length
-        bar = max(2.0, min(6 * MM, span / max(total, 1)))
-        y_bar = top - 10 * MM - length - (index + 1) * bar
-        if y_bar > bottom + 5 * MM:
-            marks.append(Box(x - 1.5, y_bar, x + 1.5, y_bar + bar))
+        marks += label_lines(text, x + text_height / 2, top - 8 * MM - length, text_height, vertical=True)
+        if outermost and nests > 1:
+            free_top = top - 10 * MM - length
+            free = free_top - (bottom + 8 * MM)
+            bar = max(2.0, min(6 * MM, free / nests))
+            y = free_top - (nest_index + 1) * bar
+            marks.append(Box(x - 1.5, y, x + 1.5, y + bar))
     return marks
