@@ -260,11 +260,11 @@ def _process(path: Path, source: bytes, uses: list[_Use], layout: Layout) -> Pre
     ppi = width * 72.0 / placed_width
     scale = settings.target_ppi / ppi if ppi > settings.target_ppi * _PPI_TOLERANCE else 1.0
 
-    if fmt == "JPEG" and scale < 0.5:
-        # Let libjpeg decode at 1/2, 1/4 or 1/8 size, still at least twice the target, then Lanczos.
+    if fmt == "JPEG" and scale < 2 / 3:
+        # Let libjpeg decode at 1/2, 1/4 or 1/8 size, still at least 1.5 × the target, then Lanczos.
         stored = im.size
         im.draft("L" if gray and im.mode == "RGB" else im.mode,
-                 (int(stored[0] * scale * 2) + 1, int(stored[1] * scale * 2) + 1))
+                 (int(stored[0] * scale * 1.5) + 1, int(stored[1] * scale * 1.5) + 1))
     _load(im)
 
     needs_icc = _needs_srgb_conversion(im)

@@ -69,7 +69,7 @@ def photo(width: int, height: int, mode: str = "RGB", seed: int = 1) -> Image.Im
     """A photo-like picture (smooth gradients plus grain: thousands of colours)."""
     base = Image.linear_gradient("L").resize((width, height))
     other = Image.radial_gradient("L").resize((width, height))
-    noise = Image.effect_noise((width, height), 40 + seed)
+    noise = Image.effect_noise((max(1, width // 4), max(1, height // 4)), 40 + seed).resize((width, height))
     im = Image.merge("RGB", (base, other, noise))
     return im if mode == "RGB" else im.convert(mode)
 
