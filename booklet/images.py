@@ -109,18 +109,6 @@ def _fit(aspect: float, box_width: float, box_height: float) -> tuple[float, flo
     return box_width, box_width / aspect
 
 
-def image_path(figure_or_cover: Figure | Path, where: Location | None = None) -> Path:
-    """The resolved path of a figure's image (or of a cover image named in `where`'s file):
-    the key of `prepare_images`' result. Relative paths are relative to the naming file."""
-    if isinstance(figure_or_cover, Figure):
-        image, where = figure_or_cover.image, figure_or_cover.where
-    else:
-        image = figure_or_cover
-    if not image.is_absolute() and where is not None:
-        image = where.path.parent / image
-    return Path(os.path.abspath(image))
-
-
 # --- the stage --------------------------------------------------------------
 
 
@@ -129,7 +117,7 @@ class _Use:
     """One place an image is shown: a figure, or the cover (figure None)."""
 
     where: Location
-    shown_as: str  # the path as the user wrote it
+    shown_as: str  # the path as the model holds it
     width_fraction: float | None
     full_page: bool
     reserve: float
@@ -144,7 +132,8 @@ class _Use:
 def prepare_images(booklet: Booklet, layout: Layout, cache_dir: Path | None = None, *,
                    reserve: Callable[[Figure], float] | None = None,
                    ) -> tuple[dict[Path, PreparedImage], list[Problem]]:
-    """Every figure's image and the cover image, prepared for print, keyed by `image_path()`.
+    """Every figure's image and the cover image, prepared for print, keyed by their paths as the
+    model holds them (`Figure.image`, `Metadata.cover_image`: already relative to the naming file).
 
     `cache_dir` (default `default_cache_dir()`) keeps processed images by content and settings.
     `reserve(figure)` is the height in points to keep free under a figure for its caption.
@@ -188,12 +177,12 @@ def prepare_images(booklet: Booklet, layout: Layout, cache_dir: Path | None = No
 def _uses(booklet: Booklet, reserve: Callable[[Figure], float] | None) -> Iterator[tuple[Path, _Use]]:
     meta = booklet.metadata
     if meta.cover_image is not None:
-        yield image_path(meta.cover_image, meta.where), _Use(
+        yield meta.cover_image, _Use(
             meta.where, str(meta.cover_image), None, False, 0.0, cover=True)
     for article in booklet.articles:
         for block in iter_blocks(article.blocks):
             if isinstance(block, Figure):
-                yield image_path(block), _Use(
+                yield block.image, _Use(
                     block.where, str(block.image), block.width, block.full_page,
                     float(reserve(block)) if reserve else 0.0, cover=False)
 

@@ -119,7 +119,7 @@ def decoded(data: bytes) -> Image.Image:
 
 def figure(md: Path, image: str, line: int = 3, width: float | None = None, full_page: bool = False,
            caption: str = "A caption") -> Figure:
-    return Figure(image=Path(image), caption=(Span(caption),), where=Location(md, line), width=width,
+    return Figure(image=md.parent / image, caption=(Span(caption),), where=Location(md, line), width=width,
                   full_page=full_page)
 
 
@@ -130,6 +130,6 @@ def booklet_with(md: Path, figures: list[Figure], cover: str | None = None, para
         blocks += [Paragraph((Span(f"Text after figure {i + 1}. " * 12),), Location(md, 100 + i))
                    for _ in range(paragraphs)]
     meta = Metadata(title="Test", where=Location(md.parent / "booklet.yaml", 1),
-                    cover_image=Path(cover) if cover else None)
+                    cover_image=md.parent / cover if cover else None)
     return Booklet(name="test", metadata=meta,
                    articles=(Article(title="Pictures", blocks=tuple(blocks), where=Location(md, 1)),))

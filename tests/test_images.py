@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from booklet import images as images_module
-from booklet.images import PreparedImage, cover_size, figure_size, image_path, prepare_images
+from booklet.images import PreparedImage, cover_size, figure_size, prepare_images
 from booklet.layouts import load_layout
 
 from imagekit import (QUADRANTS, booklet_with, close, decoded, exif_jpeg, figure, line_art, photo,
@@ -40,7 +40,7 @@ def prepare(md, *figures, layout=LAYOUT, cover=None, cache=True):
 def one(md, name, layout=LAYOUT, **kw):
     prepared, problems = prepare(md, figure(md, name, **kw), layout=layout)
     assert [p for p in problems if p.severity == "error"] == []
-    return prepared[image_path(md.parent / name)], problems
+    return prepared[md.parent / name], problems
 
 
 def effective_ppi(image: PreparedImage) -> float:
@@ -249,8 +249,8 @@ def test_colour_mode_keeps_colour_but_gray_rgb_becomes_l(md):
     photo(1200, 800).save(md.parent / "p.png")
     photo(1200, 800, "L").convert("RGB").save(md.parent / "bw.png")
     prepared, _ = prepare(md, figure(md, "p.png"), figure(md, "bw.png"))
-    assert prepared[image_path(md.parent / "p.png")].mode == "RGB"
-    assert prepared[image_path(md.parent / "bw.png")].mode == "L"
+    assert prepared[md.parent / "p.png"].mode == "RGB"
+    assert prepared[md.parent / "bw.png"].mode == "L"
 
 
 @pytest.mark.parametrize("fmt,suffix", [("WEBP", "webp"), ("TIFF", "tif"), ("BMP", "bmp"),
@@ -269,8 +269,8 @@ def test_photo_from_lossless_source_becomes_jpeg_drawing_stays_png(md):
     photo(1200, 800).save(md.parent / "scan.tif", compression="tiff_lzw")
     quadrants(1200, 800).save(md.parent / "chart.png")
     prepared, _ = prepare(md, figure(md, "scan.tif"), figure(md, "chart.png"))
-    assert prepared[image_path(md.parent / "scan.tif")].is_jpeg
-    assert not prepared[image_path(md.parent / "chart.png")].is_jpeg
+    assert prepared[md.parent / "scan.tif"].is_jpeg
+    assert not prepared[md.parent / "chart.png"].is_jpeg
 
 
 # --- resolution -------------------------------------------------------------
@@ -305,7 +305,7 @@ def test_custom_target_ppi_and_quality(md):
 def test_image_used_twice_prepared_for_largest_use(md):
     photo(3000, 2000).save(md.parent / "big.jpg", quality=92)
     prepared, _ = prepare(md, figure(md, "big.jpg", width=0.3), figure(md, "big.jpg", line=9))
-    image = prepared[image_path(md.parent / "big.jpg")]
+    image = prepared[md.parent / "big.jpg"]
     assert image.placed_width == pytest.approx(LAYOUT.text_width)
 
 
@@ -333,7 +333,7 @@ def test_full_page_resolution(md):
 def test_cover_image_prepared(md):
     photo(3000, 2000).save(md.parent / "cover.jpg", quality=90)
     prepared, problems = prepare(md, cover="cover.jpg")
-    image = prepared[image_path(md.parent / "cover.jpg")]
+    image = prepared[md.parent / "cover.jpg"]
     assert (image.placed_width, image.placed_height) == pytest.approx(cover_size(1.5, LAYOUT))
     assert problems == []
 
@@ -344,7 +344,7 @@ def test_cover_image_prepared(md):
 def test_low_resolution_warning_names_file_and_ppi(md):
     photo(100, 80).save(md.parent / "thumb.jpg")
     prepared, problems = prepare(md, figure(md, "thumb.jpg", line=7))
-    assert image_path(md.parent / "thumb.jpg") in prepared
+    assert md.parent / "thumb.jpg" in prepared
     ppi = 100 * 72 / LAYOUT.text_width
     assert len(problems) == 1
     p = problems[0]
@@ -441,7 +441,7 @@ def test_error_reported_at_every_use_and_others_still_prepared(md):
     photo(1000, 800).save(md.parent / "good.jpg")
     prepared, problems = prepare(md, figure(md, "gone.jpg", line=4), figure(md, "good.jpg", line=6),
                                  figure(md, "gone.jpg", line=8))
-    assert list(prepared) == [image_path(md.parent / "good.jpg")]
+    assert list(prepared) == [md.parent / "good.jpg"]
     assert [(p.line, p.severity) for p in problems] == [(4, "error"), (8, "error")]
 
 
@@ -461,12 +461,12 @@ def test_cache_keyed_by_settings_and_content(md):
     photo(2000, 1500).save(path, quality=90)
     a, _ = prepare(md, figure(md, "big.jpg"))
     b, _ = prepare(md, figure(md, "big.jpg", width=0.5))
-    assert a[image_path(path)].pixel_width > b[image_path(path)].pixel_width
+    assert a[path].pixel_width > b[path].pixel_width
     c, _ = prepare(md, figure(md, "big.jpg"), layout=gray_layout())
-    assert c[image_path(path)].mode == "L"
+    assert c[path].mode == "L"
     photo(2000, 1000, seed=7).save(path, quality=90)
     d, _ = prepare(md, figure(md, "big.jpg"))
-    assert d[image_path(path)].pixel_width / d[image_path(path)].pixel_height == pytest.approx(2, rel=0.01)
+    assert d[path].pixel_width / d[path].pixel_height == pytest.approx(2, rel=0.01)
 
 
 def test_corrupt_cache_entry_is_ignored(md):
