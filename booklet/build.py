@@ -15,6 +15,7 @@ from .parse import parse_booklet
 from .preflight import preflight
 from .sources import read_sources
 from .typeset.document import typeset
+from .typeset.figures import caption_reserve
 
 
 @dataclass
@@ -55,19 +56,24 @@ def check(source: Path, layout_name: str | None = None) -> list[Problem]:
     return problems
 
 
+def _raise_errors(problems: list[Problem]) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more problems: run `booklet check`)" if len(errors) > 1 else ""
+        raise BookletError(first.message + more, first.path, first.line)
+
+
 def build(source: Path, outdir: Path, layout_name: str | None = None,
           options: ImposeOptions | None = None) -> BuildResult:
     """Write OUTDIR/NAME-read.pdf and OUTDIR/NAME-print.pdf; on failure neither is touched."""
     check_output_dir(outdir)
     booklet, layout = load_booklet(source, layout_name)
     problems = preflight(booklet, layout)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more problems: run `booklet check`)" if len(errors) > 1 else ""
-        raise BookletError(first.message + more, first.path, first.line)
-    images, image_problems = prepare_images(booklet, layout)
+    _raise_errors(problems)
+    images, image_problems = prepare_images(booklet, layout, reserve=caption_reserve(booklet, layout))
     problems += image_problems
+    _raise_errors(image_problems)
     result = typeset(booklet, layout, images)
     options = options or ImposeOptions(scheme=layout.imposition.scheme,
                                        sheet_size=(layout.imposition.sheet_width, layout.imposition.sheet_height))
