@@ -133,3 +133,15 @@ def booklet_with(md: Path, figures: list[Figure], cover: str | None = None, para
                     cover_image=md.parent / cover if cover else None)
     return Booklet(name="test", metadata=meta,
                    articles=(Article(title="Pictures", blocks=tuple(blocks), where=Location(md, 1)),))
+
+
+def make_photo_booklet(folder: Path) -> Path:
+    """The end-to-end issue's booklet: ~11,000 words, ~60 A6 pages, four phone-sized photos
+    (one of them 3600 × 3600) and four small drawings."""
+    from corpus import make_booklet
+
+    make_booklet(folder, articles=4, words_per_article=2700, photo_size=(1600, 1100))
+    for number in range(1, 5):
+        size = (3600, 3600) if number == 1 else (4000, 3000)
+        photo(*size, seed=number).save(folder / "images" / f"lead{number}.jpg", quality=92)
+    return folder
