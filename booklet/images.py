@@ -34,10 +34,13 @@ _LOSSLESS_FORMATS = {"PNG", "GIF", "BMP", "TIFF"}
 _GRAPHICS_MAX_COLOURS = 256
 """A lossless source with at most this many colours is a drawing: kept lossless (PNG), not JPEG."""
 
+_PNG_SIZE_ALLOWANCE = 1.5
+"""A drawing stays PNG if that is at most this many times the size of the JPEG."""
+
 _PPI_TOLERANCE = 1.01
 """An image at most 1 % above the target resolution is left alone (not worth a second generation)."""
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 """Bump when the processing changes, so that old cache entries are no longer used."""
 
 _EXIF_ORIENTATION = 0x0112
@@ -274,15 +277,29 @@ def _process(path: Path, source: bytes, uses: list[_Use], layout: Layout) -> Pre
     if im.mode in ("RGB", "CMYK") and (gray or (im.mode == "RGB" and _is_grayscale(im))):
         im = im.convert("L")
 
-    graphics = im.mode == "1" or (fmt in _LOSSLESS_FORMATS and im.info.get("compression") != "jpeg"
-                                  and im.getcolors(_GRAPHICS_MAX_COLOURS) is not None)
-    out = io.BytesIO()
-    if graphics:
-        im.save(out, "PNG", compress_level=6)
-    else:
-        im.save(out, "JPEG", quality=settings.jpeg_quality, optimize=True)
-    return PreparedImage(path, out.getvalue(), im.width, im.height, placed_width, placed_height,
+    data = _encode(im, lossless_source=fmt in _LOSSLESS_FORMATS and im.info.get("compression") != "jpeg",
+                   quality=settings.jpeg_quality)
+    return PreparedImage(path, data, im.width, im.height, placed_width, placed_height,
                          im.width * 72.0 / placed_width, im.mode)
+
+
+def _encode(im: Image.Image, lossless_source: bool, quality: int) -> bytes:
+    """PNG for 1-bit art and for drawings from lossless files (few colours, or a PNG not much
+    larger than the JPEG would be: sharp edges without JPEG's ringing); JPEG for photos."""
+    if im.mode == "1" or (lossless_source and im.getcolors(_GRAPHICS_MAX_COLOURS) is not None):
+        return _save(im, "PNG", compress_level=6)
+    jpeg = _save(im, "JPEG", quality=quality, optimize=True)
+    if lossless_source:
+        png = _save(im, "PNG", compress_level=6)
+        if len(png) <= _PNG_SIZE_ALLOWANCE * len(jpeg):
+            return png
+    return jpeg
+
+
+def _save(im: Image.Image, fmt: str, **options) -> bytes:
+    out = io.BytesIO()
+    im.save(out, fmt, **options)
+    return out.getvalue()
 
 
 def _open(path: Path, source: bytes) -> Image.Image:

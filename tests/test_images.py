@@ -489,3 +489,15 @@ def test_unwritable_cache_is_not_an_error(md, tmp_path):
     photo(800, 600).save(md.parent / "p.png")
     prepared, problems = prepare_images(booklet_with(md, [figure(md, "p.png")]), LAYOUT, blocker / "cache")
     assert len(prepared) == 1 and problems == []
+
+
+def test_antialiased_drawing_stays_png(md):
+    big = Image.new("RGB", (4800, 3200), "white")
+    from PIL import ImageDraw
+    draw = ImageDraw.Draw(big)
+    for i in range(0, 4800, 160):
+        draw.line((i, 0, 4800 - i, 3200), fill=(20, 60, 160), width=12)
+    big.resize((1200, 800), Image.Resampling.LANCZOS).save(md.parent / "diagram.png")
+    assert Image.open(md.parent / "diagram.png").getcolors(256) is None  # many shades at the edges
+    image, _ = one(md, "diagram.png", width=0.9)
+    assert not image.is_jpeg and image.mode == "RGB"
