@@ -495,8 +495,9 @@ def test_antialiased_drawing_stays_png(md):
     big = Image.new("RGB", (4800, 3200), "white")
     from PIL import ImageDraw
     draw = ImageDraw.Draw(big)
-    for i in range(0, 4800, 600):  # a few lines on paper, like a diagram
-        draw.line((i, 0, 4800 - i, 3200), fill=(20, 60, 160), width=12)
+    for i in range(300, 4800, 600):  # a grid and a circle on paper, like a diagram
+        draw.line((i, 0, i, 3200), fill=(20, 60, 160), width=10)
+        draw.line((0, i * 2 // 3, 4800, i * 2 // 3), fill=(20, 60, 160), width=10)
     draw.ellipse((1000, 600, 3800, 2600), outline=(200, 30, 30), width=16)
     big.resize((1200, 800), Image.Resampling.LANCZOS).save(md.parent / "diagram.png")
     assert Image.open(md.parent / "diagram.png").getcolors(256) is None  # many shades at the edges
