@@ -1,0 +1,80 @@
+"""The pipeline, stage after stage: source → model → checks → images → reading PDF → print PDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BookletError, Problem
+from .files import atomic_output, check_output_dir
+from .images import prepare_images
+from .impose import ImposeOptions, ImposeReport, impose_pdf
+from .layouts import Layout, load_layout
+from .model import Booklet
+from .parse import parse_booklet
+from .preflight import preflight
+from .sources import read_sources
+from .typeset.document import typeset
+
+
+@dataclass
+class BuildResult:
+    read_path: Path
+    print_path: Path
+    pages: int
+    article_pages: tuple[tuple[str, int], ...]
+    imposition: ImposeReport
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_booklet(source: Path, layout_name: str | None = None) -> tuple[Booklet, Layout]:
+    """Read and parse a booklet and find its layout (command line beats metadata beats `pocket`)."""
+    booklet = parse_booklet(read_sources(source))
+    where = booklet.metadata.where
+    if layout_name is not None:
+        layout = load_layout(layout_name, Path.cwd())
+    elif booklet.metadata.layout is not None:
+        try:
+            base = where.path.parent if where.path.is_file() else where.path
+            layout = load_layout(booklet.metadata.layout, base)
+        except BookletError as exc:
+            if exc.path is None:  # an unknown name: point at the metadata that names it
+                raise BookletError(exc.message, where.path, where.line) from None
+            raise
+    else:
+        layout = load_layout("pocket")
+    return booklet, layout
+
+
+def check(source: Path, layout_name: str | None = None) -> list[Problem]:
+    """Every problem found without laying out pages (what `booklet check` prints)."""
+    booklet, layout = load_booklet(source, layout_name)
+    problems = preflight(booklet, layout)
+    if not any(p.severity == "error" for p in problems):
+        problems += prepare_images(booklet, layout)[1]
+    return problems
+
+
+def build(source: Path, outdir: Path, layout_name: str | None = None,
+          options: ImposeOptions | None = None) -> BuildResult:
+    """Write OUTDIR/NAME-read.pdf and OUTDIR/NAME-print.pdf; on failure neither is touched."""
+    check_output_dir(outdir)
+    booklet, layout = load_booklet(source, layout_name)
+    problems = preflight(booklet, layout)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more problems: run `booklet check`)" if len(errors) > 1 else ""
+        raise BookletError(first.message + more, first.path, first.line)
+    images, image_problems = prepare_images(booklet, layout)
+    problems += image_problems
+    result = typeset(booklet, layout, images)
+    options = options or ImposeOptions(scheme=layout.imposition.scheme,
+                                       sheet_size=(layout.imposition.sheet_width, layout.imposition.sheet_height))
+    read_path = outdir / f"{booklet.name}-read.pdf"
+    print_path = outdir / f"{booklet.name}-print.pdf"
+    with atomic_output(read_path) as temporary_read:
+        temporary_read.write_bytes(result.pdf)
+        report = impose_pdf(temporary_read, print_path, options)
+    return BuildResult(read_path, print_path, result.page_count, result.article_pages, report,
+                       [str(p) for p in problems])

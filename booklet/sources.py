@@ -1,0 +1,141 @@
+"""Files on disk → `BookletSource`: the booklet's metadata and its Markdown texts, with paths.
+
+Two forms of input (see README): one Markdown file whose YAML front matter holds the
+metadata, or a folder with `booklet.yaml` naming its article files. Nothing is parsed
+as Markdown here; this stage only finds and reads files and the YAML around them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import BookletError
+from .model import Location
+
+BOOKLET_FILE = "booklet.yaml"
+
+
+@dataclass(frozen=True)
+class MarkdownSource:
+    """One Markdown file: `text` without its front matter, which began at line 1."""
+
+    path: Path
+    text: str
+    front_matter: dict[str, Any]
+    body_line: int  # 1-based line of the file where `text` starts
+
+
+@dataclass(frozen=True)
+class BookletSource:
+    name: str
+    metadata: dict[str, Any]
+    metadata_where: Location
+    documents: tuple[MarkdownSource, ...]
+    single_file: bool  # one Markdown file: its level-1 headings start the articles
+
+
+def read_sources(source: Path) -> BookletSource:
+    """Read a booklet from a Markdown file or from a folder (with or without booklet.yaml)."""
+    if source.is_dir():
+        return _read_folder(source)
+    if not source.exists():
+        raise BookletError("no such file or folder", source)
+    if source.suffix.lower() not in (".md", ".markdown"):
+        raise BookletError("expected a Markdown file (.md) or a booklet folder", source)
+    document = read_markdown(source)
+    return BookletSource(
+        name=source.stem,
+        metadata=document.front_matter,
+        metadata_where=Location(source, 1),
+        documents=(document,),
+        single_file=True,
+    )
+
+
+def _read_folder(folder: Path) -> BookletSource:
+    config_path = folder / BOOKLET_FILE
+    config: dict[str, Any] = {}
+    if config_path.is_file():
+        config = load_yaml(_read_text(config_path), config_path, first_line=1)
+    name = folder.resolve().name
+    articles = config.pop("articles", None)
+    if articles is None:
+        paths = sorted(p for p in folder.glob("*.md") if p.is_file())
+        if not paths:
+            raise BookletError(f"no Markdown files (*.md) and no {BOOKLET_FILE} with an articles list", folder)
+    else:
+        line = _key_line(config_path, "articles")
+        if not isinstance(articles, list) or not all(isinstance(a, str) for a in articles):
+            raise BookletError("'articles' must be a list of Markdown file names", config_path, line)
+        if not articles:
+            raise BookletError("'articles' is empty: the booklet has no text", config_path, line)
+        paths = []
+        for entry in articles:
+            path = folder / entry
+            if not path.is_file():
+                raise BookletError(f"article file not found: {entry}", config_path, _entry_line(config_path, entry))
+            paths.append(path)
+    documents = tuple(read_markdown(p) for p in paths)
+    where = Location(config_path, 1) if config_path.is_file() else Location(folder)
+    return BookletSource(name, config, where, documents, single_file=False)
+
+
+def read_markdown(path: Path) -> MarkdownSource:
+    """A Markdown file split into its YAML front matter (between `---` lines) and its text."""
+    text = _read_text(path)
+    lines = text.splitlines(keepends=True)
+    if lines and lines[0].strip() == "---":
+        for index in range(1, len(lines)):
+            if lines[index].strip() in ("---", "..."):
+                front = load_yaml("".join(lines[1:index]), path, first_line=2)
+                return MarkdownSource(path, "".join(lines[index + 1:]), front, body_line=index + 2)
+        raise BookletError("front matter starts with '---' but never ends (add a closing '---' line)", path, 1)
+    return MarkdownSource(path, text, {}, body_line=1)
+
+
+def load_yaml(text: str, path: Path, first_line: int) -> dict[str, Any]:
+    """YAML mapping → dict; syntax errors name the file and the line (counting from `first_line`)."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first_line + mark.line if mark is not None else None
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise BookletError(f"YAML syntax error: {problem}", path, line) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise BookletError("expected YAML key: value lines", path, first_line)
+    return data
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BookletError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", path) from None
+    except OSError as exc:
+        raise BookletError(f"cannot read: {exc.strerror}", path) from None
+
+
+def _key_line(path: Path, key: str) -> int | None:
+    """The line where a top-level YAML key is written, for messages."""
+    return _find_line(path, lambda s: s.startswith(f"{key}:"))
+
+
+def _entry_line(path: Path, entry: str) -> int | None:
+    return _find_line(path, lambda s: s.lstrip().startswith("-") and entry in s)
+
+
+def _find_line(path: Path, wanted) -> int | None:
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+            if wanted(line):
+                return number
+    except OSError:
+        return None
+    return None

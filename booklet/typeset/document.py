@@ -1,0 +1,279 @@
+"""A `Booklet` and its `Layout` → the reading PDF: cover with contents, articles, blanks, back cover.
+
+Pages are numbered physically (the cover is page 1). The contents' page numbers are drawn
+as PDF form XObjects that each article defines when its first page is drawn, so one layout
+pass is enough. Blank pages are added before the back cover until the page count is a
+multiple of the pages on one printed sheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import Mapping
+
+from reportlab import rl_config
+from reportlab.lib.utils import simpleSplit
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak
+from reportlab.platypus import PageTemplate, Spacer
+
+from ..fonts import face_name, string_width
+from ..images import PreparedImage
+from ..layouts import Layout
+from ..model import Article, Booklet
+from .story import StoryContext, block_flowables, style_face, text_paragraph
+
+PAGES_PER_SHEET = 8  # two sides of four pages: the padding unit
+
+rl_config.useA85 = 0  # binary streams: smaller files, and no slow ASCII85 encoding of images
+
+
+@dataclass(frozen=True)
+class TypesetBooklet:
+    """The reading PDF and what was learned while laying it out (page numbers are 1-based)."""
+
+    pdf: bytes
+    page_count: int
+    article_pages: tuple[tuple[str, int], ...]  # (title, first page number) per titled article
+    blank_pages: tuple[int, ...]
+
+
+def typeset(booklet: Booklet, layout: Layout, images: Mapping[Path, PreparedImage],
+            pages_per_sheet: int = PAGES_PER_SHEET) -> TypesetBooklet:
+    buffer = BytesIO()
+    meta = booklet.metadata
+    doc = _BookletDocument(buffer, layout, meta.language)
+    doc.title = meta.title
+    doc.author = meta.author or ""
+    doc.subject = meta.subtitle or ""
+    doc.creator = "booklet"
+    doc.producer = "booklet"
+    story = _story(booklet, layout, images, pages_per_sheet)
+    doc.build(story)
+    return TypesetBooklet(
+        pdf=buffer.getvalue(),
+        page_count=doc.page,
+        article_pages=tuple(doc.article_pages),
+        blank_pages=tuple(doc.blank_pages),
+    )
+
+
+class _BookletDocument(BaseDocTemplate):
+    """Mirrored margins (inner margin at the spine), the running marker, and bookkeeping."""
+
+    def __init__(self, buffer: BytesIO, layout: Layout, language: str):
+        self.layout = layout
+        self.article_pages: list[tuple[str, int]] = []
+        self.blank_pages: list[int] = []
+        self.marker_font = face_name(layout.fonts[layout.marker.font])
+        body_font = face_name(layout.fonts["body"])
+        super().__init__(
+            buffer,
+            pagesize=(layout.page_width, layout.page_height),
+            leftMargin=layout.margins.inner, rightMargin=layout.margins.outer,
+            topMargin=layout.margins.top, bottomMargin=layout.margins.bottom,
+            invariant=1, initialFontName=body_font, lang=language.replace("_", "-"),
+            displayDocTitle=1,
+        )
+        frame = Frame(layout.margins.inner, layout.margins.bottom, layout.text_width, layout.text_height,
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="text")
+        self.addPageTemplates([
+            PageTemplate("cover", [frame], onPage=self._mirror, autoNextPageTemplate="body"),
+            PageTemplate("body", [frame], onPage=self._mirror, onPageEnd=self._marker),
+            PageTemplate("blank", [frame], onPage=self._blank),
+            PageTemplate("back", [frame], onPage=self._mirror),
+        ])
+        self.marker_hidden = False
+
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        if flowables and isinstance(flowables[0], _TurnToBack):
+            flowables[0:1] = flowables[0].page_breaks(self.page)
+        super().handle_flowable(flowables)
+
+    def _mirror(self, canvas, doc) -> None:
+        """Odd (right-hand) pages have the inner margin on the left, even pages on the right."""
+        margins = self.layout.margins
+        x = margins.inner if self.page % 2 == 1 else margins.outer
+        for frame in self.pageTemplate.frames:
+            frame._x1 = x
+        self.marker_hidden = False
+
+    def _blank(self, canvas, doc) -> None:
+        self.blank_pages.append(self.page)
+
+    def _marker(self, canvas, doc) -> None:
+        if self.marker_hidden:
+            return
+        marker = self.layout.marker
+        text = marker.format.format(n=self.page)
+        frame = self.pageTemplate.frames[0]
+        canvas.saveState()
+        canvas.setFont(self.marker_font, marker.size)
+        canvas.drawCentredString(frame._x1 + frame._width / 2, marker.baseline, text)
+        canvas.restoreState()
+
+
+class _ArticleStart(Flowable):
+    """Zero-size mark where an article begins: records its page, bookmark and contents number."""
+
+    def __init__(self, index: int, title: str):
+        super().__init__()
+        self.index = index
+        self.title = title
+        self.width = self.height = 0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        canvas = self.canv
+        doc = canvas._doctemplate
+        page = doc.page
+        doc.article_pages.append((self.title, page))
+        key = _article_key(self.index)
+        canvas.bookmarkPage(key)
+        canvas.addOutlineEntry(self.title, key, level=0)
+        style = doc.layout.styles["toc"]
+        # the form's box must hold the right-aligned number, which extends left of its origin
+        canvas.beginForm(_toc_form(self.index), lowerx=-100, lowery=-20, upperx=10, uppery=50)
+        canvas.setFont(face_name(doc.layout.fonts[style.font]), style.size)
+        canvas.drawRightString(0, 0, str(page))
+        canvas.endForm()
+
+
+class _TocEntry(Flowable):
+    """One contents line: the title (wrapped if long) and, right-aligned, its page number."""
+
+    NUMBER_ROOM = "0000"
+
+    def __init__(self, index: int, title: str, font: str, size: float, leading: float, space: float):
+        super().__init__()
+        self.index, self.title = index, title
+        self.font, self.size, self.leading, self.space = font, size, leading, space
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        room = string_width(self.NUMBER_ROOM, self.font, self.size)
+        self.lines = simpleSplit(self.title, self.font, self.size, available_width - room)
+        self.width = available_width
+        self.height = len(self.lines) * self.leading + self.space
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setFont(self.font, self.size)
+        y = self.height - self.size
+        for line in self.lines:
+            canvas.drawString(0, y, line)
+            y -= self.leading
+        y += self.leading
+        canvas.saveState()
+        canvas.translate(self.width, y)
+        canvas.doForm(_toc_form(self.index))
+        canvas.restoreState()
+        canvas.linkRect("", _article_key(self.index), (0, y - 2, self.width, self.height), relative=1)
+
+
+class _TurnToBack(Flowable):
+    """Placeholder where the back cover begins; the document replaces it with page breaks.
+
+    Blank pages go before the back cover so that, with it, the page count is a multiple
+    of `unit`.
+    """
+
+    def __init__(self, unit: int):
+        super().__init__()
+        self.unit = unit
+
+    def page_breaks(self, current_page: int) -> list[Flowable]:
+        blanks = (-(current_page + 1)) % self.unit
+        breaks: list[Flowable] = []
+        if blanks:
+            breaks.append(NextPageTemplate("blank"))
+            breaks += [PageBreak() for _ in range(blanks)]
+        return [*breaks, NextPageTemplate("back"), PageBreak()]
+
+
+class _AtFoot(Flowable):
+    """Flowables stacked at the bottom of the frame (the colophon)."""
+
+    def __init__(self, flowables: list[Flowable]):
+        super().__init__()
+        self.flowables = flowables
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.sizes = [f.wrap(available_width, available_height) for f in self.flowables]
+        self.width, self.height = available_width, available_height
+        return available_width, available_height - 1
+
+    def draw(self) -> None:
+        y = 0.0
+        for flowable, (_, height) in reversed(list(zip(self.flowables, self.sizes))):
+            flowable.drawOn(self.canv, 0, y)
+            y += height + flowable.getSpaceBefore()
+
+
+def _article_key(index: int) -> str:
+    return f"article-{index}"
+
+
+def _toc_form(index: int) -> str:
+    return f"toc-page-{index}"
+
+
+def _story(booklet: Booklet, layout: Layout, images: Mapping[Path, PreparedImage], unit: int) -> list[Flowable]:
+    meta = booklet.metadata
+    context = StoryContext(layout, meta.language, images)
+    story: list[Flowable] = [*_cover(booklet, context), NextPageTemplate("body"), PageBreak()]
+    titled = 0
+    for number, article in enumerate(booklet.articles):
+        if number:
+            story.append(PageBreak())
+        article_context = StoryContext(layout, article.language, images)
+        if article.title:
+            story.extend(_article_head(titled, article, article_context))
+            titled += 1
+        story.extend(block_flowables(article.blocks, article_context))
+    story.append(_TurnToBack(unit))
+    story.append(_AtFoot(_colophon(booklet, context)))
+    return story
+
+
+def _article_head(index: int, article: Article, context: StoryContext) -> list[Flowable]:
+    head: list[Flowable] = [_ArticleStart(index, article.title or "")]
+    head.append(text_paragraph(article.title or "", "title", context))
+    if article.author:
+        head.append(text_paragraph(article.author, "author", context))
+    if article.date:
+        head.append(text_paragraph(article.date, "dateline", context))
+    for flowable in head:
+        flowable.keepWithNext = True
+    return head
+
+
+def _cover(booklet: Booklet, context: StoryContext) -> list[Flowable]:
+    meta = booklet.metadata
+    layout = context.layout
+    cover: list[Flowable] = [text_paragraph(meta.title, "cover_title", context)]
+    if meta.subtitle:
+        cover.append(text_paragraph(meta.subtitle, "cover_subtitle", context))
+    for line in (meta.author, " · ".join(x for x in (meta.publisher, meta.date) if x)):
+        if line:
+            cover.append(text_paragraph(line, "cover_meta", context))
+    cover.extend(text_paragraph(line, "cover_meta", context) for line in meta.contacts)
+    titles = [a.title for a in booklet.articles if a.title]
+    if titles:
+        style = layout.styles["toc"]
+        font = style_face(layout, style)
+        cover.append(Spacer(0, style.leading * 1.5))
+        cover.extend(_TocEntry(i, title, font, style.size, style.leading, style.space_after)
+                     for i, title in enumerate(titles))
+    return cover
+
+
+def _colophon(booklet: Booklet, context: StoryContext) -> list[Flowable]:
+    meta = booklet.metadata
+    lines = [meta.title]
+    lines += [x for x in (meta.publisher, meta.edition, meta.date) if x]
+    lines += list(meta.contacts)
+    return [text_paragraph(line, "colophon", context) for line in lines]

@@ -1,0 +1,150 @@
+"""Model blocks → Platypus flowables: the text of the booklet in reading order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from reportlab.platypus import Flowable, Indenter, ListFlowable, ListItem, Preformatted, Spacer
+from reportlab.lib.styles import ParagraphStyle
+
+from ..fonts import face_name, has_glyph, string_width
+from ..images import PreparedImage
+from ..layouts import Layout, TextStyle
+from ..model import (
+    Block, CodeBlock, Figure, Heading, Inline, LineBreak, ListBlock, Paragraph, Quote, SectionBreak, Span,
+)
+from .figures import figure_flowable
+from .paragraph import Run, make_paragraph
+
+ORNAMENT = "* * *"
+QUOTE_INDENT = 10.0  # points, on both sides of a block quote
+LIST_INDENT = 11.0  # points per nesting level
+
+
+@dataclass
+class StoryContext:
+    """What block conversion needs: the layout, the article's language and the prepared images."""
+
+    layout: Layout
+    language: str
+    images: Mapping[Path, PreparedImage]
+
+
+def style_face(layout: Layout, style: TextStyle, bold: bool = False, italic: bool = False, code: bool = False) -> str:
+    family = layout.fonts["mono" if code else style.font]
+    return face_name(family, bold=style.bold or bold, italic=style.italic != italic)
+
+
+def runs_for(inlines: tuple[Inline, ...], style: TextStyle, layout: Layout) -> list[Run]:
+    """Inlines → runs, each in the face its style asks for, or in a fallback font for
+    characters that face lacks (the preflight has already refused characters no font has)."""
+    runs: list[Run] = []
+    for inline in inlines:
+        if isinstance(inline, LineBreak):
+            runs.append(Run("\n", style_face(layout, style), style.size))
+            continue
+        face = style_face(layout, style, inline.bold, inline.italic, inline.code)
+        runs.extend(_with_fallback(inline, face, style.size, layout))
+    return runs
+
+
+def _with_fallback(span: Span, face: str, size: float, layout: Layout) -> list[Run]:
+    if not layout.fallback_fonts or all(has_glyph(face, char) for char in set(span.text)):
+        return [Run(span.text, face, size, span.link)]
+    pieces: list[Run] = []
+    for char in span.text:
+        font = face
+        if not has_glyph(face, char):
+            for family in layout.fallback_fonts:
+                candidate = face_name(family, span.bold, span.italic)
+                if has_glyph(candidate, char):
+                    font = candidate
+                    break
+        if pieces and pieces[-1].font == font:
+            pieces[-1] = Run(pieces[-1].text + char, font, size, span.link)
+        else:
+            pieces.append(Run(char, font, size, span.link))
+    return pieces
+
+
+def text_paragraph(text: str, style_name: str, context: StoryContext) -> Flowable:
+    """A paragraph of plain text (titles, datelines, cover lines) in a named layout style."""
+    style = context.layout.styles[style_name]
+    return make_paragraph(runs_for((Span(text),), style, context.layout), style, context.language,
+                          context.layout.hyphenation)
+
+
+def inline_paragraph(inlines: tuple[Inline, ...], style: TextStyle, context: StoryContext) -> Flowable:
+    return make_paragraph(runs_for(inlines, style, context.layout), style, context.language, context.layout.hyphenation)
+
+
+def block_flowables(blocks: tuple[Block, ...], context: StoryContext, style_name: str = "body") -> list[Flowable]:
+    """Flowables for a sequence of blocks; a paragraph that follows another gets the first-line indent."""
+    flowables: list[Flowable] = []
+    previous: Block | None = None
+    for block in blocks:
+        flowables.extend(_block(block, context, style_name, indent=isinstance(previous, Paragraph)))
+        previous = block
+    return flowables
+
+
+def _block(block: Block, context: StoryContext, style_name: str, indent: bool) -> list[Flowable]:
+    layout = context.layout
+    if isinstance(block, Paragraph):
+        style = layout.styles[style_name]
+        if not indent:
+            style = TextStyle(**{**style.__dict__, "first_indent": 0.0})
+        return [inline_paragraph(block.inlines, style, context)]
+    if isinstance(block, Heading):
+        heading = inline_paragraph(block.inlines, layout.styles[f"heading{block.level}"], context)
+        heading.keepWithNext = True
+        return [heading]
+    if isinstance(block, Quote):
+        return [Indenter(QUOTE_INDENT, QUOTE_INDENT), *block_flowables(block.blocks, context, "quote"),
+                Indenter(-QUOTE_INDENT, -QUOTE_INDENT)]
+    if isinstance(block, ListBlock):
+        return [_list(block, context)]
+    if isinstance(block, CodeBlock):
+        return [_code(block, context)]
+    if isinstance(block, SectionBreak):
+        return [text_paragraph(ORNAMENT, "ornament", context)]
+    if isinstance(block, Figure):
+        caption_style = layout.styles["caption"]
+        caption = inline_paragraph(block.caption, caption_style, context) if block.caption else None
+        return [figure_flowable(context.images[block.image], caption, block.full_page)]
+    raise TypeError(f"unknown block {block!r}")
+
+
+def _list(block: ListBlock, context: StoryContext) -> Flowable:
+    style = context.layout.styles["list"]
+    items = [ListItem(block_flowables(item, context, "list") or [Spacer(0, 0)]) for item in block.items]
+    font = style_face(context.layout, style)
+    return ListFlowable(
+        items,
+        bulletType="1" if block.ordered else "bullet",
+        start=str(block.start) if block.ordered else "•",
+        bulletFontName=font,
+        bulletFontSize=style.size,
+        leftIndent=LIST_INDENT,
+        bulletDedent=LIST_INDENT,
+        bulletFormat="%s." if block.ordered else None,
+    )
+
+
+def _code(block: CodeBlock, context: StoryContext) -> Flowable:
+    """Monospace lines, wrapped by character count so that none passes the margin."""
+    layout = context.layout
+    style = layout.styles["code"]
+    font = style_face(layout, style)
+    columns = max(8, int(layout.text_width / string_width("M", font, style.size)))
+    lines: list[str] = []
+    for line in block.text.expandtabs(4).splitlines() or [""]:
+        while len(line) > columns:
+            lines.append(line[:columns])
+            line = line[columns:]
+        lines.append(line)
+    paragraph_style = ParagraphStyle("code", fontName=font, fontSize=style.size, leading=style.leading,
+                                     spaceBefore=style.space_before, spaceAfter=style.space_after)
+    return Preformatted("\n".join(lines), paragraph_style)

@@ -1,0 +1,41 @@
+"""Reading our PDFs back for assertions: words per page, the marker, the text as a word stream."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pdfplumber
+
+MARKER = re.compile(r"^←\s*(\d+)\s*→$")
+
+
+def page_lines(pdf_path: Path) -> list[list[tuple[str, float, float, float]]]:
+    """Per page: text lines as (text, x0, x1, top), top measured from the top edge in points."""
+    pages = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            lines = page.extract_text_lines(return_chars=False)
+            pages.append([(line["text"], line["x0"], line["x1"], line["top"]) for line in lines])
+    return pages
+
+
+def word_stream(text: str) -> list[str]:
+    """Letters and digits only, lower-cased, hyphenation and punctuation gone: for fidelity checks."""
+    text = unicodedata.normalize("NFC", text).replace("\u00ad", "")
+    text = re.sub(r"-\s*\n\s*", "", text)  # a word hyphenated at a line end
+    return re.findall(r"[^\W_]+", text.lower())
+
+
+def contains_in_order(haystack: list[str], needles: list[str]) -> int:
+    """How many of `needles` are found in `haystack` in order (greedy subsequence match)."""
+    found = 0
+    position = 0
+    for needle in needles:
+        try:
+            position = haystack.index(needle, position) + 1
+        except ValueError:
+            continue
+        found += 1
+    return found

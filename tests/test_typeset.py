@@ -1,0 +1,139 @@
+"""The reading PDF of a generated booklet, read back with pypdf and pdfplumber."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from booklet.build import load_booklet
+from booklet.images import prepare_images
+from booklet.layouts import MM
+from booklet.model import Figure, Heading, ListBlock, Paragraph, Quote, Span, iter_blocks
+from booklet.typeset.document import typeset
+from pdftext import MARKER, contains_in_order, page_lines, word_stream
+
+A6 = (105 * MM, 148 * MM)
+
+
+@pytest.fixture(scope="module")
+def reading(generated_booklet, tmp_path_factory):
+    booklet, layout = load_booklet(generated_booklet)
+    images, _ = prepare_images(booklet, layout)
+    result = typeset(booklet, layout, images)
+    path = tmp_path_factory.mktemp("read") / "gen-read.pdf"
+    path.write_bytes(result.pdf)
+    return booklet, layout, result, path
+
+
+def test_pages_are_a6_and_padded_to_whole_sheets(reading):
+    _, _, result, path = reading
+    reader = pypdf.PdfReader(path)
+    assert len(reader.pages) == result.page_count
+    assert result.page_count % 8 == 0
+    for page in reader.pages:
+        assert float(page.mediabox.width) == pytest.approx(A6[0], abs=0.01)
+        assert float(page.mediabox.height) == pytest.approx(A6[1], abs=0.01)
+
+
+def test_back_cover_is_last_and_blanks_come_before_it(reading):
+    booklet, _, result, path = reading
+    lines = page_lines(path)
+    last = " ".join(text for text, *_ in lines[-1])
+    assert booklet.metadata.edition in last and booklet.metadata.publisher in last
+    for number in result.blank_pages:
+        assert lines[number - 1] == [], f"blank page {number} has text"
+    assert list(result.blank_pages) == list(range(result.page_count - len(result.blank_pages), result.page_count))
+
+
+def test_marker_on_every_text_page_centred_at_the_foot(reading):
+    _, layout, result, path = reading
+    lines = page_lines(path)
+    unmarked = {1, result.page_count, *result.blank_pages}
+    for number, page in enumerate(lines, 1):
+        markers = [(t, x0, x1, top) for t, x0, x1, top in page if MARKER.match(t)]
+        if number in unmarked:
+            assert not markers, f"page {number} should have no marker"
+            continue
+        assert len(markers) == 1, f"page {number}: {markers}"
+        text, x0, x1, top = markers[0]
+        assert int(MARKER.match(text).group(1)) == number
+        inner_left = number % 2 == 1
+        left = layout.margins.inner if inner_left else layout.margins.outer
+        centre = left + layout.text_width / 2
+        assert (x0 + x1) / 2 == pytest.approx(centre, abs=1.0)
+        assert top > layout.page_height - layout.margins.bottom, "marker must sit below the text block"
+
+
+def test_contents_numbers_are_the_pages_where_articles_start(reading):
+    booklet, _, result, path = reading
+    lines = page_lines(path)
+    cover = [text for text, *_ in lines[0]]
+    titles = [a.title for a in booklet.articles if a.title]
+    assert [t for t, _ in result.article_pages] == titles
+    for title, page_number in result.article_pages:
+        entry = next(line for line in cover if line.startswith(title[:20]))
+        assert entry.endswith(f" {page_number}"), entry
+        first_line = lines[page_number - 1][0][0]
+        assert title.startswith(first_line) or first_line.startswith(title[:15])
+
+
+def test_every_word_of_the_sources_is_in_the_pdf_in_order(reading):
+    booklet, _, _, path = reading
+    source_words: list[str] = []
+    for article in booklet.articles:
+        if article.title:
+            source_words += word_stream(article.title + " " + (article.date or ""))
+        for block in iter_blocks(article.blocks):
+            if isinstance(block, (Paragraph, Heading)):
+                source_words += word_stream("".join(s.text for s in block.inlines if isinstance(s, Span)))
+            elif isinstance(block, Figure):
+                source_words += word_stream("".join(s.text for s in block.caption if isinstance(s, Span)))
+    reader = pypdf.PdfReader(path)
+    pdf_words = word_stream("\n".join(page.extract_text() for page in reader.pages[1:]))
+    assert contains_in_order(pdf_words, source_words) == len(source_words)
+
+
+def test_all_fonts_embedded_and_metadata_set(reading):
+    booklet, _, _, path = reading
+    reader = pypdf.PdfReader(path)
+    seen = set()
+    for page in reader.pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for font in fonts.values():
+            font = font.get_object()
+            descriptor = font["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor, f"{font['/BaseFont']} not embedded"
+            seen.add(str(font["/BaseFont"]))
+    assert not any("Helvetica" in name for name in seen)
+    assert reader.metadata.title == booklet.metadata.title
+    assert reader.metadata.author == booklet.metadata.author
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_outline_and_clickable_contents(reading):
+    booklet, _, result, path = reading
+    reader = pypdf.PdfReader(path)
+    outline = [(item.title, reader.get_destination_page_number(item) + 1) for item in reader.outline]
+    assert outline == list(result.article_pages)
+    annotations = reader.pages[0].get("/Annots") or []
+    links = [a.get_object() for a in annotations if a.get_object()["/Subtype"] == "/Link"]
+    assert len(links) == len(result.article_pages)
+
+
+def test_each_article_starts_on_a_new_page_with_its_lead_photo(reading):
+    _, _, result, path = reading
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        for _, number in result.article_pages:
+            assert pdf.pages[number - 1].images, f"page {number} has no lead photo"
+
+
+def test_nested_blocks_are_typeset(reading):
+    booklet, _, _, path = reading
+    kinds = {type(b) for a in booklet.articles for b in iter_blocks(a.blocks)}
+    assert {Quote, ListBlock, Figure, Heading} <= kinds
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(path).pages)
+    assert "* * *" in text and "Print it, fold it, pass it on!" in text
