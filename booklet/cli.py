@@ -99,3 +99,4 @@ def layouts() -> None:
         page = f"{layout.page_width / MM:.0f}×{layout.page_height / MM:.0f} mm"
         sheet = f"{layout.imposition.sheet_width / MM:.0f}×{layout.imposition.sheet_height / MM:.0f} mm"
         click.echo(f"{name:16} {page} pages on {sheet} sheets, {layout.imposition.scheme}: {layout.description}")
+

@@ -130,6 +130,8 @@ def _list(block: ListBlock, context: StoryContext) -> Flowable:
         leftIndent=LIST_INDENT,
         bulletDedent=LIST_INDENT,
         bulletFormat="%s." if block.ordered else None,
+        spaceBefore=style.space_after * 2,
+        spaceAfter=style.space_after * 2,
     )
 
 

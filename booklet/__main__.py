@@ -1,0 +1,5 @@
+"""`python -m booklet`: the same as the `booklet` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,64 @@
+"""Data flows one way: no stage imports a later one, and each library stays in its stage."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "booklet"
+if not PACKAGE.is_dir():  # tests run against an installed package
+    import booklet
+
+    PACKAGE = Path(booklet.__file__).parent
+
+# pipeline order: a module may import only from stages at or before its own
+STAGES = ["errors", "files", "model", "fonts", "layouts", "sources", "parse", "preflight", "images",
+          "typeset", "impose", "build", "starter", "cli"]
+FORBIDDEN_LIBRARIES = {
+    "model": ("reportlab", "pypdf", "PIL", "markdown_it"),
+    "sources": ("reportlab", "pypdf", "markdown_it"),
+    "parse": ("reportlab", "pypdf"),
+    "images": ("reportlab", "pypdf"),
+    "typeset": ("pypdf",),
+    "impose": ("reportlab.platypus",),
+}
+
+
+def stage_of(path: Path) -> str:
+    relative = path.relative_to(PACKAGE)
+    return relative.parts[0].removesuffix(".py")
+
+
+def imports(path: Path) -> list[str]:
+    """Absolute names imported by a module (relative imports resolved against the package)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package_parts = ["booklet", *path.relative_to(PACKAGE).parent.parts]
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package_parts[: len(package_parts) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+                names += [module] if node.module else [f"{module}.{a.name}" for a in node.names]
+            else:
+                names.append(node.module or "")
+    return names
+
+
+MODULES = sorted(p for p in PACKAGE.rglob("*.py") if stage_of(p) in STAGES)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_stage_imports_a_later_one(path: Path):
+    stage = stage_of(path)
+    for name in imports(path):
+        if name.startswith("booklet."):
+            target = name.split(".")[1]
+            if target in STAGES:
+                assert STAGES.index(target) <= STAGES.index(stage), f"{stage} imports later stage {name}"
+        for library in FORBIDDEN_LIBRARIES.get(stage, ()):
+            assert not (name == library or name.startswith(library + ".")), f"{stage} must not use {library}"

@@ -1,0 +1,111 @@
+"""Sources and Markdown → model: both input forms and every supported element."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from booklet.model import CodeBlock, Figure, Heading, LineBreak, ListBlock, Paragraph, Quote, SectionBreak, plain_text
+from booklet.parse import parse_booklet
+from booklet.sources import read_sources
+
+
+def parse_file(tmp_path: Path, text: str, name: str = "zine.md"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return parse_booklet(read_sources(path))
+
+
+def test_single_file_front_matter_preface_articles_and_datelines(tmp_path):
+    booklet = parse_file(tmp_path, "---\ntitle: Zine\nauthor: Us\ncontacts: [a@example.org]\n---\n"
+                                   "A preface.\n\n# First\n*September 6, 2024*\n\nText one.\n\n# Second\n\nText two.\n")
+    assert booklet.name == "zine"
+    assert booklet.metadata.title == "Zine" and booklet.metadata.contacts == ("a@example.org",)
+    preface, first, second = booklet.articles
+    assert preface.title is None and plain_text(preface.blocks[0].inlines) == "A preface."
+    assert (first.title, first.date) == ("First", "September 6, 2024")
+    assert plain_text(first.blocks[0].inlines) == "Text one."
+    assert (second.title, second.date) == ("Second", None)
+    assert first.blocks[0].where.line == 11  # lines count from the top of the file
+
+
+def test_folder_with_article_list_front_matter_and_heading_titles(tmp_path):
+    (tmp_path / "booklet.yaml").write_text("title: Folder zine\nlanguage: uk\narticles: [b.md, a.md, c.md]\n")
+    (tmp_path / "a.md").write_text("---\ntitle: From front matter\ndate: 1 May\nauthor: Ann\nlanguage: ru\n---\nText.\n")
+    (tmp_path / "b.md").write_text("# From the heading\n\nText.\n")
+    (tmp_path / "c.md").write_text("Untitled text.\n")
+    booklet = parse_booklet(read_sources(tmp_path))
+    titles = [a.title for a in booklet.articles]
+    assert titles == ["From the heading", "From front matter", None]
+    assert booklet.articles[1].date == "1 May" and booklet.articles[1].author == "Ann"
+    assert [a.language for a in booklet.articles] == ["uk", "ru", "uk"]
+
+
+def test_folder_without_list_takes_markdown_files_sorted(tmp_path):
+    (tmp_path / "2.md").write_text("# Two\n\nx\n")
+    (tmp_path / "1.md").write_text("# One\n\nx\n")
+    (tmp_path / "booklet.yaml").write_text("title: T\n")
+    assert [a.title for a in parse_booklet(read_sources(tmp_path)).articles] == ["One", "Two"]
+
+
+def test_language_quotes_and_typography(tmp_path):
+    en = parse_file(tmp_path, '---\ntitle: T\n---\n"Hello" -- it\'s... done\n', "en.md")
+    assert plain_text(en.articles[0].blocks[0].inlines) == "“Hello” – it’s… done"
+    uk = parse_file(tmp_path, '---\ntitle: T\nlanguage: uk\n---\n"Привіт," сказала вона.\n', "uk.md")
+    assert plain_text(uk.articles[0].blocks[0].inlines) == "«Привіт,» сказала вона."
+
+
+def test_raw_html_stays_literal_text(tmp_path):
+    booklet = parse_file(tmp_path, "---\ntitle: T\n---\n<b>bold?</b> a < b & c\n\n<div>\nblock\n</div>\n")
+    texts = [plain_text(b.inlines) for b in booklet.articles[0].blocks]
+    assert texts[0] == "<b>bold?</b> a < b & c"
+    assert "<div>" in texts[1]
+
+
+def test_every_block_kind(tmp_path):
+    text = """---
+title: T
+---
+# Article
+
+## Part
+### Sub
+#### Small
+
+Line one\\
+line two, a [link](https://example.org/x) and <https://example.org/y>.
+
+> quoted
+>
+> > nested
+
+1. one
+2. two
+   - inner
+
+* * *
+
+```
+code  block
+```
+
+![A caption](photo.jpg)
+
+![Narrow](photo.jpg){width=60%}
+
+![Whole page](photo.jpg){.full}
+"""
+    blocks = parse_file(tmp_path, text).articles[0].blocks
+    kinds = [type(b) for b in blocks]
+    assert kinds == [Heading, Heading, Heading, Paragraph, Quote, ListBlock, SectionBreak, CodeBlock,
+                     Figure, Figure, Figure]
+    assert [b.level for b in blocks[:3]] == [2, 3, 4]
+    paragraph = blocks[3]
+    assert any(isinstance(i, LineBreak) for i in paragraph.inlines)
+    assert "link (https://example.org/x)" in plain_text(paragraph.inlines)
+    assert plain_text(paragraph.inlines).count("https://example.org/y") == 1
+    assert isinstance(blocks[4].blocks[1], Quote)
+    assert blocks[5].ordered and isinstance(blocks[5].items[1][1], ListBlock)
+    assert blocks[7].text == "code  block"
+    figure, narrow, whole = blocks[8:]
+    assert figure.image == tmp_path / "photo.jpg" and plain_text(figure.caption) == "A caption"
+    assert figure.width is None and narrow.width == 0.6 and whole.full_page
