@@ -13,6 +13,7 @@ of their own, without an added sign, and the line breaker treats them as such.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 
@@ -28,6 +29,9 @@ written inside Ukrainian words (п’ять, пʼять, п'ять)."""
 # Characters that may join the letters of one word; anything else splits the token into parts.
 _WORD_JOINERS = set(APOSTROPHES)
 _HYPHENS = "-\u2010\u2011\u2013\u2014"
+
+ACRONYM_MAX = 6
+"""All-capital words up to this many letters are acronyms (UNESCO) and never hyphenate."""
 
 ALIASES = {"en": "en_US", "uk": "uk_UA", "ru": "ru_RU", "de": "de_DE", "be": "be_BY"}
 """Bare language codes whose pyphen dictionary is not found by pyphen's own fallback rules."""
@@ -66,8 +70,8 @@ class Hyphenator:
         self.dictionary = dictionary
         self.min_before = max(1, min_before)
         self.min_after = max(1, min_after)
-        self._pyphen = pyphen.Pyphen(lang=dictionary, left=self.min_before, right=self.min_after)
-        self._fold = _folding_table(self._pyphen)
+        self._patterns = _patterns(dictionary)
+        self._fold = _folding_table(self._patterns.patterns)
         self._cache: dict[str, tuple[int, ...]] = {}
 
     def points(self, token: str) -> tuple[int, ...]:
@@ -98,7 +102,9 @@ class Hyphenator:
             if len(word) < self.min_before + self.min_after or _is_acronym(word):
                 continue
             lookup = word.translate(self._fold)
-            points.extend(start + p for p in self._pyphen.positions(lookup))
+            right = len(word) - self.min_after
+            points.extend(start + p for p in self._patterns.positions(lookup)
+                          if self.min_before <= p <= right)
         return tuple(points)
 
 
@@ -120,7 +126,9 @@ def _is_acronym(word: str) -> bool:
     for apostrophe in APOSTROPHES:
         word = word.split(apostrophe, 1)[0]
     letters = [ch for ch in word if ch.isalpha()]
-    return len(letters) > 1 and all(ch.isupper() for ch in letters)
+    # short all-capital words are acronyms; long ones are words set in capitals (a licence's
+    # warranty disclaimer) and hyphenate like any other
+    return 1 < len(letters) <= ACRONYM_MAX and all(ch.isupper() for ch in letters)
 
 
 def _letter_runs(token: str) -> list[tuple[int, int]]:
@@ -146,11 +154,11 @@ def _soft_hyphen_points(token: str) -> tuple[int, ...]:
     return tuple(i + 1 for i, ch in enumerate(token) if ch == SOFT_HYPHEN and 0 < i + 1 < len(token))
 
 
-def _folding_table(dic: pyphen.Pyphen) -> dict[int, str]:
+def _folding_table(patterns) -> dict[int, str]:
     """One-to-one character replacements so that words written with variant letters find the
     dictionary's patterns: all apostrophes become the one the patterns use, and ё becomes е
     in dictionaries without ё (the Russian one: otherwise берёзовый gets only one point)."""
-    pattern_chars = set("".join(dic.hd.patterns))
+    pattern_chars = set("".join(patterns))
     table: dict[int, str] = {}
     apostrophe = next((a for a in APOSTROPHES if a in pattern_chars), None)
     if apostrophe:
@@ -161,3 +169,81 @@ def _folding_table(dic: pyphen.Pyphen) -> dict[int, str]:
         table[ord("ё")] = "е"
         table[ord("Ё")] = "Е"
     return table
+
+
+@cache
+def _patterns(dictionary: str) -> _Patterns:
+    return _Patterns(pyphen.LANGUAGES[dictionary])
+
+
+class _Patterns:
+    """Liang's hyphenation patterns from one of pyphen's hyph_*.dic files.
+
+    pyphen's own reader builds an object per pattern and takes about 0.15 s for en_US, as
+    long as setting a whole booklet; this reader does the same in a few hundredths. Files
+    with nonstandard hyphenation (`/` alternatives, e.g. German, Hungarian) go to pyphen.
+    Results agree with pyphen's (tests/test_hyphenate.py compares them).
+    """
+
+    def __init__(self, path):
+        self.fallback: pyphen.HyphDict | None = None
+        self.patterns: dict[str, tuple[int, tuple[int, ...]]] = {}
+        raw = path.read_bytes()
+        encoding = raw.split(b"\n", 1)[0].decode().strip()
+        if encoding.lower() == "microsoft-cp1251":
+            encoding = "cp1251"
+        text = raw.decode(encoding)
+        if "/" in text and "=" in text:
+            self.fallback = pyphen.HyphDict(path)
+            self.patterns = self.fallback.patterns
+            return
+        patterns = self.patterns
+        for line in text.split("\n")[1:]:
+            line = line.strip()
+            if not line or line.startswith(_IGNORED):
+                continue
+            if "^^" in line:
+                line = _HEX(lambda m: chr(int(m.group(1), 16)), line)
+            letters: list[str] = []
+            values = [0]
+            for ch in line:
+                if "0" <= ch <= "9":
+                    values[-1] = ord(ch) - 48
+                else:
+                    letters.append(ch)
+                    values.append(0)
+            if not any(values):
+                continue
+            start, end = 0, len(values)
+            while not values[start]:
+                start += 1
+            while not values[end - 1]:
+                end -= 1
+            patterns["".join(letters)] = (start, tuple(values[start:end]))
+        self.maxlen = max(len(key) for key in patterns)
+
+    def positions(self, word: str) -> list[int]:
+        """Offsets where Liang's algorithm allows a break (no minimum lengths applied)."""
+        if self.fallback is not None:
+            return [int(p) for p in self.fallback.positions(word)]
+        pointed = f".{word.lower()}."
+        size = len(pointed)
+        references = [0] * (size + 1)
+        patterns, maxlen = self.patterns, self.maxlen
+        for i in range(size - 1):
+            stop = min(i + maxlen, size) + 1
+            for j in range(i + 1, stop):
+                found = patterns.get(pointed[i:j])
+                if found is None:
+                    continue
+                offset, values = found
+                k = i + offset
+                for value in values:
+                    if value > references[k]:
+                        references[k] = value
+                    k += 1
+        return [i - 1 for i, value in enumerate(references) if value % 2]
+
+
+_IGNORED = ("%", "#", "LEFTHYPHENMIN", "RIGHTHYPHENMIN", "COMPOUNDLEFTHYPHENMIN", "COMPOUNDRIGHTHYPHENMIN")
+_HEX = re.compile(r"\^{2}([0-9a-f]{2})").sub

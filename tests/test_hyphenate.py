@@ -118,3 +118,17 @@ def test_points_are_inside_the_token_and_sorted(token):
     points = h.points(token)
     assert list(points) == sorted(set(points))
     assert all(0 < p < len(token) for p in points)
+
+
+@pytest.mark.parametrize("dictionary", ["en_US", "en_GB", "uk_UA", "ru_RU", "de_DE", "fr", "pl_PL"])
+def test_own_pattern_reader_agrees_with_pyphen(dictionary):
+    from booklet.hyphenate import _patterns
+
+    words = ("hyphenation typesetting extraordinary responsibilities information paragraphs "
+             "Silbentrennung Donaudampfschiff anticonstitutionnellement przedsiębiorstwo "
+             "пʼятниця подвір’я європейський самолётостроение берёзовый объявление").split()
+    ours = _patterns(dictionary)
+    theirs = pyphen.Pyphen(lang=dictionary, left=1, right=1)
+    for word in words:
+        assert [p for p in ours.positions(word) if 1 <= p <= len(word) - 1] == \
+            [int(p) for p in theirs.positions(word)], word

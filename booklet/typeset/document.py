@@ -22,6 +22,7 @@ from ..fonts import face_name, string_width
 from ..images import PreparedImage
 from ..layouts import Layout
 from ..model import Article, Booklet
+from .paragraph import KeepWithLines
 from .story import StoryContext, block_flowables, style_face, text_paragraph
 
 PAGES_PER_SHEET = 8  # two sides of four pages: the padding unit
@@ -74,7 +75,7 @@ class _BookletDocument(BaseDocTemplate):
             leftMargin=layout.margins.inner, rightMargin=layout.margins.outer,
             topMargin=layout.margins.top, bottomMargin=layout.margins.bottom,
             invariant=1, initialFontName=body_font, lang=language.replace("_", "-"),
-            displayDocTitle=1,
+            displayDocTitle=1, keepTogetherClass=KeepWithLines,
         )
         frame = Frame(layout.margins.inner, layout.margins.bottom, layout.text_width, layout.text_height,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="text")

@@ -36,10 +36,13 @@ FIL = 1.0e6
 
 @dataclass(frozen=True, slots=True)
 class Box:
-    """Something of fixed width: a word, a piece of a word, an indent."""
+    """Something of (nearly) fixed width: a word, a piece of a word. `stretch` and `shrink`
+    let a box widen or narrow a little (glyph expansion); both default to 0."""
 
     width: float
     data: object = None
+    stretch: float = 0.0
+    shrink: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,7 @@ class Break:
     ratio: float
     hyphenated: bool
     line_width: float
+    demerits: float = 0.0  # total demerits of the paragraph up to and including this line
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,7 @@ class Parameters:
     final_hyphen_demerits: float = 5000.0
     max_hyphen_run: int = 2
     looseness: int = 0  # reserved; only 0 is implemented
+    badness_exponent: float = 3.0  # TeX: badness = 100 r³; larger keeps lines with r < 1 cheap
 
 
 @dataclass(slots=True)
@@ -172,6 +177,8 @@ class _Breaker:
         for i, item in enumerate(items):
             if isinstance(item, Box):
                 w += item.width
+                y += item.stretch
+                z += item.shrink
             elif isinstance(item, Glue):
                 kinds[i] = 1
                 w += item.width
@@ -203,6 +210,7 @@ class _Breaker:
         items, kinds, widths, p = self.items, self.kinds, self.widths, self.p
         sw, sy, sz, next_box = self.sw, self.sy, self.sz, self.next_box
         last_width_index = len(widths) - 1
+        exponent = p.badness_exponent
         start = _Node(-1, 0, 1, 0, 0.0, 0.0, 0.0, 0.0, 0.0, False)
         active: list[_Node] = [start]
         n = len(items)
@@ -238,7 +246,7 @@ class _Breaker:
                     stretch = sy[b] - node.total_stretch + emergency
                     if stretch > 0:
                         ratio = (width - natural) / stretch
-                        badness = 100.0 * ratio ** 3 if ratio < 100 else 1.0e8
+                        badness = 100.0 * ratio ** exponent if ratio < 100 else 1.0e8
                     else:
                         ratio, badness = INFINITY, 1.0e8
                     if badness > INFINITY and not final:
@@ -248,7 +256,7 @@ class _Breaker:
                 elif natural > width:
                     shrink = sz[b] - node.total_shrink
                     ratio = (width - natural) / shrink if shrink > 0 else -INFINITY
-                    badness = 100.0 * (-ratio) ** 3 if ratio >= -1 else INFINITY + 1
+                    badness = 100.0 * (-ratio) ** exponent if ratio >= -1 else INFINITY + 1
                 else:
                     ratio, badness = 0.0, 0.0
                 too_long = ratio < -1
@@ -312,7 +320,7 @@ class _Breaker:
         while node is not None and node.previous is not None:
             line = node.previous.line
             chosen.append(Break(node.position, node.ratio, node.hyphenated,
-                                widths[min(line, last_width_index)]))
+                                widths[min(line, last_width_index)], node.demerits))
             node = node.previous
         chosen.reverse()
         return chosen
