@@ -103,11 +103,11 @@ def licence_markdown(text: str, title: str, date: str) -> str:
     text = text.replace("--", "\u2014").replace("(C)", "\u00a9").replace("(c)", "\u00a9")
     blocks = [b for b in re.split(r"\n\s*\n", text) if b.strip()]
     out = ["---", f"title: {title}", f"date: {date}", "---", ""]
-    for block in blocks:
+    for number, block in enumerate(blocks):
         lines = [line.strip() for line in block.splitlines() if line.strip()]
         joined = " ".join(lines)
         words = joined.split()
-        if joined.lower().startswith(("version ", "copyright (c)")) or "licenses/" in joined and len(words) < 6:
+        if number < 2 and re.search(r"\bVersion \d", joined):
             continue  # the licence's own title block: the article title replaces it
         is_heading = len(words) <= 9 and not joined.endswith((",", ";", ":")) and (
             joined.isupper() or re.match(r"^(\d+|[A-Z])\.\s+[A-Z]", joined) and len(words) <= 8)

@@ -30,7 +30,7 @@ written inside Ukrainian words (п’ять, пʼять, п'ять)."""
 _WORD_JOINERS = set(APOSTROPHES)
 _HYPHENS = "-\u2010\u2011\u2013\u2014"
 
-ACRONYM_MAX = 6
+ACRONYM_MAX = 5
 """All-capital words up to this many letters are acronyms (UNESCO) and never hyphenate."""
 
 ALIASES = {"en": "en_US", "uk": "uk_UA", "ru": "ru_RU", "de": "de_DE", "be": "be_BY"}

@@ -54,7 +54,7 @@ def test_punctuation_is_stripped_and_kept():
 
 @pytest.mark.parametrize("token", [
     "https://example.org/typesetting", "www.typesetting.org", "someone@example.org",
-    "1234567890", "3.14159", "UNESCO", "NATO’s", "example.org", "snake_case_identifier", "2nd",
+    "1234567890", "3.14159", "NASA", "UNHCR", "NATO’s", "example.org", "snake_case_identifier", "2nd",
     "/usr/share/common-licenses",
 ])
 def test_never_split(token):
