@@ -143,7 +143,9 @@ def test_split_across_pages_keeps_words_and_lines():
     buffer = render([filler, body()])
     pages = pdf_lines(buffer)
     assert len(pages) == 2
-    assert len(pages[0]) == 3 or len(pages[0]) == 0
+    # three lines fit; the third ends in a hyphen, and no word is divided across pages
+    assert pages[0][-1]["text"].split()[-1][-1] != "-"
+    assert len(pages[0]) in (2, 3)
     assert len(pages[1]) >= 2
     assert all_words(buffer) == TEXT.split()
 
