@@ -175,18 +175,18 @@ class _Breaker:
         kinds = [0] * n  # 0 box, 1 glue, 2 penalty
         w = y = z = 0.0
         for i, item in enumerate(items):
-            if isinstance(item, Box):
-                w += item.width
-                y += item.stretch
-                z += item.shrink
-            elif isinstance(item, Glue):
-                kinds[i] = 1
-                w += item.width
-                y += item.stretch
-                z += item.shrink
-            else:
+            cls = item.__class__
+            if cls is Penalty:
                 kinds[i] = 2
-            sw[i + 1], sy[i + 1], sz[i + 1] = w, y, z
+            else:
+                if cls is Glue:
+                    kinds[i] = 1
+                w += item.width
+                y += item.stretch
+                z += item.shrink
+            sw[i + 1] = w
+            sy[i + 1] = y
+            sz[i + 1] = z
         self.sw, self.sy, self.sz, self.kinds = sw, sy, sz, kinds
         # next_box[i]: index of the first box at or after i (n if none): a line starting
         # after a break at i−1 must reach it before its own end, or it would be empty
@@ -194,6 +194,7 @@ class _Breaker:
         for i in range(n - 1, -1, -1):
             next_box[i] = i if kinds[i] == 0 else next_box[i + 1]
         self.next_box = next_box
+        self._points: list[tuple[int, float, bool, float, bool]] | None = None
 
     def _after(self, b: int) -> tuple[float, float, float]:
         """Totals up to the first non-discardable item after a break at b (tex.web §837)."""
@@ -206,94 +207,105 @@ class _Breaker:
             i += 1
         return self.sw[i], self.sy[i], self.sz[i]
 
+    def _breakpoints(self) -> list[tuple[int, float, bool, float, bool]]:
+        """Legal breakpoints in order: (index, penalty, flagged, width, discretionary)."""
+        found = []
+        items, kinds = self.items, self.kinds
+        for b, kind in enumerate(kinds):
+            if kind == 1:
+                if b > 0 and kinds[b - 1] == 0:  # glue breaks only right after a box
+                    found.append((b, 0.0, False, 0.0, False))
+            elif kind == 2:
+                item = items[b]
+                if item.penalty < INFINITY:
+                    found.append((b, item.penalty, item.flagged, item.width,
+                                  item.flagged and item.width > 0))
+        return found
+
     def run(self, threshold: float, discretionary: bool, emergency: float, final: bool) -> list[Break] | None:
-        items, kinds, widths, p = self.items, self.kinds, self.widths, self.p
+        widths, p = self.widths, self.p
         sw, sy, sz, next_box = self.sw, self.sy, self.sz, self.next_box
         last_width_index = len(widths) - 1
         exponent = p.badness_exponent
-        start = _Node(-1, 0, 1, 0, 0.0, 0.0, 0.0, 0.0, 0.0, False)
-        active: list[_Node] = [start]
-        n = len(items)
-        for b in range(n):
-            kind = kinds[b]
-            if kind == 0:
+        line_penalty = p.line_penalty
+        max_run = p.max_hyphen_run
+        double_hyphen, final_hyphen, adjacent = p.double_hyphen_demerits, p.final_hyphen_demerits, p.adj_demerits
+        capped = not final
+        active: list[_Node] = [_Node(-1, 0, 1, 0, 0.0, 0.0, 0.0, 0.0, 0.0, False)]
+        n = len(self.items)
+        if self._points is None:
+            self._points = self._breakpoints()
+        for b, penalty, flagged, pwidth, is_discretionary in self._points:
+            if is_discretionary and not discretionary:
                 continue
-            item = items[b]
-            if kind == 1:
-                # glue is a legal break only right after a box
-                if b == 0 or kinds[b - 1] != 0:
-                    continue
-                penalty, flagged, pwidth = 0.0, False, 0.0
-            else:
-                penalty = item.penalty
-                if penalty >= INFINITY:
-                    continue
-                flagged = item.flagged
-                pwidth = item.width
-                if flagged and pwidth > 0 and not discretionary:
-                    continue
             forced = penalty <= -INFINITY
-            # best candidate per (fitness, run) class for new nodes at b
+            base_width, base_stretch, base_shrink = sw[b] + pwidth, sy[b] + emergency, sz[b]
+            # best candidate per (fitness, run, line class) for new nodes at b
             candidates: dict[tuple[int, int, int], tuple[float, _Node, float]] = {}
             survivors: list[_Node] = []
             best_dead: tuple[float, _Node, float] | None = None
             for node in active:
                 line = node.line
-                width = widths[line if line < last_width_index else last_width_index]
-                # what the line (node, b) holds: from the node's after-break totals to b
-                natural = sw[b] - node.total_width + pwidth
+                width = widths[line] if line < last_width_index else widths[last_width_index]
+                natural = base_width - node.total_width
                 if natural < width:
-                    stretch = sy[b] - node.total_stretch + emergency
+                    stretch = base_stretch - node.total_stretch
                     if stretch > 0:
                         ratio = (width - natural) / stretch
                         badness = 100.0 * ratio ** exponent if ratio < 100 else 1.0e8
                     else:
                         ratio, badness = INFINITY, 1.0e8
-                    if badness > INFINITY and not final:
+                    if capped and badness > INFINITY:
                         # TeX caps badness; the last pass keeps the order among very loose
                         # lines so that it picks the least loose of them
                         badness = INFINITY
                 elif natural > width:
-                    shrink = sz[b] - node.total_shrink
+                    shrink = base_shrink - node.total_shrink
                     ratio = (width - natural) / shrink if shrink > 0 else -INFINITY
-                    badness = 100.0 * (-ratio) ** exponent if ratio >= -1 else INFINITY + 1
+                    if ratio < -1:
+                        # too long now, and longer from here on: deactivate
+                        if final and next_box[node.position + 1] < b:
+                            d = node.demerits + 1e9
+                            if best_dead is None or d < best_dead[0]:
+                                best_dead = (d, node, ratio)
+                        continue
+                    badness = 100.0 * (-ratio) ** exponent
                 else:
                     ratio, badness = 0.0, 0.0
-                too_long = ratio < -1
-                empty = next_box[node.position + 1] >= b
-                if too_long or forced:
-                    pass  # deactivate (below); may still yield a break when feasible
-                else:
+                if not forced:
                     survivors.append(node)
-                if empty:
-                    continue
-                if too_long:
-                    if final:
-                        d = node.demerits + 1e9
-                        if best_dead is None or d < best_dead[0]:
-                            best_dead = (d, node, ratio)
-                    continue
-                if badness > threshold:
-                    continue
-                run = node.run + 1 if flagged else 0
-                if flagged and run > p.max_hyphen_run:
-                    continue
+                if badness > threshold or next_box[node.position + 1] >= b:
+                    continue  # too loose, or the line would hold no box
+                if flagged:
+                    run = node.run + 1
+                    if run > max_run:
+                        continue
+                else:
+                    run = 0
                 # demerits (tex.web §859)
-                d = (p.line_penalty + badness) ** 2
+                d = line_penalty + badness
+                d *= d
                 if penalty > 0:
                     d += penalty * penalty
                 elif penalty > -INFINITY:
                     d -= penalty * penalty
-                if flagged and node.hyphenated:
-                    d += p.double_hyphen_demerits
-                if forced and node.hyphenated:
-                    d += p.final_hyphen_demerits
-                fitness = _fitness(ratio)
-                if abs(fitness - node.fitness) > 1:
-                    d += p.adj_demerits
+                if node.hyphenated:
+                    if flagged:
+                        d += double_hyphen
+                    elif forced:
+                        d += final_hyphen
+                if ratio < -0.5:
+                    fitness = 0
+                elif ratio <= 0.5:
+                    fitness = 1
+                elif ratio <= 1.0:
+                    fitness = 2
+                else:
+                    fitness = 3
+                if fitness - node.fitness > 1 or node.fitness - fitness > 1:
+                    d += adjacent
                 d += node.demerits
-                next_line = line + 1
-                key = (fitness, run, next_line if next_line < last_width_index else last_width_index)
+                key = (fitness, run, line + 1 if line + 1 < last_width_index else last_width_index)
                 current = candidates.get(key)
                 if current is None or d < current[0]:
                     candidates[key] = (d, node, ratio)

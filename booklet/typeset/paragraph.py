@@ -125,18 +125,20 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
     raw_word: list[tuple[str, Run]] = []
 
     def flush_word() -> None:
-        if raw_word:
-            word = _word_items(raw_word, hyph, spacing, justify)
-            items.extend(word)
-            raw_word.clear()
-            last = word[-1]
-            if justify and spacing.protrusion and isinstance(last, Box) and last.data:
-                fragment = last.data[-1]
-                hang = PROTRUSION.get(fragment.text[-1], 0.0)
-                if hang:
-                    # a break here lets the mark hang: the line counts as that much shorter
-                    width = text_width(fragment.text[-1], fragment.font, fragment.size)
-                    items.append(Penalty(-hang * width, 0.0, False, "hang"))
+        if not raw_word:
+            return
+        if len(raw_word) == 1:
+            # one face: the same word set the same way gives the same items (they are
+            # immutable), and words recur all through a booklet
+            piece, run = raw_word[0]
+            key = (piece, run.font, run.size, run.link, id(hyph), justify, id(spacing))
+            word = _word_cache.get(key)
+            if word is None:
+                word = _word_cache[key] = _finished_word(raw_word, hyph, spacing, justify)
+        else:
+            word = _finished_word(raw_word, hyph, spacing, justify)
+        items.extend(word)
+        raw_word.clear()
 
     def add_space(run: Run) -> None:
         if not items and not raw_word:
@@ -145,14 +147,17 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
         if items and (isinstance(items[-1], Glue) and not _is_nbsp_glue(items, len(items) - 1)
                       or isinstance(items[-1], Penalty) and items[-1].data != "hang"):
             return  # collapse runs of spaces
-        space = text_width(" ", run.font, run.size)
-        if justify:
-            items.append(Glue(space, space * spacing.stretch, space * spacing.shrink, (run.font, run.size)))
-        else:
-            em = run.size * spacing.ragged_stretch
-            items.append(Glue(0.0, em, 0.0, None))
-            items.append(Penalty(0.0, 0.0))
-            items.append(Glue(space, -em, 0.0, (run.font, run.size)))
+        key = (run.font, run.size, justify, id(spacing))
+        glue = _space_cache.get(key)
+        if glue is None:
+            space = text_width(" ", run.font, run.size)
+            if justify:
+                glue = (Glue(space, space * spacing.stretch, space * spacing.shrink, (run.font, run.size)),)
+            else:
+                em = run.size * spacing.ragged_stretch
+                glue = (Glue(0.0, em, 0.0, None), Penalty(0.0, 0.0), Glue(space, -em, 0.0, (run.font, run.size)))
+            _space_cache[key] = glue
+        items.extend(glue)
 
     for run in runs:
         if run.text == "\n":
@@ -203,6 +208,26 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
 def _is_nbsp_glue(items: list[Item], index: int) -> bool:
     return index > 0 and isinstance(items[index], Glue) and isinstance(items[index - 1], Penalty) \
         and items[index - 1].penalty >= INFINITY
+
+
+_word_cache: dict[tuple, list[Item]] = {}
+_space_cache: dict[tuple, tuple[Item, ...]] = {}
+
+
+def _finished_word(pieces: list[tuple[str, Run]], hyph: Hyphenator | None, spacing: Spacing,
+                   justify: bool) -> list[Item]:
+    """A word's items, and after them, in justified text, the penalty that lets a final
+    punctuation mark hang into the margin when the line breaks there."""
+    word = _word_items(pieces, hyph, spacing, justify)
+    last = word[-1]
+    if justify and spacing.protrusion and isinstance(last, Box) and last.data:
+        fragment = last.data[-1]
+        hang = PROTRUSION.get(fragment.text[-1], 0.0)
+        if hang:
+            # a break here lets the mark hang: the line counts as that much shorter
+            width = text_width(fragment.text[-1], fragment.font, fragment.size)
+            word = [*word, Penalty(-hang * width, 0.0, False, "hang")]
+    return word
 
 
 def _word_items(pieces: list[tuple[str, Run]], hyph: Hyphenator | None, spacing: Spacing,
@@ -468,7 +493,8 @@ def break_paragraph(items: list[Item], style: TextStyle, width: float,
     justify = style.align == "justify"
     indent = style.first_indent if style.align in ("justify", "left") else 0.0
     widths = [max(width - indent, 1.0), width] if indent else [width]
-    if any(isinstance(i, Box) and i.width > widths[0] for i in items):
+    narrowest = min(widths)
+    if any(i.width > narrowest and i.__class__ is Box for i in items):
         items = with_emergency_points(items, min(widths), spacing)
     if parameters.emergency_stretch == 0.0:
         parameters = replace(parameters, emergency_stretch=spacing.emergency_stretch * style.size)
