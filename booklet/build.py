@@ -17,6 +17,7 @@ from .parse import key_line, parse_booklet
 from .preflight import preflight
 from .sources import read_sources
 from .typeset.document import typeset
+from .typeset.figures import caption_reserve
 
 
 @dataclass
@@ -66,6 +67,14 @@ def _silent(stage: str) -> None:
     pass
 
 
+def _raise_errors(problems: list[Problem]) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more problems: run `booklet check`)" if len(errors) > 1 else ""
+        raise BookletError(first.message + more, first.path, first.line)
+
+
 def build(source: Path, outdir: Path, layout_name: str | None = None,
           options: ImposeOptions | None = None, scheme_chosen: bool = False,
           progress: Callable[[str], None] = _silent) -> BuildResult:
@@ -79,14 +88,11 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
     booklet, layout = load_booklet(source, layout_name)
     progress("checking")
     problems = preflight(booklet, layout)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more problems: run `booklet check`)" if len(errors) > 1 else ""
-        raise BookletError(first.message + more, first.path, first.line)
+    _raise_errors(problems)
     progress("preparing images")
-    images, image_problems = prepare_images(booklet, layout)
+    images, image_problems = prepare_images(booklet, layout, reserve=caption_reserve(booklet, layout))
     problems += image_problems
+    _raise_errors(image_problems)
     options = options or ImposeOptions()
     options = replace(options, scheme=options.scheme if scheme_chosen else layout.imposition.scheme,
                       sheet_size=options.sheet_size or (layout.imposition.sheet_width, layout.imposition.sheet_height))
