@@ -15,7 +15,7 @@ from ..layouts import Layout, TextStyle
 from ..model import (
     Block, CodeBlock, Figure, Heading, Inline, LineBreak, ListBlock, Paragraph, Quote, SectionBreak, Span,
 )
-from .figures import figure_flowable
+from .figures import FigureFlowable, FullPageFigure, figure_flowable
 from .paragraph import Run, make_paragraph
 
 ORNAMENT = "* * *"
@@ -118,9 +118,9 @@ def _block(block: Block, context: StoryContext, style_name: str, indent: bool) -
 
 
 def _nestable(flowables: list[Flowable]) -> list[Flowable]:
-    """Flowables that can live inside a list item, where only the document's own flowables fail:
-    a KeepTogether (its page break) becomes an unsplit block, and the Indenters around a
-    quote become an indent on each flowable between them."""
+    """Flowables that can live inside a list item, where flowables that act on the document
+    fail: a KeepTogether (its page break) or a floating figure (its place holder) becomes an
+    unsplit block, and the Indenters around a quote become an indent on each flowable between them."""
     result: list[Flowable] = []
     left = right = 0.0
     for flowable in flowables:
@@ -130,6 +130,11 @@ def _nestable(flowables: list[Flowable]) -> list[Flowable]:
             continue
         if isinstance(flowable, KeepTogether):
             flowable = _Unsplit(flowable._content)
+        elif isinstance(flowable, (FigureFlowable, FullPageFigure)):
+            # a figure cannot float out of a list item (its place holder crashes there): it
+            # moves to the next page with the item, and a full-page one is set at text size
+            flowable = _Unsplit([FigureFlowable(flowable.image, flowable.caption, flowable.layout,
+                                                getattr(flowable, "width_fraction", None))])
         result.append(DDIndenter(flowable, left, right) if left or right else flowable)
     return result
 
