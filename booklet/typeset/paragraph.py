@@ -316,7 +316,10 @@ def with_emergency_points(items: list[Item], width: float, spacing: Spacing = SP
         for n, fragment in enumerate(chars):
             if n:
                 out.append(Penalty(0.0, spacing.anywhere_penalty, False, None))
-            out.append(_box((fragment,), spacing.expansion if item.stretch else 0.0))
+            # no glyph expansion: a line of nothing but these pieces has no spaces, so it is
+            # never justified and could not shrink as the breaker assumed (regression: such
+            # lines ran up to 13 pt past the margin)
+            out.append(_box((fragment,)))
     return out
 
 
@@ -384,7 +387,11 @@ def set_lines(items: list[Item], breaks: list[Break], justify: bool) -> list[Lin
                 hang = -brk_item.width
         forced_end = number == count - 1 or (
             isinstance(brk_item, Penalty) and brk_item.penalty <= -INFINITY)
-        justified = justify and not forced_end and space_count > 0
+        # a line the breaker made tighter than natural (it counted on its spaces and glyphs
+        # shrinking) is adjusted even at a paragraph's end or in ragged text (regression: such
+        # last lines ran up to 8 pt past the margin)
+        overfull = glyphs + spaces > brk.line_width + 0.01
+        justified = space_count > 0 and (justify and not forced_end or overfull)
         lines.append(Line(tuple(parts), glyphs, spaces, space_count, brk.line_width,
                           hang if justified else 0.0, justified, hyphen))
     return lines
@@ -501,7 +508,19 @@ def break_paragraph(items: list[Item], style: TextStyle, width: float,
     if not justify:
         parameters = replace(parameters, pretolerance=-1.0)
     breaks = break_lines(items, widths, parameters)
-    return set_lines(items, breaks, justify)
+    lines = set_lines(items, breaks, justify)
+    if any(_overfull(line, spacing) for line in lines):
+        # the limit on hyphens in a row (or a long word) left no way to fit: let every word
+        # also break between letters, at a high cost (regression: lines ran 13 pt past the margin)
+        items = with_emergency_points(items, 0.0, spacing)
+        lines = set_lines(items, break_lines(items, widths, parameters), justify)
+    return lines
+
+
+def _overfull(line: Line, spacing: Spacing) -> bool:
+    scale, word_space = line_adjustment(line, spacing)
+    drawn = scale * (line.natural + word_space * line.space_count)
+    return drawn > line.width + line.hang + 0.01
 
 
 def draw_lines(canvas, lines: list[Line], style: TextStyle, height: float, leading: float,
