@@ -1,0 +1,52 @@
+"""The preflight: problems found before any layout pass, all at once, errors and warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from booklet.build import load_booklet
+from booklet.preflight import preflight
+
+
+def problems_in(tmp_path: Path, body: str) -> list:
+    source = tmp_path / "zine.md"
+    source.write_text(f"---\ntitle: T\n---\n\n# One\n\n{body}\n", encoding="utf-8")
+    booklet, layout = load_booklet(source)
+    return preflight(booklet, layout)
+
+
+def test_ordinary_text_has_no_problems(tmp_path: Path) -> None:
+    assert problems_in(tmp_path, "Words of an ordinary length, and a hyphenated-compound too.") == []
+
+
+def test_a_word_wider_than_a_line_is_a_warning(tmp_path: Path) -> None:
+    [problem] = problems_in(tmp_path, "A " + "x" * 70 + " word.")
+    assert problem.severity == "warning"
+    assert "broken between letters" in problem.message
+    assert problem.line == 7
+
+
+def test_a_long_url_breaks_at_its_slashes_without_a_warning(tmp_path: Path) -> None:
+    url = "https://example.org/" + "/".join(["segment"] * 20)
+    assert problems_in(tmp_path, f"See {url} for more.") == []
+
+
+def test_a_long_code_line_is_wrapped_without_a_warning(tmp_path: Path) -> None:
+    assert problems_in(tmp_path, "```\n" + "x" * 120 + "\n```") == []
+
+
+@pytest.mark.parametrize("body", ["```\n" + "0123456789" * 30 + "\n```", "y" * 400])
+def test_a_word_wider_than_three_lines_is_an_error(tmp_path: Path, body: str) -> None:
+    [problem] = problems_in(tmp_path, body)
+    assert problem.severity == "error"
+    assert "cannot be set" in problem.message
+
+
+def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
+    found = problems_in(tmp_path, "![a](a.png)\n\n![b](b.png)\n\n\U00013000 and \U0001F600\n\n" + "z" * 400)
+    messages = [p.message for p in found]
+    assert sum("image not found" in m for m in messages) == 2
+    assert any("U+13000" in m and "U+1F600" in m for m in messages)
+    assert any("cannot be set" in m for m in messages)
