@@ -103,6 +103,8 @@ def _text(data: dict[str, Any], key: str, where: Location, required: bool = Fals
         return str(value)  # YAML reads 2024-09-06 as a date and 7 as a number
     if not isinstance(value, str):
         raise BookletError(f"{key!r} must be text, not {type(value).__name__}", where.path, key_line(where, key))
+    if required and not value.strip():
+        raise BookletError(f"the {key!r} is empty", where.path, key_line(where, key))
     return value.strip()
 
 
