@@ -10,8 +10,8 @@ from .errors import BookletError, Problem, UsageError
 from .files import atomic_output, check_output_dir
 from .images import prepare_images
 from .impose import ImposeOptions, ImposeReport, check_options, impose_pdf
-from .impose.plan import scheme_module
-from .layouts import Layout, load_layout
+from .impose.plan import SCHEMES, scheme_module
+from .layouts import Layout, did_you_mean, layout_error, load_layout
 from .model import Booklet
 from .parse import key_line, parse_booklet
 from .preflight import preflight
@@ -51,6 +51,10 @@ def load_booklet(source: Path, layout_name: str | None = None) -> tuple[Booklet,
             raise
     else:
         layout = load_layout("pocket")
+    if layout.imposition.scheme not in SCHEMES:
+        scheme = layout.imposition.scheme
+        raise layout_error(layout, f"[imposition] scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}"
+                                   f"{did_you_mean(scheme, SCHEMES)}", "imposition", "scheme")
     return booklet, layout
 
 

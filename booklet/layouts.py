@@ -100,6 +100,7 @@ class Layout:
     imposition: Imposition
     hyphenation: Hyphenation = field(default_factory=Hyphenation)
     images: ImageSettings = field(default_factory=ImageSettings)
+    path: Path | None = None  # the file it was read from, for messages
 
     @property
     def text_width(self) -> float:
@@ -189,6 +190,20 @@ def toml_line(text: str, table: str, key: str | None = None) -> int | None:
         if section == table and key is not None and re.match(rf'"?{re.escape(key)}"?\s*=', stripped):
             return number
     return subtable_line or header_line
+
+
+def layout_error(layout: Layout, message: str, table: str, key: str | None = None) -> BookletError:
+    """An error in a layout found by a later stage, located at `key` in `[table]` of its file."""
+    try:
+        text = layout.path.read_text(encoding="utf-8") if layout.path else ""
+    except OSError:
+        text = ""
+    return BookletError(message, layout.path, toml_line(text, table, key) if text else None)
+
+
+def did_you_mean(word: str, choices) -> str:
+    """` (did you mean 'x'?)` for the closest of `choices`, or nothing."""
+    return _did_you_mean(word, choices)
 
 
 def _did_you_mean(word: str, choices) -> str:
@@ -332,5 +347,5 @@ class _LayoutReader:
         return Layout(
             name=self.path.stem, description=description, page_width=page_width, page_height=page_height,
             margins=margins, fonts=fonts, fallback_fonts=tuple(fallback), styles=styles, marker=marker,
-            imposition=imposition, hyphenation=hyphenation, images=images,
+            imposition=imposition, hyphenation=hyphenation, images=images, path=self.path,
         )
