@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from .errors import BookletError, Problem, UsageError
+from .errors import BookletError, BookletErrors, Problem, UsageError
 from .files import atomic_output, check_output_dir
 from .images import prepare_images
 from .impose import ImposeOptions, ImposeReport, check_options, impose_pdf
@@ -60,7 +60,10 @@ def load_booklet(source: Path, layout_name: str | None = None) -> tuple[Booklet,
 
 def check(source: Path, layout_name: str | None = None) -> list[Problem]:
     """Every problem found without laying out pages (what `booklet check` prints)."""
-    booklet, layout = load_booklet(source, layout_name)
+    try:
+        booklet, layout = load_booklet(source, layout_name)
+    except BookletErrors as exc:  # mistakes in the metadata or front matter: all of them
+        return exc.problems
     problems = preflight(booklet, layout)
     if not any(p.severity == "error" for p in problems):
         problems += prepare_images(booklet, layout)[1]

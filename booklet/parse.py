@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
 
-from .errors import BookletError
+from .errors import BookletError, Collector
 from .model import (
     Article, Block, Booklet, CodeBlock, Figure, Heading, Inline, LineBreak, ListBlock, Location,
     Metadata, Paragraph, Quote, SectionBreak, Span, plain_text,
@@ -44,13 +44,21 @@ _UNQUOTED_PERCENT = re.compile(r'(\{[^}\n]*\bwidth=)(\d+(?:\.\d+)?%)')
 
 
 def parse_booklet(source: BookletSource) -> Booklet:
-    metadata = parse_metadata(source.metadata, source.metadata_where)
+    """Metadata and articles; the errors of all of them are raised together (BookletErrors)."""
+    errors = Collector()
+    metadata = None
+    with errors.attempt():
+        metadata = parse_metadata(source.metadata, source.metadata_where)
+    language = metadata.language if metadata else "en"
     articles: list[Article] = []
     for document in source.documents:
-        if source.single_file:
-            articles.extend(_split_single_file(document, metadata.language))
-        else:
-            articles.append(_parse_article_file(document, metadata.language))
+        with errors.attempt():
+            if source.single_file:
+                articles.extend(_split_single_file(document, language))
+            else:
+                articles.append(_parse_article_file(document, language))
+    errors.raise_any()
+    assert metadata is not None
     articles = [a for a in articles if a.blocks or a.title]
     if not articles:
         raise BookletError("the booklet has no text", source.metadata_where.path)
@@ -61,36 +69,52 @@ def parse_booklet(source: BookletSource) -> Booklet:
 
 
 def parse_metadata(data: dict[str, Any], where: Location) -> Metadata:
-    _check_keys(data, METADATA_KEYS, where, "metadata")
-    title = _text(data, "title", where, required=True)
+    """Booklet metadata, every key checked; all mistakes are raised together (BookletErrors)."""
+    errors = Collector()
+    with errors.attempt():
+        _check_keys(data, METADATA_KEYS, where, "metadata")
+    texts: dict[str, str | None] = {}
+    for key in ("title", "subtitle", "author", "publisher", "date", "edition", "layout", "cover_image"):
+        texts[key] = None
+        with errors.attempt():
+            texts[key] = _text(data, key, where, required=key == "title")
+    language = None
+    with errors.attempt():
+        language = _language(data, where)
     contacts = data.get("contacts", [])
     if isinstance(contacts, str):
         contacts = [contacts]
     if not isinstance(contacts, list) or not all(isinstance(c, (str, int, float)) for c in contacts):
-        raise BookletError("'contacts' must be a list of lines", where.path, key_line(where, "contacts"))
-    cover = _text(data, "cover_image", where)
+        with errors.attempt():
+            raise BookletError("'contacts' must be a list of lines", where.path, key_line(where, "contacts"))
+    errors.raise_any()
+    cover = texts["cover_image"]
     base = where.path.parent if where.path.suffix else where.path
     return Metadata(
-        title=title,
+        title=texts["title"] or "",
         where=where,
-        subtitle=_text(data, "subtitle", where),
-        author=_text(data, "author", where),
-        publisher=_text(data, "publisher", where),
-        date=_text(data, "date", where),
-        edition=_text(data, "edition", where),
-        language=_language(data, where) or "en",
+        subtitle=texts["subtitle"],
+        author=texts["author"],
+        publisher=texts["publisher"],
+        date=texts["date"],
+        edition=texts["edition"],
+        language=language or "en",
         contacts=tuple(str(c) for c in contacts),
-        layout=_text(data, "layout", where),
+        layout=texts["layout"],
         cover_image=(base / cover) if cover else None,
     )
 
 
 def _check_keys(data: dict[str, Any], allowed: tuple[str, ...], where: Location, what: str) -> None:
+    """Every unknown key is an error, with the closest known key as a suggestion."""
+    errors = Collector()
     for key in data:
         if key not in allowed:
             close = difflib.get_close_matches(str(key), allowed, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(allowed)}"
-            raise BookletError(f"unknown {what} key {key!r}{hint}", where.path, key_line(where, key))
+            with errors.attempt():
+                raise BookletError(f"unknown {what} key {key!r}{hint}", where.path, key_line(where, key))
+    errors.raise_any()
 
 
 def _text(data: dict[str, Any], key: str, where: Location, required: bool = False) -> str | None:

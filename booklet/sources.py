@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import BookletError
+from .errors import BookletError, Collector
 from .model import Location
 
 BOOKLET_FILE = "booklet.yaml"
@@ -74,12 +74,22 @@ def _read_folder(folder: Path) -> BookletSource:
         if not articles:
             raise BookletError("'articles' is empty: the booklet has no text", config_path, line)
         paths = []
+        missing = Collector()
         for entry in articles:
             path = folder / entry
             if not path.is_file():
-                raise BookletError(f"article file not found: {entry}", config_path, _entry_line(config_path, entry))
+                with missing.attempt():
+                    raise BookletError(f"article file not found: {entry}", config_path,
+                                       _entry_line(config_path, entry))
             paths.append(path)
-    documents = tuple(read_markdown(p) for p in paths)
+        missing.raise_any()
+    errors = Collector()
+    documents = []
+    for path in paths:
+        with errors.attempt():
+            documents.append(read_markdown(path))
+    errors.raise_any()
+    documents = tuple(documents)
     where = Location(config_path, 1) if config_path.is_file() else Location(folder)
     return BookletSource(name, config, where, documents, single_file=False)
 
