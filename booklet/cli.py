@@ -30,6 +30,12 @@ def reports_errors(command: Callable) -> Callable:
                 raise
             click.echo(f"booklet: {exc}", err=True)
             sys.exit(2 if isinstance(exc, UsageError) else 1)
+        except OSError as exc:  # the machine, not the input: a full disk, a folder without permission
+            if debug:
+                raise
+            place = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"booklet: {place}{exc.strerror or exc}; files from earlier builds are unchanged", err=True)
+            sys.exit(1)
         except KeyboardInterrupt:
             if debug:
                 raise
