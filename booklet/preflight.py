@@ -70,6 +70,8 @@ def unreadable_image(path: Path) -> str | None:
         return "the image is too large (more than Pillow's limit of pixels)"
     except UnidentifiedImageError:
         return "not an image Pillow can read (use JPEG or PNG)"
+    except PermissionError:
+        return "permission denied (the file cannot be read)"
     except (OSError, SyntaxError, ValueError, struct.error) as exc:
         return f"the file is damaged or incomplete ({exc})"
     return None

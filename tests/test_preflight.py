@@ -50,3 +50,17 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
     assert sum("image not found" in m for m in messages) == 2
     assert any("U+13000" in m and "U+1F600" in m for m in messages)
     assert any("cannot be set" in m for m in messages)
+
+
+def test_an_unreadable_image_is_an_error_with_its_line(tmp_path: Path, monkeypatch) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (30, 20)).save(tmp_path / "a.png")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Image, "open", refuse)
+    [problem] = problems_in(tmp_path, "Text.\n\n![a caption](a.png)")
+    assert problem.severity == "error" and problem.line == 9
+    assert "cannot read image" in problem.message and "permission denied" in problem.message
