@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 import threading
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import click
 
@@ -24,7 +27,11 @@ def reports_errors(command: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         debug = click.get_current_context().find_root().params.get("debug")
         try:
-            return command(*args, **kwargs)
+            with library_notes() as notes:
+                result = command(*args, **kwargs)
+            for note in dict.fromkeys(notes):  # after the summary, each once
+                click.echo(f"booklet: warning: {note}", err=True)
+            return result
         except BookletError as exc:
             if debug:
                 raise
@@ -49,6 +56,31 @@ def reports_errors(command: Callable) -> Callable:
             sys.exit(70)  # EX_SOFTWARE
 
     return wrapper
+
+
+@contextmanager
+def library_notes() -> Iterator[list[str]]:
+    """Collect what the libraries would print on stderr by themselves (pypdf's log lines about a
+    damaged PDF it could still read, Python warnings such as Pillow's about huge images), to be
+    shown as booklet's own warnings instead of stray lines."""
+    notes: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            notes.append(f"{record.name.split('.')[0]}: {record.getMessage()}")
+
+    logger = logging.getLogger("pypdf")
+    handler, propagate = Keep(logging.WARNING), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield notes
+        notes.extend(str(w.message) for w in caught)
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 class Progress:
