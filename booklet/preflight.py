@@ -7,6 +7,7 @@ everything in one go.
 
 from __future__ import annotations
 
+import math
 import re
 import struct
 from collections import defaultdict
@@ -18,7 +19,9 @@ from PIL import Image, UnidentifiedImageError
 from .errors import Problem
 from .fonts import face_name, has_glyph, string_width
 from .layouts import Layout
-from .model import Booklet, CodeBlock, Figure, Heading, Inline, Location, Paragraph, Span, iter_blocks
+from .model import (
+    Booklet, CodeBlock, Figure, Heading, Inline, ListBlock, Location, Paragraph, Quote, Span, iter_blocks,
+)
 from .parse import key_line
 
 
@@ -27,6 +30,8 @@ def preflight(booklet: Booklet, layout: Layout) -> list[Problem]:
     problems += _missing_images(booklet)
     problems += _missing_glyphs(booklet, layout)
     problems += _overlong_words(booklet, layout)
+    problems += _deep_nesting(booklet)
+    problems += _long_titles(booklet, layout)
     return problems
 
 
@@ -182,4 +187,47 @@ def _overlong_words(booklet: Booklet, layout: Layout) -> list[Problem]:
                 problems.append(Problem(
                     f"a word wider than a line ({shown!r}) will be broken between letters",
                     piece.where.path, piece.where.line, severity="warning"))
+    return problems
+
+
+MAX_NESTING = 6
+"""Quotes and lists nested deeper than this leave too little of the line for text."""
+
+
+def _deep_nesting(booklet: Booklet) -> list[Problem]:
+    problems = []
+
+    def visit(blocks, depth: int) -> None:
+        for block in blocks:
+            if isinstance(block, (Quote, ListBlock)):
+                if depth + 1 > MAX_NESTING:
+                    problems.append(Problem(
+                        f"quotes and lists nested more than {MAX_NESTING} deep leave no room for the text; "
+                        "nest them less", block.where.path, block.where.line))
+                    continue
+                children = block.blocks if isinstance(block, Quote) else [b for item in block.items for b in item]
+                visit(children, depth + 1)
+
+    for article in booklet.articles:
+        visit(article.blocks, 0)
+    return problems
+
+
+MAX_TITLE_SHARE = 0.5
+"""An article title may fill at most this share of a page in the contents."""
+
+
+def _long_titles(booklet: Booklet, layout: Layout) -> list[Problem]:
+    """Titles too long for one contents entry (an entry cannot be split across pages)."""
+    style = layout.styles["toc"]
+    face = face_name(layout.fonts[style.font], style.bold, style.italic)
+    room = layout.text_width - string_width("0000", face, style.size)
+    problems = []
+    for article in booklet.articles:
+        if not article.title:
+            continue
+        lines = math.ceil(string_width(article.title, face, style.size) / room)
+        if lines * style.leading > MAX_TITLE_SHARE * layout.text_height:
+            problems.append(Problem(f"the title is too long for the contents (about {lines} lines); shorten it",
+                                    article.where.path, article.where.line))
     return problems

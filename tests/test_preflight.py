@@ -64,3 +64,17 @@ def test_an_unreadable_image_is_an_error_with_its_line(tmp_path: Path, monkeypat
     [problem] = problems_in(tmp_path, "Text.\n\n![a caption](a.png)")
     assert problem.severity == "error" and problem.line == 9
     assert "cannot read image" in problem.message and "permission denied" in problem.message
+
+
+def test_nesting_deeper_than_six_levels_is_an_error(tmp_path: Path) -> None:
+    assert problems_in(tmp_path, "> " * 6 + "deep enough") == []
+    [problem] = problems_in(tmp_path, "> " * 12 + "too deep")
+    assert problem.severity == "error" and "nested" in problem.message and problem.line == 7
+
+
+def test_a_title_longer_than_half_a_page_of_contents_is_an_error(tmp_path: Path) -> None:
+    source = tmp_path / "zine.md"
+    source.write_text("---\ntitle: T\n---\n\n# " + "word " * 500 + "\n\nText.\n", encoding="utf-8")
+    booklet, layout = load_booklet(source)
+    [problem] = preflight(booklet, layout)
+    assert problem.severity == "error" and "title is too long" in problem.message and problem.line == 5
