@@ -17,7 +17,9 @@ from reportlab import rl_config
 from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak
 from reportlab.platypus import PageTemplate, Spacer
+from reportlab.platypus.doctemplate import LayoutError
 
+from ..errors import BookletError
 from ..fonts import face_name, string_width
 from ..images import PreparedImage
 from ..layouts import Layout
@@ -52,7 +54,12 @@ def typeset(booklet: Booklet, layout: Layout, images: Mapping[Path, PreparedImag
     doc.creator = "booklet"
     doc.producer = "booklet"
     story = _story(booklet, layout, images, pages_per_sheet)
-    doc.build(story)
+    try:
+        doc.build(story)
+    except LayoutError as exc:  # the preflight catches the known causes; this is the safety net
+        detail = str(exc).split("\n")[0]
+        raise BookletError(f"something is too large to fit on a page and cannot be laid out ({detail[:160]})",
+                           booklet.metadata.where.path) from exc
     return TypesetBooklet(
         pdf=buffer.getvalue(),
         page_count=doc.page,
