@@ -13,6 +13,7 @@ import re
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -313,6 +314,12 @@ class _Blocks:
 
     def _figure(self, token: Token, where: Location) -> Figure:
         src = str(token.attrs.get("src", ""))
+        if not src.strip():
+            raise BookletError("an image without a file name: write ![caption](photo.jpg)", where.path, where.line)
+        if re.match(r"(?i)[a-z][a-z0-9+.-]*://", src):
+            raise BookletError(f"images are not downloaded: save {src} beside the Markdown file and name "
+                               "the saved file", where.path, where.line)
+        src = unquote(src)  # markdown-it writes `my photo.jpg` as my%20photo.jpg
         width = token.attrs.get("width")
         fraction = None
         if width is not None:

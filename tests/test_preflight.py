@@ -78,3 +78,10 @@ def test_a_title_longer_than_half_a_page_of_contents_is_an_error(tmp_path: Path)
     booklet, layout = load_booklet(source)
     [problem] = preflight(booklet, layout)
     assert problem.severity == "error" and "title is too long" in problem.message and problem.line == 5
+
+
+def test_an_image_file_name_with_spaces_is_found(tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (3000, 2000)).save(tmp_path / "my photo.png")
+    assert problems_in(tmp_path, "![one](<my photo.png>)\n\n![two](my%20photo.png)") == []
