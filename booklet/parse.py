@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import normalizeLinkText
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
 
@@ -367,7 +368,8 @@ class _Blocks:
             elif kind == "link_close":
                 shown = plain_text(tuple(spans[link_start:]))
                 target = link or ""
-                printable = target.removeprefix("mailto:")
+                # as written, not as markdown-it encodes it (%3C, punycode) for the PDF link
+                printable = normalizeLinkText(target).removeprefix("mailto:")
                 if printable and printable not in shown:
                     # paper has no links: print where it goes
                     spans.append(Span(f" ({printable})", bold > 0, italic > 0, False, clickable))

@@ -83,3 +83,15 @@ def test_links_keep_their_target(pdf: Path) -> None:
 def test_qpdf_accepts_it(pdf: Path) -> None:
     result = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_printed_link_targets_read_as_written(tmp_path: Path) -> None:
+    source = tmp_path / "zine.md"
+    source.write_text("---\ntitle: T\nlanguage: uk\n---\n\n# Посилання\n\n"
+                      "Див. [сайт](https://пример.укр/шлях) і [це](https://example.org/<font>).\n", encoding="utf-8")
+    booklet, layout = load_booklet(source)
+    path = tmp_path / "read.pdf"
+    path.write_bytes(typeset(booklet, layout, {}).pdf)
+    text = "".join(page_text(path).split())
+    assert "https://пример.укр/шлях" in text and "xn--" not in text
+    assert "https://example.org/<font>" in text and "%3C" not in text
