@@ -141,3 +141,13 @@ def test_help_on_every_command(run):
         result = run(command, "--help")
         assert result.exit_code == 0 and "Usage" in result.stdout
     assert "mini-zine" in run("impose", "--help").stdout
+
+
+def test_damaged_but_readable_pdf_prints_no_library_noise(run, tmp_path):
+    good = make_numbered_pdf(tmp_path / "good.pdf", 8).read_bytes()
+    (tmp_path / "cut.pdf").write_bytes(good[: int(len(good) * 0.8)])  # no xref table at the end
+    result = run("impose", "cut.pdf")
+    if result.exit_code == 0:
+        assert all(line.startswith("warning: ") for line in result.stderr.splitlines()), result.stderr
+    else:
+        assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
