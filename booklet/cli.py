@@ -134,7 +134,7 @@ def _marks(ctx, param, value):
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Print PDF to write (default: INPUT-print.pdf beside the input).")
 @click.option("--scheme", type=_SCHEME_CHOICE, default="cut-stack", show_default=True,
-              help="How pages go on sheets; see `booklet impose --help` below and the README.")
+              help="How pages go on sheets (see the list above and the README).")
 @click.option("--flip", type=click.Choice(["long", "short"]), default="long", show_default=True,
               help="The edge your printer turns the sheet about for the back side.")
 @click.option("--manual-duplex", is_flag=True, help="All fronts, then all backs, for printers without a duplexer.")
@@ -172,8 +172,11 @@ def impose(input_pdf, output, scheme, flip, manual_duplex, blanks, printer_margi
                             printer_margin=printer_margin, creep=creep, marks=marks, group=group,
                             nest=nest, strict=strict)
     report = impose_pdf(input_pdf, output, options)
-    click.echo(f"{report.pages} pages ({report.blanks} blank added) on {report.sheets} sheet(s), "
-               f"scheme {report.scheme}: {output}")
+    padding = ""
+    if report.blanks:
+        where = "before the back cover" if blanks == "before-back" and report.pages > 1 else "at the end"
+        padding = f" + {report.blanks} blank {where}"
+    click.echo(f"{report.pages} pages{padding} on {report.sheets} sheet(s), scheme {report.scheme}: {output}")
     if report.scale < 0.999:
         click.echo(f"pages printed at {report.scale:.1%} of their size")
     if guide:
@@ -203,13 +206,15 @@ def testsheet(output, letter):
 
 @main.command()
 @click.argument("print_pdf", metavar="PRINT.pdf", type=click.Path(path_type=Path))
-@click.option("--scheme", type=_SCHEME_CHOICE, default="cut-stack", show_default=True)
+@click.option("--scheme", type=_SCHEME_CHOICE, default="cut-stack", show_default=True,
+              help="The scheme the file was imposed with.")
 @click.option("--pages", "page_count", type=click.IntRange(min=1), required=True,
               help="How many pages the booklet has (without blank padding).")
-@click.option("--flip", type=click.Choice(["long", "short"]), default="long", show_default=True)
-@click.option("--manual-duplex", is_flag=True)
-@click.option("--group", type=click.IntRange(min=1), metavar="G")
-@click.option("--nest/--gather", default=True)
+@click.option("--flip", type=click.Choice(["long", "short"]), default="long", show_default=True,
+              help="The flip edge the printer will use.")
+@click.option("--manual-duplex", is_flag=True, help="The file has all fronts, then all backs.")
+@click.option("--group", type=click.IntRange(min=1), metavar="G", help="Nests of G sheets, as imposed.")
+@click.option("--nest/--gather", default=True, help="quarto: nested sheets or gathered signatures.")
 @reports_errors
 def verify(print_pdf, scheme, page_count, flip, manual_duplex, group, nest):
     """Simulate printing, cutting, stacking and folding PRINT.pdf; report the reading order.
