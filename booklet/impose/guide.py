@@ -60,7 +60,7 @@ def guide_pdf(report) -> bytes:
     c.drawString(margin, y, "Stacking order")
     y -= 15
     c.setFont(regular, 9.5)
-    for line in stacking_order(plan):
+    for line in (line[0].upper() + line[1:] for line in stacking_order(plan)):
         for part in _wrap(line, regular, 9.5, width - 2 * margin):
             c.drawString(margin, y, part)
             y -= 12.5
@@ -87,8 +87,10 @@ def guide_pdf(report) -> bytes:
                 c.drawString(margin, y, part)
                 y -= 12.5
     c.setFont(regular, 8)
-    c.drawString(margin, margin / 2, "Numbers are the input PDF's page numbers (1 = cover), – a blank; upside-down numbers are printed upside down. "
-                                     "Print at 100 % (actual size).")
+    footer = ("Numbers are the input PDF's page numbers (1 = cover), – a blank; upside-down numbers are "
+              "printed upside down. Print at 100 % (actual size).")
+    for i, part in enumerate(_wrap(footer, regular, 8, width - 2 * margin)):
+        c.drawString(margin, margin / 2 + 10 - 10 * i, part)
     c.showPage()
     c.save()
     return out.getvalue()

@@ -55,9 +55,9 @@ def finishing_steps(plan: Plan, sheet_size: tuple[float, float]) -> list[str]:
         return steps
     if plan.scheme == "quarto":
         steps = [
-            "Take each sheet with its front (the cover at the bottom right) facing you;",
-            "fold the top half back behind the bottom half (the heads meet in this fold),",
-            "then fold the left half back behind the right half: the cover is on top.",
+            "Take each sheet with its front (the cover at the bottom right) facing you.",
+            "Fold the top half back, behind the bottom half (the heads meet in this fold).",
+            "Fold the left half back, behind the right half: the cover is on top, the fold is the spine.",
         ]
         if all(count == 1 for _, count in nests) and s > 1:
             steps.append("Stack the folded signatures in order, sheet 1 on top, and sew or glue the spine.")
