@@ -73,7 +73,12 @@ def test_millimetres_become_points(run, tmp_path, monkeypatch):
 def test_thick_booklet_suggests_a_group(run, tmp_path):
     make_numbered_pdf(tmp_path / "thick.pdf", 256)
     result = run("impose", "thick.pdf")
-    assert "--group 4" in result.stderr
+    assert "one nest of 64 folded sheets is too thick" in result.stderr
+    assert "--group 4 (8 nests of up to 32 pages, gathered)" in result.stderr
+    assert run("impose", "thick.pdf", "--group", "4").stderr == ""
+    assert "--gather" in run("impose", "thick.pdf", "--scheme", "quarto").stderr
+    make_numbered_pdf(tmp_path / "thin.pdf", 64)
+    assert run("impose", "thin.pdf").stderr == ""
 
 
 def encrypted(path):

@@ -184,18 +184,21 @@ def _draw_sheets(the_plan: Plan, pdf, sheet: tuple[float, float], margin_scale: 
 
 
 def _nest_warnings(the_plan: Plan, options: ImposeOptions) -> list[str]:
-    if the_plan.scheme not in ("cut-stack", "saddle-2up"):
-        if the_plan.scheme == "mini-zine" and the_plan.sheets > 1:
-            return [f"a mini-zine holds 8 pages: this makes {the_plan.sheets} separate zines"]
-        return []
+    """Say so when one nest is too thick to fold and staple well, and suggest --group."""
+    if the_plan.scheme == "mini-zine":
+        return [f"a mini-zine holds 8 pages: this makes {the_plan.sheets} separate zines"] \
+            if the_plan.sheets > 1 else []
+    folded_per_sheet = {"cut-stack": 2, "quarto": 2, "saddle-2up": 1}[the_plan.scheme]
     biggest = max(count for _, count in the_plan.nests)
-    strips = biggest * (2 if the_plan.scheme == "cut-stack" else 1)
-    if strips > 2 * THICK_NEST_SHEETS:
-        suggestion = 4 if the_plan.scheme == "cut-stack" else 8
-        pages = suggestion * scheme_module(the_plan.scheme).PAGES_PER_SHEET
-        return [f"one nest of {strips} folded strips is too thick to fold and staple well; "
-                f"try --group {suggestion} (nests of {pages} pages, gathered)"]
-    return []
+    strips = biggest * folded_per_sheet
+    if strips <= 2 * THICK_NEST_SHEETS:
+        return []
+    group = 4 if folded_per_sheet == 2 else 8
+    pages = group * scheme_module(the_plan.scheme).PAGES_PER_SHEET
+    nests = -(-the_plan.sheets // group)
+    alternative = " or --gather" if the_plan.scheme == "quarto" else ""
+    return [f"one nest of {strips} folded sheets is too thick to fold and staple well; try --group {group}"
+            f"{alternative} ({nests} nests of up to {pages} pages, gathered)"]
 
 
 def write_guide(report: ImposeReport, output: Path) -> None:
