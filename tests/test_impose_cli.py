@@ -29,7 +29,7 @@ def test_impose_default_output_and_summary(run, tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "zine-print.pdf").exists()
     out = result.stdout
-    assert "61 pages + 3 blank before the back cover on 8 sheet(s)" in out
+    assert "61 pages (3 blank added) on 8 sheet(s)" in out
     assert "zine-print.pdf" in out
     assert "flipping on the long edge" in out
     assert "Cut the whole pile across the middle (148.5 mm" in out
@@ -153,6 +153,6 @@ def test_damaged_but_readable_pdf_prints_no_library_noise(run, tmp_path):
     (tmp_path / "cut.pdf").write_bytes(good[: int(len(good) * 0.8)])  # no xref table at the end
     result = run("impose", "cut.pdf")
     if result.exit_code == 0:
-        assert all(line.startswith("warning: ") for line in result.stderr.splitlines()), result.stderr
+        assert all(line.startswith("booklet: warning: ") for line in result.stderr.splitlines()), result.stderr
     else:
         assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
