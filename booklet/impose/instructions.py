@@ -22,10 +22,11 @@ def print_steps(plan: Plan, output_name: str) -> list[str]:
     return [
         f"Print {_pages_range(1, s)} of {output_name} (the fronts, sheet 1 first) at 100 % "
         f"(“actual size”).",
-        f"Put the printed pile back into the paper tray without reordering it, turned over "
-        f"about its {plan.flip} edge, blank sides where your printer prints, so that the sheet "
-        f"printed last is fed first.",
-        f"Print {_pages_range(s + 1, 2 * s)} (the backs, last sheet first).",
+        f"Put the printed pile back into the paper tray as you fed the test sheet's back "
+        f"(turned about its {plan.flip} edge, blank sides to be printed), without reordering it: "
+        f"the sheet printed last goes in first.",
+        f"Print {_pages_range(s + 1, 2 * s)} (the backs, last sheet first). If putting the pile back "
+        f"turned it over so that sheet 1 is fed first, tick “reverse order” in the print dialog.",
     ]
 
 
