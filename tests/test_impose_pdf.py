@@ -375,3 +375,38 @@ def test_damaged_files_give_a_booklet_error_or_a_good_result(tmp_path, data):
         sides = len(PdfReader(out).pages)
         assert sides % 2 == 0 and 2 <= sides <= 4
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_inherited_resources_and_split_content_streams(tmp_path):
+    """Producers that keep /Resources on the page tree and split page content into several
+    streams: the pages still come out whole."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
+
+    source = make_numbered_pdf(tmp_path / "in.pdf", 8)
+    writer = PdfWriter(clone_from=source)
+    pages_root = writer._root_object["/Pages"].get_object()
+    pages_root[NameObject("/Resources")] = writer.pages[0]["/Resources"]
+    for page in writer.pages:
+        data = page.get_contents().get_data()
+        middle = data.index(b"BT", 5)  # split between two text objects
+        parts = []
+        for chunk in (data[:middle], data[middle:]):
+            stream = DecodedStreamObject()
+            stream.set_data(chunk)
+            parts.append(writer._add_object(stream))
+        page[NameObject("/Contents")] = ArrayObject(parts)
+        del page["/Resources"]
+    odd = tmp_path / "odd.pdf"
+    with open(odd, "wb") as f:
+        writer.write(f)
+    out = tmp_path / "out.pdf"
+    impose_pdf(odd, out)
+    from paper import read_sides
+
+    sides = read_sides(out, 2, 2)
+    assert {tile.page_index for side in sides for tile in side.values()} == set(range(8))
+
+
+def test_missing_output_folder_is_one_clear_error(numbered, tmp_path):
+    with pytest.raises(BookletError, match="output folder does not exist"):
+        impose_pdf(numbered(8), tmp_path / "nowhere" / "out.pdf")
