@@ -156,3 +156,12 @@ def test_damaged_but_readable_pdf_prints_no_library_noise(run, tmp_path):
         assert all(line.startswith("booklet: warning: ") for line in result.stderr.splitlines()), result.stderr
     else:
         assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("scheme", ["cut-stack", "quarto", "saddle-2up", "mini-zine"])
+def test_verify_every_scheme(run, tmp_path, scheme):
+    make_numbered_pdf(tmp_path / "in.pdf", 21)
+    assert run("impose", "in.pdf", "--scheme", scheme, "--flip", "short", "-o", "out.pdf").exit_code == 0
+    result = run("verify", "out.pdf", "--scheme", scheme, "--pages", 21, "--flip", "short")
+    assert result.exit_code == 0, result.output
+    assert "ok: all 21 pages" in result.stdout
