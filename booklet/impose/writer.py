@@ -359,7 +359,8 @@ def read_print_pdf(path: Path) -> list[tuple[tuple[float, float], list[tuple[int
                     matrix = tuple(float(v) for v in operands)
                 elif operator == b"Do" and matrix is not None:
                     form = xobjects.get(str(operands[0]))
-                    name = str(form.get_object().get("/Name", "")) if form is not None else ""
+                    # the source page is the form's /Name; files from before /S names used it directly
+                    name = str(form.get_object().get("/Name", operands[0])) if form is not None else ""
                     if not name.startswith("/P") or not name[2:].isdigit():
                         continue
                     form = form.get_object()
