@@ -21,7 +21,7 @@ __all__ = ["ImposeOptions", "ImposeReport", "impose_pdf", "write_guide", "write_
            "plan", "Plan", "SCHEMES", "MARKS", "sheet_size_for"]
 
 MARKS = marks_module.MARKS
-THICK_NEST_SHEETS = 8  # more sheets than this in one cut-stack nest fold badly (64 pages)
+MAX_FOLDED_PER_NEST = 16  # more folded sheets or strips than this in one nest fold badly
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ def _nest_warnings(the_plan: Plan, options: ImposeOptions) -> list[str]:
     folded_per_sheet = {"cut-stack": 2, "quarto": 2, "saddle-2up": 1}[the_plan.scheme]
     biggest = max(count for _, count in the_plan.nests)
     strips = biggest * folded_per_sheet
-    if strips <= 2 * THICK_NEST_SHEETS:
+    if strips <= MAX_FOLDED_PER_NEST:
         return []
     group = 4 if folded_per_sheet == 2 else 8
     pages = group * scheme_module(the_plan.scheme).PAGES_PER_SHEET
