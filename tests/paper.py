@@ -6,12 +6,15 @@ a stack of tiles, each with its two faces, and performs the physical steps: dupl
 (turning the sheet about the printer's flip edge), cutting, stacking piles, folding (180°
 turns about a line, which reverses the order of the moving layers and turns them over), and
 finally reads the closed booklet leaf by leaf from the top: the up face (recto), then the
-down face (verso, seen by turning the leaf about the spine).
+down face (verso, seen by turning the leaf about the spine). The slit mini-zine collapses as
+the ring of tiles its slit leaves (read_mini_zine).
+
+`sides_from_plan` is the fast path for the exhaustive tests: the same simulation fed from
+the plan instead of a PDF; test_impose_folding.py ties the two together.
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -32,7 +35,8 @@ def make_numbered_pdf(path: Path, count: int, size=A6, rotate: int = 0, sizes=No
     for i in range(count):
         w, h = sizes[i] if sizes else size
         raw_w, raw_h = (h, w) if rotate in (90, 270) else (w, h)
-        c.setPageSize((raw_w, raw_h))
+        # ReportLab takes the size as shown and writes the MediaBox turned for 90 and 270
+        c.setPageSize((w, h))
         c.setPageRotation(rotate)
         c.saveState()
         # draw in "shown" coordinates: undo the viewer's clockwise turn
