@@ -117,7 +117,7 @@ def test_form_xobjects_shared_not_copied(numbered, tmp_path):
 def test_wrong_size_pages_scaled_with_warning_or_refused(tmp_path):
     source = make_numbered_pdf(tmp_path / "a5.pdf", 8, size=(148 * mm, 210 * mm))
     report = impose_pdf(source, tmp_path / "out.pdf")
-    assert any("scaled to fit" in w for w in report.warnings)
+    assert any("scaled to fit" in w and "try --scheme saddle-2up" in w for w in report.warnings)
     assert report.scale == pytest.approx(min(105 / 148, 148.5 / 210), rel=1e-3)
     with pytest.raises(BookletError, match="--strict"):
         impose_pdf(source, tmp_path / "strict.pdf", ImposeOptions(strict=True))

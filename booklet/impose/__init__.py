@@ -119,6 +119,8 @@ def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOption
         raise UsageError(f"--printer-margin: {exc}") from None
     slot_size = (sheet[0] / the_plan.columns, sheet[1] / the_plan.rows)
     fits, warnings = _fit_pages(pdf, slot_size, options.strict)
+    if warnings:
+        warnings[0] += _scheme_hint((first_width, first_height), options.scheme)
     drawings = _draw_sheets(the_plan, pdf, sheet, margin_scale, options)
     warnings += _nest_warnings(the_plan, options)
     instructions = print_steps(the_plan, output.name) + finishing_steps(the_plan, sheet)
@@ -153,6 +155,15 @@ def _fit_pages(pdf, slot_size: tuple[float, float], strict: bool) -> tuple[list[
     scales = sorted(fits[i] for i in resized)
     span = f"{scales[0]:.0%}" if scales[0] == scales[-1] else f"{scales[0]:.0%} to {scales[-1]:.0%}"
     return fits, [f"{len(resized)} page(s) ({pages}) are not {_mm(slot_size)}: scaled to fit their slots ({span})"]
+
+
+def _scheme_hint(page_size: tuple[float, float], scheme: str) -> str:
+    """"; for A5 pages try --scheme saddle-2up" when another scheme is made for these pages."""
+    for other in SCHEMES:
+        size = paper_size(scheme_module(other).PAGE_SIZE)
+        if _close(page_size, size) and scheme_module(scheme).PAGE_SIZE != scheme_module(other).PAGE_SIZE:
+            return f"; for {scheme_module(other).PAGE_SIZE} pages try --scheme {other}"
+    return ""
 
 
 def _draw_sheets(the_plan: Plan, pdf, sheet: tuple[float, float], margin_scale: float,
