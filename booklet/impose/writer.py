@@ -153,7 +153,7 @@ def _write_print_pdf(source: SourcePDF, drawings: list[Drawing], output: Path, f
     _inherit_media_box(writer)
 
     duplex = {"long": "/DuplexFlipLongEdge", "short": "/DuplexFlipShortEdge", None: "/Simplex"}[flip]
-    writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject({
+    writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject({
         NameObject("/Duplex"): NameObject(duplex),
         NameObject("/PrintScaling"): NameObject("/None"),
     })
@@ -181,7 +181,8 @@ def _form_xobject(writer: PdfWriter, source: SourcePDF, page_index: int, matrix,
     contents = contents.get_object() if contents is not None else None
     form: StreamObject
     if isinstance(contents, EncodedStreamObject):
-        # Keep the page's own compressed bytes: no decoding, no recompression.
+        # Keep the page's own compressed bytes: no decoding, no recompression (pypdf has no
+        # public accessor for a stream's encoded bytes, hence _data).
         form = EncodedStreamObject()
         form._data = contents._data
         for key in ("/Filter", "/DecodeParms"):
@@ -268,7 +269,7 @@ def _add_sheet(writer: PdfWriter, drawing: Drawing, forms, contents: dict[bytes,
 def _inherit_media_box(writer: PdfWriter) -> None:
     """When all sheets have one size, state it once on the page tree (an inheritable
     attribute, PDF 1.7 § 7.7.3.4) instead of on every sheet."""
-    pages = writer._root_object["/Pages"].get_object()
+    pages = writer.root_object["/Pages"].get_object()
     kids = [kid.get_object() for kid in pages["/Kids"]]
     boxes = {tuple(float(v) for v in kid["/MediaBox"]) for kid in kids}
     if len(boxes) == 1:
@@ -320,7 +321,7 @@ def finish_pdf_bytes(data: bytes, flip: str | None) -> bytes:
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     duplex = {"long": "/DuplexFlipLongEdge", "short": "/DuplexFlipShortEdge", None: "/Simplex"}[flip]
-    writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject({
+    writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject({
         NameObject("/Duplex"): NameObject(duplex),
         NameObject("/PrintScaling"): NameObject("/None"),
     })
