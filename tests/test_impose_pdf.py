@@ -410,3 +410,13 @@ def test_inherited_resources_and_split_content_streams(tmp_path):
 def test_missing_output_folder_is_one_clear_error(numbered, tmp_path):
     with pytest.raises(BookletError, match="output folder does not exist"):
         impose_pdf(numbered(8), tmp_path / "nowhere" / "out.pdf")
+
+
+def test_guide_and_testsheet_are_reproducible(numbered, tmp_path):
+    report = impose_pdf(numbered(12), tmp_path / "out.pdf")
+    write_guide(report, tmp_path / "g1.pdf")
+    write_guide(report, tmp_path / "g2.pdf")
+    assert (tmp_path / "g1.pdf").read_bytes() == (tmp_path / "g2.pdf").read_bytes()
+    write_testsheet(tmp_path / "t1.pdf")
+    write_testsheet(tmp_path / "t2.pdf")
+    assert (tmp_path / "t1.pdf").read_bytes() == (tmp_path / "t2.pdf").read_bytes()
