@@ -111,6 +111,10 @@ def load_yaml(text: str, path: Path, first_line: int) -> dict[str, Any]:
     """YAML mapping → dict; syntax errors name the file and the line (counting from `first_line`)."""
     try:
         data = yaml.safe_load(text)
+    except yaml.reader.ReaderError as exc:  # a control character: YAML allows none
+        line = first_line + text[:exc.position].count("\n")
+        raise BookletError(f"YAML does not allow the control character U+{exc.character:04X}; remove it",
+                           path, line) from None
     except yaml.YAMLError as exc:
         raise BookletError(f"YAML syntax error: {_yaml_problem(exc)}", path, _yaml_line(exc, text, first_line)) from None
     if data is None:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -315,3 +315,57 @@ def check_booklet(doc: Doc, layout, picture: bytes) -> None:
         for source_word in source_words(doc.floating):
             if not any(c in reported for c in source_word):
                 assert source_word in printed, f"caption word lost: {source_word!r}"
+
+
+# --- random metadata and files: `booklet check` answers in lines, never with a crash ---------
+
+PRINTABLE = st.characters(blacklist_categories=("Cc", "Cs"), whitelist_characters="\n\t")
+KEYS = ["title", "subtitle", "author", "publisher", "date", "edition", "language", "contacts", "layout",
+        "cover_image", "articles", "titel", "autor", "x", ""]
+yaml_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-10, 10**12), st.floats(allow_nan=True), st.just("2024-09-06"),
+    st.sampled_from(["pocket", "pockte", "mine.toml", "en", "uk", "english", "one.md", "*", "&a", "*a",
+                     "!!python/object:os.system", "[", "{", "'", '"', ":", "- x", "|", ">"]),
+    st.text(alphabet=PRINTABLE, max_size=20),
+)
+yaml_values = st.recursive(yaml_scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                                 st.dictionaries(st.text(alphabet=PRINTABLE, max_size=5), inner, max_size=3)),
+                           max_leaves=6)
+
+
+def yaml_line(key: str, value) -> str:
+    import json
+
+    return f"{key}: {json.dumps(value, default=str, ensure_ascii=False)}"
+
+
+@settings(max_examples=150, derandomize=True, deadline=None, database=None, phases=PHASES,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(titled=st.booleans(),
+       meta=st.lists(st.tuples(st.sampled_from(KEYS), st.one_of(st.text(alphabet=PRINTABLE, max_size=12), yaml_values)), max_size=6),
+       raw=st.one_of(st.none(), st.text(alphabet=PRINTABLE, max_size=60), st.text(max_size=10)),
+       front=st.one_of(st.none(), st.text(alphabet=PRINTABLE, max_size=40),
+                       st.lists(st.tuples(st.sampled_from(["title", "date", "author", "language", "dtae"]),
+                                          yaml_values), max_size=3).map(lambda kv: "\n".join(yaml_line(*p) for p in kv))),
+       body=st.one_of(st.text(alphabet=PRINTABLE, min_size=1, max_size=200), st.binary(max_size=60)))
+def test_random_metadata_and_files_get_an_answer_not_a_crash(titled, meta, raw, front, body) -> None:
+    from click.testing import CliRunner
+
+    from booklet.cli import main
+
+    with tempfile.TemporaryDirectory() as folder:
+        book = Path(folder) / "book"
+        book.mkdir()
+        if titled:
+            meta = [("title", "A Booklet"), *[(k, v) for k, v in meta if k != "title"]]
+        text = "\n".join(yaml_line(k, v) for k, v in meta) + ("\n" + raw if raw is not None else "")
+        (book / "booklet.yaml").write_text(text, encoding="utf-8", errors="surrogatepass")
+        article = (f"---\n{front}\n---\n" if front is not None else "").encode("utf-8", "surrogatepass")
+        article += body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass")
+        (book / "one.md").write_bytes(article)
+        result = CliRunner().invoke(main, ["check", str(book)])
+    event(f"exit {result.exit_code}: " + re.sub(r"\S*book/|\d+", "", (result.stderr or result.stdout))[:45])
+    assert result.exit_code in (0, 1), (result.exit_code, result.output)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    for line in result.stderr.splitlines():
+        assert line.startswith("booklet: ") and "internal error" not in line, result.stderr
