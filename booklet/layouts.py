@@ -110,6 +110,9 @@ class Layout:
     def text_height(self) -> float:
         return self.page_height - self.margins.top - self.margins.bottom
 
+MIN_LEADING = 0.8
+"""Leading below this share of the type size makes lines overlap."""
+
 STYLE_NAMES = (
     "body", "title", "dateline", "author", "heading2", "heading3", "heading4", "caption",
     "quote", "code", "list", "ornament", "cover_title", "cover_subtitle", "cover_meta",
@@ -233,12 +236,17 @@ class _LayoutReader:
             if key not in allowed:
                 raise self.fail(f"unknown key {key!r} in [{where}]{_did_you_mean(key, allowed)}", where, key)
 
-    def number(self, data: dict[str, Any], key: str, where: str, default: float | None = None) -> float:
+    def number(self, data: dict[str, Any], key: str, where: str, default: float | None = None,
+               within: tuple[float, float] = (0.0, 1000.0)) -> float:
+        """A number in the range `within` (inclusive; the unit is the file's: mm, pt or a count)."""
         value = data.get(key, default)
         if value is None:
             raise self.fail(f"[{where}] needs {key!r}", where)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.fail(f"[{where}] {key} must be a number, not {value!r}", where, key)
+        low, high = within
+        if not low <= value <= high:  # also refuses nan and inf
+            raise self.fail(f"[{where}] {key} must be between {low:g} and {high:g}, not {value!r}", where, key)
         return float(value)
 
     def string(self, data: dict[str, Any], key: str, where: str, default: str | None = None,
@@ -264,7 +272,8 @@ class _LayoutReader:
         if size in data:
             name = self.string(data, size, where, choices=tuple(PAPER_SIZES_MM))
             return paper_size(name)
-        return self.number(data, width, where) * MM, self.number(data, height, where) * MM
+        return (self.number(data, width, where, within=(10.0, 2000.0)) * MM,
+                self.number(data, height, where, within=(10.0, 2000.0)) * MM)
 
     def read(self, data: dict[str, Any]) -> Layout:
         from .fonts import FAMILIES  # the bundled families a layout may name
@@ -298,16 +307,17 @@ class _LayoutReader:
             self.check_keys(s, ("font", "size", "leading", "space_before", "space_after", "align",
                                 "first_indent", "hyphenate", "bold", "italic"), where)
             role = self.string(s, "font", where, default="body", choices=("body", "title", "mono"))
-            size = self.number(s, "size", where)
+            size = self.number(s, "size", where, within=(1.0, 200.0))
             styles[name] = TextStyle(
                 font=role,
                 size=size,
-                leading=self.number(s, "leading", where, default=size * 1.25),
-                space_before=self.number(s, "space_before", where, default=0.0),
-                space_after=self.number(s, "space_after", where, default=0.0),
+                leading=self.number(s, "leading", where, default=size * 1.25, within=(size * MIN_LEADING, 400.0)),
+                space_before=self.number(s, "space_before", where, default=0.0, within=(0.0, 200.0)),
+                space_after=self.number(s, "space_after", where, default=0.0, within=(0.0, 200.0)),
                 align=self.string(s, "align", where, default="left",
                                   choices=("left", "center", "right", "justify")),
-                first_indent=self.number(s, "first_indent", where, default=0.0),
+                first_indent=self.number(s, "first_indent", where, default=0.0,
+                                         within=(0.0, round((page_width - margins.inner - margins.outer) / 2))),
                 hyphenate=self.flag(s, "hyphenate", where),
                 bold=self.flag(s, "bold", where),
                 italic=self.flag(s, "italic", where),
@@ -315,13 +325,18 @@ class _LayoutReader:
 
         mk = self.table(data, "marker", ("format", "size", "baseline", "font"))
         fmt = self.string(mk, "format", "marker", default="← {n} →")
-        if "{n}" not in fmt:
-            raise self.fail("[marker] format must contain {n}", "marker", "format")
+        try:
+            valid = "{n}" in fmt and fmt.format(n=1) is not None
+        except (KeyError, IndexError, ValueError, AttributeError):
+            valid = False
+        if not valid:
+            raise self.fail("[marker] format must contain {n} and no other {…} (write {{ and }} for braces)",
+                            "marker", "format")
         marker = Marker(
             format=fmt,
             font=self.string(mk, "font", "marker", default="body", choices=("body", "title", "mono")),
-            size=self.number(mk, "size", "marker", default=8.0),
-            baseline=self.number(mk, "baseline", "marker", default=6.0) * MM,
+            size=self.number(mk, "size", "marker", default=8.0, within=(1.0, 100.0)),
+            baseline=self.number(mk, "baseline", "marker", default=6.0, within=(0.0, page_height / MM)) * MM,
         )
 
         imp = self.table(data, "imposition", ("scheme", "sheet", "sheet_width", "sheet_height"))
@@ -330,16 +345,16 @@ class _LayoutReader:
                                 sheet_width=sheet_w, sheet_height=sheet_h)
 
         hy = self.table(data, "hyphenation", ("min_before", "min_after"))
-        hyphenation = Hyphenation(int(self.number(hy, "min_before", "hyphenation", 2)),
-                                  int(self.number(hy, "min_after", "hyphenation", 3)))
+        hyphenation = Hyphenation(int(self.number(hy, "min_before", "hyphenation", 2, within=(1, 20))),
+                                  int(self.number(hy, "min_after", "hyphenation", 3, within=(1, 20))))
 
         im = self.table(data, "images", ("mode", "target_ppi", "warn_below_ppi", "max_height", "jpeg_quality"))
         images = ImageSettings(
             mode=self.string(im, "mode", "images", default="color", choices=("color", "gray")),
-            target_ppi=self.number(im, "target_ppi", "images", 300.0),
-            warn_below_ppi=self.number(im, "warn_below_ppi", "images", 150.0),
+            target_ppi=self.number(im, "target_ppi", "images", 300.0, within=(1.0, 4800.0)),
+            warn_below_ppi=self.number(im, "warn_below_ppi", "images", 150.0, within=(0.0, 4800.0)),
             max_height=self.number(im, "max_height", "images", 0.7),
-            jpeg_quality=int(self.number(im, "jpeg_quality", "images", 88)),
+            jpeg_quality=int(self.number(im, "jpeg_quality", "images", 88, within=(1, 100))),
         )
         if not 0.1 <= images.max_height <= 1.0:
             raise self.fail("[images] max_height must be between 0.1 and 1.0", "images", "max_height")
