@@ -369,3 +369,45 @@ def test_random_metadata_and_files_get_an_answer_not_a_crash(titled, meta, raw, 
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     for line in result.stderr.splitlines():
         assert line.startswith("booklet: ") and "internal error" not in line, result.stderr
+
+
+# --- random values in a layout file: an error naming the key, or a booklet that sets -----------
+
+POCKET = Path(__file__).resolve().parent.parent / "layouts" / "pocket.toml"
+NUMBER_LINE = re.compile(r"^(\w+) = (-?[\d.]+)$", re.M)
+toml_values = st.one_of(
+    st.floats(0.5, 40).map(lambda f: f"{f:.2f}"), st.floats(0.5, 40).map(lambda f: f"{f:.2f}"),
+    st.integers(1, 30).map(str),
+    st.integers(-10**6, 10**6).map(str), st.floats(allow_nan=True, allow_infinity=True).map(
+        lambda f: "nan" if f != f else ("inf" if f == float("inf") else "-inf" if f == float("-inf") else repr(f))),
+    st.sampled_from(['"10mm"', "true", "[]", "{}", '"A6"', "0", "-1", "1e308", "0.0001"]),
+)
+
+
+@settings(max_examples=100, derandomize=True, deadline=None, database=None, phases=PHASES,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(changes=st.lists(st.tuples(st.integers(0, 200), toml_values), min_size=1, max_size=3))
+def test_random_layout_values_are_refused_or_set(changes, picture: bytes) -> None:
+    from booklet.errors import BookletError
+    from booklet.layouts import parse_layout
+
+    text = POCKET.read_text(encoding="utf-8")
+    numbers = list(NUMBER_LINE.finditer(text))
+    for index, value in changes:
+        match = numbers[index % len(numbers)]
+        text = text[:match.start(2)] + value + text[match.end(2):]
+        numbers = list(NUMBER_LINE.finditer(text))
+    with tempfile.TemporaryDirectory() as folder:
+        layout_path = Path(folder) / "mine.toml"
+        layout_path.write_text(text, encoding="utf-8")
+        try:
+            layout = parse_layout(layout_path)
+        except BookletError as exc:
+            assert exc.path == layout_path
+            event("refused")
+            return
+        event("set")
+        doc = Doc("---\ntitle: T\n---\n\n# One\n\nWords in a paragraph, *some* of them **strong**.\n\n"
+                  "- a list\n\n> a quote\n\n```\ncode\n```\n\n![a caption](picture.png)\n",
+                  ["T", "One Words in a paragraph some of them strong a list a quote code"])
+        check_booklet(doc, layout, picture)
