@@ -90,6 +90,9 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
     The layout decides the scheme and the sheet size unless `scheme_chosen` says that
     `options.scheme` was asked for explicitly. `progress` is called with the name of each stage as it starts (the CLI shows it on a terminal).
     """
+    if outdir.suffix.lower() == ".pdf" and not outdir.is_dir():
+        raise UsageError(f"-o names the output folder, not a file: NAME-read.pdf and NAME-print.pdf are "
+                         f"written into it (try -o {outdir.parent})", outdir)
     check_output_dir(outdir)
     progress("reading sources")
     booklet, layout = load_booklet(source, layout_name)
