@@ -28,17 +28,46 @@ def outputs(tmp_path_factory, generated_booklet: Path) -> list[Path]:
     """Reading and print PDFs of the example and a generated booklet, and the reading PDF imposed
     in every scheme with all marks."""
     folder = tmp_path_factory.mktemp("pdfs")
-    sources = [generated_booklet] + ([EXAMPLE] if EXAMPLE.is_dir() else [])
+    sources = [generated_booklet, image_modes(tmp_path_factory.mktemp("modes"))]
+    sources += [EXAMPLE] if EXAMPLE.is_dir() else []
     paths = []
     for source in sources:
         run("build", "--quiet", str(source), "-o", str(folder))
-        paths += [folder / f"{source.name}-read.pdf", folder / f"{source.name}-print.pdf"]
+        paths += [folder / f"{source.stem}-read.pdf", folder / f"{source.stem}-print.pdf"]
     reading = paths[0]
     for scheme in SCHEMES:
         output = folder / f"imposed-{scheme}.pdf"
         run("impose", "--quiet", str(reading), "-o", str(output), "--scheme", scheme, "--marks", "all")
         paths.append(output)
     return paths
+
+
+def image_modes(folder: Path) -> Path:
+    """A booklet with an image in every colour mode and format people bring (all embedded as-is
+    or converted by the image stage: each must still make a valid PDF)."""
+    from PIL import Image
+
+    base = Image.linear_gradient("L").resize((600, 400))
+    rgb = Image.merge("RGB", (base, base.transpose(Image.Transpose.FLIP_LEFT_RIGHT), base))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotated 90° by its EXIF orientation
+    images = {
+        "rgb.jpg": lambda p: rgb.save(p), "cmyk.jpg": lambda p: rgb.convert("CMYK").save(p),
+        "gray.jpg": lambda p: rgb.convert("L").save(p), "progressive.jpg": lambda p: rgb.save(p, progressive=True),
+        "rotated.jpg": lambda p: rgb.save(p, exif=exif), "rgba.png": lambda p: rgb.convert("RGBA").save(p),
+        "palette.png": lambda p: rgb.convert("P").save(p, transparency=0), "bw.png": lambda p: rgb.convert("1").save(p),
+        "gray-alpha.png": lambda p: rgb.convert("LA").save(p), "deep.png": lambda p: rgb.convert("I;16").save(p),
+        "anim.gif": lambda p: rgb.save(p, save_all=True, append_images=[rgb.rotate(10)]),
+        "img.webp": lambda p: rgb.save(p), "img.tiff": lambda p: rgb.save(p),
+    }
+    book = folder / "modes"
+    book.mkdir()
+    lines = ["---", "title: Image modes", "---", "", "# Every kind of image", ""]
+    for name, save in images.items():
+        save(book / name)
+        lines += [f"![{name}]({name})", "", f"Text after {name}.", ""]
+    (book / "modes.md").write_text("\n".join(lines), encoding="utf-8")
+    return book / "modes.md"
 
 
 @pytest.mark.skipif(QPDF is None, reason="qpdf is not installed (Debian package qpdf); cannot run qpdf --check")
