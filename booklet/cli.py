@@ -321,6 +321,8 @@ def impose(input_pdf: Path, output: Path | None, guide: bool, quiet: bool, **par
     from .impose import impose_pdf
 
     output = output or input_pdf.with_name(f"{input_pdf.stem}-print.pdf")
+    if output.resolve() == input_pdf.resolve():
+        raise UsageError("the output would replace the input; choose another name with -o", output)
     report = impose_pdf(input_pdf, output, impose_options(params))
     if not quiet:
         click.echo(f"{report.pages} pages ({report.blanks} blank added) on {report.sheets} sheet(s), "
