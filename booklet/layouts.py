@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import BookletError
+from .errors import BookletError, Collector
 
 MM = 72 / 25.4
 """Points per millimetre."""
@@ -276,17 +276,56 @@ class _LayoutReader:
                 self.number(data, height, where, within=(10.0, 2000.0)) * MM)
 
     def read(self, data: dict[str, Any]) -> Layout:
-        from .fonts import FAMILIES  # the bundled families a layout may name
+        """The layout; the mistakes of all its tables are raised together (BookletErrors)."""
+        errors = Collector()
+        with errors.attempt():
+            self.check_keys(data, ("description", "page", "margins", "fonts", "styles", "marker",
+                                   "imposition", "hyphenation", "images"), "top level")
+        description = ""
+        with errors.attempt():
+            description = self.string(data, "description", "top level", default="")
+        page_width, page_height = paper_size("A6")  # stand-ins while the real ones are wrong
+        with errors.attempt():
+            page_width, page_height = self.size(self.table(data, "page", ("size", "width", "height")), "page")
+        margins = Margins(0.0, 0.0, 0.0, 0.0)
+        with errors.attempt():
+            margins = self._margins(data, page_width, page_height)
+        fonts: dict[str, str] = {}
+        fallback: tuple[str, ...] = ()
+        with errors.attempt():
+            fonts, fallback = self._fonts(data)
+        styles_data: dict[str, Any] = {}
+        with errors.attempt():
+            styles_data = self.table(data, "styles", STYLE_NAMES)
+        styles = {}
+        for name in STYLE_NAMES:
+            with errors.attempt():
+                styles[name] = self._style(styles_data, name, page_width - margins.inner - margins.outer)
+        parts: dict[str, Any] = {}
+        readers = {
+            "marker": lambda: self._marker(data, page_height),
+            "imposition": lambda: self._imposition(data),
+            "hyphenation": lambda: self._hyphenation(data),
+            "images": lambda: self._images(data),
+        }
+        for part, read in readers.items():
+            with errors.attempt():
+                parts[part] = read()
+        errors.raise_any()
+        return Layout(
+            name=self.path.stem, description=description, page_width=page_width, page_height=page_height,
+            margins=margins, fonts=fonts, fallback_fonts=fallback, styles=styles, path=self.path, **parts,
+        )
 
-        self.check_keys(data, ("description", "page", "margins", "fonts", "styles", "marker",
-                               "imposition", "hyphenation", "images"), "top level")
-        description = self.string(data, "description", "top level", default="")
-        page = self.table(data, "page", ("size", "width", "height"))
-        page_width, page_height = self.size(page, "page")
+    def _margins(self, data: dict[str, Any], page_width: float, page_height: float) -> Margins:
         m = self.table(data, "margins", ("inner", "outer", "top", "bottom"))
         margins = Margins(*(self.number(m, k, "margins") * MM for k in ("inner", "outer", "top", "bottom")))
         if margins.inner + margins.outer >= page_width * 0.8 or margins.top + margins.bottom >= page_height * 0.8:
             raise self.fail("[margins] leave almost no room for text", "margins")
+        return margins
+
+    def _fonts(self, data: dict[str, Any]) -> tuple[dict[str, str], tuple[str, ...]]:
+        from .fonts import FAMILIES  # the bundled families a layout may name
 
         f = self.table(data, "fonts", ("body", "title", "mono", "fallback"))
         fonts = {}
@@ -296,33 +335,31 @@ class _LayoutReader:
         if not isinstance(fallback, list) or any(x not in FAMILIES for x in fallback):
             raise self.fail(f"[fonts] fallback must be a list of bundled families: {', '.join(FAMILIES)}",
                             "fonts", "fallback")
+        return fonts, tuple(fallback)
 
-        styles_data = self.table(data, "styles", STYLE_NAMES)
-        styles = {}
-        for name in STYLE_NAMES:
-            s = styles_data.get(name)
-            if not isinstance(s, dict):
-                raise self.fail(f"[styles.{name}] is missing", "styles")
-            where = f"styles.{name}"
-            self.check_keys(s, ("font", "size", "leading", "space_before", "space_after", "align",
-                                "first_indent", "hyphenate", "bold", "italic"), where)
-            role = self.string(s, "font", where, default="body", choices=("body", "title", "mono"))
-            size = self.number(s, "size", where, within=(1.0, 200.0))
-            styles[name] = TextStyle(
-                font=role,
-                size=size,
-                leading=self.number(s, "leading", where, default=size * 1.25, within=(size * MIN_LEADING, 400.0)),
-                space_before=self.number(s, "space_before", where, default=0.0, within=(0.0, 200.0)),
-                space_after=self.number(s, "space_after", where, default=0.0, within=(0.0, 200.0)),
-                align=self.string(s, "align", where, default="left",
-                                  choices=("left", "center", "right", "justify")),
-                first_indent=self.number(s, "first_indent", where, default=0.0,
-                                         within=(0.0, round((page_width - margins.inner - margins.outer) / 2))),
-                hyphenate=self.flag(s, "hyphenate", where),
-                bold=self.flag(s, "bold", where),
-                italic=self.flag(s, "italic", where),
-            )
+    def _style(self, styles_data: dict[str, Any], name: str, text_width: float) -> TextStyle:
+        s = styles_data.get(name)
+        if not isinstance(s, dict):
+            raise self.fail(f"[styles.{name}] is missing", "styles")
+        where = f"styles.{name}"
+        self.check_keys(s, ("font", "size", "leading", "space_before", "space_after", "align",
+                            "first_indent", "hyphenate", "bold", "italic"), where)
+        role = self.string(s, "font", where, default="body", choices=("body", "title", "mono"))
+        size = self.number(s, "size", where, within=(1.0, 200.0))
+        return TextStyle(
+            font=role,
+            size=size,
+            leading=self.number(s, "leading", where, default=size * 1.25, within=(size * MIN_LEADING, 400.0)),
+            space_before=self.number(s, "space_before", where, default=0.0, within=(0.0, 200.0)),
+            space_after=self.number(s, "space_after", where, default=0.0, within=(0.0, 200.0)),
+            align=self.string(s, "align", where, default="left", choices=("left", "center", "right", "justify")),
+            first_indent=self.number(s, "first_indent", where, default=0.0, within=(0.0, round(text_width / 2))),
+            hyphenate=self.flag(s, "hyphenate", where),
+            bold=self.flag(s, "bold", where),
+            italic=self.flag(s, "italic", where),
+        )
 
+    def _marker(self, data: dict[str, Any], page_height: float) -> Marker:
         mk = self.table(data, "marker", ("format", "size", "baseline", "font"))
         fmt = self.string(mk, "format", "marker", default="← {n} →")
         try:
@@ -332,22 +369,25 @@ class _LayoutReader:
         if not valid:
             raise self.fail("[marker] format must contain {n} and no other {…} (write {{ and }} for braces)",
                             "marker", "format")
-        marker = Marker(
+        return Marker(
             format=fmt,
             font=self.string(mk, "font", "marker", default="body", choices=("body", "title", "mono")),
             size=self.number(mk, "size", "marker", default=8.0, within=(1.0, 100.0)),
             baseline=self.number(mk, "baseline", "marker", default=6.0, within=(0.0, page_height / MM)) * MM,
         )
 
+    def _imposition(self, data: dict[str, Any]) -> Imposition:
         imp = self.table(data, "imposition", ("scheme", "sheet", "sheet_width", "sheet_height"))
         sheet_w, sheet_h = self.size(imp, "imposition", ("sheet", "sheet_width", "sheet_height"))
-        imposition = Imposition(scheme=self.string(imp, "scheme", "imposition", default="cut-stack"),
-                                sheet_width=sheet_w, sheet_height=sheet_h)
+        return Imposition(scheme=self.string(imp, "scheme", "imposition", default="cut-stack"),
+                          sheet_width=sheet_w, sheet_height=sheet_h)
 
+    def _hyphenation(self, data: dict[str, Any]) -> Hyphenation:
         hy = self.table(data, "hyphenation", ("min_before", "min_after"))
-        hyphenation = Hyphenation(int(self.number(hy, "min_before", "hyphenation", 2, within=(1, 20))),
-                                  int(self.number(hy, "min_after", "hyphenation", 3, within=(1, 20))))
+        return Hyphenation(int(self.number(hy, "min_before", "hyphenation", 2, within=(1, 20))),
+                           int(self.number(hy, "min_after", "hyphenation", 3, within=(1, 20))))
 
+    def _images(self, data: dict[str, Any]) -> ImageSettings:
         im = self.table(data, "images", ("mode", "target_ppi", "warn_below_ppi", "max_height", "jpeg_quality"))
         images = ImageSettings(
             mode=self.string(im, "mode", "images", default="color", choices=("color", "gray")),
@@ -358,9 +398,4 @@ class _LayoutReader:
         )
         if not 0.1 <= images.max_height <= 1.0:
             raise self.fail("[images] max_height must be between 0.1 and 1.0", "images", "max_height")
-
-        return Layout(
-            name=self.path.stem, description=description, page_width=page_width, page_height=page_height,
-            margins=margins, fonts=fonts, fallback_fonts=tuple(fallback), styles=styles, marker=marker,
-            imposition=imposition, hyphenation=hyphenation, images=images, path=self.path,
-        )
+        return images
