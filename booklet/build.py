@@ -88,7 +88,8 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
     """Write OUTDIR/NAME-read.pdf and OUTDIR/NAME-print.pdf; on failure neither is touched.
 
     The layout decides the scheme and the sheet size unless `scheme_chosen` says that
-    `options.scheme` was asked for explicitly. `progress` is called with the name of each stage as it starts (the CLI shows it on a terminal).
+    `options.scheme` was asked for explicitly. `progress` is called with the name of each stage
+    as it starts (the CLI shows it on a terminal).
     """
     if outdir.suffix.lower() == ".pdf" and not outdir.is_dir():
         raise UsageError(f"-o names the output folder, not a file: NAME-read.pdf and NAME-print.pdf are "

@@ -125,7 +125,8 @@ def _texts(booklet: Booklet, layout: Layout):
                 yield _Text(block.text, *face("code"), block.where, code=True)
             for inline in inlines:
                 if isinstance(inline, Span):
-                    yield _Text(inline.text, *face(style_name, inline.bold, inline.italic, inline.code), block.where)
+                    face_and_size = face(style_name, inline.bold, inline.italic, inline.code)
+                    yield _Text(inline.text, *face_and_size, block.where)
 
 
 def _missing_glyphs(booklet: Booklet, layout: Layout) -> list[Problem]:

@@ -116,7 +116,8 @@ def load_yaml(text: str, path: Path, first_line: int) -> dict[str, Any]:
         raise BookletError(f"YAML does not allow the control character U+{exc.character:04X}; remove it",
                            path, line) from None
     except yaml.YAMLError as exc:
-        raise BookletError(f"YAML syntax error: {_yaml_problem(exc)}", path, _yaml_line(exc, text, first_line)) from None
+        line = _yaml_line(exc, text, first_line)
+        raise BookletError(f"YAML syntax error: {_yaml_problem(exc)}", path, line) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
