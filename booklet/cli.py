@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -21,15 +22,157 @@ def reports_errors(command: Callable) -> Callable:
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        debug = click.get_current_context().find_root().params.get("debug")
         try:
             return command(*args, **kwargs)
         except BookletError as exc:
-            if click.get_current_context().find_root().params.get("debug"):
+            if debug:
                 raise
             click.echo(f"booklet: {exc}", err=True)
             sys.exit(2 if isinstance(exc, UsageError) else 1)
+        except KeyboardInterrupt:
+            if debug:
+                raise
+            click.echo("booklet: interrupted; files from earlier builds are unchanged", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a bug, not the user's mistake: still one line, and a way to learn more
+            if debug:
+                raise
+            click.echo(f"booklet: internal error ({type(exc).__name__}: {exc}); files from earlier builds are "
+                       "unchanged; rerun with --debug for a traceback and please report it", err=True)
+            sys.exit(70)  # EX_SOFTWARE
 
     return wrapper
+
+
+class Progress:
+    """A one-line status on stderr, shown only on a terminal and only once work has taken a second.
+
+    Call it with the name of each stage as it starts; `close()` erases the line. A background
+    thread draws the line, so a single long stage still shows up after a second.
+    """
+
+    DELAY = 1.0  # seconds of silence before the first status
+    TICK = 0.1
+
+    def __init__(self, enabled: bool):
+        self.stage = "working"
+        self.shown = False
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._show, daemon=True) if enabled else None
+        if self._thread is not None:
+            self._thread.start()
+
+    def __call__(self, stage: str) -> None:
+        self.stage = stage
+
+    def _show(self) -> None:
+        if self._done.wait(self.DELAY):
+            return
+        shown = None
+        while True:
+            stage = self.stage
+            if stage != shown:
+                click.echo(f"\r\033[Kbooklet: {stage}…", err=True, nl=False)
+                self.shown, shown = True, stage
+            if self._done.wait(self.TICK):
+                return
+
+    def close(self) -> None:
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join()
+        if self.shown:
+            click.echo("\r\033[K", err=True, nl=False)
+
+
+def make_progress(quiet: bool) -> Progress:
+    return Progress(enabled=not quiet and sys.stderr.isatty())
+
+
+quiet_option = click.option("-q", "--quiet", is_flag=True,
+                            help="Print nothing but errors and warnings (for scripts).")
+
+
+# --- option helpers ---------------------------------------------------------------------
+
+_SCHEME_CHOICE = click.Choice(["cut-stack", "quarto", "saddle-2up", "mini-zine"])
+
+
+def _millimetres(ctx, param, value):
+    """Millimetres on the command line → points for the API."""
+    if value is None:
+        return 0.0
+    if value < 0:
+        raise click.BadParameter("cannot be negative")
+    return value * 72 / 25.4
+
+
+def _marks(ctx, param, value):
+    if not value:
+        return frozenset()
+    from .impose import MARKS
+
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    if names == ["all"]:
+        return frozenset(MARKS)
+    for name in names:
+        if name not in MARKS:
+            raise click.BadParameter(f"unknown mark {name!r}; choose from {', '.join(MARKS)} (or all)")
+    return frozenset(names)
+
+
+def imposition_options(command: Callable) -> Callable:
+    """The options `build` and `impose` share: how pages go on sheets and how they are printed."""
+    options = [
+        click.option("--scheme", type=_SCHEME_CHOICE, default=None,
+                     help="How pages go on sheets (default: the layout's scheme, else cut-stack)."),
+        click.option("--flip", type=click.Choice(["long", "short"]), default="long", show_default=True,
+                     help="The edge your printer turns the sheet about for the back side."),
+        click.option("--manual-duplex", is_flag=True,
+                     help="All fronts, then all backs, for printers without a duplexer."),
+        click.option("--blanks", type=click.Choice(["before-back", "end"]), default="before-back",
+                     show_default=True,
+                     help="Where blank padding pages go: before the last page (the back cover) or at the end."),
+        click.option("--printer-margin", type=float, callback=_millimetres, metavar="MM",
+                     help="Border (mm) your printer cannot print; pages shrink just enough to stay inside."),
+        click.option("--creep", type=float, callback=_millimetres, metavar="MM",
+                     help="Paper thickness (mm, e.g. 0.1): inner leaves' content moves toward the spine."),
+        click.option("--marks", callback=_marks, metavar="LIST",
+                     help="Comma-separated marks: cut, fold, crop, collate (or all). None by default."),
+        click.option("--group", type=click.IntRange(min=1), metavar="G",
+                     help="Fold nests of G sheets separately and gather them (thick booklets)."),
+        click.option("--nest/--gather", default=True,
+                     help="quarto: folded sheets inside each other, or stacked signatures."),
+        click.option("--strict", is_flag=True, help="Refuse pages of the wrong size instead of scaling them."),
+        click.option("--guide", is_flag=True, help="Also write a one-page folding guide, PRINT-guide.pdf."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def impose_options(params: dict) -> "ImposeOptions":
+    """ImposeOptions from the shared options (removed from `params`); scheme None = the layout's."""
+    from .impose import ImposeOptions
+
+    names = ("flip", "manual_duplex", "blanks", "printer_margin", "creep", "marks", "group", "nest", "strict")
+    values = {name: params.pop(name) for name in names}
+    return ImposeOptions(scheme=params.pop("scheme") or "cut-stack", **values)
+
+
+def report_imposition(report, guide: bool) -> None:
+    """The imposition part of the summary: sheets, scale, guide, printing steps, warnings."""
+    from .impose import write_guide
+
+    if report.scale < 0.999:
+        click.echo(f"pages printed at {report.scale:.1%} of their size")
+    if guide and report.output is not None:
+        guide_path = report.output.with_name(f"{report.output.stem}-guide.pdf")
+        write_guide(report, guide_path)
+        click.echo(f"folding guide: {guide_path}")
+    for number, line in enumerate(report.instructions, 1):
+        click.echo(f"  {number}. {line}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,37 +187,54 @@ def main(debug: bool) -> None:
 @click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("."), show_default=True,
               help="Folder for NAME-read.pdf and NAME-print.pdf.")
 @click.option("--layout", "layout_name", metavar="NAME|PATH", help="A built-in layout or a layout file.")
+@imposition_options
+@quiet_option
 @reports_errors
-def build(source: Path, outdir: Path, layout_name: str | None) -> None:
+def build(source: Path, outdir: Path, layout_name: str | None, guide: bool, quiet: bool, **params) -> None:
     """Typeset SOURCE (a Markdown file or a booklet folder) into a reading and a print PDF."""
     from .build import build as build_booklet
 
-    result = build_booklet(source, outdir, layout_name)
+    scheme = params["scheme"]
+    options = impose_options(params)
+    progress = make_progress(quiet)
+    try:
+        result = build_booklet(source, outdir, layout_name, options, scheme_chosen=scheme is not None,
+                               progress=progress)
+    finally:
+        progress.close()
     report = result.imposition
-    click.echo(f"{result.pages} pages on {report.sheets} sheets")
-    click.echo(f"reading PDF: {result.read_path}")
-    click.echo(f"print PDF:   {result.print_path}")
-    for line in report.instructions:
-        click.echo(f"  {line}")
-    for warning in dict.fromkeys([*result.warnings, *report.warnings]):
-        click.echo(warning if warning.startswith("warning") else f"warning: {warning}", err=True)
+    if not quiet:
+        click.echo(f"{result.pages} pages on {report.sheets} sheets")
+        click.echo(f"reading PDF: {result.read_path}")
+        click.echo(f"print PDF:   {result.print_path}")
+        report_imposition(report, guide)
+    for warning in unique_warnings([*result.warnings, *report.warnings]):
+        click.echo(f"booklet: {warning}", err=True)
+
+
+def unique_warnings(warnings: list[str]) -> list[str]:
+    """Each warning once, in order, every one starting with `warning: `."""
+    shown = (str(w) if str(w).startswith("warning: ") else f"warning: {w}" for w in warnings)
+    return list(dict.fromkeys(shown))
 
 
 @main.command(name="check")
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--layout", "layout_name", metavar="NAME|PATH", help="A built-in layout or a layout file.")
+@quiet_option
 @reports_errors
-def check_command(source: Path, layout_name: str | None) -> None:
+def check_command(source: Path, layout_name: str | None, quiet: bool) -> None:
     """Report every problem in SOURCE that can be found without laying out pages."""
     from .build import check
 
-    problems = check(source, layout_name)
+    problems = list(dict.fromkeys(check(source, layout_name)))
     for problem in problems:
         click.echo(f"booklet: {problem}", err=True)
     errors = sum(p.severity == "error" for p in problems)
     if errors:
         sys.exit(1)
-    click.echo(f"{source}: no errors" + (f", {len(problems)} warnings" if problems else ""))
+    if not quiet:
+        click.echo(f"{source}: no errors" + (f", {len(problems)} warnings" if problems else ""))
 
 
 @main.command()
@@ -100,3 +260,91 @@ def layouts() -> None:
         sheet = f"{layout.imposition.sheet_width / MM:.0f}×{layout.imposition.sheet_height / MM:.0f} mm"
         click.echo(f"{name:16} {page} pages on {sheet} sheets, {layout.imposition.scheme}: {layout.description}")
 
+
+@main.command()
+@click.argument("input_pdf", metavar="INPUT.pdf", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Print PDF to write (default: INPUT-print.pdf beside the input).")
+@imposition_options
+@quiet_option
+@reports_errors
+def impose(input_pdf: Path, output: Path | None, guide: bool, quiet: bool, **params) -> None:
+    """Impose the pages of INPUT.pdf on sheets for double-sided printing.
+
+    \b
+    Schemes (A6 pages on A4 unless stated):
+      cut-stack   2 x 2 a side; cut across the middle, top pile on bottom pile,
+                  fold once, staple (the default).
+      quarto      2 x 2 a side, top row upside down; fold each sheet twice,
+                  nest or gather, trim the head.
+      saddle-2up  A5 pages two a side on A4 landscape; fold once, staple.
+      mini-zine   8 A7 pages on one side of A4 landscape; slit and fold.
+    """
+    from .impose import impose_pdf
+
+    output = output or input_pdf.with_name(f"{input_pdf.stem}-print.pdf")
+    report = impose_pdf(input_pdf, output, impose_options(params))
+    if not quiet:
+        click.echo(f"{report.pages} pages ({report.blanks} blank added) on {report.sheets} sheet(s), "
+                   f"scheme {report.scheme}: {output}")
+        report_imposition(report, guide)
+    for warning in unique_warnings(report.warnings):
+        click.echo(f"booklet: {warning}", err=True)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              default="booklet-testsheet.pdf", show_default=True, help="PDF to write.")
+@click.option("--letter", is_flag=True, help="US Letter instead of A4.")
+@reports_errors
+def testsheet(output, letter):
+    """Write a two-sided calibration sheet: flip edge, front/back registration, printer margins."""
+    from .impose import write_testsheet
+    from .layouts import paper_size
+
+    write_testsheet(output, paper_size("Letter" if letter else "A4"))
+    click.echo(f"test sheet: {output}")
+    click.echo("Print it double-sided at 100 % (actual size) and follow the steps printed on its front.")
+
+
+@main.command()
+@click.argument("print_pdf", metavar="PRINT.pdf", type=click.Path(path_type=Path))
+@click.option("--scheme", type=_SCHEME_CHOICE, default="cut-stack", show_default=True)
+@click.option("--pages", "page_count", type=click.IntRange(min=1), required=True,
+              help="How many pages the booklet has (without blank padding).")
+@click.option("--flip", type=click.Choice(["long", "short"]), default="long", show_default=True)
+@click.option("--manual-duplex", is_flag=True)
+@click.option("--group", type=click.IntRange(min=1), metavar="G")
+@click.option("--nest/--gather", default=True)
+@reports_errors
+def verify(print_pdf, scheme, page_count, flip, manual_duplex, group, nest):
+    """Simulate printing, cutting, stacking and folding PRINT.pdf; report the reading order.
+
+    Exits 1 when pages come out missing, out of order or upside down.
+    """
+    from .errors import BookletError
+    from .impose.plan import nest_sizes
+    from .impose.verify import check, describe, sides_from_placements, simulate
+    from .impose.writer import read_print_pdf
+
+    if not print_pdf.exists():
+        raise BookletError("file not found", print_pdf)
+    pages = read_print_pdf(print_pdf)
+    sides = sides_from_placements(pages, scheme)
+    from .impose.plan import scheme_module
+
+    module = scheme_module(scheme)
+    sheets = len(sides) // (2 if module.DUPLEX else 1)
+    nests = [count for _, count in nest_sizes(sheets, group)]
+    try:
+        faces = simulate(sides, scheme, flip=flip, manual_duplex=manual_duplex, nests=nests, nest=nest)
+    except (ValueError, KeyError, IndexError) as exc:
+        raise BookletError(f"cannot simulate {scheme}: {exc}", print_pdf) from None
+    click.echo(f"reading order: {describe(faces)}")
+    problems = check(faces, page_count)
+    if problems:
+        for problem in problems:
+            click.echo(f"booklet: {print_pdf}: {problem}", err=True)
+        sys.exit(1)
+    click.echo(f"ok: all {page_count} pages in order and upright after {scheme} "
+               f"({sheets} sheet(s), flip {flip}{', manual duplex' if manual_duplex else ''})")

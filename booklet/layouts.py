@@ -7,6 +7,7 @@ Millimetres exist only in the TOML files; everything after this module works in 
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -146,12 +147,13 @@ def load_layout(name_or_path: str, relative_to: Path | None = None) -> Layout:
 
 def parse_layout(path: Path) -> Layout:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise BookletError(f"invalid TOML: {exc}", path, _toml_error_line(exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BookletError(f"cannot read layout: {exc}", path) from None
-    return _LayoutReader(path).read(data)
+    return _LayoutReader(path, text).read(data)
 
 def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
     text = str(exc)
@@ -163,6 +165,32 @@ def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int | None:
             return None
     return None
 
+_TABLE_HEADER = re.compile(r"\[\s*([^\[\]]+?)\s*\]")
+
+
+def toml_line(text: str, table: str, key: str | None = None) -> int | None:
+    """The 1-based line where `key` is set in `[table]` (or the table's header), for messages.
+
+    `table` is a dotted name such as "styles.body"; "top level" is the part before any header.
+    """
+    section = "top level"
+    header_line = subtable_line = None
+    subtable = key if table == "top level" else f"{table}.{key}"
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        header = _TABLE_HEADER.match(stripped)
+        if header and not stripped.startswith("[["):
+            section = ".".join(part.strip().strip('"') for part in header.group(1).split("."))
+            if section == table and header_line is None:
+                header_line = number
+            if section == subtable and subtable_line is None:
+                subtable_line = number
+            continue
+        if section == table and key is not None and re.match(rf'"?{re.escape(key)}"?\s*=', stripped):
+            return number
+    return subtable_line or header_line
+
+
 def _did_you_mean(word: str, choices) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
@@ -170,47 +198,58 @@ def _did_you_mean(word: str, choices) -> str:
 class _LayoutReader:
     """Checks the TOML tables key by key so that every mistake names the key and file."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, text: str = ""):
         self.path = path
+        self.text = text
 
-    def fail(self, message: str) -> BookletError:
-        return BookletError(message, self.path)
+    def fail(self, message: str, table: str | None = None, key: str | None = None) -> BookletError:
+        line = toml_line(self.text, table, key) if table is not None else None
+        return BookletError(message, self.path, line)
 
     def table(self, data: dict[str, Any], key: str, allowed: tuple[str, ...], where: str = "") -> dict[str, Any]:
         value = data.get(key, {})
         if not isinstance(value, dict):
-            raise self.fail(f"[{where}{key}] must be a table")
+            raise self.fail(f"[{where}{key}] must be a table", where.rstrip(".") or "top level", key)
         self.check_keys(value, allowed, f"{where}{key}")
         return value
 
     def check_keys(self, data: dict[str, Any], allowed, where: str) -> None:
         for key in data:
             if key not in allowed:
-                raise self.fail(f"unknown key {key!r} in [{where}]{_did_you_mean(key, allowed)}")
+                raise self.fail(f"unknown key {key!r} in [{where}]{_did_you_mean(key, allowed)}", where, key)
 
     def number(self, data: dict[str, Any], key: str, where: str, default: float | None = None) -> float:
         value = data.get(key, default)
         if value is None:
-            raise self.fail(f"[{where}] needs {key!r}")
+            raise self.fail(f"[{where}] needs {key!r}", where)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(f"[{where}] {key} must be a number, not {value!r}")
+            raise self.fail(f"[{where}] {key} must be a number, not {value!r}", where, key)
         return float(value)
 
     def string(self, data: dict[str, Any], key: str, where: str, default: str | None = None,
                choices: tuple[str, ...] | None = None) -> str:
         value = data.get(key, default)
         if not isinstance(value, str):
-            raise self.fail(f"[{where}] {key} must be a string, not {value!r}")
+            raise self.fail(f"[{where}] {key} must be a string, not {value!r}", where, key)
         if choices is not None and value not in choices:
-            raise self.fail(f"[{where}] {key} must be one of {', '.join(choices)}, not {value!r}{_did_you_mean(value, choices)}")
+            raise self.fail(f"[{where}] {key} must be one of {', '.join(choices)}, not {value!r}"
+                            f"{_did_you_mean(value, choices)}", where, key)
         return value
 
-    def size(self, data: dict[str, Any], where: str) -> tuple[float, float]:
+    def flag(self, data: dict[str, Any], key: str, where: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(f"[{where}] {key} must be true or false, not {value!r}", where, key)
+        return value
+
+    def size(self, data: dict[str, Any], where: str, keys: tuple[str, str, str] = ("size", "width", "height")
+             ) -> tuple[float, float]:
         """`size = "A6"` or `width = 105` and `height = 148` (mm)."""
-        if "size" in data:
-            name = self.string(data, "size", where, choices=tuple(PAPER_SIZES_MM))
+        size, width, height = keys
+        if size in data:
+            name = self.string(data, size, where, choices=tuple(PAPER_SIZES_MM))
             return paper_size(name)
-        return self.number(data, "width", where) * MM, self.number(data, "height", where) * MM
+        return self.number(data, width, where) * MM, self.number(data, height, where) * MM
 
     def read(self, data: dict[str, Any]) -> Layout:
         from .fonts import FAMILIES  # the bundled families a layout may name
@@ -223,7 +262,7 @@ class _LayoutReader:
         m = self.table(data, "margins", ("inner", "outer", "top", "bottom"))
         margins = Margins(*(self.number(m, k, "margins") * MM for k in ("inner", "outer", "top", "bottom")))
         if margins.inner + margins.outer >= page_width * 0.8 or margins.top + margins.bottom >= page_height * 0.8:
-            raise self.fail("[margins] leave almost no room for text")
+            raise self.fail("[margins] leave almost no room for text", "margins")
 
         f = self.table(data, "fonts", ("body", "title", "mono", "fallback"))
         fonts = {}
@@ -231,14 +270,15 @@ class _LayoutReader:
             fonts[role] = self.string(f, role, "fonts", choices=tuple(FAMILIES))
         fallback = f.get("fallback", [])
         if not isinstance(fallback, list) or any(x not in FAMILIES for x in fallback):
-            raise self.fail(f"[fonts] fallback must be a list of bundled families: {', '.join(FAMILIES)}")
+            raise self.fail(f"[fonts] fallback must be a list of bundled families: {', '.join(FAMILIES)}",
+                            "fonts", "fallback")
 
         styles_data = self.table(data, "styles", STYLE_NAMES)
         styles = {}
         for name in STYLE_NAMES:
             s = styles_data.get(name)
             if not isinstance(s, dict):
-                raise self.fail(f"[styles.{name}] is missing")
+                raise self.fail(f"[styles.{name}] is missing", "styles")
             where = f"styles.{name}"
             self.check_keys(s, ("font", "size", "leading", "space_before", "space_after", "align",
                                 "first_indent", "hyphenate", "bold", "italic"), where)
@@ -253,15 +293,15 @@ class _LayoutReader:
                 align=self.string(s, "align", where, default="left",
                                   choices=("left", "center", "right", "justify")),
                 first_indent=self.number(s, "first_indent", where, default=0.0),
-                hyphenate=bool(s.get("hyphenate", False)),
-                bold=bool(s.get("bold", False)),
-                italic=bool(s.get("italic", False)),
+                hyphenate=self.flag(s, "hyphenate", where),
+                bold=self.flag(s, "bold", where),
+                italic=self.flag(s, "italic", where),
             )
 
         mk = self.table(data, "marker", ("format", "size", "baseline", "font"))
         fmt = self.string(mk, "format", "marker", default="← {n} →")
         if "{n}" not in fmt:
-            raise self.fail("[marker] format must contain {n}")
+            raise self.fail("[marker] format must contain {n}", "marker", "format")
         marker = Marker(
             format=fmt,
             font=self.string(mk, "font", "marker", default="body", choices=("body", "title", "mono")),
@@ -270,9 +310,7 @@ class _LayoutReader:
         )
 
         imp = self.table(data, "imposition", ("scheme", "sheet", "sheet_width", "sheet_height"))
-        sheet_w, sheet_h = self.size({"size": imp["sheet"]} if "sheet" in imp else
-                                     {"width": imp.get("sheet_width"), "height": imp.get("sheet_height")},
-                                     "imposition")
+        sheet_w, sheet_h = self.size(imp, "imposition", ("sheet", "sheet_width", "sheet_height"))
         imposition = Imposition(scheme=self.string(imp, "scheme", "imposition", default="cut-stack"),
                                 sheet_width=sheet_w, sheet_height=sheet_h)
 
@@ -289,7 +327,7 @@ class _LayoutReader:
             jpeg_quality=int(self.number(im, "jpeg_quality", "images", 88)),
         )
         if not 0.1 <= images.max_height <= 1.0:
-            raise self.fail("[images] max_height must be between 0.1 and 1.0")
+            raise self.fail("[images] max_height must be between 0.1 and 1.0", "images", "max_height")
 
         return Layout(
             name=self.path.stem, description=description, page_width=page_width, page_height=page_height,

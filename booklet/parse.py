@@ -67,7 +67,7 @@ def parse_metadata(data: dict[str, Any], where: Location) -> Metadata:
     if isinstance(contacts, str):
         contacts = [contacts]
     if not isinstance(contacts, list) or not all(isinstance(c, (str, int, float)) for c in contacts):
-        raise BookletError("'contacts' must be a list of lines", where.path, _line_of(where, "contacts"))
+        raise BookletError("'contacts' must be a list of lines", where.path, key_line(where, "contacts"))
     cover = _text(data, "cover_image", where)
     base = where.path.parent if where.path.suffix else where.path
     return Metadata(
@@ -90,7 +90,7 @@ def _check_keys(data: dict[str, Any], allowed: tuple[str, ...], where: Location,
         if key not in allowed:
             close = difflib.get_close_matches(str(key), allowed, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(allowed)}"
-            raise BookletError(f"unknown {what} key {key!r}{hint}", where.path, _line_of(where, key))
+            raise BookletError(f"unknown {what} key {key!r}{hint}", where.path, key_line(where, key))
 
 
 def _text(data: dict[str, Any], key: str, where: Location, required: bool = False) -> str | None:
@@ -102,7 +102,7 @@ def _text(data: dict[str, Any], key: str, where: Location, required: bool = Fals
     if isinstance(value, (datetime.date, int, float)) and not isinstance(value, bool):
         return str(value)  # YAML reads 2024-09-06 as a date and 7 as a number
     if not isinstance(value, str):
-        raise BookletError(f"{key!r} must be text, not {type(value).__name__}", where.path, _line_of(where, key))
+        raise BookletError(f"{key!r} must be text, not {type(value).__name__}", where.path, key_line(where, key))
     return value.strip()
 
 
@@ -112,12 +112,12 @@ def _language(data: dict[str, Any], where: Location) -> str | None:
         return None
     if not re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*", value):
         raise BookletError(f"'language' must be a language code such as en, uk or ru, not {value!r}",
-                           where.path, _line_of(where, "language"))
+                           where.path, key_line(where, "language"))
     return value.replace("-", "_")
 
 
-def _line_of(where: Location, key: str) -> int | None:
-    """The line of a `key:` in a YAML file or front matter, for messages."""
+def key_line(where: Location, key: str) -> int | None:
+    """The line of a top-level `key:` in the YAML file or front matter at `where`, for messages."""
     try:
         lines = where.path.read_text(encoding="utf-8-sig").splitlines()
     except OSError:

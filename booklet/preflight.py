@@ -6,13 +6,17 @@ once, each with its file and line, so a person can fix everything in one go.
 
 from __future__ import annotations
 
+import struct
 from collections import defaultdict
 from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
 
 from .errors import Problem
 from .fonts import face_name, has_glyph
 from .layouts import Layout
 from .model import Booklet, CodeBlock, Figure, Heading, Inline, Location, Paragraph, Span, iter_blocks
+from .parse import key_line
 
 
 def preflight(booklet: Booklet, layout: Layout) -> list[Problem]:
@@ -23,16 +27,48 @@ def preflight(booklet: Booklet, layout: Layout) -> list[Problem]:
 
 
 def _missing_images(booklet: Booklet) -> list[Problem]:
+    """Images that are missing, or that Pillow cannot read to the end (damaged or not images)."""
     problems = []
-    cover = booklet.metadata.cover_image
-    if cover is not None and not cover.is_file():
-        problems.append(Problem(f"cover image not found: {cover}", booklet.metadata.where.path,
-                                booklet.metadata.where.line))
+    meta = booklet.metadata
+    cover = meta.cover_image
+    if cover is not None:
+        line = key_line(meta.where, "cover_image")
+        if not cover.is_file():
+            problems.append(Problem(f"cover image not found: {cover}", meta.where.path, line))
+        elif (reason := unreadable_image(cover)) is not None:
+            problems.append(Problem(f"cannot read image {cover}: {reason}", meta.where.path, line))
     for article in booklet.articles:
         for block in iter_blocks(article.blocks):
-            if isinstance(block, Figure) and not block.image.is_file():
+            if not isinstance(block, Figure):
+                continue
+            if not block.image.is_file():
                 problems.append(Problem(f"image not found: {block.image}", block.where.path, block.where.line))
+            elif (reason := unreadable_image(block.image)) is not None:
+                problems.append(Problem(f"cannot read image {block.image}: {reason}",
+                                        block.where.path, block.where.line))
     return problems
+
+
+def unreadable_image(path: Path) -> str | None:
+    """Why Pillow cannot read the image at `path` to its end, or None when it can.
+
+    PNGs are checked chunk by chunk (`verify`); JPEGs are decoded in draft mode at 1/8
+    scale, which still reads every byte, so a truncated download is found cheaply.
+    """
+    try:
+        with Image.open(path) as image:
+            if image.format == "PNG":
+                image.verify()
+            else:
+                image.draft(image.mode, (max(1, image.width // 8), max(1, image.height // 8)))
+                image.load()
+    except Image.DecompressionBombError:
+        return "the image is too large (more than Pillow's limit of pixels)"
+    except UnidentifiedImageError:
+        return "not an image Pillow can read (use JPEG or PNG)"
+    except (OSError, SyntaxError, ValueError, struct.error) as exc:
+        return f"the file is damaged or incomplete ({exc})"
+    return None
 
 
 def _texts(booklet: Booklet, layout: Layout):

@@ -102,10 +102,7 @@ def load_yaml(text: str, path: Path, first_line: int) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = first_line + mark.line if mark is not None else None
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise BookletError(f"YAML syntax error: {problem}", path, line) from None
+        raise BookletError(f"YAML syntax error: {_yaml_problem(exc)}", path, _yaml_line(exc, text, first_line)) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -113,11 +110,29 @@ def load_yaml(text: str, path: Path, first_line: int) -> dict[str, Any]:
     return data
 
 
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    problem = getattr(exc, "problem", None) or "invalid YAML"
+    context = getattr(exc, "context", None)
+    return f"{problem} ({context})" if context else problem
+
+
+def _yaml_line(exc: yaml.YAMLError, text: str, first_line: int) -> int | None:
+    """The line to blame: where the problem is, unless that is the end of the text
+    (an unclosed bracket or quote), where the construct that never closed began."""
+    problem = getattr(exc, "problem_mark", None)
+    context = getattr(exc, "context_mark", None)
+    mark = problem
+    if context is not None and (problem is None or problem.index >= len(text.rstrip())):
+        mark = context
+    return first_line + mark.line if mark is not None else None
+
+
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise BookletError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", path) from None
+        line = exc.object[:exc.start].count(b"\n") + 1
+        raise BookletError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", path, line) from None
     except OSError as exc:
         raise BookletError(f"cannot read: {exc.strerror}", path) from None
 

@@ -1,1 +1,208 @@
-"""Imposition: reading-order pages → printer sheets (plan is pure; writer alone touches pypdf)."""
+"""Imposition: reading-order pages → printer sheets (plan is pure; writer alone touches pypdf).
+
+`impose_pdf` reads a PDF of booklet pages, plans the sheets for a scheme (plan.py and one
+module per scheme), places every page (geometry.py), adds marks (marks.py) and writes the
+print PDF (writer.py). `write_guide` and `write_testsheet` make the one-page folding guide
+and the printer calibration sheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import BookletError, UsageError
+from ..layouts import MM, paper_size
+from . import geometry, marks as marks_module
+from .instructions import finishing_steps, print_steps
+from .plan import BLANKS, FLIPS, SCHEMES, Plan, plan, scheme_module
+
+__all__ = ["ImposeOptions", "ImposeReport", "impose_pdf", "write_guide", "write_testsheet",
+           "plan", "Plan", "SCHEMES", "MARKS", "sheet_size_for"]
+
+MARKS = marks_module.MARKS
+THICK_NEST_SHEETS = 8  # more sheets than this in one cut-stack nest fold badly (64 pages)
+
+
+@dataclass(frozen=True)
+class ImposeOptions:
+    """How to impose. Lengths in points."""
+
+    scheme: str = "cut-stack"        # cut-stack | quarto | saddle-2up | mini-zine
+    flip: str = "long"               # long | short
+    manual_duplex: bool = False
+    blanks: str = "before-back"      # before-back | end   (where padding blanks go)
+    printer_margin: float = 0.0      # points
+    creep: float = 0.0               # points (paper thickness)
+    marks: frozenset[str] = frozenset()   # cut, fold, crop, collate
+    group: int | None = None         # sheets per nest (cut-stack, saddle-2up, quarto)
+    nest: bool = True                # quarto: nested vs gathered signatures
+    strict: bool = False             # refuse wrong-size pages instead of scaling
+    sheet_size: tuple[float, float] | None = None  # points; None = the scheme's default
+
+
+@dataclass
+class ImposeReport:
+    """What impose_pdf did: counts, the content scale, and lines for the CLI summary."""
+
+    pages: int
+    blanks: int
+    sheets: int
+    scale: float
+    warnings: list[str]
+    instructions: list[str]
+    scheme: str = "cut-stack"
+    output: Path | None = None
+    sheet_size: tuple[float, float] = field(default_factory=lambda: paper_size("A4"))
+    plan: Plan | None = field(default=None, repr=False)
+
+
+def check_options(options: ImposeOptions) -> None:
+    """Raise UsageError for an option value no scheme accepts."""
+    if options.scheme not in SCHEMES:
+        raise UsageError(f"unknown scheme {options.scheme!r}; choose one of {', '.join(SCHEMES)}")
+    if options.flip not in FLIPS:
+        raise UsageError(f"--flip must be long or short, not {options.flip!r}")
+    if options.blanks not in BLANKS:
+        raise UsageError(f"--blanks must be before-back or end, not {options.blanks!r}")
+    unknown = set(options.marks) - set(MARKS)
+    if unknown:
+        raise UsageError(f"unknown mark {sorted(unknown)[0]!r}; choose from {', '.join(MARKS)}")
+    if options.group is not None and options.group < 1:
+        raise UsageError("--group must be at least 1")
+    if options.printer_margin < 0 or options.creep < 0:
+        raise UsageError("--printer-margin and --creep cannot be negative")
+    if options.creep > 1 * MM:
+        raise UsageError("--creep is the paper thickness, e.g. 0.1 (mm); more than 1 mm is not paper")
+
+
+def sheet_size_for(scheme: str, page_size: tuple[float, float] | None = None,
+                   sheet_size: tuple[float, float] | None = None) -> tuple[float, float]:
+    """The sheet in points, turned to the scheme's orientation: the given size, or A4
+    (US Letter when the pages are quarter-Letter)."""
+    if sheet_size is None:
+        sheet_size = paper_size("A4")
+        if page_size is not None and _close(page_size, paper_size("quarter-letter")):
+            sheet_size = paper_size("Letter")
+    w, h = min(sheet_size), max(sheet_size)
+    return (h, w) if scheme_module(scheme).LANDSCAPE else (w, h)
+
+
+def _close(a: tuple[float, float], b: tuple[float, float], tolerance: float = 1 * MM) -> bool:
+    return abs(a[0] - b[0]) <= tolerance and abs(a[1] - b[1]) <= tolerance
+
+
+def _mm(size: tuple[float, float]) -> str:
+    return f"{size[0] / MM:.0f} × {size[1] / MM:.0f} mm"
+
+
+def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOptions()) -> ImposeReport:
+    """Impose the pages of `source` onto sheets in `output` (written atomically).
+
+    Raises BookletError (naming the file) for a missing, corrupt, encrypted or empty source,
+    and for wrong-size pages with options.strict.
+    """
+    from .writer import Drawing, SourcePDF, source_title, write_print_pdf
+
+    check_options(options)
+    source, output = Path(source), Path(output)
+    pdf = SourcePDF(source)
+    page_count = len(pdf.pages)
+    the_plan = plan(page_count, options.scheme, flip=options.flip, manual_duplex=options.manual_duplex,
+                    blanks=options.blanks, group=options.group, nest=options.nest)
+    first = geometry.upright(pdf.pages[0].box, pdf.pages[0].rotate)
+    sheet = sheet_size_for(options.scheme, (first[1], first[2]), options.sheet_size)
+    rows, columns = the_plan.rows, the_plan.columns
+    slot_size = (sheet[0] / columns, sheet[1] / rows)
+    try:
+        margin_scale = geometry.printer_margin_scale(sheet, rows, columns, options.printer_margin)
+    except ValueError as exc:
+        raise UsageError(f"--printer-margin: {exc}") from None
+
+    warnings: list[str] = []
+    fits = []
+    for index, page in enumerate(pdf.pages):
+        _, w, h = geometry.upright(page.box, page.rotate)
+        fits.append(geometry.fit_scale((w, h), slot_size))
+        if fits[-1] != 1.0 and options.strict:
+            raise BookletError(f"page {index + 1} is {_mm((w, h))}, not {_mm(slot_size)} like its slot; "
+                               "--strict refuses to scale it", source)
+    resized = [i for i, k in enumerate(fits) if k != 1.0]
+    if resized:
+        pages = ", ".join(str(i + 1) for i in resized[:5]) + (" …" if len(resized) > 5 else "")
+        warnings.append(f"{len(resized)} page(s) ({pages}) are not {_mm(slot_size)}: scaled to fit their slots "
+                        f"({min(fits[i] for i in resized):.0%} to {max(fits[i] for i in resized):.0%})")
+
+    drawings = []
+    for side in the_plan.sides:
+        drawing = Drawing(size=sheet)
+        rects, clips = [], []
+        for slot in side.slots:
+            clip = geometry.slot_rect(sheet, rows, columns, slot.row, slot.column)
+            if slot.page_index is None:
+                continue
+            page = pdf.pages[slot.page_index]
+            placed = geometry.place(slot, sheet, rows, columns, page.box, page.rotate,
+                                    margin_scale, options.creep)
+            drawing.placements.append((slot.page_index, placed.matrix, placed.clip))
+            drawing.form_matrices[slot.page_index] = placed.form_matrix
+            rects.append(placed.page_rect)
+            clips.append(clip)
+        if options.marks:
+            drawing.marks = marks_module.sheet_marks(the_plan, side, sheet, rects, clips, options.marks)
+        if rects:
+            drawing.trim = (min(r[0] for r in rects), min(r[1] for r in rects),
+                            max(r[2] for r in rects), max(r[3] for r in rects))
+        drawings.append(drawing)
+
+    scale = min(fits) * margin_scale
+    blanks = the_plan.blanks
+    if blanks:
+        where = "before the last page (the back cover)" if options.blanks == "before-back" and page_count > 1 \
+            else "at the end"
+        warnings.append(f"added {blanks} blank page(s) {where} to fill the sheets")
+    warnings += _nest_warnings(the_plan, options)
+    instructions = print_steps(the_plan, output.name) + finishing_steps(the_plan, sheet)
+    if margin_scale < 1:
+        instructions.append(f"Pages are shrunk to {margin_scale:.1%} to stay "
+                            f"{options.printer_margin / MM:.1f} mm inside the sheet edges.")
+    if options.creep:
+        instructions.append(f"Creep: content of leaf j moved {options.creep / MM:.2f} mm × j toward the spine.")
+
+    write_print_pdf(pdf, drawings, output, flip=options.flip if the_plan.duplex and not the_plan.manual_duplex
+                    else None, title=source_title(pdf))
+    return ImposeReport(pages=page_count, blanks=blanks, sheets=the_plan.sheets, scale=scale,
+                        warnings=warnings, instructions=instructions, scheme=options.scheme,
+                        output=output, sheet_size=sheet, plan=the_plan)
+
+
+def _nest_warnings(the_plan: Plan, options: ImposeOptions) -> list[str]:
+    if the_plan.scheme not in ("cut-stack", "saddle-2up"):
+        if the_plan.scheme == "mini-zine" and the_plan.sheets > 1:
+            return [f"a mini-zine holds 8 pages: this makes {the_plan.sheets} separate zines"]
+        return []
+    biggest = max(count for _, count in the_plan.nests)
+    strips = biggest * (2 if the_plan.scheme == "cut-stack" else 1)
+    if strips > 2 * THICK_NEST_SHEETS:
+        suggestion = 4 if the_plan.scheme == "cut-stack" else 8
+        pages = suggestion * scheme_module(the_plan.scheme).PAGES_PER_SHEET
+        return [f"one nest of {strips} folded strips is too thick to fold and staple well; "
+                f"try --group {suggestion} (nests of {pages} pages, gathered)"]
+    return []
+
+
+def write_guide(report: ImposeReport, output: Path) -> None:
+    """The one-page folding guide for an imposition (A4 PDF, written atomically)."""
+    from .guide import guide_pdf
+    from .writer import write_pdf_bytes
+
+    write_pdf_bytes(guide_pdf(report), Path(output))
+
+
+def write_testsheet(output: Path, sheet_size: tuple[float, float] | None = None) -> None:
+    """The two-sided printer calibration sheet (default A4), written atomically."""
+    from .testsheet import testsheet_pdf
+    from .writer import finish_pdf_bytes, write_pdf_bytes
+
+    size = sheet_size or paper_size("A4")
+    write_pdf_bytes(finish_pdf_bytes(testsheet_pdf((min(size), max(size))), flip="long"), Path(output))

@@ -1,0 +1,138 @@
+"""Plan slots + sheet and page sizes → where each page goes on the sheet, in points.
+
+Pure arithmetic on floats (points, 1/72 inch; PDF coordinates with the origin at the bottom
+left of a sheet). A placement is an affine matrix (a, b, c, d, e, f) in PDF's convention:
+x' = a·x + c·y + e, y' = b·x + d·y + f.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .plan import Slot
+
+Matrix = tuple[float, float, float, float, float, float]
+Rect = tuple[float, float, float, float]  # x0, y0, x1, y1
+
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+SIZE_TOLERANCE = 72 / 25.4  # 1 mm: pages this close to their slot are placed unscaled
+
+
+def multiply(first: Matrix, then: Matrix) -> Matrix:
+    """The matrix applying `first`, then `then`."""
+    a1, b1, c1, d1, e1, f1 = first
+    a2, b2, c2, d2, e2, f2 = then
+    return (a1 * a2 + b1 * c2, a1 * b2 + b1 * d2, c1 * a2 + d1 * c2, c1 * b2 + d1 * d2,
+            e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2)
+
+
+def translate(x: float, y: float) -> Matrix:
+    return (1.0, 0.0, 0.0, 1.0, x, y)
+
+
+def scale(k: float) -> Matrix:
+    return (k, 0.0, 0.0, k, 0.0, 0.0)
+
+
+def rotate(degrees: int) -> Matrix:
+    """Counter-clockwise rotation by a multiple of 90° (exact, no floating-point residue)."""
+    cos, sin = {0: (1, 0), 90: (0, 1), 180: (-1, 0), 270: (0, -1)}[degrees % 360]
+    return (float(cos), float(sin), float(-sin), float(cos), 0.0, 0.0)
+
+
+def apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = m
+    return a * x + c * y + e, b * x + d * y + f
+
+
+def transform_rect(m: Matrix, rect: Rect) -> Rect:
+    xs, ys = zip(*(apply(m, x, y) for x in (rect[0], rect[2]) for y in (rect[1], rect[3])))
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def slot_rect(sheet_size: tuple[float, float], rows: int, columns: int, row: int, column: int) -> Rect:
+    """The slot's rectangle on the sheet; row 0 is the top row."""
+    width, height = sheet_size[0] / columns, sheet_size[1] / rows
+    x0 = column * width
+    y0 = sheet_size[1] - (row + 1) * height
+    return x0, y0, x0 + width, y0 + height
+
+
+def upright(box: Rect, page_rotate: int) -> tuple[Matrix, float, float]:
+    """A page's visible box and /Rotate (clockwise degrees) → (matrix to the page as shown,
+    with its lower left corner at the origin, shown width, shown height)."""
+    llx, lly, urx, ury = box
+    w, h = urx - llx, ury - lly
+    rot = page_rotate % 360
+    to_origin = translate(-llx, -lly)
+    # Turning clockwise by /Rotate is turning counter-clockwise by -/Rotate, then moving the
+    # result back into the first quadrant.
+    back = {0: (0.0, 0.0), 90: (0.0, w), 180: (w, h), 270: (h, 0.0)}[rot]
+    m = multiply(multiply(to_origin, rotate(-rot)), translate(*back))
+    shown = (h, w) if rot in (90, 270) else (w, h)
+    return m, shown[0], shown[1]
+
+
+def fit_scale(page_size: tuple[float, float], slot_size: tuple[float, float]) -> float:
+    """1 for pages within SIZE_TOLERANCE of the slot, else the scale that fits the page in it
+    (keeping the aspect ratio)."""
+    (pw, ph), (sw, sh) = page_size, slot_size
+    if abs(pw - sw) <= SIZE_TOLERANCE and abs(ph - sh) <= SIZE_TOLERANCE and pw <= sw + 0.01 and ph <= sh + 0.01:
+        return 1.0
+    if pw <= sw and ph <= sh and sw - pw <= SIZE_TOLERANCE and sh - ph <= SIZE_TOLERANCE:
+        return 1.0
+    return min(sw / pw, sh / ph)
+
+
+def printer_margin_scale(sheet_size: tuple[float, float], rows: int, columns: int, margin: float) -> float:
+    """The largest scale (≤ 1) keeping a slot-filling page, centred in its slot, at least
+    `margin` points away from every sheet edge."""
+    if margin <= 0:
+        return 1.0
+    sw, sh = sheet_size[0] / columns, sheet_size[1] / rows
+    if 2 * margin >= min(sw, sh):
+        raise ValueError("the printer margin leaves no room for the pages")
+    return min(1.0, (sw - 2 * margin) / sw, (sh - 2 * margin) / sh)
+
+
+def creep_shift(slot: Slot, creep: float) -> float:
+    """Horizontal shift in points of the slot's content toward the spine: leaf j (0 =
+    outermost) moves by j × creep, creep being the paper thickness. Inner leaves of a nest
+    reach further out at the fore-edge by roughly one thickness per leaf outside them; moving
+    their content inward by as much lines the text blocks up after folding and trimming."""
+    if not creep or slot.spine is None:
+        return 0.0
+    amount = slot.leaf * creep
+    return amount if slot.spine == "right" else -amount
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one source page lands. `form_matrix` turns the page's own coordinates into the
+    page as shown (upright, lower left corner at the origin; it becomes the form XObject's
+    /Matrix); `matrix` maps that shown page onto the sheet; `page_rect` is the placed page
+    area; `clip` is the slot (nothing is drawn outside it)."""
+
+    form_matrix: Matrix
+    matrix: Matrix
+    page_rect: Rect
+    clip: Rect
+    scale: float
+
+
+def place(slot: Slot, sheet_size: tuple[float, float], rows: int, columns: int, box: Rect,
+          page_rotate: int, margin_scale: float = 1.0, creep: float = 0.0) -> Placement:
+    """Place a page (visible box `box`, /Rotate `page_rotate`) into `slot`: upright as shown,
+    fitted to the slot, shrunk by `margin_scale`, centred, turned by the slot's rotation and
+    shifted toward the spine by its creep."""
+    clip = slot_rect(sheet_size, rows, columns, slot.row, slot.column)
+    to_upright, w, h = upright(box, page_rotate)
+    slot_size = (clip[2] - clip[0], clip[3] - clip[1])
+    turned = slot.rotation % 180 == 90
+    k = fit_scale((h, w) if turned else (w, h), slot_size) * margin_scale
+    cx = (clip[0] + clip[2]) / 2 + creep_shift(slot, creep)
+    cy = (clip[1] + clip[3]) / 2
+    m = multiply(translate(-w / 2, -h / 2), scale(k))
+    m = multiply(m, rotate(slot.rotation))
+    m = multiply(m, translate(cx, cy))
+    return Placement(to_upright, m, transform_rect(m, (0.0, 0.0, w, h)), clip, k)

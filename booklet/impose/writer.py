@@ -1,0 +1,339 @@
+"""Source PDF + drawing instructions → the print PDF on disk (the only module using pypdf).
+
+Each source page becomes one form XObject holding its content stream and resources (fonts
+and images are copied once, shared by reference), and every sheet draws its slots with
+`q <clip> <matrix> cm /Pn Do Q`. The file is written to a temporary file beside the output
+and moved into place only when complete; output is byte-identical from run to run.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError, PyPdfError
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    EncodedStreamObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    RectangleObject,
+    StreamObject,
+)
+
+from ..errors import BookletError
+from .marks import Box, Line
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    """A source page's visible box (its CropBox, in its own coordinates) and /Rotate."""
+
+    box: tuple[float, float, float, float]
+    rotate: int
+
+
+@dataclass
+class Drawing:
+    """One page of the print PDF: its size, the pages to place and the marks to draw.
+
+    placements: (source page_index, matrix, clip rectangle) in drawing order; the matrix
+    maps the page as shown (see form_matrices) onto the sheet.
+    form_matrices: source page_index → matrix from the page's own coordinates to the page as
+    shown (upright, origin at its lower left corner), the form XObject's /Matrix.
+    """
+
+    size: tuple[float, float]
+    placements: list[tuple[int, tuple[float, ...], tuple[float, float, float, float]]] = field(default_factory=list)
+    marks: list[Line | Box] = field(default_factory=list)
+    trim: tuple[float, float, float, float] | None = None
+    form_matrices: dict[int, tuple[float, ...]] = field(default_factory=dict)
+
+
+class SourcePDF:
+    """An opened input PDF, checked: readable, not encrypted, at least one page."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        if not self.path.exists():
+            raise BookletError("file not found", self.path)
+        if self.path.is_dir():
+            raise BookletError("is a folder, not a PDF file", self.path)
+        try:
+            self.reader = PdfReader(self.path)
+            encrypted = self.reader.is_encrypted
+        except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+                OSError, zlib.error, RecursionError) as exc:
+            raise BookletError(f"not a readable PDF ({_short(exc)})", self.path) from None
+        if encrypted:
+            raise BookletError("the PDF is encrypted; save an unencrypted copy first "
+                               "(e.g. qpdf --decrypt IN.pdf OUT.pdf)", self.path)
+        try:
+            self.pages = [SourcePage(_box(page), int(page.rotation) % 360) for page in self.reader.pages]
+        except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+                zlib.error, RecursionError) as exc:
+            raise BookletError(f"not a readable PDF ({_short(exc)})", self.path) from None
+        if not self.pages:
+            raise BookletError("the PDF has no pages", self.path)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:120]
+
+
+def _box(page) -> tuple[float, float, float, float]:
+    box = page.cropbox
+    x0, y0, x1, y1 = (float(v) for v in (box.left, box.bottom, box.right, box.top))
+    if x1 - x0 <= 0 or y1 - y0 <= 0:
+        raise ValueError("a page has an empty box")
+    return x0, y0, x1, y1
+
+
+def _number(value: float) -> str:
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def write_print_pdf(source: SourcePDF, drawings: list[Drawing], output: Path, *, flip: str | None,
+                    title: str | None = None) -> None:
+    """Write `drawings` as the pages of `output`, atomically.
+
+    flip: "long" or "short" for the /Duplex viewer preference, None for single-sided.
+    """
+    writer = PdfWriter()
+    forms: dict[int, object] = {}
+    shared_resources: dict[object, object] = {}
+    for drawing in drawings:
+        for page_index, _, _ in drawing.placements:
+            if page_index not in forms:
+                forms[page_index] = _form_xobject(writer, source, page_index,
+                                                  drawing.form_matrices[page_index], shared_resources)
+    contents: dict[bytes, object] = {}
+    for drawing in drawings:
+        _add_sheet(writer, drawing, forms, contents)
+    _inherit_media_box(writer)
+
+    duplex = {"long": "/DuplexFlipLongEdge", "short": "/DuplexFlipShortEdge", None: "/Simplex"}[flip]
+    writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject({
+        NameObject("/Duplex"): NameObject(duplex),
+        NameObject("/PrintScaling"): NameObject("/None"),
+    })
+    info = {"/Producer": "booklet (pypdf)"}
+    if title:
+        info["/Title"] = title
+    writer.add_metadata(info)
+    _write_atomically(writer, Path(output))
+
+
+def source_title(source: SourcePDF) -> str | None:
+    try:
+        meta = source.reader.metadata
+        title = meta.title if meta else None
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return str(title) if title else None
+
+
+def _form_xobject(writer: PdfWriter, source: SourcePDF, page_index: int, matrix, shared_resources):
+    page = source.reader.pages[page_index]
+    contents = page.get("/Contents")
+    contents = contents.get_object() if contents is not None else None
+    form: StreamObject
+    if isinstance(contents, EncodedStreamObject):
+        # Keep the page's own compressed bytes: no decoding, no recompression.
+        form = EncodedStreamObject()
+        form._data = contents._data
+        for key in ("/Filter", "/DecodeParms"):
+            if key in contents:
+                form[NameObject(key)] = contents[key].clone(writer)
+    else:
+        if isinstance(contents, StreamObject):
+            data = contents.get_data()
+        elif isinstance(contents, ArrayObject):
+            data = b"\n".join(part.get_object().get_data() for part in contents)
+        else:
+            data = b""
+        form = EncodedStreamObject()
+        form._data = zlib.compress(data, 9)
+        form[NameObject("/Filter")] = NameObject("/FlateDecode")
+    # /Type is optional for an XObject and /Matrix defaults to identity: every byte saved
+    # here is saved once per page
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    form[NameObject("/Name")] = NameObject(f"/P{page_index}")  # the source page, for `booklet verify`
+    form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in source.pages[page_index].box)
+    if tuple(matrix) != (1.0, 0.0, 0.0, 1.0, 0.0, 0.0):
+        form[NameObject("/Matrix")] = ArrayObject(FloatObject(round(v, 6)) for v in matrix)
+    form[NameObject("/Resources")] = _resources(writer, page.get("/Resources"), shared_resources)
+    group = page.get("/Group")
+    if group is not None:
+        form[NameObject("/Group")] = group.clone(writer)
+    return writer._add_object(form)
+
+
+def _resources(writer: PdfWriter, resources, shared: dict):
+    """The page's resources in the output. Indirect ones are cloned once (pypdf maps each
+    source object to one copy); identical direct dictionaries, which many producers repeat
+    on every page, become one shared indirect object."""
+    if resources is None:
+        return DictionaryObject()
+    if isinstance(resources, IndirectObject):
+        return resources.clone(writer)
+    key = repr(resources)
+    if key not in shared:
+        shared[key] = writer._add_object(resources.clone(writer))
+    return shared[key]
+
+
+def _add_sheet(writer: PdfWriter, drawing: Drawing, forms, contents: dict[bytes, object]) -> None:
+    """One sheet side. Pages are named by their place in the drawing (/S0, /S1 …), not by
+    page number, so sheets laid out alike have byte-identical content streams, stored once."""
+    width, height = drawing.size
+    ops: list[str] = []
+    names: dict[str, int] = {}
+    for j, (page_index, matrix, clip) in enumerate(drawing.placements):
+        name = f"/S{j}"
+        names[name] = page_index
+        x0, y0, x1, y1 = clip
+        ops.append(f"q {_number(x0)} {_number(y0)} {_number(x1 - x0)} {_number(y1 - y0)} re W n "
+                   f"{' '.join(_number(v) for v in matrix)} cm {name} Do Q")
+    if drawing.marks:
+        ops.append("q 0 G 0 g 1 J")
+        for mark in drawing.marks:
+            if isinstance(mark, Line):
+                dash = " ".join(_number(d) for d in mark.dash)
+                ops.append(f"{_number(mark.width)} w [{dash}] 0 d {_number(mark.x0)} {_number(mark.y0)} m "
+                           f"{_number(mark.x1)} {_number(mark.y1)} l S")
+            else:
+                ops.append(f"{_number(mark.x0)} {_number(mark.y0)} {_number(mark.x1 - mark.x0)} "
+                           f"{_number(mark.y1 - mark.y0)} re f")
+        ops.append("Q")
+    data = "\n".join(ops).encode("ascii")
+    if data not in contents:
+        content = EncodedStreamObject()
+        content._data = zlib.compress(data, 9)
+        content[NameObject("/Filter")] = NameObject("/FlateDecode")
+        contents[data] = writer._add_object(content)
+
+    page = writer.add_blank_page(width, height)
+    page[NameObject("/Contents")] = contents[data]
+    xobjects = DictionaryObject({NameObject(name): forms[i] for name, i in names.items()})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
+    if drawing.trim is not None and any(abs(a - b) > 0.01 for a, b in zip(drawing.trim, (0, 0, width, height))):
+        page[NameObject("/TrimBox")] = RectangleObject(drawing.trim)
+    # add_blank_page stores the size as given: exact floats, never PaperSize's rounded values
+    page[NameObject("/MediaBox")] = RectangleObject((0, 0, width, height))
+
+
+def _inherit_media_box(writer: PdfWriter) -> None:
+    """When all sheets have one size, state it once on the page tree (an inheritable
+    attribute, PDF 1.7 § 7.7.3.4) instead of on every sheet."""
+    pages = writer._root_object["/Pages"].get_object()
+    kids = [kid.get_object() for kid in pages["/Kids"]]
+    boxes = {tuple(float(v) for v in kid["/MediaBox"]) for kid in kids}
+    if len(boxes) == 1:
+        pages[NameObject("/MediaBox")] = kids[0]["/MediaBox"]
+        for kid in kids:
+            del kid["/MediaBox"]
+
+
+def _write_atomically(writer: PdfWriter, output: Path) -> None:
+    _atomic(output, writer.write)
+
+
+def write_pdf_bytes(data: bytes, output: Path) -> None:
+    """Write finished PDF bytes (guide, test sheet) atomically."""
+    _atomic(Path(output), lambda stream: stream.write(data))
+
+
+def _atomic(output: Path, write) -> None:
+    """Write through `write(stream)` into a temporary file beside `output`, then move it into
+    place; on any error the temporary file is removed and an existing output is untouched."""
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise BookletError("the output folder does not exist", folder)
+    handle, temp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            write(stream)
+        os.chmod(temp, 0o644)
+        os.replace(temp, output)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def finish_pdf_bytes(data: bytes, flip: str | None) -> bytes:
+    """Add the /Duplex and /PrintScaling /None viewer preferences to a finished PDF."""
+    import io
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    duplex = {"long": "/DuplexFlipLongEdge", "short": "/DuplexFlipShortEdge", None: "/Simplex"}[flip]
+    writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject({
+        NameObject("/Duplex"): NameObject(duplex),
+        NameObject("/PrintScaling"): NameObject("/None"),
+    })
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def read_print_pdf(path: Path) -> list[tuple[tuple[float, float], list[tuple[int, int, float, float]]]]:
+    """A print PDF written by write_print_pdf → for every page: (size, placements), each
+    placement (source page_index, rotation in degrees counter-clockwise, centre x, centre y).
+
+    Reads what the sheets really draw (the `cm` before each `/Pn Do` and the form's box), so
+    `booklet verify` checks the file, not the plan that made it.
+    """
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            raise BookletError("the PDF is encrypted", path)
+        result = []
+        for page in reader.pages:
+            size = (float(page.mediabox.width), float(page.mediabox.height))
+            xobjects = page.get("/Resources", {}).get_object().get("/XObject", {})
+            xobjects = xobjects.get_object() if xobjects else {}
+            placements = []
+            matrix = None
+            stack = []
+            contents = page.get_contents()
+            operations = contents.operations if contents is not None else []
+            for operands, operator in operations:
+                if operator == b"q":
+                    stack.append(matrix)
+                elif operator == b"Q":
+                    matrix = stack.pop() if stack else None
+                elif operator == b"cm":
+                    matrix = tuple(float(v) for v in operands)
+                elif operator == b"Do" and matrix is not None:
+                    form = xobjects.get(str(operands[0]))
+                    name = str(form.get_object().get("/Name", "")) if form is not None else ""
+                    if not name.startswith("/P") or not name[2:].isdigit():
+                        continue
+                    form = form.get_object()
+                    bbox = [float(v) for v in form["/BBox"]]
+                    fm = tuple(float(v) for v in form.get("/Matrix", [1, 0, 0, 1, 0, 0]))
+                    from .geometry import multiply, transform_rect
+
+                    x0, y0, x1, y1 = transform_rect(multiply(fm, matrix), tuple(bbox))
+                    a, b = matrix[0], matrix[1]
+                    rotation = (0 if abs(b) < 1e-9 and a > 0 else 180 if abs(b) < 1e-9
+                                else 90 if b > 0 else 270)
+                    placements.append((int(name[2:]), rotation, (x0 + x1) / 2, (y0 + y1) / 2))
+            result.append((size, placements))
+        return result
+    except BookletError:
+        raise
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            OSError, zlib.error, RecursionError) as exc:
+        raise BookletError(f"not a readable print PDF ({_short(exc)})", path) from None

@@ -1,0 +1,286 @@
+"""A paper simulator: print PDF → print, cut, stack, fold → the booklet's reading order.
+
+Independent of booklet.impose.plan: it reads which page lies in which tile of each sheet side
+from the PDF itself (synthetic input pages show a big `P{index}`), then handles the paper as
+a stack of tiles, each with its two faces, and performs the physical steps: duplex printing
+(turning the sheet about the printer's flip edge), cutting, stacking piles, folding (180°
+turns about a line, which reverses the order of the moving layers and turns them over), and
+finally reads the closed booklet leaf by leaf from the top: the up face (recto), then the
+down face (verso, seen by turning the leaf about the spine).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+
+A4 = (210 * mm, 297 * mm)
+A6 = (105 * mm, 148 * mm)
+
+
+def make_numbered_pdf(path: Path, count: int, size=A6, rotate: int = 0, sizes=None) -> Path:
+    """A PDF of `count` pages, page i showing a big "P{i}" (0-based) centred upright.
+
+    rotate: a /Rotate value for every page; the text is drawn so that the page *shows*
+    upright after the viewer applies /Rotate.
+    """
+    c = canvas.Canvas(str(path), invariant=1, pageCompression=1)
+    for i in range(count):
+        w, h = sizes[i] if sizes else size
+        raw_w, raw_h = (h, w) if rotate in (90, 270) else (w, h)
+        c.setPageSize((raw_w, raw_h))
+        c.setPageRotation(rotate)
+        c.saveState()
+        # draw in "shown" coordinates: undo the viewer's clockwise turn
+        if rotate == 90:
+            c.translate(raw_w, 0); c.rotate(90)
+        elif rotate == 180:
+            c.translate(raw_w, raw_h); c.rotate(180)
+        elif rotate == 270:
+            c.translate(0, raw_h); c.rotate(270)
+        c.setFont("Helvetica", 28)
+        c.drawCentredString(w / 2, h / 2, f"P{i}")
+        c.setFont("Helvetica", 7)
+        c.drawString(6, h - 12, "head")  # small, read only to see the page is upright
+        c.restoreState()
+        c.showPage()
+    c.save()
+    return Path(path)
+
+
+@dataclass(frozen=True)
+class Tile:
+    """What one grid cell of a printed side holds: source page and its rotation as seen on
+    that side (counter-clockwise degrees; 0 = upright)."""
+
+    page_index: int
+    rotation: int
+
+
+def read_sides(pdf_path: Path, rows: int, columns: int) -> list[dict[tuple[int, int], Tile]]:
+    """For every page of the print PDF: (row, column) → Tile, read with pdfplumber from the
+    big "P{n}" characters (rotation from the text matrix)."""
+    import pdfplumber
+
+    sides = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            tiles = {}
+            big = [ch for ch in page.chars if ch["size"] > 14 or abs(ch["matrix"][0]) + abs(ch["matrix"][1]) > 14]
+            words = {}
+            for ch in big:
+                a, b = ch["matrix"][0], ch["matrix"][1]
+                rotation = {(1, 0): 0, (0, 1): 90, (-1, 0): 180, (0, -1): 270}[(_sign(a), _sign(b))]
+                x = (ch["x0"] + ch["x1"]) / 2
+                y = (ch["top"] + ch["bottom"]) / 2
+                cell = (min(rows - 1, int(y / (float(page.height) / rows))),
+                        min(columns - 1, int(x / (float(page.width) / columns))))
+                words.setdefault(cell, []).append((ch, rotation))
+            for cell, chars in words.items():
+                rotation = chars[0][1]
+                assert all(r == rotation for _, r in chars), f"mixed rotations in {cell}"
+                # order the characters along their own baseline direction
+                key = {0: lambda c: c["x0"], 180: lambda c: -c["x0"], 90: lambda c: -c["top"],
+                       270: lambda c: c["top"]}[rotation]
+                text = "".join(c["text"] for c, _ in sorted(chars, key=lambda item: key(item[0])))
+                assert text.startswith("P"), text
+                tiles[cell] = Tile(int(text[1:]), rotation)
+            sides.append(tiles)
+    return sides
+
+
+def _sign(v: float) -> int:
+    return 0 if abs(v) < 1e-6 else (1 if v > 0 else -1)
+
+
+# --- the paper ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Face:
+    """Printed content on one face of a tile: page and its rotation (None = blank)."""
+
+    page_index: int | None
+    rotation: int
+
+
+BLANK = Face(None, 0)
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One tile of paper in a pile: its grid position (column, row; row 0 at the top) seen
+    from above, its up face (rotation seen from above) and its down face (rotation seen from
+    below after turning the whole pile over about a vertical axis, like a book page)."""
+
+    column: int
+    row: int
+    up: Face
+    down: Face
+    name: str = ""  # "sheet/row/column" where the tile was printed, for messages
+
+
+Pile = list  # of Layer, top first
+
+
+def print_sheets(sides: list[dict], rows: int, columns: int, *, duplex: bool, flip: str,
+                 manual_duplex: bool, landscape: bool) -> list[Pile]:
+    """Print PDF sides → printed sheets, each a pile of its tiles with the front up."""
+    if not duplex:
+        fronts, backs = sides, [{} for _ in sides]
+    elif manual_duplex:
+        # fronts first; the re-fed pile takes the last printed sheet first
+        half = len(sides) // 2
+        fronts, backs = sides[:half], list(reversed(sides[half:]))
+    else:
+        fronts, backs = sides[0::2], sides[1::2]
+    # The printer turns the sheet about its long edge (vertical on portrait paper,
+    # horizontal on landscape) or its short edge.
+    vertical_turn = (flip == "long") != landscape
+    sheets = []
+    for number, (front, back) in enumerate(zip(fronts, backs)):
+        pile = []
+        for r in range(rows):
+            for c in range(columns):
+                f = front.get((r, c))
+                if vertical_turn:
+                    # seen after a vertical-axis turn the back looks as in the PDF, mirrored
+                    b = back.get((r, columns - 1 - c))
+                    down = Face(b.page_index, b.rotation) if b else BLANK
+                else:
+                    # seen after a horizontal-axis turn it looks as in the PDF; a vertical
+                    # turn differs from that by half a turn in the plane
+                    b = back.get((rows - 1 - r, c))
+                    down = Face(b.page_index, (b.rotation + 180) % 360) if b else BLANK
+                up = Face(f.page_index, f.rotation) if f else BLANK
+                pile.append(Layer(c, r, up, down, f"sheet {number + 1} row {r} column {c}"))
+        sheets.append(pile)
+    return sheets
+
+
+def stack(*piles: Pile) -> Pile:
+    """Put the piles on each other, the first on top."""
+    return [layer for pile in piles for layer in pile]
+
+
+def cut_rows(pile: Pile, row: int) -> tuple[Pile, Pile]:
+    """Cut the pile along the line above `row`: (upper part, lower part moved to row 0)."""
+    upper = [l for l in pile if l.row < row]
+    lower = [replace(l, row=l.row - row) for l in pile if l.row >= row]
+    return upper, lower
+
+
+def fold_vertical(pile: Pile, line: int, move: str = "left", under: bool = True) -> Pile:
+    """Fold about the vertical line before column `line`, the `move` side turning over onto
+    the other, under it (mountain fold seen from above) or over it (valley)."""
+    moving = [l for l in pile if (l.column < line) == (move == "left")]
+    staying = [l for l in pile if (l.column < line) != (move == "left")]
+    turned = [replace(l, column=2 * line - 1 - l.column, up=l.down, down=l.up) for l in reversed(moving)]
+    return staying + turned if under else turned + staying
+
+
+def fold_horizontal(pile: Pile, line: int, move: str = "top", under: bool = True) -> Pile:
+    """Fold about the horizontal line above row `line`; a turn about a horizontal axis is a
+    turn about a vertical one plus half a turn in the plane."""
+    moving = [l for l in pile if (l.row < line) == (move == "top")]
+    staying = [l for l in pile if (l.row < line) != (move == "top")]
+    turned = [replace(l, row=2 * line - 1 - l.row,
+                      up=Face(l.down.page_index, (l.down.rotation + 180) % 360),
+                      down=Face(l.up.page_index, (l.up.rotation + 180) % 360)) for l in reversed(moving)]
+    return staying + turned if under else turned + staying
+
+
+def read_booklet(pile: Pile) -> list[Face]:
+    """A closed booklet, cover up, spine on the left: each leaf's up face, then its down face."""
+    positions = {(l.column, l.row) for l in pile}
+    assert len(positions) == 1, f"the pile is not folded down to one page size: {sorted(positions)}"
+    return [face for layer in pile for face in (layer.up, layer.down)]
+
+
+# --- the schemes, as a person at a table would finish them -------------------------------
+
+def finish(scheme: str, sheets: list[Pile], nests: list[int], quarto_nested: bool = True) -> list[Face]:
+    """Finish printed sheets into a booklet and read it.
+
+    nests: how many sheets each nest (cut-stack, saddle-2up, quarto) or zine holds, in order.
+    """
+    faces: list[Face] = []
+    start = 0
+    for count in nests:
+        group = sheets[start:start + count]
+        start += count
+        if scheme == "cut-stack":
+            tops, bottoms = zip(*(cut_rows(sheet, 1) for sheet in group))
+            pile = stack(*tops, *bottoms)            # top halves on bottom halves
+            faces += read_booklet(fold_vertical(pile, 1, "left", under=True))
+        elif scheme == "saddle-2up":
+            faces += read_booklet(fold_vertical(stack(*group), 1, "left", under=True))
+        elif scheme == "quarto":
+            halves = [fold_horizontal(sheet, 1, "top", under=True) for sheet in group]
+            if quarto_nested:   # fold the half-folded sheets together: they nest
+                faces += read_booklet(fold_vertical(stack(*halves), 1, "left", under=True))
+            else:
+                for half in halves:
+                    faces += read_booklet(fold_vertical(half, 1, "left", under=True))
+        elif scheme == "mini-zine":
+            for sheet in group:
+                faces += read_mini_zine(sheet)
+        else:
+            raise ValueError(scheme)
+    return faces
+
+
+def read_mini_zine(sheet: Pile) -> list[Face]:
+    """Fold the sheet along its horizontal centre, printed side out (a real fold, as above);
+    then the slit-and-push step. That step is not a flat fold of the whole pile, so it is
+    written out as what it does to the folded strip of four columns (front layer = bottom
+    row, back layer = top row): column 3 stays put as the outer leaf; the back layer of
+    columns 2 and 1 opens at the slit and folds back to back about the line between them,
+    column 2 on top; column 0 turns over about its spine edge; the front layer of columns 1
+    and 2 folds back to back last. Turning a tile over about a vertical line swaps its faces
+    and keeps their rotations."""
+    strip = fold_horizontal(sheet, 1, "top", under=True)
+    cells = {}
+    for l in strip:
+        cells.setdefault(l.column, []).append(l)
+    # each column holds [front-layer tile (bottom row), back-layer tile (top row)]
+    col = {c: (tiles[0], tiles[1]) for c, tiles in cells.items()}
+
+    def turned(l: Layer) -> Layer:
+        return replace(l, up=l.down, down=l.up)
+
+    leaves = [
+        (col[3][0].up, col[3][1].down),                      # cover leaf
+        (turned(col[2][1]).up, col[1][1].down),              # back layer, col 2 over col 1
+        (turned(col[0][1]).up, turned(col[0][0]).down),      # column 0 turned over
+        (col[1][0].up, turned(col[2][0]).down),              # front layer, col 1 over col 2
+    ]
+    return [face for leaf in leaves for face in leaf]
+
+
+def sides_from_plan(plan) -> list[dict]:
+    """The fast path: what read_sides would find in a print PDF that follows `plan`."""
+    return [{(s.row, s.column): Tile(s.page_index, s.rotation) for s in side.slots if s.page_index is not None}
+            for side in plan.sides]
+
+
+def simulate(sides: list[dict], scheme: str, rows: int, columns: int, *, landscape: bool, duplex: bool,
+             flip: str = "long", manual_duplex: bool = False, nests: list[int] | None = None,
+             quarto_nested: bool = True) -> list[Face]:
+    """Print, cut, stack and fold; the booklet's pages in reading order (blanks included)."""
+    sheets = print_sheets(sides, rows, columns, duplex=duplex, flip=flip, manual_duplex=manual_duplex,
+                          landscape=landscape)
+    if nests is None:
+        nests = [1] * len(sheets) if scheme == "mini-zine" else [len(sheets)]
+    return finish(scheme, sheets, nests, quarto_nested)
+
+
+def reading_order(faces: list[Face]) -> list[int]:
+    """The printed pages in reading order, asserting every page is upright."""
+    for i, face in enumerate(faces):
+        if face.page_index is not None:
+            assert face.rotation == 0, f"page P{face.page_index} (position {i}) is turned {face.rotation}°"
+    return [f.page_index for f in faces if f.page_index is not None]

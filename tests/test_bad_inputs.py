@@ -1,0 +1,141 @@
+"""Bad inputs → one clear line on stderr, the right exit code, no traceback, nothing touched.
+
+Each folder in tests/bad_inputs/ is one case: the files of a broken booklet (or PDF) and an
+`expected.txt` with lines `args: ...` (the command line, run from inside a copy of the
+folder), `exit: N`, one or more `message: REGEX` (each must match a line of stderr), and
+optionally `setup: chmod PATH MODE`. Before each run the output folder `out/` holds the
+files of a "previous build"; after the failure every file in the copy must be byte-for-byte
+as it was, with no temporary file left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from booklet.cli import main
+
+CASES_DIR = Path(__file__).parent / "bad_inputs"
+CASES = sorted(p for p in CASES_DIR.iterdir() if (p / "expected.txt").is_file())
+PREVIOUS_OUTPUTS = ("book-read.pdf", "book-print.pdf", "input-print.pdf")
+
+
+@dataclass
+class Expected:
+    args: list[str]
+    exit_code: int
+    messages: list[str] = field(default_factory=list)
+    setup: list[list[str]] = field(default_factory=list)
+
+
+def read_expected(case: Path) -> Expected:
+    fields: dict[str, list[str]] = {}
+    for line in (case / "expected.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        key, _, value = line.partition(":")
+        fields.setdefault(key.strip(), []).append(value.strip())
+    return Expected(
+        args=shlex.split(fields["args"][0]),
+        exit_code=int(fields["exit"][0]),
+        messages=fields.get("message", []),
+        setup=[shlex.split(s) for s in fields.get("setup", [])],
+    )
+
+
+def missing_stage(command: str) -> str | None:
+    """Why `command` cannot run on this branch yet (the imposition stage lands separately)."""
+    import booklet.impose
+
+    if command in ("build", "check", "impose") and not hasattr(booklet.impose, "impose_pdf"):
+        return "booklet.impose (the imposition stage) is not on this branch yet"
+    if command not in main.commands:
+        return f"`booklet {command}` is not on this branch yet"
+    return None
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every file and folder below `folder` → its bytes (None for folders)."""
+    files: dict[str, bytes | None] = {}
+    for path in sorted(folder.rglob("*")):
+        files[str(path.relative_to(folder))] = None if path.is_dir() else path.read_bytes()
+    return files
+
+
+def prepare(case: Path, work: Path, expected: Expected) -> None:
+    shutil.copytree(case, work, ignore=shutil.ignore_patterns("expected.txt"))
+    out = work / "out"
+    out.mkdir()
+    for name in PREVIOUS_OUTPUTS:
+        (out / name).write_bytes(b"%PDF-1.4\n% the previous, good build of " + name.encode() + b"\n")
+    for command in expected.setup:
+        if command[0] == "chmod":
+            if os.geteuid() == 0:
+                pytest.skip("root may write to any folder, so a read-only folder cannot be tested")
+            os.chmod(work / command[1], int(command[2], 8))
+        else:
+            raise ValueError(f"unknown setup command {command}")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_input(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = read_expected(case)
+    reason = missing_stage(expected.args[0])
+    if reason:
+        pytest.skip(reason)
+    work = tmp_path / "work"
+    prepare(case, work, expected)
+    before = snapshot(work)
+    monkeypatch.chdir(work)
+    try:
+        result = CliRunner().invoke(main, expected.args)
+    finally:
+        for command in expected.setup:
+            os.chmod(work / command[1], 0o755)
+
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        import traceback
+
+        trace = "".join(traceback.format_exception(*result.exc_info))
+        pytest.fail(f"crashed instead of reporting an error:\n{trace}")
+    stderr_lines = result.stderr.splitlines()
+    assert result.exit_code == expected.exit_code, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    for pattern in expected.messages:
+        assert any(re.search(pattern, line) for line in stderr_lines), \
+            f"no line of stderr matches {pattern!r}:\n{result.stderr}"
+    assert len(stderr_lines) == len(expected.messages), f"expected one line per problem:\n{result.stderr}"
+    assert snapshot(work) == before, "a failed run changed or left files behind"
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(CASES) >= 30
+
+
+def test_real_process_prints_one_line_and_debug_shows_traceback(tmp_path: Path) -> None:
+    """The installed entry point (not CliRunner): stderr is one line; --debug adds the traceback."""
+    case = CASES_DIR / "unknown-metadata-key"
+    expected = read_expected(case)
+    reason = missing_stage(expected.args[0])
+    if reason:
+        pytest.skip(reason)
+    work = tmp_path / "work"
+    prepare(case, work, expected)
+    command = [sys.executable, "-c", "from booklet.cli import main; main()"]
+    plain = subprocess.run([*command, *expected.args], cwd=work, capture_output=True, text=True)
+    assert plain.returncode == 1
+    assert plain.stdout == ""
+    assert len(plain.stderr.splitlines()) == 1
+    assert re.search(expected.messages[0], plain.stderr)
+    debug = subprocess.run([*command, "--debug", *expected.args], cwd=work, capture_output=True, text=True)
+    assert debug.returncode != 0
+    assert "Traceback" in debug.stderr

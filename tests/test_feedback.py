@@ -1,0 +1,69 @@
+"""What the CLI says besides errors: progress on a terminal only, --quiet, each warning once."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from booklet.cli import Progress, main, unique_warnings
+
+
+def test_progress_waits_a_second_then_shows_the_stage(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines: list[str] = []
+    monkeypatch.setattr(click, "echo", lambda text="", **kwargs: lines.append(text))
+    monkeypatch.setattr(Progress, "DELAY", 0.05)
+    progress = Progress(enabled=True)
+    progress("typesetting")
+    time.sleep(0.3)
+    progress.close()
+    assert any("booklet: typesetting…" in line for line in lines)
+    assert lines[-1] == "\r\033[K"  # the status line is erased at the end
+
+
+def test_quick_work_shows_no_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines: list[str] = []
+    monkeypatch.setattr(click, "echo", lambda text="", **kwargs: lines.append(text))
+    progress = Progress(enabled=True)
+    progress("typesetting")
+    progress.close()
+    assert lines == []
+
+
+def test_no_progress_when_stderr_is_not_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from booklet.cli import make_progress
+
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    assert make_progress(quiet=False)._thread is None
+    assert make_progress(quiet=True)._thread is None
+
+
+def test_warnings_are_listed_once_each() -> None:
+    warnings = ["warning: a.md:3: low resolution", "a.md:3: low resolution", "b.md:1: other"]
+    assert unique_warnings(warnings) == ["warning: a.md:3: low resolution", "warning: b.md:1: other"]
+
+
+def test_quiet_check_prints_nothing_on_success(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "book.md").write_text("---\ntitle: T\n---\n\n# One\n\nWords.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    loud = CliRunner().invoke(main, ["check", "book.md"])
+    quiet = CliRunner().invoke(main, ["check", "--quiet", "book.md"])
+    assert loud.exit_code == quiet.exit_code == 0, loud.output
+    assert "no errors" in loud.stdout
+    assert quiet.stdout == quiet.stderr == ""
+
+
+def test_quiet_build_prints_nothing_on_success(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import booklet.impose
+
+    if not hasattr(booklet.impose, "impose_pdf"):
+        pytest.skip("booklet.impose (the imposition stage) is not on this branch yet")
+    (tmp_path / "book.md").write_text("---\ntitle: T\n---\n\n# One\n\nWords.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build", "-q", "book.md"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == result.stderr == ""
+    assert (tmp_path / "book-read.pdf").is_file() and (tmp_path / "book-print.pdf").is_file()

@@ -1,0 +1,143 @@
+"""`booklet impose`, `booklet testsheet`, `booklet verify` through click's CliRunner."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader, PdfWriter
+
+from booklet.cli import main
+from booklet.layouts import MM
+from paper import make_numbered_pdf
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args):
+        return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+def test_impose_default_output_and_summary(run, tmp_path):
+    make_numbered_pdf(tmp_path / "zine.pdf", 61)
+    result = run("impose", "zine.pdf")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "zine-print.pdf").exists()
+    out = result.stdout
+    assert "61 pages (3 blank added) on 8 sheet(s)" in out
+    assert "zine-print.pdf" in out
+    assert "flipping on the long edge" in out
+    assert "Cut the whole pile across the middle (148.5 mm" in out
+    assert "blank page(s) before the last page" in result.stderr
+
+
+def test_impose_all_options(run, tmp_path):
+    make_numbered_pdf(tmp_path / "in.pdf", 40)
+    result = run("impose", "in.pdf", "-o", "out.pdf", "--scheme", "quarto", "--flip", "short", "--manual-duplex",
+                 "--blanks", "end", "--printer-margin", "4", "--creep", "0.1", "--marks", "cut,fold,crop,collate",
+                 "--group", "2", "--gather", "--guide")
+    assert result.exit_code == 0, result.output
+    assert "pages printed at" in result.stdout
+    assert "(the fronts, sheet 1 first)" in result.stdout
+    assert (tmp_path / "out-guide.pdf").exists()
+    reader = PdfReader(tmp_path / "out.pdf")
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/Duplex"] == "/Simplex"
+    verify = run("verify", "out.pdf", "--scheme", "quarto", "--pages", 40, "--flip", "short", "--manual-duplex",
+                 "--gather")
+    assert verify.exit_code == 0, verify.output
+    assert "ok: all 40 pages" in verify.stdout
+
+
+def test_millimetres_become_points(run, tmp_path, monkeypatch):
+    seen = {}
+    import booklet.impose as impose
+
+    real = impose.impose_pdf
+
+    def spy(source, output, options):
+        seen["options"] = options
+        return real(source, output, options)
+
+    monkeypatch.setattr(impose, "impose_pdf", spy)
+    make_numbered_pdf(tmp_path / "in.pdf", 8)
+    assert run("impose", "in.pdf", "--printer-margin", "5", "--creep", "0.1").exit_code == 0
+    assert seen["options"].printer_margin == pytest.approx(5 * MM)
+    assert seen["options"].creep == pytest.approx(0.1 * MM)
+
+
+def test_thick_booklet_suggests_a_group(run, tmp_path):
+    make_numbered_pdf(tmp_path / "thick.pdf", 256)
+    result = run("impose", "thick.pdf")
+    assert "--group 4" in result.stderr
+
+
+def encrypted(path):
+    writer = PdfWriter()
+    writer.add_blank_page(298, 420)
+    writer.encrypt("secret", algorithm="RC4-128")
+    with open(path, "wb") as f:
+        writer.write(f)
+
+
+def empty(path):
+    with open(path, "wb") as f:
+        PdfWriter().write(f)
+
+
+@pytest.mark.parametrize("make, message", [
+    (None, "file not found"),
+    (encrypted, "encrypted"),
+    (lambda p: p.write_bytes(b"%PDF-1.7\n%%EOF garbage"), "not a readable PDF"),
+    (empty, "no pages"),
+])
+def test_errors_are_one_line_exit_1_no_output(run, tmp_path, make, message):
+    if make:
+        make(tmp_path / "bad.pdf")
+    before = sorted(os.listdir(tmp_path))
+    result = run("impose", "bad.pdf")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("booklet: bad.pdf: ") and message in lines[0]
+    assert "Traceback" not in result.output
+    assert sorted(os.listdir(tmp_path)) == before
+
+
+def test_usage_errors_exit_2(run, tmp_path):
+    make_numbered_pdf(tmp_path / "in.pdf", 8)
+    assert run("impose", "in.pdf", "--scheme", "octavo").exit_code == 2
+    assert run("impose", "in.pdf", "--marks", "cut,glitter").exit_code == 2
+    assert run("impose", "in.pdf", "--group", "0").exit_code == 2
+    result = run("impose", "in.pdf", "--creep", "5")
+    assert result.exit_code == 2 and "paper thickness" in result.stderr
+
+
+def test_testsheet(run, tmp_path):
+    result = run("testsheet", "-o", "t.pdf")
+    assert result.exit_code == 0
+    assert len(PdfReader(tmp_path / "t.pdf").pages) == 2
+    assert run("testsheet").exit_code == 0
+    assert (tmp_path / "booklet-testsheet.pdf").exists()
+
+
+def test_verify_reports_wrong_settings(run, tmp_path):
+    make_numbered_pdf(tmp_path / "in.pdf", 16)
+    assert run("impose", "in.pdf").exit_code == 0
+    good = run("verify", "in-print.pdf", "--pages", 16)
+    assert good.exit_code == 0 and "reading order: 1–16" in good.stdout
+    wrong = run("verify", "in-print.pdf", "--pages", 16, "--flip", "short")
+    assert wrong.exit_code == 1
+    assert "turned 180°" in wrong.stderr
+    assert run("verify", "missing.pdf", "--pages", 3).exit_code == 1
+
+
+def test_help_on_every_command(run):
+    for command in ("impose", "testsheet", "verify"):
+        result = run(command, "--help")
+        assert result.exit_code == 0 and "Usage" in result.stdout
+    assert "mini-zine" in run("impose", "--help").stdout
