@@ -25,6 +25,7 @@ from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
 from .errors import Problem
 from .layouts import Layout
 from .model import Booklet, Figure, Location, iter_blocks
+from .parse import key_line
 
 SUPPORTED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "GIF": "GIF", "WEBP": "WebP",
                      "TIFF": "TIFF", "BMP": "BMP"}
@@ -180,8 +181,8 @@ def prepare_images(booklet: Booklet, layout: Layout, cache_dir: Path | None = No
 def _uses(booklet: Booklet, reserve: Callable[[Figure], float] | None) -> Iterator[tuple[Path, _Use]]:
     meta = booklet.metadata
     if meta.cover_image is not None:
-        yield meta.cover_image, _Use(
-            meta.where, str(meta.cover_image), None, False, 0.0, cover=True)
+        where = Location(meta.where.path, key_line(meta.where, "cover_image"))
+        yield meta.cover_image, _Use(where, str(meta.cover_image), None, False, 0.0, cover=True)
     for article in booklet.articles:
         for block in iter_blocks(article.blocks):
             if isinstance(block, Figure):

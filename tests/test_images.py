@@ -503,3 +503,11 @@ def test_antialiased_drawing_stays_png(md):
     assert Image.open(md.parent / "diagram.png").getcolors(256) is None  # many shades at the edges
     image, _ = one(md, "diagram.png", width=0.9)
     assert not image.is_jpeg and image.mode == "RGB"
+
+
+def test_cover_problem_names_the_metadata_line(md):
+    yaml = md.parent / "booklet.yaml"
+    yaml.write_text("title: Test\nauthor: Me\ncover_image: thumb.jpg\n")
+    photo(60, 40).save(md.parent / "thumb.jpg")
+    _, problems = prepare(md, cover="thumb.jpg")
+    assert [(p.path, p.line, p.severity) for p in problems] == [(yaml, 3, "warning")]
