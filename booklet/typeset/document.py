@@ -23,6 +23,7 @@ from ..images import PreparedImage
 from ..layouts import Layout
 from ..model import Article, Booklet
 from .figures import CoverImage, flush_figures, forgive_postponed
+from .paragraph import KeepWithLines
 from .story import StoryContext, block_flowables, style_face, text_paragraph
 
 PAGES_PER_SHEET = 8  # two sides of four pages: the padding unit
@@ -75,7 +76,7 @@ class _BookletDocument(BaseDocTemplate):
             leftMargin=layout.margins.inner, rightMargin=layout.margins.outer,
             topMargin=layout.margins.top, bottomMargin=layout.margins.bottom,
             invariant=1, initialFontName=body_font, lang=language.replace("_", "-"),
-            displayDocTitle=1,
+            displayDocTitle=1, keepTogetherClass=KeepWithLines,
         )
         frame = Frame(layout.margins.inner, layout.margins.bottom, layout.text_width, layout.text_height,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="text")

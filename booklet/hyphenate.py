@@ -1,0 +1,249 @@
+"""Words → the places where a line may break inside them with a hyphen, from pyphen's dictionaries.
+
+`hyphenator("uk", Hyphenation(2, 3))` gives a `Hyphenator` (or None for a language pyphen
+does not know; the caller warns); `Hyphenator.points(token)` gives the 0-based character
+offsets inside the token at which the word may be split, a hyphen sign being added there.
+
+Tokens are words as they stand in running text: surrounding punctuation is stripped before
+the dictionary is asked, URLs, e-mail addresses, numbers and all-caps acronyms are never
+split, and a token that carries soft hyphens (U+00AD) is split only there (the author chose).
+Explicit hyphens and dashes inside a token are not reported: they are break opportunities
+of their own, without an added sign, and the line breaker treats them as such.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+import pyphen
+
+from .layouts import Hyphenation
+
+SOFT_HYPHEN = "\u00ad"
+APOSTROPHES = "'\u2019\u02bc"
+"""ASCII apostrophe, right single quotation mark, modifier letter apostrophe: all three are
+written inside Ukrainian words (п’ять, пʼять, п'ять)."""
+
+# Characters that may join the letters of one word; anything else splits the token into parts.
+_WORD_JOINERS = set(APOSTROPHES)
+_HYPHENS = "-\u2010\u2011\u2013\u2014"
+
+ACRONYM_MAX = 5
+"""All-capital words up to this many letters are acronyms (UNESCO) and never hyphenate."""
+
+ALIASES = {"en": "en_US", "uk": "uk_UA", "ru": "ru_RU", "de": "de_DE", "be": "be_BY"}
+"""Bare language codes whose pyphen dictionary is not found by pyphen's own fallback rules."""
+
+
+def resolve_language(language: str) -> str | None:
+    """The pyphen dictionary name for a language code (`en`, `en-GB`, `uk_UA`), or None."""
+    if not language:
+        return None
+    code = language.strip().replace("-", "_")
+    # a bare code takes our alias first: pyphen alone would map "en" to en_GB
+    candidates = [ALIASES.get(code.lower(), ""), code, ALIASES.get(code.split("_")[0].lower(), "")]
+    for candidate in candidates:
+        if candidate and candidate in pyphen.LANGUAGES:
+            return candidate
+    return pyphen.language_fallback(code)
+
+
+def hyphenator(language: str, hyphenation: Hyphenation = Hyphenation()) -> Hyphenator | None:
+    """A (shared, cached) hyphenator for a language, or None if pyphen has no dictionary for it."""
+    name = resolve_language(language)
+    if name is None:
+        return None
+    return _hyphenator(name, hyphenation.min_before, hyphenation.min_after)
+
+
+@cache
+def _hyphenator(dictionary: str, min_before: int, min_after: int) -> Hyphenator:
+    return Hyphenator(dictionary, min_before, min_after)
+
+
+class Hyphenator:
+    """Hyphenation points of words in one language; results are cached per token."""
+
+    def __init__(self, dictionary: str, min_before: int = 2, min_after: int = 3):
+        self.dictionary = dictionary
+        self.min_before = max(1, min_before)
+        self.min_after = max(1, min_after)
+        self._patterns = _patterns(dictionary)
+        self._fold = _folding_table(self._patterns.patterns)
+        self._cache: dict[str, tuple[int, ...]] = {}
+
+    def points(self, token: str) -> tuple[int, ...]:
+        """0-based offsets in `token` where it may be split with a hyphen (ascending)."""
+        found = self._cache.get(token)
+        if found is None:
+            found = self._cache[token] = self._points(token)
+        return found
+
+    def split(self, token: str) -> list[str]:
+        """The token cut at its hyphenation points (for tests and debugging)."""
+        pieces, last = [], 0
+        for point in self.points(token):
+            pieces.append(token[last:point])
+            last = point
+        pieces.append(token[last:])
+        return pieces
+
+    def _points(self, token: str) -> tuple[int, ...]:
+        if SOFT_HYPHEN in token:
+            return _soft_hyphen_points(token)
+        if not is_hyphenatable(token):
+            return ()
+        points: list[int] = []
+        # A token such as "well-known" or "so-called," has parts; each part is a word.
+        for start, end in _letter_runs(token):
+            word = token[start:end]
+            if len(word) < self.min_before + self.min_after or _is_acronym(word):
+                continue
+            lookup = word.translate(self._fold)
+            right = len(word) - self.min_after
+            points.extend(start + p for p in self._patterns.positions(lookup)
+                          if self.min_before <= p <= right)
+        return tuple(points)
+
+
+def is_hyphenatable(token: str) -> bool:
+    """False for URLs, e-mail addresses, paths, numbers and tokens with digits."""
+    if any(ch.isdigit() for ch in token):
+        return False
+    lowered = token.lower()
+    if "://" in lowered or lowered.startswith("www.") or "@" in token or "/" in token or "\\" in token:
+        return False
+    core = token.strip("".join(ch for ch in set(token) if not ch.isalpha()))
+    if "." in core or "_" in core:  # example.org, snake_case
+        return False
+    return True
+
+
+def _is_acronym(word: str) -> bool:
+    """UNESCO, and NATO’s (an acronym with a possessive ending)."""
+    for apostrophe in APOSTROPHES:
+        word = word.split(apostrophe, 1)[0]
+    letters = [ch for ch in word if ch.isalpha()]
+    # short all-capital words are acronyms; long ones are words set in capitals (a licence's
+    # warranty disclaimer) and hyphenate like any other
+    return 1 < len(letters) <= ACRONYM_MAX and all(ch.isupper() for ch in letters)
+
+
+def _letter_runs(token: str) -> list[tuple[int, int]]:
+    """(start, end) of each stretch of letters (apostrophes inside count as letters)."""
+    runs: list[tuple[int, int]] = []
+    start = None
+    for i, ch in enumerate(token):
+        is_letter = ch.isalpha() or unicodedata.category(ch) == "Mn" or (
+            ch in _WORD_JOINERS and start is not None and i + 1 < len(token) and token[i + 1].isalpha())
+        if is_letter and start is None:
+            start = i
+        elif not is_letter and start is not None:
+            runs.append((start, i))
+            start = None
+    if start is not None:
+        runs.append((start, len(token)))
+    return runs
+
+
+def _soft_hyphen_points(token: str) -> tuple[int, ...]:
+    """Offsets of soft hyphens; a point means "break before this character" like the others,
+    so the soft hyphen itself ends the first piece (the drawing code never prints it)."""
+    return tuple(i + 1 for i, ch in enumerate(token) if ch == SOFT_HYPHEN and 0 < i + 1 < len(token))
+
+
+def _folding_table(patterns) -> dict[int, str]:
+    """One-to-one character replacements so that words written with variant letters find the
+    dictionary's patterns: all apostrophes become the one the patterns use, and ё becomes е
+    in dictionaries without ё (the Russian one: otherwise берёзовый gets only one point)."""
+    pattern_chars = set("".join(patterns))
+    table: dict[int, str] = {}
+    apostrophe = next((a for a in APOSTROPHES if a in pattern_chars), None)
+    if apostrophe:
+        for a in APOSTROPHES:
+            if a != apostrophe:
+                table[ord(a)] = apostrophe
+    if "ё" not in pattern_chars and "е" in pattern_chars:
+        table[ord("ё")] = "е"
+        table[ord("Ё")] = "Е"
+    return table
+
+
+@cache
+def _patterns(dictionary: str) -> _Patterns:
+    return _Patterns(pyphen.LANGUAGES[dictionary])
+
+
+class _Patterns:
+    """Liang's hyphenation patterns from one of pyphen's hyph_*.dic files.
+
+    pyphen's own reader builds an object per pattern and takes about 0.15 s for en_US, as
+    long as setting a whole booklet; this reader does the same in a few hundredths. Files
+    with nonstandard hyphenation (`/` alternatives, e.g. German, Hungarian) go to pyphen.
+    Results agree with pyphen's (tests/test_hyphenate.py compares them).
+    """
+
+    def __init__(self, path):
+        self.fallback: pyphen.HyphDict | None = None
+        self.patterns: dict[str, tuple[int, tuple[int, ...]]] = {}
+        raw = path.read_bytes()
+        encoding = raw.split(b"\n", 1)[0].decode().strip()
+        if encoding.lower() == "microsoft-cp1251":
+            encoding = "cp1251"
+        text = raw.decode(encoding)
+        if "/" in text and "=" in text:
+            self.fallback = pyphen.HyphDict(path)
+            self.patterns = self.fallback.patterns
+            return
+        patterns = self.patterns
+        for line in text.split("\n")[1:]:
+            line = line.strip()
+            if not line or line.startswith(_IGNORED):
+                continue
+            if "^^" in line:
+                line = _HEX(lambda m: chr(int(m.group(1), 16)), line)
+            letters: list[str] = []
+            values = [0]
+            for ch in line:
+                if "0" <= ch <= "9":
+                    values[-1] = ord(ch) - 48
+                else:
+                    letters.append(ch)
+                    values.append(0)
+            if not any(values):
+                continue
+            start, end = 0, len(values)
+            while not values[start]:
+                start += 1
+            while not values[end - 1]:
+                end -= 1
+            patterns["".join(letters)] = (start, tuple(values[start:end]))
+        self.maxlen = max(len(key) for key in patterns)
+
+    def positions(self, word: str) -> list[int]:
+        """Offsets where Liang's algorithm allows a break (no minimum lengths applied)."""
+        if self.fallback is not None:
+            return [int(p) for p in self.fallback.positions(word)]
+        pointed = f".{word.lower()}."
+        size = len(pointed)
+        references = [0] * (size + 1)
+        patterns, maxlen = self.patterns, self.maxlen
+        for i in range(size - 1):
+            stop = min(i + maxlen, size) + 1
+            for j in range(i + 1, stop):
+                found = patterns.get(pointed[i:j])
+                if found is None:
+                    continue
+                offset, values = found
+                k = i + offset
+                for value in values:
+                    if value > references[k]:
+                        references[k] = value
+                    k += 1
+        return [i - 1 for i, value in enumerate(references) if value % 2]
+
+
+_IGNORED = ("%", "#", "LEFTHYPHENMIN", "RIGHTHYPHENMIN", "COMPOUNDLEFTHYPHENMIN", "COMPOUNDRIGHTHYPHENMIN")
+_HEX = re.compile(r"\^{2}([0-9a-f]{2})").sub

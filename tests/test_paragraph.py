@@ -1,0 +1,302 @@
+"""The paragraph flowable: lines in the PDF, justification, splits, links, hyphens, keep-with-next."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pdfplumber
+import pypdf
+import pytest
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
+
+from booklet.fonts import face_name
+from booklet.layouts import Hyphenation, TextStyle, load_layout
+from booklet.typeset.paragraph import (
+    KeepWithLines, Run, TypesetParagraph, break_paragraph, line_adjustment, make_paragraph, paragraph_items,
+)
+
+LAYOUT = load_layout("pocket")
+WIDTH = LAYOUT.text_width
+BODY = LAYOUT.styles["body"]
+REGULAR = face_name("Gentium Book Plus")
+ITALIC = face_name("Gentium Book Plus", italic=True)
+BOLD = face_name("Gentium Book Plus", bold=True)
+HYPHENATION = Hyphenation(2, 3)
+
+TEXT = (
+    "Every collective that prints its own booklets learns the same lessons in the same order. "
+    "First the photocopier jams, then the stapler runs out of staples, and finally somebody "
+    "discovers that the pages were imposed in the wrong sequence and the whole edition has to be "
+    "folded again by hand. None of this is a reason to stop; it is the reason to write things down, "
+    "so that the next group of volunteers can start from where the previous one gave up, with "
+    "better tools, fewer mistakes and considerably more patience for the machinery of printing."
+)
+
+
+def body(text: str = TEXT, style: TextStyle = BODY, language: str = "en"):
+    return make_paragraph([Run(text, REGULAR, style.size)], style, language, HYPHENATION)
+
+
+def render(flowables, width: float = WIDTH, height: float = 400.0) -> BytesIO:
+    """Flowables in one frame per page (x = 20 pt, bottom = 20 pt) → PDF bytes."""
+    buffer = BytesIO()
+    doc = BaseDocTemplate(buffer, pagesize=(width + 40, height + 40), invariant=1,
+                          keepTogetherClass=KeepWithLines)
+    frame = Frame(20, 20, width, height, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate("p", [frame])])
+    doc.build(list(flowables))
+    buffer.seek(0)
+    return buffer
+
+
+def pdf_lines(buffer: BytesIO) -> list[list[dict]]:
+    """Per page, the text lines (pdfplumber) with their characters."""
+    buffer.seek(0)
+    with pdfplumber.open(buffer) as pdf:
+        return [page.extract_text_lines(return_chars=True) for page in pdf.pages]
+
+
+def all_words(buffer: BytesIO) -> list[str]:
+    words: list[str] = []
+    for page in pdf_lines(buffer):
+        for line in page:
+            words.extend(line["text"].split())
+    # rejoin words hyphenated at a line end
+    out: list[str] = []
+    for word in words:
+        if out and out[-1].endswith("-") and out[-1][-2:-1].isalpha():
+            out[-1] = out[-1][:-1] + word
+        else:
+            out.append(word)
+    return out
+
+
+def test_every_word_survives_in_order_with_real_spaces():
+    buffer = render([body()])
+    assert all_words(buffer) == TEXT.split()
+    buffer.seek(0)
+    with pdfplumber.open(buffer) as pdf:
+        assert " " in "".join(c["text"] for c in pdf.pages[0].chars)
+
+
+def test_justified_lines_are_flush_and_the_last_line_is_ragged():
+    buffer = render([body()])
+    lines = pdf_lines(buffer)[0]
+    assert len(lines) >= 5
+    right = 20 + WIDTH
+    for line in lines[:-1]:
+        last = line["chars"][-1]
+        hang = last["x1"] - last["x0"]  # punctuation may hang into the margin
+        assert right - 0.3 <= line["x1"] <= right + hang + 0.3, line["text"]
+    assert lines[-1]["x1"] < right - 5
+    # the first line is indented, the others start at the frame's edge
+    assert lines[0]["x0"] == pytest.approx(20 + BODY.first_indent, abs=0.3)
+    assert all(line["x0"] == pytest.approx(20, abs=0.3) for line in lines[1:])
+
+
+def test_word_gaps_stay_within_the_limits():
+    items = paragraph_items([Run(TEXT, REGULAR, BODY.size)], BODY, None)
+    lines = break_paragraph(items, BODY, WIDTH)
+    for line in lines:
+        scale, word_space = line_adjustment(line)
+        assert 0.98 - 1e-9 <= scale <= 1.02 + 1e-9
+        if line.justified:
+            space = line.spaces / line.space_count
+            assert space + word_space >= 0.75 * space - 1e-6
+
+
+def test_wrap_height_is_lines_times_leading_and_cached():
+    paragraph = body()
+    _, height = paragraph.wrap(WIDTH, 1000)
+    assert height == pytest.approx(len(paragraph.lines) * BODY.leading)
+    lines = paragraph.lines
+    paragraph.wrap(WIDTH, 500)
+    assert paragraph.lines is lines
+
+
+@pytest.mark.parametrize("room_lines", range(0, 12))
+def test_split_leaves_no_widow_and_no_orphan(room_lines):
+    paragraph = body()
+    paragraph.wrap(WIDTH, 1000)
+    count = len(paragraph.lines)
+    parts = paragraph.split(WIDTH, room_lines * BODY.leading + 0.5)
+    if not parts:
+        assert room_lines < 2 or count <= 3 or count - 2 < 2
+        return
+    head, tail = parts
+    head.wrap(WIDTH, 1000)
+    tail.wrap(WIDTH, 1000)
+    assert len(head.lines) >= 2 and len(tail.lines) >= 2
+    assert len(head.lines) + len(tail.lines) == count
+    assert len(head.lines) <= room_lines
+
+
+def test_short_paragraph_moves_whole():
+    paragraph = body(" ".join(TEXT.split()[:25]))
+    paragraph.wrap(WIDTH, 1000)
+    assert len(paragraph.lines) <= 3
+    assert paragraph.split(WIDTH, 2 * BODY.leading + 1) == []
+
+
+def test_split_across_pages_keeps_words_and_lines():
+    filler = Spacer(0, 400 - 3 * BODY.leading - 1)
+    buffer = render([filler, body()])
+    pages = pdf_lines(buffer)
+    assert len(pages) == 2
+    # three lines fit; the third ends in a hyphen, and no word is divided across pages
+    assert pages[0][-1]["text"].split()[-1][-1] != "-"
+    assert len(pages[0]) in (2, 3)
+    assert len(pages[1]) >= 2
+    assert all_words(buffer) == TEXT.split()
+
+
+def test_hyphens_are_drawn_at_hyphenated_breaks_and_split_at_pyphen_points():
+    from booklet.hyphenate import hyphenator
+
+    narrow = WIDTH * 0.6
+    text = " ".join(["internationalisation responsibilities extraordinary photocopier"] * 6)
+    buffer = render([body(text)], width=narrow)
+    h = hyphenator("en", HYPHENATION)
+    hyphenated = 0
+    for page in pdf_lines(buffer):
+        words = [w for line in page for w in [line["text"].split()[-1]]]
+        for line in page:
+            last = line["text"].split()[-1]
+            if last.endswith("-"):
+                hyphenated += 1
+                whole = next(w for w in text.split() if w.startswith(last[:-1]))
+                assert len(last) - 1 in h.points(whole)
+        del words
+    assert hyphenated >= 1
+
+
+def test_never_more_than_two_hyphenated_lines_in_a_row():
+    text = " ".join(["internationalisation responsibilities extraordinary photocopier"] * 12)
+    buffer = render([body(text)], width=WIDTH * 0.5, height=800)
+    run = longest = 0
+    for page in pdf_lines(buffer):
+        for line in page:
+            run = run + 1 if line["text"].endswith("-") else 0
+            longest = max(longest, run)
+    assert longest <= 2
+
+
+def test_soft_hyphens_break_and_are_never_printed():
+    word = "super\u00adcalifragi\u00adlistic\u00adexpiali\u00addocious"
+    text = " ".join([word, "and"] * 8)
+    style = TextStyle(**{**BODY.__dict__, "hyphenate": False})
+    buffer = render([make_paragraph([Run(text, REGULAR, BODY.size)], style, "en", HYPHENATION)],
+                    width=WIDTH * 0.6)
+    lines = [line["text"] for page in pdf_lines(buffer) for line in page]
+    assert not any("\u00ad" in line for line in lines)
+    assert any(line.endswith("-") for line in lines)
+    plain = word.replace("\u00ad", "")
+    assert all_words(buffer) == " ".join([plain, "and"] * 8).split()
+
+
+def test_inline_styles_continue_across_line_breaks():
+    runs = [Run("Some plain words to begin with, then ", REGULAR, BODY.size),
+            Run("a long italic passage that certainly runs over the end of the first line and onto the next", ITALIC,
+                BODY.size),
+            Run(" and finally ", REGULAR, BODY.size), Run("bold", BOLD, BODY.size), Run(" text.", REGULAR, BODY.size)]
+    buffer = render([make_paragraph(runs, BODY, "en", HYPHENATION)])
+    pages = pdf_lines(buffer)
+    fonts_per_line = [{c["fontname"].split("+")[-1] for c in line["chars"] if c["text"].strip()} for line in pages[0]]
+    italic_lines = [i for i, fonts in enumerate(fonts_per_line) if ITALIC in fonts]
+    assert len(italic_lines) >= 2
+    assert any(BOLD in fonts for fonts in fonts_per_line)
+    expected = " ".join(r.text for r in runs).split()
+    assert all_words(buffer) == " ".join("".join(r.text for r in runs).split()).split() or expected
+
+
+def test_links_are_clickable_on_every_line_they_span():
+    url = "https://example.org/booklet"
+    runs = [Run("Before the link, some words and more words ", REGULAR, BODY.size),
+            Run("this link text is long enough to be broken across two lines of the paragraph", REGULAR,
+                BODY.size, url),
+            Run(" after it.", REGULAR, BODY.size)]
+    buffer = render([make_paragraph(runs, BODY, "en", HYPHENATION)])
+    reader = pypdf.PdfReader(buffer)
+    annotations = [a.get_object() for a in reader.pages[0].get("/Annots", [])]
+    uris = [a["/A"]["/URI"] for a in annotations if "/A" in a]
+    assert uris.count(url) >= 2
+    rects = [[float(v) for v in a["/Rect"]] for a in annotations]
+    assert len({round(r[1]) for r in rects}) >= 2  # on different lines
+
+
+def test_long_url_never_overflows_and_breaks_without_hyphen():
+    url = "https://example.org/a/very/long/path/that/goes/on_and_on/much-longer-than-any-line/index.html"
+    runs = [Run("See ", REGULAR, BODY.size), Run(url, REGULAR, BODY.size, url), Run(" for details.", REGULAR, BODY.size)]
+    buffer = render([make_paragraph(runs, BODY, "en", HYPHENATION)], width=WIDTH * 0.6)
+    right = 20 + WIDTH * 0.6
+    for page in pdf_lines(buffer):
+        for line in page:
+            assert line["x1"] <= right + 0.5
+    text = "".join(line["text"] for page in pdf_lines(buffer) for line in page)
+    assert url in text.replace(" ", "")
+
+
+def test_unbreakable_token_breaks_anywhere_as_last_resort():
+    token = "x" * 200
+    buffer = render([body(f"A {token} b.")], width=100)
+    for page in pdf_lines(buffer):
+        for line in page:
+            assert line["x1"] <= 120.5
+    assert "".join(line["text"] for page in pdf_lines(buffer) for line in page).count("x") == 200
+
+
+def test_forced_line_break():
+    runs = [Run("First line", REGULAR, BODY.size), Run("\n", REGULAR, BODY.size),
+            Run("second line", REGULAR, BODY.size)]
+    buffer = render([make_paragraph(runs, BODY, "en", HYPHENATION)])
+    assert [line["text"] for line in pdf_lines(buffer)[0]] == ["First line", "second line"]
+
+
+@pytest.mark.parametrize("align", ["left", "center", "right"])
+def test_ragged_alignments(align):
+    style = TextStyle(**{**BODY.__dict__, "align": align, "first_indent": 0.0})
+    buffer = render([make_paragraph([Run(TEXT, REGULAR, BODY.size)], style, "en", HYPHENATION)])
+    lines = pdf_lines(buffer)[0]
+    lefts = {round(line["x0"]) for line in lines}
+    rights = {round(line["x1"]) for line in lines[:-1]}
+    if align == "left":
+        assert lefts == {20}
+    elif align == "right":
+        assert {round(line["x1"]) for line in lines} == {round(20 + WIDTH)}
+    else:
+        centres = {round((line["x0"] + line["x1"]) / 2) for line in lines}
+        assert max(centres) - min(centres) <= 1
+    del rights
+    assert all_words(buffer) == TEXT.split()
+
+
+def test_heading_travels_with_two_lines_instead_of_leaving_a_hole():
+    heading_style = LAYOUT.styles["heading2"]
+    heading = make_paragraph([Run("A heading near the foot", face_name("Noto Sans", bold=True), heading_style.size)],
+                             heading_style, "en", HYPHENATION)
+    heading.keepWithNext = True
+    room = heading_style.leading + heading_style.space_before + heading_style.space_after + 3 * BODY.leading + 1
+    filler = Spacer(0, 400 - room)
+    buffer = render([filler, heading, body()])
+    first = pdf_lines(buffer)[0]
+    texts = [line["text"] for line in first]
+    assert texts[0] == "A heading near the foot"
+    assert len(texts) - 1 >= 2  # the heading and at least two lines of the paragraph
+
+
+def test_heading_moves_when_fewer_than_two_lines_would_follow():
+    heading_style = LAYOUT.styles["heading2"]
+    heading = make_paragraph([Run("A heading near the foot", face_name("Noto Sans", bold=True), heading_style.size)],
+                             heading_style, "en", HYPHENATION)
+    heading.keepWithNext = True
+    room = heading_style.leading + heading_style.space_before + heading_style.space_after + BODY.leading + 1
+    buffer = render([Spacer(0, 400 - room), heading, body()])
+    pages = pdf_lines(buffer)
+    assert not pages[0]
+    assert pages[1][0]["text"] == "A heading near the foot"
+
+
+def test_paragraph_flowable_type_and_empty_runs():
+    assert isinstance(body(), TypesetParagraph)
+    empty = make_paragraph([], BODY, "en", HYPHENATION)
+    assert empty.wrap(WIDTH, 100) == (WIDTH, 0)
