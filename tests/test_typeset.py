@@ -12,7 +12,7 @@ from booklet.images import prepare_images
 from booklet.layouts import MM
 from booklet.model import Figure, Heading, ListBlock, Paragraph, Quote, Span, iter_blocks
 from booklet.typeset.document import typeset
-from pdftext import MARKER, contains_in_order, page_lines, word_stream
+from pdftext import MARKER, contains_in_order, page_lines, text_without_markers, word_stream
 
 A6 = (105 * MM, 148 * MM)
 
@@ -94,7 +94,7 @@ def test_every_word_of_the_sources_is_in_the_pdf_in_order(reading):
             elif isinstance(block, Figure):
                 captions += word_stream("".join(s.text for s in block.caption if isinstance(s, Span)))
     reader = pypdf.PdfReader(path)
-    pdf_words = word_stream("\n".join(page.extract_text() for page in reader.pages[1:]))
+    pdf_words = word_stream(text_without_markers([page.extract_text() for page in reader.pages[1:]]))
     assert contains_in_order(pdf_words, source_words) == len(source_words)
     assert set(captions) <= set(pdf_words)
 
