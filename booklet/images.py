@@ -16,14 +16,14 @@ import struct
 import tempfile
 import warnings
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
 from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
 
 from .errors import Problem
-from .layouts import Layout
+from .layouts import ImageSettings, Layout
 from .model import Booklet, Figure, Location, iter_blocks
 from .parse import key_line
 
@@ -41,8 +41,11 @@ _PNG_SIZE_ALLOWANCE = 1.5
 _PPI_TOLERANCE = 1.01
 """An image at most 1 % above the target resolution is left alone (not worth a second generation)."""
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 """Bump when the processing changes, so that old cache entries are no longer used."""
+
+CACHE_LIMIT = 512 * 1024 * 1024
+"""Bytes the image cache may hold before its least recently used entries are dropped."""
 
 _EXIF_ORIENTATION = 0x0112
 
@@ -206,53 +209,77 @@ class _ImageError(Exception):
 
 def _prepare_path(path: Path, uses: list[_Use], layout: Layout, cache: "_Cache",
                   ) -> tuple[PreparedImage | None, str]:
-    shown = uses[0].shown_as
     try:
-        if shown.startswith(("http:", "https:")):
-            raise _ImageError("remote image {} is not supported; download it next to the Markdown file")
-        try:
-            source = path.read_bytes()
-        except FileNotFoundError:
-            raise _ImageError("image not found: {}") from None
-        except IsADirectoryError:
-            raise _ImageError("image {} is a folder, not a file") from None
-        except OSError as exc:
-            raise _ImageError(f"cannot read image {{}}: {exc.strerror or exc}") from None
-        settings = {
-            "version": CACHE_VERSION,
-            "pillow": Image.__version__,
-            "images": asdict(layout.images),
-            "page": [layout.page_width, layout.page_height, layout.text_width, layout.text_height],
-            "uses": sorted({(u.width_fraction, u.full_page, round(u.reserve, 3), u.cover) for u in uses},
-                           key=repr),
-        }
-        key = hashlib.sha256(hashlib.sha256(source).digest()
-                             + json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()
+        source = _read(path, uses[0].shown_as)
+        im = _open(path, source)  # the header only: size, format, EXIF
+        plan = _plan(im, uses, layout)
+        key = _cache_key(source, plan, layout.images)
         hit = cache.get(key, path, source)
         if hit is not None:
             return hit, ""
-        image = _process(path, source, uses, layout)
+        image = _process(path, source, im, plan, layout.images)
         cache.put(key, image, passthrough=image.data is source)
         return image, ""
     except _ImageError as exc:
         return None, str(exc)
 
 
-def _process(path: Path, source: bytes, uses: list[_Use], layout: Layout) -> PreparedImage:
-    settings = layout.images
-    gray = settings.mode == "gray"
-    im = _open(path, source)
-    fmt = im.format
+def _read(path: Path, shown: str) -> bytes:
+    if shown.startswith(("http:", "https:")):
+        raise _ImageError("remote image {} is not supported; download it next to the Markdown file")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise _ImageError("image not found: {}") from None
+    except IsADirectoryError:
+        raise _ImageError("image {} is a folder, not a file") from None
+    except OSError as exc:
+        raise _ImageError(f"cannot read image {{}}: {exc.strerror or exc}") from None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What an image becomes: its upright size in pixels, the largest size it is placed at
+    (points), its resolution there and the scale that brings it to the target."""
+
+    width: int
+    height: int
+    orientation: int
+    placed_width: float
+    placed_height: float
+    ppi: float
+    scale: float
+
+
+def _plan(im: Image.Image, uses: list[_Use], layout: Layout) -> _Plan:
     orientation = _orientation(im)
     width, height = im.size
     if orientation in (5, 6, 7, 8):  # these swap width and height
         width, height = height, width
-
     # The largest place the image is shown decides its resolution.
     placed_width, placed_height = max((u.size(width / height, layout) for u in uses), key=lambda s: s[0])
     ppi = width * 72.0 / placed_width
-    scale = settings.target_ppi / ppi if ppi > settings.target_ppi * _PPI_TOLERANCE else 1.0
+    target = layout.images.target_ppi
+    scale = target / ppi if ppi > target * _PPI_TOLERANCE else 1.0
+    return _Plan(width, height, orientation, placed_width, placed_height, ppi, scale)
 
+
+def _cache_key(source: bytes, plan: _Plan, settings: ImageSettings) -> str:
+    """The content and everything the result depends on (not the booklet around it, so that
+    `booklet check` and `booklet build`, or two booklets, share entries)."""
+    parts = {"version": CACHE_VERSION, "pillow": Image.__version__, "mode": settings.mode,
+             "quality": settings.jpeg_quality, "target_ppi": settings.target_ppi,
+             "placed": [round(plan.placed_width, 3), round(plan.placed_height, 3)]}
+    digest = hashlib.sha256(source)
+    digest.update(json.dumps(parts, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def _process(path: Path, source: bytes, im: Image.Image, plan: _Plan, settings: ImageSettings) -> PreparedImage:
+    gray = settings.mode == "gray"
+    fmt = im.format
+    lossless_source = fmt in _LOSSLESS_FORMATS and im.info.get("compression") != "jpeg"
+    scale = plan.scale
     if fmt == "JPEG" and scale < 2 / 3:
         # Let libjpeg decode at 1/2, 1/4 or 1/8 size, still at least 1.5 × the target, then Lanczos.
         stored = im.size
@@ -261,27 +288,27 @@ def _process(path: Path, source: bytes, uses: list[_Use], layout: Layout) -> Pre
     _load(im)
 
     needs_icc = _needs_srgb_conversion(im)
-    if (fmt == "JPEG" and scale == 1.0 and orientation in (0, 1) and not needs_icc
-            and (im.mode == "L" or (im.mode in ("RGB", "CMYK") and not gray))):
+    if (fmt == "JPEG" and scale == 1.0 and plan.orientation == 1 and not needs_icc
+            and (im.mode == "L" or (im.mode in ("RGB", "CMYK") and not gray))
+            and _jpeg_embeddable(source)):
         # Already right: embed the original, no second lossy generation.
-        return PreparedImage(path, source, width, height, placed_width, placed_height, ppi, im.mode)
+        return PreparedImage(path, source, plan.width, plan.height, plan.placed_width, plan.placed_height,
+                             plan.ppi, im.mode)
 
     icc = im.info.get("icc_profile") if needs_icc else None
-    if orientation not in (0, 1):
+    if plan.orientation != 1:
         im = ImageOps.exif_transpose(im)
     im = _normalize_mode(im)
     if scale < 1.0:
-        target = (max(1, round(width * scale)), max(1, round(height * scale)))
-        im = _resize(im, target)
+        im = _resize(im, (max(1, round(plan.width * scale)), max(1, round(plan.height * scale))))
     if icc is not None and im.mode == "RGB":
         im = _to_srgb(im, icc)
     if im.mode in ("RGB", "CMYK") and (gray or (im.mode == "RGB" and _is_grayscale(im))):
         im = im.convert("L")
 
-    data = _encode(im, lossless_source=fmt in _LOSSLESS_FORMATS and im.info.get("compression") != "jpeg",
-                   quality=settings.jpeg_quality)
-    return PreparedImage(path, data, im.width, im.height, placed_width, placed_height,
-                         im.width * 72.0 / placed_width, im.mode)
+    data = _encode(im, lossless_source, settings.jpeg_quality)
+    return PreparedImage(path, data, im.width, im.height, plan.placed_width, plan.placed_height,
+                         im.width * 72.0 / plan.placed_width, im.mode)
 
 
 def _encode(im: Image.Image, lossless_source: bool, quality: int) -> bytes:
@@ -440,6 +467,28 @@ def _to_srgb(im: Image.Image, icc: bytes) -> Image.Image:
         return im
 
 
+_DCT_FRAMES = {0xC0: "baseline", 0xC1: "extended", 0xC2: "progressive"}
+"""JPEG frames a PDF reader's DCTDecode must handle (PDF 1.7 § 7.4.8); arithmetic-coded,
+lossless and hierarchical JPEGs are re-encoded instead of embedded."""
+
+
+def _jpeg_embeddable(data: bytes) -> bool:
+    """True if a JPEG's frame is Huffman-coded baseline, extended or progressive with 8-bit samples."""
+    i = 2
+    while i + 4 <= len(data) and data[i] == 0xFF:
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        length = int.from_bytes(data[i + 2:i + 4], "big")
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # a start-of-frame marker
+            return marker in _DCT_FRAMES and i + 4 < len(data) and data[i + 4] == 8
+        if marker in (0xDA, 0xD9):
+            return False
+        i += 2 + length
+    return False
+
+
 def _jpeg_has_adobe_marker(data: bytes) -> bool:
     """True if a JPEG has an APP14 "Adobe" segment before its image data."""
     i = 2
@@ -470,6 +519,7 @@ class _Cache:
             data = source if meta.pop("passthrough") else (self.folder / f"{key}.bin").read_bytes()
             if len(data) != meta.pop("size"):
                 return None
+            os.utime(self.folder / f"{key}.json")  # recently used: kept when the cache is pruned
             return PreparedImage(source=path, data=data, **meta)
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -483,8 +533,27 @@ class _Cache:
             if not passthrough:
                 self._write(f"{key}.bin", image.data)
             self._write(f"{key}.json", json.dumps(meta).encode())  # last: it marks the entry complete
+            self._prune()
         except OSError:
             pass
+
+    def _prune(self) -> None:
+        """Past CACHE_LIMIT bytes, drop the least recently used entries down to 3/4 of it."""
+        entries = []
+        total = 0
+        for meta in self.folder.glob("*.json"):
+            data = meta.with_suffix(".bin")
+            size = meta.stat().st_size + (data.stat().st_size if data.exists() else 0)
+            entries.append((meta.stat().st_mtime, size, meta, data))
+            total += size
+        if total <= CACHE_LIMIT:
+            return
+        for _, size, meta, data in sorted(entries):
+            meta.unlink(missing_ok=True)
+            data.unlink(missing_ok=True)
+            total -= size
+            if total <= CACHE_LIMIT * 3 // 4:
+                break
 
     def _write(self, name: str, data: bytes) -> None:
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")

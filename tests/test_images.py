@@ -511,3 +511,52 @@ def test_cover_problem_names_the_metadata_line(md):
     photo(60, 40).save(md.parent / "thumb.jpg")
     _, problems = prepare(md, cover="thumb.jpg")
     assert [(p.path, p.line, p.severity) for p in problems] == [(yaml, 3, "warning")]
+
+
+def test_progressive_jpeg_passed_through(md):
+    photo(600, 400).save(md.parent / "prog.jpg", quality=80, progressive=True)
+    image, _ = one(md, "prog.jpg")
+    assert image.data == (md.parent / "prog.jpg").read_bytes()
+
+
+def test_only_huffman_8bit_jpegs_are_embeddable():
+    buffer = io.BytesIO()
+    photo(64, 48).save(buffer, "JPEG")
+    baseline = buffer.getvalue()
+    assert images_module._jpeg_embeddable(baseline)
+    sof = baseline.index(b"\xff\xc0")
+    arithmetic = baseline[:sof + 1] + b"\xc9" + baseline[sof + 2:]  # SOF9: arithmetic coding
+    assert not images_module._jpeg_embeddable(arithmetic)
+    twelve_bit = baseline[:sof + 4] + b"\x0c" + baseline[sof + 5:]
+    assert not images_module._jpeg_embeddable(twelve_bit)
+
+
+def test_cache_shared_when_the_placed_size_is_the_same(md, monkeypatch):
+    photo(2000, 1500).save(md.parent / "big.jpg", quality=90)
+    booklet = booklet_with(md, [figure(md, "big.jpg")])
+    first, _ = prepare_images(booklet, LAYOUT, md.parent / "cache", reserve=lambda f: 12.0)
+    monkeypatch.setattr(images_module, "_process", lambda *a, **k: pytest.fail("processed again"))
+    again, _ = prepare_images(booklet, LAYOUT, md.parent / "cache")  # as `booklet check` calls it
+    assert again == first
+
+
+def test_cache_pruned_least_recently_used_first(md, monkeypatch):
+    import os
+    import time
+
+    names = []
+    for i in range(4):
+        photo(1500, 1000, seed=i).save(md.parent / f"p{i}.jpg", quality=90)
+        names.append(f"p{i}.jpg")
+    folder = md.parent / "cache" / "images"
+    prepare(md, figure(md, names[0]))
+    first_entry = next(folder.glob("*.json"))
+    os.utime(first_entry, (time.time() - 100, time.time() - 100))
+    for name in names[1:3]:
+        prepare(md, figure(md, name))
+    size = sum(f.stat().st_size for f in folder.iterdir())
+    monkeypatch.setattr(images_module, "CACHE_LIMIT", size + 10)  # the next entry tips it over
+    prepare(md, figure(md, names[3]))
+    assert not first_entry.exists()  # the oldest went first
+    assert sum(f.stat().st_size for f in folder.iterdir()) <= size + 10
+    assert len(list(folder.glob("*.json"))) >= 2
