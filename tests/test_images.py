@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from booklet import images as images_module
+from booklet.images import cache as cache_module
+from booklet.images import pixels
+from booklet.images import prepare as prepare_module
 from booklet.images import PreparedImage, cover_size, figure_size, prepare_images
 from booklet.layouts import load_layout
 
@@ -451,7 +453,7 @@ def test_error_reported_at_every_use_and_others_still_prepared(md):
 def test_cache_hit_skips_processing(md, monkeypatch):
     photo(2000, 1500).save(md.parent / "big.jpg", quality=90)
     first, _ = prepare(md, figure(md, "big.jpg"))
-    monkeypatch.setattr(images_module, "_process", lambda *a, **k: pytest.fail("processed again"))
+    monkeypatch.setattr(prepare_module, "_process", lambda *a, **k: pytest.fail("processed again"))
     second, _ = prepare(md, figure(md, "big.jpg"))
     assert first == second
 
@@ -480,7 +482,7 @@ def test_corrupt_cache_entry_is_ignored(md):
 
 def test_default_cache_dir_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert images_module.default_cache_dir() == tmp_path / "booklet"
+    assert cache_module.default_cache_dir() == tmp_path / "booklet"
 
 
 def test_unwritable_cache_is_not_an_error(md, tmp_path):
@@ -523,19 +525,19 @@ def test_only_huffman_8bit_jpegs_are_embeddable():
     buffer = io.BytesIO()
     photo(64, 48).save(buffer, "JPEG")
     baseline = buffer.getvalue()
-    assert images_module._jpeg_embeddable(baseline)
+    assert pixels.jpeg_embeddable(baseline)
     sof = baseline.index(b"\xff\xc0")
     arithmetic = baseline[:sof + 1] + b"\xc9" + baseline[sof + 2:]  # SOF9: arithmetic coding
-    assert not images_module._jpeg_embeddable(arithmetic)
+    assert not pixels.jpeg_embeddable(arithmetic)
     twelve_bit = baseline[:sof + 4] + b"\x0c" + baseline[sof + 5:]
-    assert not images_module._jpeg_embeddable(twelve_bit)
+    assert not pixels.jpeg_embeddable(twelve_bit)
 
 
 def test_cache_shared_when_the_placed_size_is_the_same(md, monkeypatch):
     photo(2000, 1500).save(md.parent / "big.jpg", quality=90)
     booklet = booklet_with(md, [figure(md, "big.jpg")])
     first, _ = prepare_images(booklet, LAYOUT, md.parent / "cache", reserve=lambda f: 12.0)
-    monkeypatch.setattr(images_module, "_process", lambda *a, **k: pytest.fail("processed again"))
+    monkeypatch.setattr(prepare_module, "_process", lambda *a, **k: pytest.fail("processed again"))
     again, _ = prepare_images(booklet, LAYOUT, md.parent / "cache")  # as `booklet check` calls it
     assert again == first
 
@@ -555,7 +557,7 @@ def test_cache_pruned_least_recently_used_first(md, monkeypatch):
     for name in names[1:3]:
         prepare(md, figure(md, name))
     size = sum(f.stat().st_size for f in folder.iterdir())
-    monkeypatch.setattr(images_module, "CACHE_LIMIT", size + 10)  # the next entry tips it over
+    monkeypatch.setattr(cache_module, "CACHE_LIMIT", size + 10)  # the next entry tips it over
     prepare(md, figure(md, names[3]))
     assert not first_entry.exists()  # the oldest went first
     assert sum(f.stat().st_size for f in folder.iterdir()) <= size + 10

@@ -133,9 +133,9 @@ def test_rebuild_uses_the_cache(tmp_path, monkeypatch):
     entries = list((tmp_path / "xdg-cache" / "booklet" / "images").glob("*.json"))
     assert len(entries) == 1
     read = (tmp_path / "out" / "book-read.pdf").read_bytes()
-    import booklet.images as images_module
+    from booklet.images import prepare as prepare_module
 
-    monkeypatch.setattr(images_module, "_process", lambda *a, **k: pytest.fail("image processed again"))
+    monkeypatch.setattr(prepare_module, "_process", lambda *a, **k: pytest.fail("image processed again"))
     second = run(tmp_path, monkeypatch, "build", "book", "-o", "out", "-q")
     assert second.exit_code == 0
     assert (tmp_path / "out" / "book-read.pdf").read_bytes() == read  # byte-identical rebuild
