@@ -562,3 +562,44 @@ def test_cache_pruned_least_recently_used_first(md, monkeypatch):
     assert not first_entry.exists()  # the oldest went first
     assert sum(f.stat().st_size for f in folder.iterdir()) <= size + 10
     assert len(list(folder.glob("*.json"))) >= 2
+
+
+def test_non_srgb_profile_converted_to_srgb(md):
+    from imagekit import swapped_profile
+
+    quadrants(600, 400).save(md.parent / "wide-gamut.jpg", quality=95, icc_profile=swapped_profile())
+    image, _ = one(md, "wide-gamut.jpg")
+    assert image.data != (md.parent / "wide-gamut.jpg").read_bytes()  # small, but not embedded as it is
+    out = decoded(image.data)
+    assert close(quadrant_colours(out)["top_left"], (30, 30, 220))  # its "red" is sRGB's blue
+    assert "icc_profile" not in out.info
+
+
+def test_non_srgb_profile_on_transparent_png(md):
+    from imagekit import swapped_profile
+
+    im = Image.new("RGBA", (300, 200), (0, 0, 0, 0))
+    im.paste((220, 30, 30, 255), (0, 0, 150, 200))
+    im.save(md.parent / "wide.png", icc_profile=swapped_profile())
+    out = decoded(one(md, "wide.png")[0].data)
+    assert close(out.getpixel((10, 10)), (30, 30, 220))
+    assert close(out.getpixel((250, 10)), (255, 255, 255), 2)
+
+
+def test_srgb_profile_passed_through(md):
+    from PIL import ImageCms
+
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    photo(600, 400).save(md.parent / "srgb.jpg", quality=85, icc_profile=srgb)
+    image, _ = one(md, "srgb.jpg")
+    assert image.data == (md.parent / "srgb.jpg").read_bytes()
+
+
+def test_mpo_first_picture(md):
+    left, right = quadrants(1500, 1000), Image.new("RGB", (1500, 1000), (0, 0, 0))
+    left.save(md.parent / "stereo.mpo", "MPO", save_all=True, append_images=[right])
+    assert Image.open(md.parent / "stereo.mpo").format == "MPO"
+    image, _ = one(md, "stereo.mpo")
+    colours = quadrant_colours(decoded(image.data))
+    assert close(colours["top_left"], QUADRANTS["top_left"])
+    assert effective_ppi(image) <= LAYOUT.images.target_ppi * 1.01

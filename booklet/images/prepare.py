@@ -35,7 +35,7 @@ _LOSSLESS_FORMATS = {"PNG", "GIF", "BMP", "TIFF"}
 _PPI_TOLERANCE = 1.01
 """An image at most 1 % above the target resolution is left alone (not worth a second generation)."""
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 """Bump when the processing changes, so that old cache entries are no longer used."""
 
 
@@ -191,7 +191,7 @@ def _process(path: Path, source: bytes, im: Image.Image, plan: _Plan, settings: 
     fmt = im.format
     lossless_source = fmt in _LOSSLESS_FORMATS and im.info.get("compression") != "jpeg"
     scale = plan.scale
-    if fmt == "JPEG" and scale < 2 / 3:
+    if fmt in ("JPEG", "MPO") and scale < 2 / 3:
         # Let libjpeg decode at 1/2, 1/4 or 1/8 size, still at least 1.5 × the target, then Lanczos.
         stored = im.size
         im.draft("L" if gray and im.mode == "RGB" else im.mode,
