@@ -141,3 +141,22 @@ def test_nested_blocks_are_typeset(reading):
     assert {Quote, ListBlock, Figure, Heading} <= kinds
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(path).pages)
     assert "* * *" in text and "Print it, fold it, pass it on!" in text
+
+
+def test_contents_continue_on_page_two_with_right_numbers(tmp_path):
+    """Forty articles: the contents run onto page 2, and every number is still right."""
+    parts = ["---", "title: Many Articles", "language: uk", "---", "Передмова.", ""]
+    for number in range(1, 41):
+        parts += [f"# Стаття {number}: про ґанок і їжака", "*1 вересня 2026*", "", "Їжак і ґанок. " * 40, ""]
+    source = tmp_path / "many.md"
+    source.write_text("\n".join(parts), encoding="utf-8")
+    booklet, layout = load_booklet(source)
+    result = typeset(booklet, layout, {})
+    path = tmp_path / "many-read.pdf"
+    path.write_bytes(result.pdf)
+    lines = page_lines(path)
+    contents = [text for page in lines[:2] for text, *_ in page if text.startswith("Стаття")]
+    assert len(contents) == 40 and any(t.startswith("Стаття") for t, *_ in lines[1])
+    for entry, (title, page_number) in zip(contents, result.article_pages):
+        assert entry == f"{title} {page_number}"
+        assert lines[page_number - 1][0][0].startswith(title[:10])
