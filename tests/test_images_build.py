@@ -130,12 +130,14 @@ def test_rebuild_uses_the_cache(tmp_path, monkeypatch):
     photo(3000, 2000).save(book / "p.jpg", quality=90)
     first = run(tmp_path, monkeypatch, "build", "book", "-o", "out", "-q")
     assert first.exit_code == 0
-    entries = list((tmp_path / "xdg-cache" / "booklet" / "images").glob("*.json"))
-    assert len(entries) == 1
+    folder = tmp_path / "xdg-cache" / "booklet" / "images"
+    assert len(list(folder.glob("*.bin"))) == 1
+    assert len(list(folder.glob("*.facts.json"))) == 1
     read = (tmp_path / "out" / "book-read.pdf").read_bytes()
     from booklet.images import prepare as prepare_module
 
     monkeypatch.setattr(prepare_module, "_process", lambda *a, **k: pytest.fail("image processed again"))
+    monkeypatch.setattr(prepare_module, "_open", lambda *a, **k: pytest.fail("image file opened again"))
     second = run(tmp_path, monkeypatch, "build", "book", "-o", "out", "-q")
     assert second.exit_code == 0
     assert (tmp_path / "out" / "book-read.pdf").read_bytes() == read  # byte-identical rebuild

@@ -37,6 +37,23 @@ class Cache:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
+    def get_facts(self, digest: str) -> tuple[int, int, int] | None:
+        """(width, height, EXIF orientation) of the image file with this content digest: with
+        them a rebuild finds its entry without opening the file (Pillow decodes a whole PNG
+        to look for EXIF data after the pixels)."""
+        try:
+            width, height, orientation = json.loads((self.folder / f"{digest}.facts.json").read_text())
+            return int(width), int(height), int(orientation)
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def put_facts(self, digest: str, facts: tuple[int, int, int]) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._write(f"{digest}.facts.json", json.dumps(list(facts)).encode())
+        except OSError:
+            pass
+
     def put(self, key: str, image: PreparedImage, passthrough: bool) -> None:
         meta = {"passthrough": passthrough, "size": len(image.data), "pixel_width": image.pixel_width,
                 "pixel_height": image.pixel_height, "placed_width": image.placed_width,

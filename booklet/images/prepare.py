@@ -122,13 +122,19 @@ def _prepare_path(path: Path, uses: list[_Use], layout: Layout, cache: cache_mod
                   ) -> tuple[PreparedImage | None, str]:
     try:
         source = _read(path, uses[0].shown_as)
-        im = _open(path, source)  # the header only: size, format, EXIF
-        plan = _plan(im, uses, layout)
-        key = _cache_key(source, plan, layout.images)
+        digest = hashlib.sha256(source).hexdigest()
+        im = None
+        facts = cache.get_facts(digest)
+        if facts is None:  # not seen before: read the header (size, format, EXIF)
+            im = _open(path, source)
+            facts = (*im.size, exif_orientation(im))
+            cache.put_facts(digest, facts)
+        plan = _plan(*facts, uses, layout)
+        key = _cache_key(digest, plan, layout.images)
         hit = cache.get(key, path, source)
         if hit is not None:
             return hit, ""
-        image = _process(path, source, im, plan, layout.images)
+        image = _process(path, source, im or _open(path, source), plan, layout.images)
         cache.put(key, image, passthrough=image.data is source)
         return image, ""
     except _ImageError as exc:
@@ -162,9 +168,8 @@ class _Plan:
     scale: float
 
 
-def _plan(im: Image.Image, uses: list[_Use], layout: Layout) -> _Plan:
-    orientation = exif_orientation(im)
-    width, height = im.size
+def _plan(stored_width: int, stored_height: int, orientation: int, uses: list[_Use], layout: Layout) -> _Plan:
+    width, height = stored_width, stored_height
     if orientation in (5, 6, 7, 8):  # these swap width and height
         width, height = height, width
     # The largest place the image is shown decides its resolution.
@@ -175,15 +180,13 @@ def _plan(im: Image.Image, uses: list[_Use], layout: Layout) -> _Plan:
     return _Plan(width, height, orientation, placed_width, placed_height, ppi, scale)
 
 
-def _cache_key(source: bytes, plan: _Plan, settings: ImageSettings) -> str:
-    """The content and everything the result depends on (not the booklet around it, so that
-    `booklet check` and `booklet build`, or two booklets, share entries)."""
-    parts = {"version": CACHE_VERSION, "pillow": Image.__version__, "mode": settings.mode,
+def _cache_key(digest: str, plan: _Plan, settings: ImageSettings) -> str:
+    """The content's digest and everything the result depends on (not the booklet around it,
+    so that `booklet check` and `booklet build`, or two booklets, share entries)."""
+    parts = {"content": digest, "version": CACHE_VERSION, "pillow": Image.__version__, "mode": settings.mode,
              "quality": settings.jpeg_quality, "target_ppi": settings.target_ppi,
              "placed": [round(plan.placed_width, 3), round(plan.placed_height, 3)]}
-    digest = hashlib.sha256(source)
-    digest.update(json.dumps(parts, sort_keys=True).encode())
-    return digest.hexdigest()
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
 def _process(path: Path, source: bytes, im: Image.Image, plan: _Plan, settings: ImageSettings) -> PreparedImage:
