@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 
+import pdfplumber
 import pypdf
 import pytest
 from click.testing import CliRunner
@@ -122,6 +123,10 @@ def test_sixty_page_booklet_with_phone_photos_under_one_and_a_half_megabytes(tmp
     photos = [o for o in image_streams(read) if o["/Filter"] == "/DCTDecode"]
     assert len(photos) == 4
     assert max(int(o["/Width"]) for o in photos) <= 1020  # 85 mm at 300 ppi is 1004 pixels
+    with pdfplumber.open(read) as pdf:
+        for page in pdf.pages:
+            for image in page.images:
+                assert image["srcsize"][0] * 72 / (image["x1"] - image["x0"]) <= 300 * 1.01
 
 
 def test_rebuild_uses_the_cache(tmp_path, monkeypatch):
