@@ -603,3 +603,16 @@ def test_mpo_first_picture(md):
     colours = quadrant_colours(decoded(image.data))
     assert close(colours["top_left"], QUADRANTS["top_left"])
     assert effective_ppi(image) <= LAYOUT.images.target_ppi * 1.01
+
+
+def test_unconvertible_image_is_an_error_not_a_traceback(md, monkeypatch):
+    photo(300, 200).save(md.parent / "odd.png")
+
+    def refuse(im):
+        raise ValueError("conversion from Xx to RGB not supported")
+
+    monkeypatch.setattr(prepare_module, "normalize_mode", refuse)
+    prepared, problems = prepare(md, figure(md, "odd.png", line=9), cache=False)
+    assert prepared == {}
+    assert [(p.line, p.severity) for p in problems] == [(9, "error")]
+    assert "odd.png cannot be prepared for print (conversion from Xx" in problems[0].message

@@ -134,7 +134,11 @@ def _prepare_path(path: Path, uses: list[_Use], layout: Layout, cache: cache_mod
         hit = cache.get(key, path, source)
         if hit is not None:
             return hit, ""
-        image = _process(path, source, im or _open(path, source), plan, layout.images)
+        try:
+            image = _process(path, source, im or _open(path, source), plan, layout.images)
+        except (ValueError, OSError, SyntaxError, EOFError, IndexError, struct.error) as exc:
+            # a file Pillow opens but cannot convert (an unusual mode, a broken colour profile …)
+            raise _ImageError(f"image {{}} cannot be prepared for print ({exc})") from None
         cache.put(key, image, passthrough=image.data is source)
         return image, ""
     except _ImageError as exc:
