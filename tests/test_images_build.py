@@ -146,3 +146,15 @@ def test_rebuild_uses_the_cache(tmp_path, monkeypatch):
     second = run(tmp_path, monkeypatch, "build", "book", "-o", "out", "-q")
     assert second.exit_code == 0
     assert (tmp_path / "out" / "book-read.pdf").read_bytes() == read  # byte-identical rebuild
+
+
+def test_check_reports_image_problems(tmp_path, monkeypatch):
+    book = tmp_path / "book"
+    write(book, ["![Thumb](thumb.jpg)", "![Odd format](pic.ppm)"])
+    photo(200, 150).save(book / "thumb.jpg")
+    photo(600, 400).save(book / "pic.ppm")
+    result = run(tmp_path, monkeypatch, "check", "book")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert any(re.match(r"booklet: warning: book/one\.md:5: image .*thumb\.jpg prints at \d+ ppi", l) for l in lines)
+    assert any(re.match(r"booklet: book/one\.md:9: image .*pic\.ppm has an unsupported format, PPM", l) for l in lines)
