@@ -616,3 +616,58 @@ def test_unconvertible_image_is_an_error_not_a_traceback(md, monkeypatch):
     assert prepared == {}
     assert [(p.line, p.severity) for p in problems] == [(9, "error")]
     assert "odd.png cannot be prepared for print (conversion from Xx" in problems[0].message
+
+
+FORMATS = {"JPEG": ("L", "RGB", "CMYK"), "PNG": ("1", "L", "LA", "P", "RGB", "RGBA", "I;16"),
+           "TIFF": ("1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "I;16", "I", "F"), "WEBP": ("RGB", "RGBA"),
+           "GIF": ("L", "P"), "BMP": ("1", "L", "P", "RGB")}
+
+
+@st.composite
+def image_files(draw):
+    fmt = draw(st.sampled_from(sorted(FORMATS)))
+    mode = draw(st.sampled_from(FORMATS[fmt]))
+    width, height = draw(st.integers(1, 900)), draw(st.integers(1, 900))
+    orientation = draw(st.integers(1, 8)) if fmt == "JPEG" else 1
+    return fmt, mode, width, height, orientation
+
+
+@given(spec=image_files(), fraction=st.sampled_from([None, 0.25, 0.6]), full=st.booleans(),
+       gray=st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_any_image_comes_out_printable(tmp_path_factory, spec, fraction, full, gray):
+    fmt, mode, width, height, orientation = spec
+    folder = tmp_path_factory.mktemp("any")
+    md = folder / "a.md"
+    base = photo(width, height)
+    im = base.convert(mode) if mode not in ("I;16", "I", "F") else base.convert("L").convert(mode)
+    path = folder / f"img.{fmt.lower()}"
+    options = {"exif": _exif(orientation)} if orientation != 1 else {}
+    im.save(path, fmt, **options)
+    layout = gray_layout() if gray else LAYOUT
+    prepared, problems = prepare_images(booklet_with(md, [figure(md, path.name, width=fraction, full_page=full)]),
+                                        layout, folder / "cache")
+    assert [p for p in problems if p.severity == "error"] == []
+    image = prepared[path]
+    out = decoded(image.data)
+    assert out.size == (image.pixel_width, image.pixel_height)
+    assert out.mode == image.mode in (("1", "L") if gray else ("1", "L", "RGB", "CMYK"))
+    assert effective_ppi(image) <= layout.images.target_ppi * 1.01
+    upright = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+    scale = image.pixel_width / upright[0]
+    assert scale <= 1.0 + 1e-9
+    assert abs(image.pixel_height - upright[1] * scale) <= 1.0  # aspect kept to the pixel
+    assert image.placed_width / image.placed_height == pytest.approx(upright[0] / upright[1], rel=1e-6)
+
+
+def _exif(orientation: int) -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    return exif.tobytes()
+
+
+def test_cmyk_drawing_from_tiff_stays_cmyk_as_jpeg(md):
+    # regression: a few-colour CMYK TIFF was sent to the PNG encoder, which has no CMYK
+    Image.new("CMYK", (400, 300), (0, 255, 255, 0)).save(md.parent / "flat.tif")
+    image, _ = one(md, "flat.tif", width=0.4)
+    assert image.is_jpeg and image.mode == "CMYK"

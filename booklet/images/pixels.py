@@ -18,7 +18,9 @@ PNG_SIZE_ALLOWANCE = 1.5
 
 def encode(im: Image.Image, lossless_source: bool, quality: int) -> bytes:
     """PNG for 1-bit art and for drawings from lossless files (few colours, or a PNG not much
-    larger than the JPEG would be: sharp edges without JPEG's ringing); JPEG for photos."""
+    larger than the JPEG would be: sharp edges without JPEG's ringing); JPEG for photos and for
+    everything CMYK (PNG has no CMYK)."""
+    lossless_source = lossless_source and im.mode != "CMYK"
     if im.mode == "1" or (lossless_source and im.getcolors(GRAPHICS_MAX_COLOURS) is not None):
         return _save(im, "PNG", compress_level=6)
     jpeg = _save(im, "JPEG", quality=quality, optimize=True)

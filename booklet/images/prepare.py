@@ -35,7 +35,7 @@ _LOSSLESS_FORMATS = {"PNG", "GIF", "BMP", "TIFF"}
 _PPI_TOLERANCE = 1.01
 """An image at most 1 % above the target resolution is left alone (not worth a second generation)."""
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 """Bump when the processing changes, so that old cache entries are no longer used."""
 
 
