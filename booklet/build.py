@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -82,6 +83,18 @@ def _raise_errors(problems: list[Problem]) -> None:
         raise BookletError(first.message + more, first.path, first.line)
 
 
+LAST_PDF_DATE = 253402300799  # 9999-12-31 23:59:59 UTC: a PDF date has four digits for the year
+
+
+def check_source_date_epoch() -> None:
+    """SOURCE_DATE_EPOCH, when set, must be a whole number of seconds that a PDF date can hold
+    (ReportLab reads it for the document dates; see reproducible-builds.org)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value and not (value.isdigit() and int(value) <= LAST_PDF_DATE):
+        raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 "
+                         f"(0 to {LAST_PDF_DATE}), not {value!r}")
+
+
 def build(source: Path, outdir: Path, layout_name: str | None = None,
           options: ImposeOptions | None = None, scheme_chosen: bool = False,
           progress: Callable[[str], None] = _silent) -> BuildResult:
@@ -91,6 +104,7 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
     `options.scheme` was asked for explicitly. `progress` is called with the name of each stage
     as it starts (the CLI shows it on a terminal).
     """
+    check_source_date_epoch()
     if outdir.suffix.lower() == ".pdf" and not outdir.is_dir():
         raise UsageError(f"-o names the output folder, not a file: NAME-read.pdf and NAME-print.pdf are "
                          f"written into it (try -o {outdir.parent})", outdir)

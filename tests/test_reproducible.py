@@ -67,3 +67,13 @@ def test_without_source_date_epoch_the_date_is_fixed_not_now(
     build(starter, tmp_path)
     info = PdfReader(tmp_path / f"{starter.name}-read.pdf").metadata
     assert info["/CreationDate"].startswith("D:20000101000000")
+
+
+@pytest.mark.parametrize("value", ["abc", "-5", "1.5", "99999999999999"])
+def test_a_malformed_source_date_epoch_is_a_usage_error(value: str, starter: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    result = CliRunner().invoke(main, ["build", str(starter), "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("booklet: SOURCE_DATE_EPOCH must be a whole number of seconds")
+    assert list(tmp_path.iterdir()) == []
