@@ -323,7 +323,12 @@ def impose(input_pdf: Path, output: Path | None, guide: bool, quiet: bool, **par
     output = output or input_pdf.with_name(f"{input_pdf.stem}-print.pdf")
     if output.resolve() == input_pdf.resolve():
         raise UsageError("the output would replace the input; choose another name with -o", output)
-    report = impose_pdf(input_pdf, output, impose_options(params))
+    progress = make_progress(quiet)
+    progress("imposing")
+    try:
+        report = impose_pdf(input_pdf, output, impose_options(params))
+    finally:
+        progress.close()
     if not quiet:
         click.echo(f"{report.pages} pages ({report.blanks} blank added) on {report.sheets} sheet(s), "
                    f"scheme {report.scheme}: {output}")
