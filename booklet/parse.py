@@ -41,6 +41,10 @@ QUOTES = {
 }
 """Typographic quotes per language (double open/close, single open/close)."""
 
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters (other than tab and line ends): no font draws them, so they would print
+as empty boxes. They are left out; the preflight warns about each line that has one."""
+
 # `{width=60%}` is what people write; the attrs plugin only accepts a quoted "60%".
 _UNQUOTED_PERCENT = re.compile(r'(\{[^}\n]*\bwidth=)(\d+(?:\.\d+)?%)')
 
@@ -131,7 +135,7 @@ def _text(data: dict[str, Any], key: str, where: Location, required: bool = Fals
         raise BookletError(f"{key!r} must be text, not {type(value).__name__}", where.path, key_line(where, key))
     if required and not value.strip():
         raise BookletError(f"the {key!r} is empty", where.path, key_line(where, key))
-    return value.strip()
+    return CONTROL_CHARACTERS.sub("", value).strip()
 
 
 def _language(data: dict[str, Any], where: Location) -> str | None:
@@ -222,7 +226,7 @@ def _dateline(tokens: list[Token]) -> str | None:
 
 
 def _prepare(text: str) -> str:
-    return _UNQUOTED_PERCENT.sub(r'\1"\2"', text)
+    return _UNQUOTED_PERCENT.sub(r'\1"\2"', CONTROL_CHARACTERS.sub("", text))
 
 
 @cache

@@ -22,7 +22,7 @@ from .layouts import Layout
 from .model import (
     Booklet, CodeBlock, Figure, Heading, Inline, ListBlock, Location, Paragraph, Quote, Span, iter_blocks,
 )
-from .parse import key_line
+from .parse import CONTROL_CHARACTERS, key_line
 
 
 def preflight(booklet: Booklet, layout: Layout) -> list[Problem]:
@@ -31,6 +31,7 @@ def preflight(booklet: Booklet, layout: Layout) -> list[Problem]:
     problems += _missing_glyphs(booklet, layout)
     problems += _overlong_words(booklet, layout)
     problems += _deep_nesting(booklet)
+    problems += _control_characters(booklet)
     problems += _long_titles(booklet, layout)
     return problems
 
@@ -231,4 +232,23 @@ def _long_titles(booklet: Booklet, layout: Layout) -> list[Problem]:
         if lines * style.leading > MAX_TITLE_SHARE * layout.text_height:
             problems.append(Problem(f"the title is too long for the contents (about {lines} lines); shorten it",
                                     article.where.path, article.where.line))
+    return problems
+
+
+def _control_characters(booklet: Booklet) -> list[Problem]:
+    """Lines of the sources with control characters, which are left out (parse drops them)."""
+    paths = dict.fromkeys([booklet.metadata.where.path, *(a.where.path for a in booklet.articles)])
+    problems = []
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(text.split("\n"), 1):
+            found = sorted(set(CONTROL_CHARACTERS.findall(line)))
+            if found:
+                shown = ", ".join(f"U+{ord(c):04X}" for c in found)
+                what = "control character {} is not printed; remove it" if len(found) == 1 else \
+                    "control characters {} are not printed; remove them"
+                problems.append(Problem(what.format(shown), path, number, severity="warning"))
     return problems

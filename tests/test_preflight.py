@@ -85,3 +85,17 @@ def test_an_image_file_name_with_spaces_is_found(tmp_path: Path) -> None:
 
     Image.new("RGB", (3000, 2000)).save(tmp_path / "my photo.png")
     assert problems_in(tmp_path, "![one](<my photo.png>)\n\n![two](my%20photo.png)") == []
+
+
+def test_control_characters_are_left_out_with_a_warning_per_line(tmp_path: Path) -> None:
+    from booklet.typeset.document import typeset
+
+    source = tmp_path / "zine.md"
+    source.write_text("---\ntitle: T\n---\n\n# One\n\nA bell\x07 and\x0c a form feed.\n", encoding="utf-8")
+    booklet, layout = load_booklet(source)
+    [problem] = preflight(booklet, layout)
+    assert problem.severity == "warning" and problem.line == 7
+    assert "U+0007, U+000C" in problem.message
+    assert "\x07" not in typeset(booklet, layout, {}).pdf.decode("latin-1").split("stream")[0]
+    text = "".join(s.text for a in booklet.articles for b in a.blocks for s in b.inlines)
+    assert text == "A bell and a form feed."

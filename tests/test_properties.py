@@ -49,6 +49,7 @@ ODD_CHARS = [
     "😀",  # emoji: no bundled font has it
     "א",  # Hebrew (right to left): only the monospace font has it
     "ب",  # Arabic (right to left): no bundled font has it
+    "\x07",  # a control character: left out (it would print as a box), with a preflight warning
 ]
 MARKUP_ATOMS = [
     "<", ">", "&", "a<b", "x&y", "AT&T", "1<2>0", '"quoted"', "'single'", "“curly”", "«guillemets»",
@@ -190,7 +191,9 @@ def document(draw) -> Doc:
 
 
 def yaml_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A double-quoted YAML string; control characters (which YAML refuses raw) as escapes."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + "".join(f"\\x{ord(c):02x}" if unicodedata.category(c) == "Cc" else c for c in escaped) + '"'
 
 
 @pytest.fixture(scope="module")
@@ -213,7 +216,7 @@ def settable_anywhere(char: str) -> bool:
 def normalize(text: str) -> str:
     """NFC, without format characters (soft hyphen, zero-width): what a reader sees."""
     text = unicodedata.normalize("NFC", text)
-    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cc"))
 
 
 def letter_stream(text: str) -> str:
