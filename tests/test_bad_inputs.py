@@ -191,3 +191,11 @@ def test_ctrl_c_is_one_line_and_loses_nothing(built: Path, monkeypatch: pytest.M
     assert result.exit_code == 130
     assert result.stderr.startswith("booklet: interrupted")
     assert snapshot(built / "out") == before
+
+
+def test_a_successful_build_leaves_only_its_two_files(built: Path) -> None:
+    """No temporary file is left beside the outputs (they are written whole, then renamed)."""
+    assert sorted(p.name for p in (built / "out").iterdir()) == ["book-print.pdf", "book-read.pdf"]
+    result = CliRunner().invoke(main, ["build", "-q", "book", "-o", "out"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (built / "out").iterdir()) == ["book-print.pdf", "book-read.pdf"]
