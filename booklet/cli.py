@@ -76,6 +76,8 @@ def library_notes() -> Iterator[list[str]]:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
+            for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+                warnings.simplefilter("ignore", category)  # for developers, not for the person printing
             yield notes
         notes.extend(str(w.message) for w in caught)
     finally:

@@ -102,3 +102,13 @@ def test_library_notes_are_collected(monkeypatch: pytest.MonkeyPatch) -> None:
         logging.getLogger("pypdf._reader").warning("incorrect startxref pointer(%d)", 2)
         warnings.warn("Image size (100000000 pixels) exceeds limit", stacklevel=1)
     assert notes == ["pypdf: incorrect startxref pointer(2)", "Image size (100000000 pixels) exceeds limit"]
+
+
+def test_deprecation_warnings_are_not_shown_to_users() -> None:
+    import warnings
+
+    from booklet.cli import library_notes
+
+    with library_notes() as notes:
+        warnings.warn("old API", DeprecationWarning, stacklevel=1)
+    assert notes == []
