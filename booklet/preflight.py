@@ -151,8 +151,6 @@ def _missing_glyphs(booklet: Booklet, layout: Layout) -> list[Problem]:
     return problems
 
 
-
-
 MAX_WORD_LINES = 3
 """A word (a run of text without spaces) longer than this many full lines cannot be set: it is an
 error. Shorter ones that are wider than a line are broken between letters (code is simply
@@ -197,6 +195,7 @@ MAX_NESTING = 6
 
 
 def _deep_nesting(booklet: Booklet) -> list[Problem]:
+    """Quotes and lists nested too deep: each level takes an indent from the line."""
     problems = []
 
     def visit(blocks, depth: int) -> None:
