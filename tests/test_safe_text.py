@@ -95,3 +95,18 @@ def test_printed_link_targets_read_as_written(tmp_path: Path) -> None:
     text = "".join(page_text(path).split())
     assert "https://пример.укр/шлях" in text and "xn--" not in text
     assert "https://example.org/<font>" in text and "%3C" not in text
+
+
+def test_no_module_hands_text_to_a_markup_reader() -> None:
+    """ReportLab's Paragraph and XPreformatted read XML-like markup: text must never reach them
+    (booklet sets its own paragraphs), so a `<font>` in an article can never be obeyed."""
+    import ast
+
+    import booklet
+
+    readers = {"Paragraph", "XPreformatted", "PythonPreformatted", "ParaParser"}
+    for module in Path(booklet.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("reportlab"):
+                used = {alias.name for alias in node.names} & readers
+                assert not used, f"{module.name} imports {used} from {node.module}"
