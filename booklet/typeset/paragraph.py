@@ -68,11 +68,12 @@ line (after microtype's defaults, Thành 2000: "Micro-typographic extensions to 
 
 
 SPACING = Spacing()
-PARAMETERS = Parameters(pretolerance=100.0, tolerance=1000.0, line_penalty=10.0, adj_demerits=10000.0,
+PARAMETERS = Parameters(pretolerance=100.0, tolerance=300.0, line_penalty=10.0, adj_demerits=10000.0,
                         double_hyphen_demerits=10000.0, final_hyphen_demerits=5000.0, max_hyphen_run=2)
 
 _SPACES = " \t\r\n"
 _NO_BREAK_SPACES = "\u00a0\u202f\u2007"
+_SEPARATORS = re.compile(f"[{_SPACES}]+|[{_NO_BREAK_SPACES}]")
 _HYPHEN_CHARS = "-\u2010"
 _DASHES = "\u2013\u2014"
 _URL_BREAK_AFTER = "/.-_?&=#"
@@ -170,15 +171,14 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
             continue
         piece_start = 0
         text = run.text
-        for i, ch in enumerate(text):
-            if ch in _SPACES:
-                if i > piece_start:
-                    raw_word.append((text[piece_start:i], run))
+        for match in _SEPARATORS.finditer(text):
+            i = match.start()
+            if i > piece_start:
+                raw_word.append((text[piece_start:i], run))
+            piece_start = match.end()
+            if match.group()[0] in _SPACES:
                 add_space(run)
-                piece_start = i + 1
-            elif ch in _NO_BREAK_SPACES:
-                if i > piece_start:
-                    raw_word.append((text[piece_start:i], run))
+            else:
                 flush_word()
                 # glue that may stretch but never breaks: a penalty of INFINITY before it
                 # makes it illegal (glue breaks only after a box)
@@ -187,7 +187,6 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
                 stretch = space * spacing.stretch if justify else 0.0
                 shrink = space * spacing.shrink if justify else 0.0
                 items.append(Glue(space, stretch, shrink, (run.font, run.size)))
-                piece_start = i + 1
         if piece_start < len(text):
             raw_word.append((text[piece_start:], run))
     flush_word()
