@@ -113,15 +113,15 @@ class Hyphenator:
 
 def is_hyphenatable(token: str) -> bool:
     """False for URLs, e-mail addresses, paths, numbers and tokens with digits."""
-    if any(ch.isdigit() for ch in token):
+    if _NOT_A_WORD.search(token):
         return False
-    lowered = token.lower()
-    if "://" in lowered or lowered.startswith("www.") or "@" in token or "/" in token or "\\" in token:
-        return False
-    core = token.strip("".join(ch for ch in set(token) if not ch.isalpha()))
-    if "." in core or "_" in core:  # example.org, snake_case
-        return False
-    return True
+    core = _EDGES.sub("", token)
+    return "." not in core and "_" not in core  # example.org, snake_case
+
+
+_NOT_A_WORD = re.compile(r"\d|://|^www\.|@|/|\\", re.I)
+_EDGES = re.compile(r"^[\W\d_]+|[\W\d_]+$")
+_LETTERS = re.compile("(?:[^\\W\\d_]|[\u0300-\u036f])+(?:[" + APOSTROPHES + "](?:[^\\W\\d_]|[\u0300-\u036f])+)*")
 
 
 def _is_acronym(word: str) -> bool:
@@ -136,19 +136,7 @@ def _is_acronym(word: str) -> bool:
 
 def _letter_runs(token: str) -> list[tuple[int, int]]:
     """(start, end) of each stretch of letters (apostrophes inside count as letters)."""
-    runs: list[tuple[int, int]] = []
-    start = None
-    for i, ch in enumerate(token):
-        is_letter = ch.isalpha() or unicodedata.category(ch) == "Mn" or (
-            ch in _WORD_JOINERS and start is not None and i + 1 < len(token) and token[i + 1].isalpha())
-        if is_letter and start is None:
-            start = i
-        elif not is_letter and start is not None:
-            runs.append((start, i))
-            start = None
-    if start is not None:
-        runs.append((start, len(token)))
-    return runs
+    return [match.span() for match in _LETTERS.finditer(token)]
 
 
 def _soft_hyphen_points(token: str) -> tuple[int, ...]:
@@ -194,7 +182,7 @@ def _cache_file(path) -> Path | None:
     return Path(base) / "booklet" / "hyphenation" / name
 
 
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 
 
 class _Patterns:
@@ -212,7 +200,7 @@ class _Patterns:
         cached = _cache_file(path)
         if cached is not None:
             try:
-                self.patterns = marshal.loads(cached.read_bytes())
+                self.patterns, self.prefixes = marshal.loads(cached.read_bytes())
                 self.maxlen = max(len(key) for key in self.patterns)
                 return
             except (OSError, ValueError, EOFError, TypeError):
@@ -222,7 +210,7 @@ class _Patterns:
             try:
                 cached.parent.mkdir(parents=True, exist_ok=True)
                 temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-                temporary.write_bytes(marshal.dumps(self.patterns))
+                temporary.write_bytes(marshal.dumps((self.patterns, self.prefixes)))
                 os.replace(temporary, cached)
             except OSError:
                 pass  # a read-only home: parse again next time
@@ -236,6 +224,7 @@ class _Patterns:
         if "/" in text and "=" in text:
             self.fallback = pyphen.HyphDict(path)
             self.patterns = self.fallback.patterns
+            self.prefixes = set()
             return
         patterns = self.patterns
         for line in text.split("\n")[1:]:
@@ -261,6 +250,8 @@ class _Patterns:
                 end -= 1
             patterns["".join(letters)] = (start, tuple(values[start:end]))
         self.maxlen = max(len(key) for key in patterns)
+        # every beginning of a pattern: a substring that is none can end the inner search
+        self.prefixes = {key[:k] for key in patterns for k in range(1, len(key) + 1)}
 
     def positions(self, word: str) -> list[int]:
         """Offsets where Liang's algorithm allows a break (no minimum lengths applied)."""
@@ -269,11 +260,14 @@ class _Patterns:
         pointed = f".{word.lower()}."
         size = len(pointed)
         references = [0] * (size + 1)
-        patterns, maxlen = self.patterns, self.maxlen
+        patterns, prefixes, maxlen = self.patterns, self.prefixes, self.maxlen
         for i in range(size - 1):
             stop = min(i + maxlen, size) + 1
             for j in range(i + 1, stop):
-                found = patterns.get(pointed[i:j])
+                part = pointed[i:j]
+                if part not in prefixes:
+                    break
+                found = patterns.get(part)
                 if found is None:
                     continue
                 offset, values = found

@@ -95,6 +95,10 @@ def make_paragraph(runs: list[Run], style: TextStyle, language: str, hyphenation
 _widths: dict[tuple[str, str, float], float] = {}
 
 
+def fragment(text: str, font: str, size: float, link: str | None) -> Fragment:
+    return Fragment(text, font, size, link, text_width(text, font, size))
+
+
 def text_width(text: str, font: str, size: float) -> float:
     """Width of `text` in points (cached: the same words recur all through a booklet)."""
     key = (text, font, size)
@@ -112,6 +116,7 @@ class Fragment:
     font: str
     size: float
     link: str | None
+    width: float = 0.0  # of the text in points, filled in by `fragment`
 
 
 # --- runs → items ------------------------------------------------------------------------
@@ -153,10 +158,10 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
         if glue is None:
             space = text_width(" ", run.font, run.size)
             if justify:
-                glue = (Glue(space, space * spacing.stretch, space * spacing.shrink, (run.font, run.size)),)
+                glue = (Glue(space, space * spacing.stretch, space * spacing.shrink, (run.font, run.size, space)),)
             else:
                 em = run.size * spacing.ragged_stretch
-                glue = (Glue(0.0, em, 0.0, None), Penalty(0.0, 0.0), Glue(space, -em, 0.0, (run.font, run.size)))
+                glue = (Glue(0.0, em, 0.0, None), Penalty(0.0, 0.0), Glue(space, -em, 0.0, (run.font, run.size, space)))
             _space_cache[key] = glue
         items.extend(glue)
 
@@ -186,7 +191,7 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
                 items.append(Penalty(0.0, INFINITY))
                 stretch = space * spacing.stretch if justify else 0.0
                 shrink = space * spacing.shrink if justify else 0.0
-                items.append(Glue(space, stretch, shrink, (run.font, run.size)))
+                items.append(Glue(space, stretch, shrink, (run.font, run.size, space)))
         if piece_start < len(text):
             raw_word.append((text[piece_start:], run))
     flush_word()
@@ -220,11 +225,11 @@ def _finished_word(pieces: list[tuple[str, Run]], hyph: Hyphenator | None, spaci
     word = _word_items(pieces, hyph, spacing, justify)
     last = word[-1]
     if justify and spacing.protrusion and isinstance(last, Box) and last.data:
-        fragment = last.data[-1]
-        hang = PROTRUSION.get(fragment.text[-1], 0.0)
+        final = last.data[-1]
+        hang = PROTRUSION.get(final.text[-1], 0.0)
         if hang:
             # a break here lets the mark hang: the line counts as that much shorter
-            width = text_width(fragment.text[-1], fragment.font, fragment.size)
+            width = text_width(final.text[-1], final.font, final.size)
             word = [*word, Penalty(-hang * width, 0.0, False, "hang")]
     return word
 
@@ -293,13 +298,13 @@ def _fragments(pieces: list[tuple[str, Run]], start: int, end: int) -> tuple[Fra
         if a < b:
             text = piece[a - offset:b - offset].replace(SOFT_HYPHEN, "")
             if text:
-                out.append(Fragment(text, run.font, run.size, run.link))
+                out.append(fragment(text, run.font, run.size, run.link))
         offset += len(piece)
     return tuple(out)
 
 
 def _box(fragments: tuple[Fragment, ...], expansion: float = 0.0) -> Box:
-    width = sum(text_width(f.text, f.font, f.size) for f in fragments)
+    width = sum(f.width for f in fragments)
     return Box(width, fragments, width * expansion, width * expansion)
 
 
@@ -311,11 +316,11 @@ def with_emergency_points(items: list[Item], width: float, spacing: Spacing = SP
         if not isinstance(item, Box) or item.width <= width or not item.data:
             out.append(item)
             continue
-        chars = [Fragment(ch, f.font, f.size, f.link) for f in item.data for ch in f.text]
-        for n, fragment in enumerate(chars):
+        chars = [fragment(ch, f.font, f.size, f.link) for f in item.data for ch in f.text]
+        for n, char in enumerate(chars):
             if n:
                 out.append(Penalty(0.0, spacing.anywhere_penalty, False, None))
-            out.append(_box((fragment,), spacing.expansion if item.stretch else 0.0))
+            out.append(_box((char,), spacing.expansion if item.stretch else 0.0))
     return out
 
 
@@ -328,7 +333,7 @@ class Line:
     `glyphs` is the natural width of the fragments, `spaces` that of the spaces; `hang` is
     how far the last mark may hang past `width`. `justified` lines fill `width` + `hang`."""
 
-    parts: tuple[Fragment | tuple[str, float], ...]
+    parts: tuple[Fragment | tuple[str, float, float], ...]  # spaces: (font, size, width)
     glyphs: float
     spaces: float
     space_count: int
@@ -357,12 +362,11 @@ def set_lines(items: list[Item], breaks: list[Break], justify: bool) -> list[Lin
             elif isinstance(item, Glue):
                 if item.data is None:
                     continue  # the invisible stretch of ragged text
-                parts.append(item.data)  # (font, size) of a space
+                parts.append(item.data)  # (font, size, width) of a space
                 spaces += item.width
         # no spaces at the line end (the glue before a forced break)
         while parts and not isinstance(parts[-1], Fragment):
-            font, size = parts.pop()
-            spaces -= text_width(" ", font, size)
+            spaces -= parts.pop()[2]
         space_count = sum(1 for part in parts if not isinstance(part, Fragment))
         hang = 0.0
         hyphen = False
@@ -373,7 +377,7 @@ def set_lines(items: list[Item], breaks: list[Break], justify: bool) -> list[Lin
                 last = parts[-1] if parts else None
                 link = last.link if isinstance(last, Fragment) else None
                 width = text_width("-", font, size)
-                parts.append(Fragment("-", font, size, link))
+                parts.append(fragment("-", font, size, link))
                 glyphs += width
                 hang = width - brk_item.width
                 hyphen = True
@@ -540,7 +544,7 @@ def _draw_line(canvas, line: Line, x: float, y: float, scale: float, word_space:
                 font, size = part.font, part.size
                 text.setFont(font, size)
             buffer.append(part.text)
-            width = text_width(part.text, part.font, part.size) * scale
+            width = part.width * scale
             if part.link:
                 if link_open and links[-1][0] == part.link:
                     links[-1][2] = cursor + width  # one rectangle over words and spaces
@@ -552,7 +556,7 @@ def _draw_line(canvas, line: Line, x: float, y: float, scale: float, word_space:
                 link_open = False
             cursor += width
         else:
-            space_font, space_size = part
+            space_font, space_size, space_width = part
             if space_font != font or space_size != size:
                 if buffer:
                     text.textOut("".join(buffer))
@@ -560,7 +564,7 @@ def _draw_line(canvas, line: Line, x: float, y: float, scale: float, word_space:
                 font, size = space_font, space_size
                 text.setFont(font, size)
             buffer.append(" ")
-            cursor += (text_width(" ", space_font, space_size) + word_space) * scale
+            cursor += (space_width + word_space) * scale
     if buffer:
         text.textOut("".join(buffer))
     if word_space:
