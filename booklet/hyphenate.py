@@ -13,14 +13,13 @@ of their own, without an added sign, and the line breaker treats them as such.
 
 from __future__ import annotations
 
+import importlib.util
 import marshal
 import os
 import re
 import unicodedata
 from functools import cache
 from pathlib import Path
-
-import pyphen
 
 from .layouts import Hyphenation
 
@@ -48,9 +47,42 @@ def resolve_language(language: str) -> str | None:
     # a bare code takes our alias first: pyphen alone would map "en" to en_GB
     candidates = [ALIASES.get(code.lower(), ""), code, ALIASES.get(code.split("_")[0].lower(), "")]
     for candidate in candidates:
-        if candidate and candidate in pyphen.LANGUAGES:
+        if candidate and candidate in languages():
             return candidate
-    return pyphen.language_fallback(code)
+    # pyphen.language_fallback: drop parts from the right until a dictionary matches
+    parts = code.lower().split("_")
+    while parts:
+        name = languages().get("_".join(parts))
+        if name:
+            return name
+        parts.pop()
+    return None
+
+
+@cache
+def languages() -> dict[str, str]:
+    """pyphen's dictionary names (en_US, uk_UA, and the bare en, uk …) → dictionary name,
+    also under lower-case keys; found without importing pyphen (its import reads its whole
+    dictionary folder: a fiftieth of a build)."""
+    found: dict[str, str] = {}
+    for path in sorted(_dictionary_folder().glob("hyph_*.dic")):
+        name = path.name[5:-4]
+        found.setdefault(name, name)
+        found.setdefault(name.lower(), name)
+        found.setdefault(name.split("_")[0], name)
+        found.setdefault(name.split("_")[0].lower(), name)
+    return found
+
+
+def _dictionary_folder() -> Path:
+    spec = importlib.util.find_spec("pyphen")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("pyphen is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "dictionaries"
+
+
+def dictionary_path(dictionary: str) -> Path:
+    return _dictionary_folder() / f"hyph_{languages()[dictionary]}.dic"
 
 
 def hyphenator(language: str, hyphenation: Hyphenation = Hyphenation()) -> Hyphenator | None:
@@ -164,7 +196,7 @@ def _folding_table(patterns) -> dict[int, str]:
 
 @cache
 def _patterns(dictionary: str) -> _Patterns:
-    return _Patterns(pyphen.LANGUAGES[dictionary])
+    return _Patterns(dictionary_path(dictionary))
 
 
 def _cache_file(path) -> Path | None:
@@ -195,7 +227,7 @@ class _Patterns:
     """
 
     def __init__(self, path):
-        self.fallback: pyphen.HyphDict | None = None
+        self.fallback = None  # a pyphen.HyphDict for dictionaries this reader does not handle
         self.patterns: dict[str, tuple[int, tuple[int, ...]]] = {}
         cached = _cache_file(path)
         if cached is not None:
@@ -222,6 +254,8 @@ class _Patterns:
             encoding = "cp1251"
         text = raw.decode(encoding)
         if "/" in text and "=" in text:
+            import pyphen
+
             self.fallback = pyphen.HyphDict(path)
             self.patterns = self.fallback.patterns
             self.prefixes = set()
