@@ -52,6 +52,7 @@ class Spacing:
     explicit_hyphen_penalty: float = 100.0
     dash_penalty: float = 50.0
     url_penalty: float = 1000.0
+    single_letter_penalty: float = INFINITY  # as a no-break space; lower it to allow in need
     anywhere_penalty: float = 5000.0
     ragged_stretch: float = 3.0  # ems of stretch at each line end of ragged text
     emergency_stretch: float = 0.0  # ems added to every line in the breaker's last pass
@@ -87,7 +88,16 @@ def make_paragraph(runs: list[Run], style: TextStyle, language: str, hyphenation
     Hyphenates in `language` when the style asks for it and pyphen knows the language.
     """
     hyph = hyphenator(language, hyphenation) if style.hyphenate else None
-    return TypesetParagraph(runs, style, hyph)
+    return TypesetParagraph(runs, style, hyph, tie_single_letters=ties_single_letters(language))
+
+
+TIE_LANGUAGES = ("uk", "ru", "be", "bg", "pl", "cs", "sk")
+"""Languages whose typography keeps a one-letter word (у, в, з, і, a, w, z …) on the line of
+the word that follows it."""
+
+
+def ties_single_letters(language: str) -> bool:
+    return language.replace("-", "_").split("_")[0].lower() in TIE_LANGUAGES
 
 
 # --- measuring -------------------------------------------------------------------------
@@ -123,16 +133,22 @@ class Fragment:
 
 
 def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | None,
-                    spacing: Spacing = SPACING) -> list[Item]:
-    """The boxes, glue and penalties of a paragraph, ending with the forced final break."""
+                    spacing: Spacing = SPACING, tie_single_letters: bool = False) -> list[Item]:
+    """The boxes, glue and penalties of a paragraph, ending with the forced final break.
+
+    With `tie_single_letters`, a line does not end after a one-letter word unless nothing
+    else will do (a penalty of `spacing.single_letter_penalty` instead of free glue).
+    """
     justify = style.align == "justify"
     items: list[Item] = []
-    word: list[Fragment] = []
     raw_word: list[tuple[str, Run]] = []
+    previous_word = [""]  # text of the last word flushed
 
     def flush_word() -> None:
         if not raw_word:
             return
+        if tie_single_letters:
+            previous_word[0] = "".join(piece for piece, _ in raw_word)
         if len(raw_word) == 1:
             # one face: the same word set the same way gives the same items (they are
             # immutable), and words recur all through a booklet
@@ -163,6 +179,12 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
                 em = run.size * spacing.ragged_stretch
                 glue = (Glue(0.0, em, 0.0, None), Penalty(0.0, 0.0), Glue(space, -em, 0.0, (run.font, run.size, space)))
             _space_cache[key] = glue
+        if tie_single_letters and len(previous_word[0]) == 1 and previous_word[0].isalpha():
+            tie = Penalty(0.0, spacing.single_letter_penalty)
+            if justify:  # the penalty before the glue is the only break left
+                glue = (tie, *glue)
+            else:
+                glue = (glue[0], tie, glue[2])
         items.extend(glue)
 
     for run in runs:
@@ -423,8 +445,10 @@ class TypesetParagraph(Flowable):
     fewer moves whole)."""
 
     def __init__(self, runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | None,
-                 lines: list[Line] | None = None, lines_width: float | None = None, first: bool = True):
+                 lines: list[Line] | None = None, lines_width: float | None = None, first: bool = True,
+                 tie_single_letters: bool = False):
         super().__init__()
+        self.tie_single_letters = tie_single_letters
         self.runs = list(runs)
         self.style = style
         self.hyph = hyph
@@ -473,7 +497,8 @@ class TypesetParagraph(Flowable):
 
     def items(self) -> list[Item]:
         if self._items is None:
-            self._items = paragraph_items(self.runs, self.style, self.hyph)
+            self._items = paragraph_items(self.runs, self.style, self.hyph,
+                                          tie_single_letters=self.tie_single_letters)
         return self._items
 
     def lines_for(self, width: float) -> list[Line]:

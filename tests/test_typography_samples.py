@@ -1,0 +1,93 @@
+"""The Ukrainian and Russian sample booklets (tests/samples) build with correct hyphenation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from booklet.build import load_booklet
+from booklet.hyphenate import hyphenator
+from booklet.images import prepare_images
+from booklet.model import Heading, Paragraph, Span, iter_blocks
+from booklet.typeset.document import typeset
+from pdftext import word_stream
+
+SAMPLES = Path(__file__).parent / "samples"
+HYPHENS = "-\u2010"
+
+
+@pytest.fixture(scope="module", params=["uk", "ru"])
+def sample(request, tmp_path_factory):
+    booklet, layout = load_booklet(SAMPLES / request.param)
+    images, _ = prepare_images(booklet, layout)
+    result = typeset(booklet, layout, images)
+    path = tmp_path_factory.mktemp(request.param) / "read.pdf"
+    path.write_bytes(result.pdf)
+    with pdfplumber.open(path) as pdf:
+        lines = [line["text"] for page in pdf.pages for line in page.extract_text_lines()]
+    return request.param, booklet, layout, lines
+
+
+def line_end_splits(lines: list[str]) -> list[tuple[str, int]]:
+    """(whole word, offset of the split) for every word divided at a line end by a hyphen
+    the typesetter added (a word that has a hyphen of its own, such as студентов-программистов,
+    is checked at its own parts)."""
+    splits = []
+    for line, following in zip(lines, lines[1:]):
+        words = line.split()
+        if not words or not following.split():
+            continue
+        last = words[-1]
+        if len(last) >= 2 and last[-1] in HYPHENS and last[-2].isalpha():
+            head = last[:-1].split("-")[-1].lstrip("«„“(")
+            tail = following.split()[0]
+            tail_word = ""
+            for ch in tail:
+                if ch.isalpha() or ch in "'’ʼ":
+                    tail_word += ch
+                else:
+                    break
+            splits.append((head + tail_word, len(head)))
+    return splits
+
+
+def test_the_sample_is_set_in_its_language(sample):
+    language, booklet, _, lines = sample
+    assert booklet.metadata.language == language
+    assert len(lines) > 60
+
+
+def test_hyphenated_words_split_only_at_valid_pyphen_points(sample):
+    language, _, layout, lines = sample
+    h = hyphenator(language, layout.hyphenation)
+    splits = line_end_splits(lines)
+    assert len(splits) >= 5, splits
+    for word, offset in splits:
+        assert offset in h.points(word), (word, offset, h.split(word))
+        assert offset >= layout.hyphenation.min_before
+        assert len(word) - offset >= layout.hyphenation.min_after
+
+
+def test_every_word_survives_in_order(sample):
+    _, booklet, _, lines = sample
+    source: list[str] = []
+    for article in booklet.articles:
+        for block in iter_blocks(article.blocks):
+            if isinstance(block, (Paragraph, Heading)):
+                source += word_stream("".join(s.text for s in block.inlines if isinstance(s, Span)))
+    printed = word_stream("\n".join(lines))
+    position = 0
+    for word in source:
+        position = printed.index(word, position) + 1  # raises if a word is lost or out of order
+
+
+def test_no_line_ends_with_a_one_letter_word(sample):
+    # Ukrainian and Russian typography keeps a one-letter preposition or conjunction
+    # (і, й, в, у, з, а, о, и, к, с) with the word after it
+    _, _, _, lines = sample
+    for line in lines[:-1]:
+        words = line.split()
+        if len(words) > 2:
+            assert not (len(words[-1]) == 1 and words[-1].isalpha()), line
