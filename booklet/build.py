@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
 from .errors import BookletError, Problem, UsageError
 from .files import atomic_output, check_output_dir
 from .images import prepare_images
-from .impose import ImposeOptions, ImposeReport, impose_pdf
+from .impose import ImposeOptions, ImposeReport, check_options, impose_pdf
+from .impose.plan import scheme_module
 from .layouts import Layout, load_layout
 from .model import Booklet
 from .parse import key_line, parse_booklet
 from .preflight import preflight
 from .sources import read_sources
 from .typeset.document import typeset
+from .typeset.figures import caption_reserve
 
 
 @dataclass
@@ -65,29 +67,41 @@ def _silent(stage: str) -> None:
     pass
 
 
+def _raise_errors(problems: list[Problem]) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more problems: run `booklet check`)" if len(errors) > 1 else ""
+        raise BookletError(first.message + more, first.path, first.line)
+
+
 def build(source: Path, outdir: Path, layout_name: str | None = None,
-          options: ImposeOptions | None = None, progress: Callable[[str], None] = _silent) -> BuildResult:
+          options: ImposeOptions | None = None, scheme_chosen: bool = False,
+          progress: Callable[[str], None] = _silent) -> BuildResult:
     """Write OUTDIR/NAME-read.pdf and OUTDIR/NAME-print.pdf; on failure neither is touched.
 
-    `progress` is called with the name of each stage as it starts (the CLI shows it on a terminal).
+    The layout decides the scheme and the sheet size unless `scheme_chosen` says that
+    `options.scheme` was asked for explicitly. `progress` is called with the name of each stage as it starts (the CLI shows it on a terminal).
     """
     check_output_dir(outdir)
     progress("reading sources")
     booklet, layout = load_booklet(source, layout_name)
     progress("checking")
     problems = preflight(booklet, layout)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more problems: run `booklet check`)" if len(errors) > 1 else ""
-        raise BookletError(first.message + more, first.path, first.line)
+    _raise_errors(problems)
     progress("preparing images")
-    images, image_problems = prepare_images(booklet, layout)
+    images, image_problems = prepare_images(booklet, layout, reserve=caption_reserve(booklet, layout))
     problems += image_problems
+    _raise_errors(image_problems)
+    options = options or ImposeOptions()
+    options = replace(options, scheme=options.scheme if scheme_chosen else layout.imposition.scheme,
+                      sheet_size=options.sheet_size or (layout.imposition.sheet_width, layout.imposition.sheet_height))
+    check_options(options)
     progress("typesetting")
-    result = typeset(booklet, layout, images)
-    options = options or ImposeOptions(scheme=layout.imposition.scheme,
-                                       sheet_size=(layout.imposition.sheet_width, layout.imposition.sheet_height))
+    # blanks before the back cover are the typesetter's job (they are real pages of the
+    # reading PDF); with --blanks end the imposition pads after the last page instead
+    unit = scheme_module(options.scheme).PAGES_PER_SHEET if options.blanks == "before-back" else 1
+    result = typeset(booklet, layout, images, pages_per_sheet=unit)
     read_path = outdir / f"{booklet.name}-read.pdf"
     print_path = outdir / f"{booklet.name}-print.pdf"
     with atomic_output(read_path) as temporary_read:

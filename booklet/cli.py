@@ -94,6 +94,87 @@ quiet_option = click.option("-q", "--quiet", is_flag=True,
                             help="Print nothing but errors and warnings (for scripts).")
 
 
+# --- option helpers ---------------------------------------------------------------------
+
+_SCHEME_CHOICE = click.Choice(["cut-stack", "quarto", "saddle-2up", "mini-zine"])
+
+
+def _millimetres(ctx, param, value):
+    """Millimetres on the command line → points for the API."""
+    if value is None:
+        return 0.0
+    if value < 0:
+        raise click.BadParameter("cannot be negative")
+    return value * 72 / 25.4
+
+
+def _marks(ctx, param, value):
+    if not value:
+        return frozenset()
+    from .impose import MARKS
+
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    if names == ["all"]:
+        return frozenset(MARKS)
+    for name in names:
+        if name not in MARKS:
+            raise click.BadParameter(f"unknown mark {name!r}; choose from {', '.join(MARKS)} (or all)")
+    return frozenset(names)
+
+
+def imposition_options(command: Callable) -> Callable:
+    """The options `build` and `impose` share: how pages go on sheets and how they are printed."""
+    options = [
+        click.option("--scheme", type=_SCHEME_CHOICE, default=None,
+                     help="How pages go on sheets (default: the layout's scheme, else cut-stack)."),
+        click.option("--flip", type=click.Choice(["long", "short"]), default="long", show_default=True,
+                     help="The edge your printer turns the sheet about for the back side."),
+        click.option("--manual-duplex", is_flag=True,
+                     help="All fronts, then all backs, for printers without a duplexer."),
+        click.option("--blanks", type=click.Choice(["before-back", "end"]), default="before-back",
+                     show_default=True,
+                     help="Where blank padding pages go: before the last page (the back cover) or at the end."),
+        click.option("--printer-margin", type=float, callback=_millimetres, metavar="MM",
+                     help="Border (mm) your printer cannot print; pages shrink just enough to stay inside."),
+        click.option("--creep", type=float, callback=_millimetres, metavar="MM",
+                     help="Paper thickness (mm, e.g. 0.1): inner leaves' content moves toward the spine."),
+        click.option("--marks", callback=_marks, metavar="LIST",
+                     help="Comma-separated marks: cut, fold, crop, collate (or all). None by default."),
+        click.option("--group", type=click.IntRange(min=1), metavar="G",
+                     help="Fold nests of G sheets separately and gather them (thick booklets)."),
+        click.option("--nest/--gather", default=True,
+                     help="quarto: folded sheets inside each other, or stacked signatures."),
+        click.option("--strict", is_flag=True, help="Refuse pages of the wrong size instead of scaling them."),
+        click.option("--guide", is_flag=True, help="Also write a one-page folding guide, PRINT-guide.pdf."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def impose_options(params: dict) -> "ImposeOptions":
+    """ImposeOptions from the shared options (removed from `params`); scheme None = the layout's."""
+    from .impose import ImposeOptions
+
+    names = ("flip", "manual_duplex", "blanks", "printer_margin", "creep", "marks", "group", "nest", "strict")
+    values = {name: params.pop(name) for name in names}
+    return ImposeOptions(scheme=params.pop("scheme") or "cut-stack", **values)
+
+
+def report_imposition(report, guide: bool) -> None:
+    """The imposition part of the summary: sheets, scale, guide, printing steps, warnings."""
+    from .impose import write_guide
+
+    if report.scale < 0.999:
+        click.echo(f"pages printed at {report.scale:.1%} of their size")
+    if guide and report.output is not None:
+        guide_path = report.output.with_name(f"{report.output.stem}-guide.pdf")
+        write_guide(report, guide_path)
+        click.echo(f"folding guide: {guide_path}")
+    for number, line in enumerate(report.instructions, 1):
+        click.echo(f"  {number}. {line}")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="booklet")
 @click.option("--debug", is_flag=True, help="Show a traceback instead of a one-line error.")
@@ -106,15 +187,19 @@ def main(debug: bool) -> None:
 @click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("."), show_default=True,
               help="Folder for NAME-read.pdf and NAME-print.pdf.")
 @click.option("--layout", "layout_name", metavar="NAME|PATH", help="A built-in layout or a layout file.")
+@imposition_options
 @quiet_option
 @reports_errors
-def build(source: Path, outdir: Path, layout_name: str | None, quiet: bool) -> None:
+def build(source: Path, outdir: Path, layout_name: str | None, guide: bool, quiet: bool, **params) -> None:
     """Typeset SOURCE (a Markdown file or a booklet folder) into a reading and a print PDF."""
     from .build import build as build_booklet
 
+    scheme = params["scheme"]
+    options = impose_options(params)
     progress = make_progress(quiet)
     try:
-        result = build_booklet(source, outdir, layout_name, progress=progress)
+        result = build_booklet(source, outdir, layout_name, options, scheme_chosen=scheme is not None,
+                               progress=progress)
     finally:
         progress.close()
     report = result.imposition
@@ -122,8 +207,7 @@ def build(source: Path, outdir: Path, layout_name: str | None, quiet: bool) -> N
         click.echo(f"{result.pages} pages on {report.sheets} sheets")
         click.echo(f"reading PDF: {result.read_path}")
         click.echo(f"print PDF:   {result.print_path}")
-        for line in report.instructions:
-            click.echo(f"  {line}")
+        report_imposition(report, guide)
     for warning in unique_warnings([*result.warnings, *report.warnings]):
         click.echo(f"booklet: {warning}", err=True)
 
@@ -177,59 +261,14 @@ def layouts() -> None:
         click.echo(f"{name:16} {page} pages on {sheet} sheets, {layout.imposition.scheme}: {layout.description}")
 
 
-# --- imposition: impose, testsheet, verify ---------------------------------------------
-
-_SCHEME_CHOICE = click.Choice(["cut-stack", "quarto", "saddle-2up", "mini-zine"])
-
-
-def _millimetres(ctx, param, value):
-    """Millimetres on the command line → points for the API."""
-    if value is None:
-        return 0.0
-    if value < 0:
-        raise click.BadParameter("cannot be negative")
-    return value * 72 / 25.4
-
-
-def _marks(ctx, param, value):
-    if not value:
-        return frozenset()
-    from .impose import MARKS
-
-    names = [v.strip() for v in value.split(",") if v.strip()]
-    if names == ["all"]:
-        return frozenset(MARKS)
-    for name in names:
-        if name not in MARKS:
-            raise click.BadParameter(f"unknown mark {name!r}; choose from {', '.join(MARKS)} (or all)")
-    return frozenset(names)
-
-
 @main.command()
 @click.argument("input_pdf", metavar="INPUT.pdf", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Print PDF to write (default: INPUT-print.pdf beside the input).")
-@click.option("--scheme", type=_SCHEME_CHOICE, default="cut-stack", show_default=True,
-              help="How pages go on sheets; see `booklet impose --help` below and the README.")
-@click.option("--flip", type=click.Choice(["long", "short"]), default="long", show_default=True,
-              help="The edge your printer turns the sheet about for the back side.")
-@click.option("--manual-duplex", is_flag=True, help="All fronts, then all backs, for printers without a duplexer.")
-@click.option("--blanks", type=click.Choice(["before-back", "end"]), default="before-back", show_default=True,
-              help="Where blank padding pages go: before the last page (the back cover) or at the end.")
-@click.option("--printer-margin", type=float, callback=_millimetres, metavar="MM",
-              help="Border (mm) your printer cannot print; pages shrink just enough to stay inside.")
-@click.option("--creep", type=float, callback=_millimetres, metavar="MM",
-              help="Paper thickness (mm, e.g. 0.1): inner leaves' content moves toward the spine.")
-@click.option("--marks", callback=_marks, metavar="LIST",
-              help="Comma-separated marks: cut, fold, crop, collate (or all). None by default.")
-@click.option("--group", type=click.IntRange(min=1), metavar="G",
-              help="Fold nests of G sheets separately and gather them (thick booklets).")
-@click.option("--nest/--gather", default=True, help="quarto: folded sheets inside each other, or stacked signatures.")
-@click.option("--strict", is_flag=True, help="Refuse pages of the wrong size instead of scaling them.")
-@click.option("--guide", is_flag=True, help="Also write OUTPUT-guide.pdf, a one-page folding guide.")
+@imposition_options
+@quiet_option
 @reports_errors
-def impose(input_pdf, output, scheme, flip, manual_duplex, blanks, printer_margin, creep, marks, group, nest,
-           strict, guide):
+def impose(input_pdf: Path, output: Path | None, guide: bool, quiet: bool, **params) -> None:
     """Impose the pages of INPUT.pdf on sheets for double-sided printing.
 
     \b
@@ -241,25 +280,16 @@ def impose(input_pdf, output, scheme, flip, manual_duplex, blanks, printer_margi
       saddle-2up  A5 pages two a side on A4 landscape; fold once, staple.
       mini-zine   8 A7 pages on one side of A4 landscape; slit and fold.
     """
-    from .impose import ImposeOptions, impose_pdf, write_guide
+    from .impose import impose_pdf
 
     output = output or input_pdf.with_name(f"{input_pdf.stem}-print.pdf")
-    options = ImposeOptions(scheme=scheme, flip=flip, manual_duplex=manual_duplex, blanks=blanks,
-                            printer_margin=printer_margin, creep=creep, marks=marks, group=group,
-                            nest=nest, strict=strict)
-    report = impose_pdf(input_pdf, output, options)
-    click.echo(f"{report.pages} pages ({report.blanks} blank added) on {report.sheets} sheet(s), "
-               f"scheme {report.scheme}: {output}")
-    if report.scale < 0.999:
-        click.echo(f"pages printed at {report.scale:.1%} of their size")
-    if guide:
-        guide_path = output.with_name(f"{output.stem}-guide.pdf")
-        write_guide(report, guide_path)
-        click.echo(f"folding guide: {guide_path}")
-    for number, line in enumerate(report.instructions, 1):
-        click.echo(f"  {number}. {line}")
-    for line in report.warnings:
-        click.echo(f"warning: {line}", err=True)
+    report = impose_pdf(input_pdf, output, impose_options(params))
+    if not quiet:
+        click.echo(f"{report.pages} pages ({report.blanks} blank added) on {report.sheets} sheet(s), "
+                   f"scheme {report.scheme}: {output}")
+        report_imposition(report, guide)
+    for warning in unique_warnings(report.warnings):
+        click.echo(f"booklet: {warning}", err=True)
 
 
 @main.command()

@@ -28,6 +28,13 @@ def word_stream(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text.lower())
 
 
+def text_without_markers(pages_text: list[str]) -> str:
+    """Page texts joined without their page-marker lines, so a word hyphenated across a
+    page break joins up again."""
+    lines = [line for text in pages_text for line in text.splitlines() if not MARKER.match(line.strip())]
+    return "\n".join(lines)
+
+
 def contains_in_order(haystack: list[str], needles: list[str]) -> int:
     """How many of `needles` are found in `haystack` in order (greedy subsequence match)."""
     found = 0

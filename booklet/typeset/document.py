@@ -22,6 +22,7 @@ from ..fonts import face_name, string_width
 from ..images import PreparedImage
 from ..layouts import Layout
 from ..model import Article, Booklet
+from .figures import CoverImage, flush_figures, forgive_postponed
 from .paragraph import KeepWithLines
 from .story import StoryContext, block_flowables, style_face, text_paragraph
 
@@ -90,6 +91,7 @@ class _BookletDocument(BaseDocTemplate):
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         if flowables and isinstance(flowables[0], _TurnToBack):
             flowables[0:1] = flowables[0].page_breaks(self.page)
+        forgive_postponed(self, flowables)
         super().handle_flowable(flowables)
 
     def _mirror(self, canvas, doc) -> None:
@@ -229,12 +231,13 @@ def _story(booklet: Booklet, layout: Layout, images: Mapping[Path, PreparedImage
     titled = 0
     for number, article in enumerate(booklet.articles):
         if number:
-            story.append(PageBreak())
+            story += [flush_figures(), PageBreak()]
         article_context = StoryContext(layout, article.language, images)
         if article.title:
             story.extend(_article_head(titled, article, article_context))
             titled += 1
         story.extend(block_flowables(article.blocks, article_context))
+    story.append(flush_figures())
     story.append(_TurnToBack(unit))
     story.append(_AtFoot(_colophon(booklet, context)))
     return story
@@ -258,6 +261,7 @@ def _cover(booklet: Booklet, context: StoryContext) -> list[Flowable]:
     cover: list[Flowable] = [text_paragraph(meta.title, "cover_title", context)]
     if meta.subtitle:
         cover.append(text_paragraph(meta.subtitle, "cover_subtitle", context))
+    heading_lines = len(cover)
     for line in (meta.author, " · ".join(x for x in (meta.publisher, meta.date) if x)):
         if line:
             cover.append(text_paragraph(line, "cover_meta", context))
@@ -269,6 +273,8 @@ def _cover(booklet: Booklet, context: StoryContext) -> list[Flowable]:
         cover.append(Spacer(0, style.leading * 1.5))
         cover.extend(_TocEntry(i, title, font, style.size, style.leading, style.space_after)
                      for i, title in enumerate(titles))
+    if meta.cover_image is not None and meta.cover_image in context.images:
+        cover.insert(heading_lines, CoverImage(context.images[meta.cover_image], layout, cover[heading_lines:]))
     return cover
 
 

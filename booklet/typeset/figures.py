@@ -1,35 +1,345 @@
-"""Prepared images → figure flowables: the image with its caption, kept on one page."""
+"""Prepared images → flowables: captioned figures that float to the next page when they do not
+fit (the text after them fills the space), full-page images, and the cover image.
+
+Every image is embedded as exactly the bytes `booklet.images` prepared: a JPEG as DCTDecode, a
+PNG's compressed data as FlateDecode with the PNG predictor, so 1-bit line art stays 1-bit and
+CMYK stays CMYK (ReportLab's own `drawImage` would decode and re-encode anything but a JPEG as
+8-bit RGB). All lengths are in points.
+"""
 
 from __future__ import annotations
 
-from io import BytesIO
+import hashlib
+import struct
+from typing import Callable
 
-from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObject, PDFStream
+from reportlab.platypus import Flowable, PageBreak
+from reportlab.platypus.doctemplate import NullActionFlowable
 
-from ..images import PreparedImage
+from ..images import PreparedImage, cover_size, figure_size
+from ..layouts import Layout
+from ..model import Booklet, Figure, iter_blocks
+
+MIN_COVER_SHARE = 0.25
+"""The cover image keeps at least this share of the text block height, even if the contents
+must then continue on the next page."""
 
 
-class ImageFlowable(Flowable):
-    """An image at its prepared size, centred in the frame."""
+# --- embedding --------------------------------------------------------------
 
-    def __init__(self, image: PreparedImage):
-        super().__init__()
+
+_COLOUR_SPACES = {"1": "DeviceGray", "L": "DeviceGray", "RGB": "DeviceRGB", "CMYK": "DeviceCMYK"}
+
+
+class ImageXObject(PDFObject):
+    """An image XObject whose stream is the prepared bytes, untouched (PDF 1.7 § 8.9.5)."""
+
+    def __init__(self, name: str, image: PreparedImage):
+        self.name = name
         self.image = image
-        self.width = image.placed_width
-        self.height = image.placed_height
+        entries: dict = {
+            "Type": PDFName("XObject"),
+            "Subtype": PDFName("Image"),
+            "Width": image.pixel_width,
+            "Height": image.pixel_height,
+            "ColorSpace": PDFName(_COLOUR_SPACES[image.mode]),
+        }
+        if image.is_jpeg:
+            self.content = image.data
+            entries["BitsPerComponent"] = 8
+            entries["Filter"] = PDFName("DCTDecode")
+            if image.adobe_inverted:  # Adobe CMYK JPEGs store inverted samples
+                entries["Decode"] = PDFArray([1, 0, 1, 0, 1, 0, 1, 0])
+        else:
+            width, height, depth, colours, self.content = _png_parts(image.data)
+            if (width, height) != (image.pixel_width, image.pixel_height):
+                raise ValueError(f"{image.source}: PNG size does not match the prepared size")
+            entries["BitsPerComponent"] = depth
+            entries["Filter"] = PDFName("FlateDecode")
+            # PNG rows carry a filter-type byte each: Predictor 15 lets the reader undo them.
+            entries["DecodeParms"] = PDFDictionary({"Predictor": 15, "Colors": colours,
+                                                    "BitsPerComponent": depth, "Columns": width})
+        self.entries = entries
+
+    def format(self, document) -> bytes:
+        stream = PDFStream(PDFDictionary(dict(self.entries)), self.content)
+        return stream.format(document)
+
+
+def _png_parts(data: bytes) -> tuple[int, int, int, int, bytes]:
+    """(width, height, bit depth, colours per pixel, concatenated IDAT data) of a PNG that
+    `booklet.images` wrote: grey or RGB, not interlaced."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    i, idat, header = 8, [], None
+    while i + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[i:i + 8])
+        body = data[i + 8:i + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat.append(body)
+        elif kind == b"IEND":
+            break
+        i += 12 + length
+    if header is None:
+        raise ValueError("PNG without IHDR")
+    width, height, depth, colour_type, _, _, interlace = header
+    if colour_type not in (0, 2) or interlace or depth not in (1, 8):
+        raise ValueError(f"PNG colour type {colour_type}, depth {depth}, interlace {interlace} not embeddable")
+    return width, height, depth, 1 if colour_type == 0 else 3, b"".join(idat)
+
+
+def draw_image(canvas, image: PreparedImage, x: float, y: float, width: float, height: float) -> None:
+    """Draw `image` with its lower left corner at (x, y), scaled to width × height points.
+    An image drawn twice is embedded once (as ReportLab's `drawImage` does)."""
+    name = "img" + hashlib.sha1(image.data).hexdigest()[:20]
+    document = canvas._doc
+    registered = document.getXObjectName(name)
+    if registered not in document.idToObject:
+        xobject = ImageXObject(name, image)
+        document.Reference(xobject, registered)
+        document.addForm(name, xobject)
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(width, height)
+    canvas._code.append(f"/{registered} Do")
+    canvas.restoreState()
+    canvas._formsinuse.append(name)
+    canvas._currentPageHasImages = 1
+
+
+# --- reserve for captions -----------------------------------------------------
+
+
+def caption_gap(layout: Layout) -> float:
+    """The space between an image and its caption."""
+    return layout.styles["caption"].space_before or 3.0
+
+
+def figure_reserve(caption_height: float, full_page: bool, layout: Layout) -> float:
+    """The height kept under an image for its caption: the caption and the gap above it; on a
+    full page also the bottom margin, which the caption sits on."""
+    if caption_height <= 0:
+        return 0.0
+    return caption_height + caption_gap(layout) + (layout.margins.bottom if full_page else 0.0)
+
+
+def caption_box_width(figure: Figure, layout: Layout, available_width: float | None = None) -> float:
+    """The width captions are set in: the figure's share of the text width."""
+    width = layout.text_width if available_width is None else available_width
+    return width if figure.full_page else width * min(figure.width or 1.0, 1.0)
+
+
+def caption_reserve(booklet: Booklet, layout: Layout) -> Callable[[Figure], float]:
+    """For `prepare_images(reserve=…)`: each figure's caption reserve, measured exactly as the
+    typesetter will set it, so images are prepared for the size they are printed at."""
+    from .story import StoryContext, inline_paragraph  # story imports this module
+
+    style = layout.styles["caption"]
+    reserves: dict[int, float] = {}
+    for article in booklet.articles:
+        article_context = StoryContext(layout, article.language, {})
+        for block in iter_blocks(article.blocks):
+            if isinstance(block, Figure) and block.caption:
+                caption = inline_paragraph(block.caption, style, article_context)
+                height = caption.wrap(caption_box_width(block, layout), layout.page_height)[1]
+                reserves[id(block)] = figure_reserve(height, block.full_page, layout)
+    return lambda figure: reserves.get(id(figure), 0.0)
+
+
+# --- floating figures -----------------------------------------------------------
+
+
+def _waiting(doc) -> list[Flowable]:
+    """Figures that did not fit on their page, in order, waiting for the top of the next one."""
+    return doc.__dict__.setdefault("_booklet_waiting_figures", [])
+
+
+def _wait(flowable: Flowable, doc) -> list[Flowable]:
+    """Put `flowable` in the queue for the next page; the text after it goes on here."""
+    _waiting(doc).append(flowable)
+    release = doc.__dict__.setdefault("_booklet_release", _ReleaseFigures())
+    if release not in doc._pageTopFlowables:
+        # Platypus hands page-top flowables to every new page (SetPageTopFlowables uses the same list).
+        doc._pageTopFlowables = [*doc._pageTopFlowables, release]
+    return [NullActionFlowable()]
+
+
+def _others_waiting(flowable: Flowable) -> bool:
+    canvas = getattr(flowable, "canv", None)
+    doc = getattr(canvas, "_doctemplate", None)
+    return doc is not None and any(f is not flowable for f in _waiting(doc))
+
+
+class _ReleaseFigures(Flowable):
+    """Zero-size; at the top of a new page it puts the waiting figures in front of the story."""
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self._frame_width = available_width
-        return available_width, self.height
+        doc = self.canv._doctemplate
+        waiting = _waiting(doc)
+        figures, waiting[:] = waiting[:], []
+        doc._pageTopFlowables = [f for f in doc._pageTopFlowables if f is not self]
+        if figures:
+            doc.frame.add_generated_content(*figures)
+            doc._booklet_released_on = doc.page
+        return 0, 0
 
     def draw(self) -> None:
-        x = (self._frame_width - self.width) / 2
-        self.canv.drawImage(ImageReader(BytesIO(self.image.data)), x, 0, self.width, self.height)
+        pass
 
 
-def figure_flowable(image: PreparedImage, caption: Flowable | None, full_page: bool) -> Flowable:
-    parts: list[Flowable] = [Spacer(0, 4), ImageFlowable(image)]
-    if caption is not None:
-        parts.append(caption)
-    return KeepTogether(parts)
+def forgive_postponed(doc, flowables: list[Flowable]) -> None:
+    """For the document's `handle_flowable`: a flowable that did not fit at the foot of the last
+    page and now finds released figures filling this one may move on once more (Platypus
+    otherwise calls a flowable that fails on two pages in a row too large)."""
+    if (flowables and getattr(doc, "_booklet_released_on", None) == doc.page
+            and hasattr(flowables[0], "_postponed")):
+        del flowables[0]._postponed
+
+
+class FlushFigures(Flowable):
+    """Before a forced page break (the end of an article): waiting figures get their own pages
+    first, so that none lands on the next article's opening page."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        doc = getattr(self.canv, "_doctemplate", None)
+        if doc is not None and _waiting(doc):
+            return available_width, available_height + 1  # does not fit: split() breaks the page
+        return 0, 0
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        return [PageBreak(), self]
+
+    def draw(self) -> None:
+        pass
+
+
+def flush_figures() -> Flowable:
+    return FlushFigures()
+
+
+class FigureFlowable(Flowable):
+    """An image centred in its share of the text width with its caption under it, one unit.
+
+    If it does not fit in what is left of the page, it waits for the top of the next page and
+    the text after it fills this one. Figures keep their order.
+    """
+
+    def __init__(self, image: PreparedImage, caption: Flowable | None, layout: Layout,
+                 width_fraction: float | None = None, max_height: float | None = None):
+        super().__init__()
+        self.image, self.caption, self.layout = image, caption, layout
+        self.width_fraction = width_fraction
+        self.max_height = max_height
+        leading = layout.styles["body"].leading
+        self.spaceBefore = leading / 2
+        self.spaceAfter = max(layout.styles["caption"].space_after, leading / 2) if caption else leading / 2
+
+    def _measure(self, available_width: float) -> None:
+        fraction = min(self.width_fraction or 1.0, 1.0)
+        self.box_width = min(available_width, self.layout.text_width) * fraction
+        self.caption_height = self.caption.wrap(self.box_width, self.layout.page_height)[1] if self.caption else 0.0
+        self.reserve = figure_reserve(self.caption_height, False, self.layout)
+        width, height = figure_size(self.image.aspect, self.width_fraction, False, self.layout, self.reserve)
+        scale = min(1.0, self.box_width / width)  # narrower inside a quote or list
+        if self.max_height is not None and (height * scale + self.reserve) > self.max_height:
+            scale = max(0.05, (self.max_height - self.reserve) / height)
+        self.image_width, self.image_height = width * scale, height * scale
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self._measure(available_width)
+        self.width = available_width
+        self.height = self.image_height + self.reserve
+        if _others_waiting(self):
+            return available_width, max(self.height, available_height + 1)  # keep the figures' order
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        doc = self.canv._doctemplate
+        if not _others_waiting(self) and doc.frame._atTop:
+            # Taller than an empty page (a very long caption): shrink the image to fit.
+            return [FigureFlowable(self.image, self.caption, self.layout, self.width_fraction,
+                                   max_height=available_height)]
+        return _wait(self, doc)
+
+    def draw(self) -> None:
+        x = (self.width - self.image_width) / 2
+        draw_image(self.canv, self.image, x, self.reserve, self.image_width, self.image_height)
+        if self.caption is not None:
+            self.caption.drawOn(self.canv, (self.width - self.box_width) / 2, 0)
+
+
+class FullPageFigure(Flowable):
+    """An image fitted to the whole page, on a page of its own with no marker; its caption, if
+    any, sits on the bottom margin. Placed at the top of the next page when the current one
+    already has text."""
+
+    def __init__(self, image: PreparedImage, caption: Flowable | None, layout: Layout):
+        super().__init__()
+        self.image, self.caption, self.layout = image, caption, layout
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        doc = self.canv._doctemplate
+        if _others_waiting(self) or not doc.frame._atTop:
+            return available_width, available_height + 1
+        return available_width, available_height  # the whole page
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        return _wait(self, self.canv._doctemplate)
+
+    def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:
+        layout = self.layout
+        text_width = layout.text_width
+        caption_height = self.caption.wrap(text_width, layout.page_height)[1] if self.caption else 0.0
+        reserve = figure_reserve(caption_height, True, layout)
+        width, height = figure_size(self.image.aspect, None, True, layout, reserve)
+        top_room = layout.page_height - reserve
+        draw_image(canvas, self.image, (layout.page_width - width) / 2, reserve + (top_room - height) / 2,
+                   width, height)
+        if self.caption is not None:
+            self.caption.drawOn(canvas, x, layout.margins.bottom)
+        doc = getattr(canvas, "_doctemplate", None)
+        if doc is not None:
+            doc.marker_hidden = True  # the page marker would print over the picture
+
+    def draw(self) -> None:
+        pass
+
+
+def figure_flowable(figure: Figure, image: PreparedImage, caption: Flowable | None, layout: Layout) -> Flowable:
+    """The flowable for a figure block: full-page or in the text."""
+    if figure.full_page:
+        return FullPageFigure(image, caption, layout)
+    return FigureFlowable(image, caption, layout, figure.width)
+
+
+# --- cover --------------------------------------------------------------------
+
+
+class CoverImage(Flowable):
+    """The cover image: as wide as the text, no taller than `cover_size`, and small enough to
+    leave room for the cover flowables that follow it (`below`: title lines, contents)."""
+
+    def __init__(self, image: PreparedImage, layout: Layout, below: list[Flowable]):
+        super().__init__()
+        self.image, self.layout, self.below = image, layout, below
+        self.spaceAfter = layout.styles["body"].leading
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        needed = 0.0
+        for flowable in self.below:
+            needed += flowable.wrap(available_width, available_height)[1]
+            needed += flowable.getSpaceBefore() + flowable.getSpaceAfter()
+        width, height = cover_size(self.image.aspect, self.layout)
+        room = max(available_height - needed - self.spaceAfter, MIN_COVER_SHARE * self.layout.text_height)
+        scale = min(1.0, room / height, available_width / width)
+        self.image_width, self.image_height = width * scale, height * scale
+        self.width = available_width
+        self.height = self.image_height
+        return self.width, self.height
+
+    def draw(self) -> None:
+        draw_image(self.canv, self.image, (self.width - self.image_width) / 2, 0,
+                   self.image_width, self.image_height)

@@ -113,7 +113,7 @@ def _block(block: Block, context: StoryContext, style_name: str, indent: bool) -
     if isinstance(block, Figure):
         caption_style = layout.styles["caption"]
         caption = inline_paragraph(block.caption, caption_style, context) if block.caption else None
-        return [figure_flowable(context.images[block.image], caption, block.full_page)]
+        return [figure_flowable(block, context.images[block.image], caption, layout)]
     raise TypeError(f"unknown block {block!r}")
 
 

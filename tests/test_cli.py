@@ -1,0 +1,125 @@
+"""`booklet build`, `new`, `layouts` and `--version` end to end, and the built print PDF
+folded on (simulated) paper."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from booklet import __version__
+from booklet.cli import main
+from booklet.layouts import MM
+from paper import Tile, simulate
+from pdftext import MARKER
+
+A4 = (210 * MM, 297 * MM)
+
+
+def run(*args: str):
+    result = CliRunner().invoke(main, list(args))
+    return result
+
+
+@pytest.fixture(scope="module")
+def built(generated_booklet, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    result = run("build", str(generated_booklet), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    return result, out / "gen-read.pdf", out / "gen-print.pdf"
+
+
+def test_build_writes_both_pdfs_and_a_summary(built):
+    result, read_pdf, print_pdf = built
+    pages = len(pypdf.PdfReader(read_pdf).pages)
+    sheets = len(pypdf.PdfReader(print_pdf).pages) // 2
+    assert f"{pages} pages on {sheets} sheets" in result.output
+    assert str(read_pdf) in result.output and str(print_pdf) in result.output
+    assert sheets * 8 == pages
+
+
+def test_print_pdf_is_exactly_a4(built):
+    _, _, print_pdf = built
+    for page in pypdf.PdfReader(print_pdf).pages:
+        assert float(page.mediabox.width) == pytest.approx(A4[0], abs=0.03)  # 0.01 mm
+        assert float(page.mediabox.height) == pytest.approx(A4[1], abs=0.03)
+
+
+def read_built_sides(print_pdf: Path, title: str, edition: str, page_count: int) -> list[dict]:
+    """(row, column) → Tile for every side of a built print PDF, recognising each tile's page
+    by its marker `← N →`, the cover by its title and the back cover by its edition."""
+    sides = []
+    with pdfplumber.open(print_pdf) as pdf:
+        for page in pdf.pages:
+            width, height = float(page.width) / 2, float(page.height) / 2
+            cells = {}
+            for row in (0, 1):
+                for column in (0, 1):
+                    tile = page.within_bbox((column * width, row * height, (column + 1) * width, (row + 1) * height))
+                    lines = tile.extract_text_lines(return_chars=True)
+                    if lines:
+                        cells[(row, column)] = lines
+            tiles = {}
+            for cell, lines in cells.items():
+                texts = [line["text"] for line in lines]
+                upright = all(c["matrix"][0] > 0 for line in lines for c in line["chars"])
+                number = next((int(MARKER.match(t).group(1)) for t in texts if MARKER.match(t)), None)
+                if number is None and any(edition in t for t in texts):
+                    number = page_count
+                elif number is None and title in " ".join(texts[:2]):
+                    number = 1
+                assert number is not None, f"unrecognised tile {cell}: {texts[:3]}"
+                tiles[cell] = Tile(number - 1, 0 if upright else 180)
+            sides.append(tiles)
+    return sides
+
+
+def test_built_booklet_folds_into_reading_order(built, generated_booklet):
+    _, read_pdf, print_pdf = built
+    reader = pypdf.PdfReader(read_pdf)
+    page_count = len(reader.pages)
+    blanks = {i for i, page in enumerate(reader.pages) if not page.extract_text().strip()}
+    sides = read_built_sides(print_pdf, "A Generated Booklet", "EN 07", page_count)
+    faces = simulate(sides, "cut-stack", 2, 2, landscape=False, duplex=True, flip="long")
+    assert [f.page_index for f in faces] == [None if i in blanks else i for i in range(page_count)]
+    assert all(f.rotation == 0 for f in faces)
+
+
+def test_print_pdf_is_about_the_size_of_the_reading_pdf(built):
+    _, read_pdf, print_pdf = built
+    assert print_pdf.stat().st_size <= 1.05 * read_pdf.stat().st_size
+
+
+def test_new_creates_a_starter_that_builds(tmp_path):
+    folder = tmp_path / "starter"
+    result = run("new", str(folder))
+    assert result.exit_code == 0, result.output
+    assert (folder / "booklet.yaml").is_file()
+    assert len(list(folder.glob("*.md"))) >= 2 and list(folder.glob("*.png"))
+    result = run("build", str(folder), "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "starter-read.pdf").pages)
+    assert "Why we print" in text and "How to fold this booklet" in text
+    again = run("new", str(folder))
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_single_markdown_file_builds_with_its_stem_as_name(tmp_path):
+    source = tmp_path / "zine.md"
+    source.write_text("---\ntitle: One File\n---\nPreface.\n\n# First\n*May 1, 2026*\n\nText.\n", encoding="utf-8")
+    result = run("build", str(source), "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "zine-read.pdf").is_file() and (tmp_path / "zine-print.pdf").is_file()
+
+
+def test_version_layouts_and_help():
+    assert __version__ in run("--version").output
+    listing = run("layouts").output
+    for name in ("pocket", "a5", "mini", "quarter-letter"):
+        assert re.search(rf"^{name}\s", listing, re.M), listing
+    for command in ("build", "impose", "check", "new", "layouts", "testsheet", "verify"):
+        assert run(command, "--help").exit_code == 0
