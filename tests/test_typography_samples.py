@@ -30,10 +30,14 @@ def sample(request, tmp_path_factory):
     return request.param, booklet, layout, lines
 
 
-def line_end_splits(lines: list[str]) -> list[tuple[str, int]]:
+def source_text(folder: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.md")))
+
+
+def line_end_splits(lines: list[str], source: str) -> list[tuple[str, int]]:
     """(whole word, offset of the split) for every word divided at a line end by a hyphen
-    the typesetter added (a word that has a hyphen of its own, such as студентов-программистов,
-    is checked at its own parts)."""
+    the typesetter added; a break after a word's own hyphen (студентов-|программистов, as
+    written in `source`) is not one."""
     splits = []
     for line, following in zip(lines, lines[1:]):
         words = line.split()
@@ -49,7 +53,8 @@ def line_end_splits(lines: list[str]) -> list[tuple[str, int]]:
                     tail_word += ch
                 else:
                     break
-            splits.append((head + tail_word, len(head)))
+            if f"{head}-{tail_word}" not in source:
+                splits.append((head + tail_word, len(head)))
     return splits
 
 
@@ -62,7 +67,7 @@ def test_the_sample_is_set_in_its_language(sample):
 def test_hyphenated_words_split_only_at_valid_pyphen_points(sample):
     language, _, layout, lines = sample
     h = hyphenator(language, layout.hyphenation)
-    splits = line_end_splits(lines)
+    splits = line_end_splits(lines, source_text(SAMPLES / language))
     assert len(splits) >= 5, splits
     for word, offset in splits:
         assert offset in h.points(word), (word, offset, h.split(word))
@@ -91,3 +96,24 @@ def test_no_line_ends_with_a_one_letter_word(sample):
         words = line.split()
         if len(words) > 2:
             assert not (len(words[-1]) == 1 and words[-1].isalpha()), line
+
+
+def test_unknown_language_builds_unhyphenated_with_a_warning(tmp_path):
+    import shutil
+
+    from booklet.preflight import preflight
+
+    folder = tmp_path / "xx"
+    shutil.copytree(SAMPLES / "uk", folder)
+    meta = folder / "booklet.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("language: uk", "language: xx"), encoding="utf-8")
+    booklet, layout = load_booklet(folder)
+    warnings = [p for p in preflight(booklet, layout) if p.severity == "warning"]
+    assert any("'xx'" in p.message and "hyphenat" in p.message for p in warnings)
+    assert any(p.path == meta and p.line == 7 for p in warnings)
+    images, _ = prepare_images(booklet, layout)
+    path = tmp_path / "read.pdf"
+    path.write_bytes(typeset(booklet, layout, images).pdf)
+    with pdfplumber.open(path) as pdf:
+        lines = [line["text"] for page in pdf.pages for line in page.extract_text_lines()]
+    assert not line_end_splits(lines, source_text(folder))
