@@ -17,7 +17,6 @@ import importlib.util
 import marshal
 import os
 import re
-import unicodedata
 from functools import cache
 from pathlib import Path
 
