@@ -300,3 +300,42 @@ def test_paragraph_flowable_type_and_empty_runs():
     assert isinstance(body(), TypesetParagraph)
     empty = make_paragraph([], BODY, "en", HYPHENATION)
     assert empty.wrap(WIDTH, 100) == (WIDTH, 0)
+
+
+# --- properties of set lines, with the real font ------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from booklet.hyphenate import hyphenator  # noqa: E402
+
+VOCABULARY = (TEXT + " internationalisation https://example.org/a/long/path well-known “quoted,” "
+              "co\u00adop\u00aderation NASA 1234567 extraordinary").split()
+
+
+@settings(max_examples=60, deadline=None)
+@given(words=st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=70),
+       width=st.floats(min_value=80.0, max_value=300.0),
+       align=st.sampled_from(["justify", "left", "center"]))
+def test_set_lines_keep_every_word_and_fit_the_measure(words, width, align):
+    style = TextStyle(**{**BODY.__dict__, "align": align})
+    runs = [Run(" ".join(words), REGULAR, BODY.size)]
+    items = paragraph_items(runs, style, hyphenator("en", HYPHENATION))
+    lines = break_paragraph(items, style, width)
+    assert lines
+    rebuilt = []
+    for line in lines:
+        fragments = [p.text for p in line.parts if not isinstance(p, tuple)]
+        assert fragments, "empty line"
+        scale, word_space = line_adjustment(line)
+        assert 0.98 - 1e-9 <= scale <= 1.02 + 1e-9
+        drawn = scale * (line.natural + line.space_count * word_space)
+        # nothing passes the measure, except a hanging mark by at most its hang
+        assert drawn <= line.width + line.hang + 1e-6
+        if line.justified:
+            assert drawn == pytest.approx(line.width + line.hang, abs=1e-6)
+        text = "".join(p.text if not isinstance(p, tuple) else " " for p in line.parts)
+        added_hyphen = line.hyphenated and line.continues and line.parts[-1].text == "-"
+        rebuilt.append(text[:-1] if added_hyphen else text)
+    joined = "".join(text if line.continues else text + " " for line, text in zip(lines, rebuilt))
+    assert joined.split() == " ".join(words).replace("\u00ad", "").split()

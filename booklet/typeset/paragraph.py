@@ -20,7 +20,7 @@ from ..hyphenate import Hyphenator, hyphenator
 from ..layouts import Hyphenation, TextStyle
 from .linebreak import INFINITY, Box, Break, Glue, Item, Parameters, Penalty, break_lines, line_items
 from .words import (
-    SPACING, Fragment, Run, Spacing, fragment, paragraph_items, text_width, ties_single_letters,
+    INSIDE_WORD, SPACING, Fragment, Run, Spacing, fragment, paragraph_items, text_width, ties_single_letters,
     with_emergency_points,
 )
 
@@ -57,7 +57,8 @@ class Line:
     width: float
     hang: float
     justified: bool
-    hyphenated: bool
+    hyphenated: bool  # ends in a hyphen, drawn here or the word's own
+    continues: bool = False  # the last word goes on at the start of the next line
 
     @property
     def natural(self) -> float:
@@ -89,7 +90,7 @@ def set_lines(items: list[Item], breaks: list[Break], justify: bool) -> list[Lin
         hyphen = False
         brk_item = items[brk.index] if brk.index < len(items) else None
         if isinstance(brk_item, Penalty):
-            if brk_item.flagged and brk_item.data is not None:  # a hyphen is drawn
+            if brk_item.flagged and isinstance(brk_item.data, tuple):  # a hyphen is drawn
                 font, size = brk_item.data
                 last = parts[-1] if parts else None
                 link = last.link if isinstance(last, Fragment) else None
@@ -105,8 +106,10 @@ def set_lines(items: list[Item], breaks: list[Break], justify: bool) -> list[Lin
         forced_end = number == count - 1 or (
             isinstance(brk_item, Penalty) and brk_item.penalty <= -INFINITY)
         justified = justify and not forced_end and space_count > 0
+        continues = isinstance(brk_item, Penalty) and (
+            brk_item.data == INSIDE_WORD or isinstance(brk_item.data, tuple))
         lines.append(Line(tuple(parts), glyphs, spaces, space_count, brk.line_width,
-                          hang if justified else 0.0, justified, hyphen))
+                          hang if justified else 0.0, justified, hyphen, continues))
     return lines
 
 
@@ -115,9 +118,12 @@ def line_adjustment(line: Line, spacing: Spacing = SPACING) -> tuple[float, floa
     measure. A loose line widens its glyphs first (up to `expansion`) and only then its
     spaces, so that word gaps stay as even as the line allows; a tight line narrows both in
     proportion to what each may give."""
-    if not line.justified:
+    if line.justified:
+        target = line.width + line.hang
+    elif line.natural > line.width + 1e-9:
+        target = line.width  # a last line the breaker let shrink: shrink it, not past the margin
+    else:
         return 1.0, 0.0
-    target = line.width + line.hang
     slack = target - line.natural
     expand = line.glyphs * spacing.expansion
     if slack >= 0:
@@ -127,6 +133,8 @@ def line_adjustment(line: Line, spacing: Spacing = SPACING) -> tuple[float, floa
         ratio = max(-1.0, slack / flexible) if flexible > 0 else 0.0
         scale = 1.0 + ratio * spacing.expansion
     # Th × (glyphs + spaces + n × Tw) = target  (PDF 32000-1 §9.4.4: Tw is scaled by Th)
+    if not line.space_count:
+        return scale, 0.0
     word_space = (target / scale - line.natural) / line.space_count
     return scale, word_space
 

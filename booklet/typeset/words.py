@@ -64,6 +64,9 @@ for Gentium: small marks hang most, so that the margin looks straight)."""
 
 
 SPACING = Spacing()
+INSIDE_WORD = "inside word"
+"""`data` of a penalty that breaks a word without a hyphen sign (a URL, a dash, an explicit
+hyphen, the last resort); a hyphenation penalty's data is the (font, size) of its hyphen."""
 _SPACES = " \t\r\n"
 _NO_BREAK_SPACES = "\u00a0\u202f\u2007"
 _SEPARATORS = re.compile(f"[{_SPACES}]+|[{_NO_BREAK_SPACES}]")
@@ -283,7 +286,7 @@ def _word_items(pieces: list[tuple[str, Run]], hyph: Hyphenator | None, spacing:
                 width *= 1.0 - PROTRUSION["-"]
             items.append(Penalty(width, penalty, True, (font, size)))
         else:
-            items.append(Penalty(0.0, penalty, kind == "explicit", None))
+            items.append(Penalty(0.0, penalty, kind == "explicit", INSIDE_WORD))
         last = p
     rest = _fragments(pieces, last, len(text))
     if rest:
@@ -323,6 +326,6 @@ def with_emergency_points(items: list[Item], width: float, spacing: Spacing = SP
         chars = [fragment(ch, f.font, f.size, f.link) for f in item.data for ch in f.text]
         for n, char in enumerate(chars):
             if n:
-                out.append(Penalty(0.0, spacing.anywhere_penalty, False, None))
+                out.append(Penalty(0.0, spacing.anywhere_penalty, False, INSIDE_WORD))
             out.append(_box((char,), spacing.expansion if item.stretch else 0.0))
     return out
