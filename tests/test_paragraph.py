@@ -339,3 +339,13 @@ def test_set_lines_keep_every_word_and_fit_the_measure(words, width, align):
         rebuilt.append(text[:-1] if added_hyphen else text)
     joined = "".join(text if line.continues else text + " " for line, text in zip(lines, rebuilt))
     assert joined.split() == " ".join(words).replace("\u00ad", "").split()
+
+
+def test_lines_are_cached_per_width_and_rebroken_for_another():
+    paragraph = body()
+    paragraph.wrap(WIDTH, 1000)
+    wide = paragraph.lines
+    paragraph.wrap(WIDTH / 2, 1000)
+    assert len(paragraph.lines) > len(wide)
+    paragraph.wrap(WIDTH, 1000)
+    assert paragraph.lines is wide

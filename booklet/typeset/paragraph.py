@@ -161,6 +161,7 @@ class TypesetParagraph(Flowable):
         self.first = first  # holds the paragraph's first line (and its indent)
         self._items: list[Item] | None = None
         self._cache: dict[float, list[Line]] = {}
+        self._fixed = lines  # a part of a split paragraph: its lines are set once and for all
         if lines is not None and lines_width is not None:
             self._cache[lines_width] = lines
         self.lines: list[Line] = []
@@ -207,12 +208,11 @@ class TypesetParagraph(Flowable):
     def lines_for(self, width: float) -> list[Line]:
         lines = self._cache.get(width)
         if lines is None:
-            if self._cache:
+            if self._fixed is not None:
                 # a part of a split paragraph asked for another width: keep the lines (they
                 # were broken for the frame it left; our frames all have one width)
-                lines = next(iter(self._cache.values()))
-            else:
-                lines = self._cache[width] = break_paragraph(self.items(), self.style, width)
+                return self._fixed
+            lines = self._cache[width] = break_paragraph(self.items(), self.style, width)
         return lines
 
 

@@ -121,8 +121,8 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
                     spacing: Spacing = SPACING, tie_single_letters: bool = False) -> list[Item]:
     """The boxes, glue and penalties of a paragraph, ending with the forced final break.
 
-    With `tie_single_letters`, a line does not end after a one-letter word unless nothing
-    else will do (a penalty of `spacing.single_letter_penalty` instead of free glue).
+    With `tie_single_letters`, the space after a one-letter word gets a penalty of
+    `spacing.single_letter_penalty` before it (by default INFINITY: a no-break space).
     """
     justify = style.align == "justify"
     items: list[Item] = []
@@ -141,6 +141,8 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
             key = (piece, run.font, run.size, run.link, id(hyph), justify, id(spacing))
             word = _word_cache.get(key)
             if word is None:
+                if len(_word_cache) > _WORD_CACHE_LIMIT:
+                    _word_cache.clear()
                 word = _word_cache[key] = _finished_word(raw_word, hyph, spacing, justify)
         else:
             word = _finished_word(raw_word, hyph, spacing, justify)
@@ -222,6 +224,7 @@ def _is_nbsp_glue(items: list[Item], index: int) -> bool:
 
 
 _word_cache: dict[tuple, list[Item]] = {}
+_WORD_CACHE_LIMIT = 200_000  # words; a long-lived process starts afresh past this
 _space_cache: dict[tuple, tuple[Item, ...]] = {}
 
 
