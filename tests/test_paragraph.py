@@ -331,9 +331,9 @@ def test_set_lines_keep_every_word_and_fit_the_measure(words, width, align):
         assert 0.98 - 1e-9 <= scale <= 1.02 + 1e-9
         drawn = scale * (line.natural + line.space_count * word_space)
         # nothing passes the measure, except a hanging mark by at most its hang
-        assert drawn <= line.width + line.hang + 1e-6
+        assert drawn <= line.width + line.hang + line.hang_left + 1e-6
         if line.justified:
-            assert drawn == pytest.approx(line.width + line.hang, abs=1e-6)
+            assert drawn == pytest.approx(line.width + line.hang + line.hang_left, abs=1e-6)
         text = "".join(p.text if not isinstance(p, tuple) else " " for p in line.parts)
         added_hyphen = line.hyphenated and line.continues and line.parts[-1].text == "-"
         rebuilt.append(text[:-1] if added_hyphen else text)
@@ -349,3 +349,20 @@ def test_lines_are_cached_per_width_and_rebroken_for_another():
     assert len(paragraph.lines) > len(wide)
     paragraph.wrap(WIDTH, 1000)
     assert paragraph.lines is wide
+
+
+def test_opening_quotes_hang_into_the_left_margin():
+    text = " ".join(["“Quoted words,” said someone, and then “more quoted words” followed"] * 12)
+    style = TextStyle(**{**BODY.__dict__, "first_indent": 0.0})
+    buffer = render([make_paragraph([Run(text, REGULAR, BODY.size)], style, "en", HYPHENATION)])
+    lines = pdf_lines(buffer)[0]
+    hanging = 0
+    for line in lines[:-1]:
+        first = next(c for c in line["chars"] if c["text"].strip())
+        if first["text"] == "“":
+            hanging += 1
+            assert 20 - (first["x1"] - first["x0"]) - 0.1 <= first["x0"] < 20 - 0.5
+        else:
+            assert first["x0"] == pytest.approx(20, abs=0.3)
+    assert hanging >= 1
+    assert all_words(buffer) == text.split()

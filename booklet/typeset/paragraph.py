@@ -20,7 +20,7 @@ from ..hyphenate import Hyphenator, hyphenator
 from ..layouts import Hyphenation, TextStyle
 from .linebreak import INFINITY, Box, Break, Glue, Item, Parameters, Penalty, break_lines, line_items
 from .words import (
-    INSIDE_WORD, SPACING, Fragment, Run, Spacing, fragment, paragraph_items, text_width, ties_single_letters,
+    INSIDE_WORD, KERN, SPACING, Fragment, Run, Spacing, fragment, paragraph_items, text_width, ties_single_letters,
     with_emergency_points,
 )
 
@@ -59,6 +59,7 @@ class Line:
     justified: bool
     hyphenated: bool  # ends in a hyphen, drawn here or the word's own
     continues: bool = False  # the last word goes on at the start of the next line
+    hang_left: float = 0.0  # how far an opening mark hangs into the left margin
 
     @property
     def natural(self) -> float:
@@ -72,16 +73,21 @@ def set_lines(items: list[Item], breaks: list[Break], justify: bool) -> list[Lin
     count = len(breaks)
     for number, ((start, end), brk) in enumerate(zip(spans, breaks)):
         parts: list = []
-        glyphs = spaces = 0.0
-        for item in items[start:end]:
+        glyphs = spaces = hang_left = 0.0
+        for index in range(start, end):
+            item = items[index]
             if isinstance(item, Box):
+                if item.data == KERN:
+                    if index == start:
+                        hang_left = -item.width  # the line opens with a hanging mark
+                    continue  # elsewhere it cancels the wider space before it
                 parts.extend(item.data)
                 glyphs += item.width
             elif isinstance(item, Glue):
                 if item.data is None:
                     continue  # the invisible stretch of ragged text
                 parts.append(item.data)  # (font, size, width) of a space
-                spaces += item.width
+                spaces += item.data[2]
         # no spaces at the line end (the glue before a forced break)
         while parts and not isinstance(parts[-1], Fragment):
             spaces -= parts.pop()[2]
@@ -109,7 +115,8 @@ def set_lines(items: list[Item], breaks: list[Break], justify: bool) -> list[Lin
         continues = isinstance(brk_item, Penalty) and (
             brk_item.data == INSIDE_WORD or isinstance(brk_item.data, tuple))
         lines.append(Line(tuple(parts), glyphs, spaces, space_count, brk.line_width,
-                          hang if justified else 0.0, justified, hyphen, continues))
+                          hang if justified else 0.0, justified, hyphen, continues,
+                          hang_left if justified else 0.0))
     return lines
 
 
@@ -119,7 +126,7 @@ def line_adjustment(line: Line, spacing: Spacing = SPACING) -> tuple[float, floa
     spaces, so that word gaps stay as even as the line allows; a tight line narrows both in
     proportion to what each may give."""
     if line.justified:
-        target = line.width + line.hang
+        target = line.width + line.hang + line.hang_left
     elif line.natural > line.width + 1e-9:
         target = line.width  # a last line the breaker let shrink: shrink it, not past the margin
     else:
@@ -246,7 +253,7 @@ def draw_lines(canvas, lines: list[Line], style: TextStyle, height: float, leadi
         elif style.align == "right":
             x = frame_width - line.natural
         else:
-            x = indent
+            x = indent - line.hang_left
         scale, word_space = line_adjustment(line)
         _draw_line(canvas, line, x, y, scale, word_space)
         y -= leading

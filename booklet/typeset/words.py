@@ -63,6 +63,14 @@ line (optical margin alignment as in pdfTeX's character protrusion; amounts chos
 for Gentium: small marks hang most, so that the margin looks straight)."""
 
 
+PROTRUSION_LEFT = {"\u201c": 0.5, "\u2018": 0.5, "\u00ab": 0.4, "\u201e": 0.4, '"': 0.5, "'": 0.5, "(": 0.2}
+"""The same at the left margin, for opening marks that begin a line."""
+
+KERN = "kern"
+"""`data` of the negative box in front of a word that opens with a mark of PROTRUSION_LEFT:
+at a line start it pulls the line into the left margin; elsewhere the space before it is
+that much wider, so the two cancel."""
+
 SPACING = Spacing()
 INSIDE_WORD = "inside word"
 """`data` of a penalty that breaks a word without a hyphen sign (a URL, a dash, an explicit
@@ -146,6 +154,8 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
                 word = _word_cache[key] = _finished_word(raw_word, hyph, spacing, justify)
         else:
             word = _finished_word(raw_word, hyph, spacing, justify)
+        if justify and spacing.protrusion:
+            _hang_left(items, raw_word)
         items.extend(word)
         raw_word.clear()
 
@@ -216,6 +226,24 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
         items.append(Glue(0.0, FIL, 0.0))
         items.append(Penalty(0.0, -INFINITY))
     return items
+
+
+def _hang_left(items: list[Item], raw_word: list[tuple[str, Run]]) -> None:
+    """Before a word that opens with a quotation mark or parenthesis: a negative box, and the
+    space before it widened by as much (see KERN). Only after a breakable space or at the
+    paragraph's start, where a line can begin."""
+    piece, run = raw_word[0]
+    share = PROTRUSION_LEFT.get(piece[:1], 0.0)
+    if not share:
+        return
+    hang = share * text_width(piece[0], run.font, run.size)
+    if items:
+        space = items[-1]
+        if not isinstance(space, Glue) or space.data is None or _is_nbsp_glue(items, len(items) - 1) \
+                or (len(items) > 1 and isinstance(items[-2], Penalty) and items[-2].penalty >= INFINITY):
+            return
+        items[-1] = Glue(space.width + hang, space.stretch, space.shrink, space.data)
+    items.append(Box(-hang, KERN))
 
 
 def _is_nbsp_glue(items: list[Item], index: int) -> bool:
