@@ -309,13 +309,15 @@ def testsheet(output, letter):
 
 @main.command()
 @click.argument("print_pdf", metavar="PRINT.pdf", type=click.Path(path_type=Path))
-@click.option("--scheme", type=_SCHEME_CHOICE, default="cut-stack", show_default=True)
+@click.option("--scheme", type=_SCHEME_CHOICE, default="cut-stack", show_default=True,
+              help="The scheme the file was imposed with.")
 @click.option("--pages", "page_count", type=click.IntRange(min=1), required=True,
               help="How many pages the booklet has (without blank padding).")
-@click.option("--flip", type=click.Choice(["long", "short"]), default="long", show_default=True)
-@click.option("--manual-duplex", is_flag=True)
-@click.option("--group", type=click.IntRange(min=1), metavar="G")
-@click.option("--nest/--gather", default=True)
+@click.option("--flip", type=click.Choice(["long", "short"]), default="long", show_default=True,
+              help="The flip edge the printer will use.")
+@click.option("--manual-duplex", is_flag=True, help="The file has all fronts, then all backs.")
+@click.option("--group", type=click.IntRange(min=1), metavar="G", help="Nests of G sheets, as imposed.")
+@click.option("--nest/--gather", default=True, help="quarto: nested sheets or gathered signatures.")
 @reports_errors
 def verify(print_pdf, scheme, page_count, flip, manual_duplex, group, nest):
     """Simulate printing, cutting, stacking and folding PRINT.pdf; report the reading order.

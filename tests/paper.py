@@ -6,12 +6,15 @@ a stack of tiles, each with its two faces, and performs the physical steps: dupl
 (turning the sheet about the printer's flip edge), cutting, stacking piles, folding (180°
 turns about a line, which reverses the order of the moving layers and turns them over), and
 finally reads the closed booklet leaf by leaf from the top: the up face (recto), then the
-down face (verso, seen by turning the leaf about the spine).
+down face (verso, seen by turning the leaf about the spine). The slit mini-zine collapses as
+the ring of tiles its slit leaves (read_mini_zine).
+
+`sides_from_plan` is the fast path for the exhaustive tests: the same simulation fed from
+the plan instead of a PDF; test_impose_folding.py ties the two together.
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -32,7 +35,8 @@ def make_numbered_pdf(path: Path, count: int, size=A6, rotate: int = 0, sizes=No
     for i in range(count):
         w, h = sizes[i] if sizes else size
         raw_w, raw_h = (h, w) if rotate in (90, 270) else (w, h)
-        c.setPageSize((raw_w, raw_h))
+        # ReportLab takes the size as shown and writes the MediaBox turned for 90 and 270
+        c.setPageSize((w, h))
         c.setPageRotation(rotate)
         c.saveState()
         # draw in "shown" coordinates: undo the viewer's clockwise turn
@@ -234,31 +238,68 @@ def finish(scheme: str, sheets: list[Pile], nests: list[int], quarto_nested: boo
 
 
 def read_mini_zine(sheet: Pile) -> list[Face]:
-    """Fold the sheet along its horizontal centre, printed side out (a real fold, as above);
-    then the slit-and-push step. That step is not a flat fold of the whole pile, so it is
-    written out as what it does to the folded strip of four columns (front layer = bottom
-    row, back layer = top row): column 3 stays put as the outer leaf; the back layer of
-    columns 2 and 1 opens at the slit and folds back to back about the line between them,
-    column 2 on top; column 0 turns over about its spine edge; the front layer of columns 1
-    and 2 folds back to back last. Turning a tile over about a vertical line swaps its faces
-    and keeps their rotations."""
-    strip = fold_horizontal(sheet, 1, "top", under=True)
-    cells = {}
-    for l in strip:
-        cells.setdefault(l.column, []).append(l)
-    # each column holds [front-layer tile (bottom row), back-layer tile (top row)]
-    col = {c: (tiles[0], tiles[1]) for c, tiles in cells.items()}
+    """Slit, fold and collapse a one-sheet zine, and read it.
 
-    def turned(l: Layer) -> Layer:
-        return replace(l, up=l.down, down=l.up)
+    The slit cuts the horizontal centre line through the middle two columns, so the only
+    hinges left are the vertical creases within each row and the horizontal crease at the two
+    outer columns: the sheet becomes a ring of eight tiles. Folded along the centre (printed
+    side out) and pushed together, the ring collapses flat with the cover tile on top and
+    the rest following in ring order, starting across the centre fold that stays folded.
+    Every tile's final place and faces follow from the hinges crossed on the way to it: a
+    turn about a vertical crease swaps the faces, one about the horizontal crease also turns
+    them by half a turn (as in fold_vertical and fold_horizontal).
+    """
+    tiles = {(l.row, l.column): l for l in sheet}
+    rows = 1 + max(r for r, _ in tiles)
+    columns = 1 + max(c for _, c in tiles)
+    slit = {frozenset({(0, c), (1, c)}) for c in range(1, columns - 1)}
+    neighbours = {cell: [] for cell in tiles}
+    for r, c in tiles:
+        for other in ((r + 1, c), (r, c + 1)):
+            if other in tiles and frozenset({(r, c), other}) not in slit:
+                neighbours[(r, c)].append(other)
+                neighbours[other].append((r, c))
+    assert all(len(n) == 2 for n in neighbours.values()), "the slit sheet is not a ring"
+    cover = (rows - 1, columns - 1)
+    ring = [cover, (cover[0] - 1, cover[1])]  # first across the centre fold, which stays folded
+    while len(ring) < len(tiles):
+        ring.append(next(n for n in neighbours[ring[-1]] if n != ring[-2]))
+    assert ring[0] in neighbours[ring[-1]]
 
-    leaves = [
-        (col[3][0].up, col[3][1].down),                      # cover leaf
-        (turned(col[2][1]).up, col[1][1].down),              # back layer, col 2 over col 1
-        (turned(col[0][1]).up, turned(col[0][0]).down),      # column 0 turned over
-        (col[1][0].up, turned(col[2][0]).down),              # front layer, col 1 over col 2
-    ]
-    return [face for leaf in leaves for face in leaf]
+    faces: list[Face] = []
+    flipped, offset = False, 0
+    reflections = []  # hinge lines crossed from the cover, in sheet coordinates (tile units)
+    for i, cell in enumerate(ring):
+        if i:
+            previous = ring[i - 1]
+            flipped = not flipped
+            if previous[0] != cell[0]:  # across the horizontal crease
+                offset = (offset + 180) % 360
+                reflections.append(("y", max(previous[0], cell[0])))
+            else:
+                reflections.append(("x", max(previous[1], cell[1])))
+        # where the tile lands: its centre reflected across every crease on the way, the
+        # last crossed first
+        x, y = cell[1] + 0.5, cell[0] + 0.5
+        for axis, line in reversed(reflections):
+            x, y = (2 * line - x, y) if axis == "x" else (x, 2 * line - y)
+        assert (x, y) == (cover[1] + 0.5, cover[0] + 0.5), f"tile {cell} does not land on the cover"
+        layer = tiles[cell]
+        printed = Face(layer.up.page_index, (layer.up.rotation + offset) % 360)
+        faces += [BLANK, printed] if flipped else [printed, BLANK]
+    return _pair_leaves(faces)
+
+
+def _pair_leaves(faces: list[Face]) -> list[Face]:
+    """Tiles in stack order (each as [up, down]) → the booklet's pages: consecutive tiles lie
+    blank side to blank side and read as one leaf (up face of the first, down face of the
+    second)."""
+    result = []
+    for i in range(0, len(faces), 4):
+        first_up, first_down, second_up, second_down = faces[i:i + 4]
+        assert first_down.page_index is None and second_up.page_index is None, "printed faces inside a leaf"
+        result += [first_up, second_down]
+    return result
 
 
 def sides_from_plan(plan) -> list[dict]:

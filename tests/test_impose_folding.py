@@ -43,8 +43,9 @@ def test_cut_stack_every_count_1_to_72(tmp_path):
 
 @pytest.mark.parametrize("rotate", [90, 180, 270])
 def test_pages_with_rotate_come_out_upright(tmp_path, rotate):
-    _, faces = impose_and_fold(tmp_path, 16, rotate=rotate)
+    report, faces = impose_and_fold(tmp_path, 16, rotate=rotate)
     assert reading_order(faces) == list(range(16))
+    assert report.scale == 1.0 and report.warnings == []  # shown A6 pages fill A6 slots
 
 
 def test_groups_and_gathered_quarto(tmp_path):

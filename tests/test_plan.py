@@ -180,3 +180,23 @@ def test_every_page_once_and_blanks_only_where_specified(count, scheme, flip, ma
     sides = [(s.sheet, s.side) for s in p.sides]
     assert len(set(sides)) == len(sides)
     assert sum(count for _, count in p.nests) == p.sheets
+
+
+def test_readme_tables_match_the_plan():
+    """The golden tables in README.md (Printing and folding) are the tests' own."""
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parent.parent / "README.md"
+    if not readme.exists():  # tests run against an installed package
+        pytest.skip("README.md not beside the tests")
+    text = readme.read_text(encoding="utf-8")
+    rows = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        for i in range(0, len(cells) - 2, 4):
+            if cells[i].startswith("sheet "):
+                rows.setdefault(line.count("|"), []).append((int(cells[i].split()[1]), cells[i + 1], cells[i + 2]))
+    sixteen = {s: (f, b) for s, f, b in rows[4]}
+    sixty_four = {s: (f, b) for s, f, b in rows[8]}
+    assert sixteen == CUT_STACK_16
+    assert sixty_four == CUT_STACK_64

@@ -81,3 +81,16 @@ from hypothesis import strategies as st  # noqa: E402
 def test_any_options_fold_into_reading_order(count, scheme, flip, manual, blanks, group, nest):
     _, faces = folded(count, scheme, flip=flip, manual_duplex=manual, blanks=blanks, group=group, nest=nest)
     assert reading_order(faces) == list(range(count))
+
+
+def test_simulator_catches_a_wrong_mini_zine():
+    p = plan(8, "mini-zine")
+    sides = sides_from_plan(p)
+    good = simulate(sides, "mini-zine", 2, 4, landscape=True, duplex=False)
+    assert reading_order(good) == list(range(8))
+    swapped = [{(r, 3 - c): tile for (r, c), tile in sides[0].items()}]  # mirrored layout
+    with pytest.raises(AssertionError):
+        assert reading_order(simulate(swapped, "mini-zine", 2, 4, landscape=True, duplex=False)) == list(range(8))
+    upright_top = [{cell: type(tile)(tile.page_index, 0) for cell, tile in sides[0].items()}]
+    with pytest.raises(AssertionError, match="turned 180"):
+        reading_order(simulate(upright_top, "mini-zine", 2, 4, landscape=True, duplex=False))

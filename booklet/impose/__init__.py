@@ -21,7 +21,7 @@ __all__ = ["ImposeOptions", "ImposeReport", "impose_pdf", "write_guide", "write_
            "plan", "Plan", "SCHEMES", "MARKS", "sheet_size_for"]
 
 MARKS = marks_module.MARKS
-THICK_NEST_SHEETS = 8  # more sheets than this in one cut-stack nest fold badly (64 pages)
+MAX_FOLDED_PER_NEST = 16  # more folded sheets or strips than this in one nest fold badly
 
 
 @dataclass(frozen=True)
@@ -100,9 +100,9 @@ def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOption
     """Impose the pages of `source` onto sheets in `output` (written atomically).
 
     Raises BookletError (naming the file) for a missing, corrupt, encrypted or empty source,
-    and for wrong-size pages with options.strict.
+    and for wrong-size pages with options.strict; UsageError for impossible options.
     """
-    from .writer import Drawing, SourcePDF, source_title, write_print_pdf
+    from .writer import SourcePDF, source_title, write_print_pdf
 
     check_options(options)
     source, output = Path(source), Path(output)
@@ -110,85 +110,106 @@ def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOption
     page_count = len(pdf.pages)
     the_plan = plan(page_count, options.scheme, flip=options.flip, manual_duplex=options.manual_duplex,
                     blanks=options.blanks, group=options.group, nest=options.nest)
-    first = geometry.upright(pdf.pages[0].box, pdf.pages[0].rotate)
-    sheet = sheet_size_for(options.scheme, (first[1], first[2]), options.sheet_size)
-    rows, columns = the_plan.rows, the_plan.columns
-    slot_size = (sheet[0] / columns, sheet[1] / rows)
+    _, first_width, first_height = geometry.upright(pdf.pages[0].box, pdf.pages[0].rotate)
+    sheet = sheet_size_for(options.scheme, (first_width, first_height), options.sheet_size)
     try:
-        margin_scale = geometry.printer_margin_scale(sheet, rows, columns, options.printer_margin)
+        margin_scale = geometry.printer_margin_scale(sheet, the_plan.rows, the_plan.columns,
+                                                     options.printer_margin)
     except ValueError as exc:
         raise UsageError(f"--printer-margin: {exc}") from None
-
-    warnings: list[str] = []
-    fits = []
-    for index, page in enumerate(pdf.pages):
-        _, w, h = geometry.upright(page.box, page.rotate)
-        fits.append(geometry.fit_scale((w, h), slot_size))
-        if fits[-1] != 1.0 and options.strict:
-            raise BookletError(f"page {index + 1} is {_mm((w, h))}, not {_mm(slot_size)} like its slot; "
-                               "--strict refuses to scale it", source)
-    resized = [i for i, k in enumerate(fits) if k != 1.0]
-    if resized:
-        pages = ", ".join(str(i + 1) for i in resized[:5]) + (" …" if len(resized) > 5 else "")
-        warnings.append(f"{len(resized)} page(s) ({pages}) are not {_mm(slot_size)}: scaled to fit their slots "
-                        f"({min(fits[i] for i in resized):.0%} to {max(fits[i] for i in resized):.0%})")
-
-    drawings = []
-    for side in the_plan.sides:
-        drawing = Drawing(size=sheet)
-        rects, clips = [], []
-        for slot in side.slots:
-            clip = geometry.slot_rect(sheet, rows, columns, slot.row, slot.column)
-            if slot.page_index is None:
-                continue
-            page = pdf.pages[slot.page_index]
-            placed = geometry.place(slot, sheet, rows, columns, page.box, page.rotate,
-                                    margin_scale, options.creep)
-            drawing.placements.append((slot.page_index, placed.matrix, placed.clip))
-            drawing.form_matrices[slot.page_index] = placed.form_matrix
-            rects.append(placed.page_rect)
-            clips.append(clip)
-        if options.marks:
-            drawing.marks = marks_module.sheet_marks(the_plan, side, sheet, rects, clips, options.marks)
-        if rects:
-            drawing.trim = (min(r[0] for r in rects), min(r[1] for r in rects),
-                            max(r[2] for r in rects), max(r[3] for r in rects))
-        drawings.append(drawing)
-
-    scale = min(fits) * margin_scale
-    blanks = the_plan.blanks
-    if blanks:
-        where = "before the last page (the back cover)" if options.blanks == "before-back" and page_count > 1 \
-            else "at the end"
-        warnings.append(f"added {blanks} blank page(s) {where} to fill the sheets")
+    slot_size = (sheet[0] / the_plan.columns, sheet[1] / the_plan.rows)
+    fits, warnings = _fit_pages(pdf, slot_size, options.strict)
+    if warnings:
+        warnings[0] += _scheme_hint((first_width, first_height), options.scheme)
+    drawings = _draw_sheets(the_plan, pdf, sheet, margin_scale, options)
     warnings += _nest_warnings(the_plan, options)
     instructions = print_steps(the_plan, output.name) + finishing_steps(the_plan, sheet)
     if margin_scale < 1:
         instructions.append(f"Pages are shrunk to {margin_scale:.1%} to stay "
                             f"{options.printer_margin / MM:.1f} mm inside the sheet edges.")
     if options.creep:
-        instructions.append(f"Creep: content of leaf j moved {options.creep / MM:.2f} mm × j toward the spine.")
+        instructions.append(f"Creep: the content of leaf j (0 = outermost) is moved j × "
+                            f"{options.creep / MM:.2f} mm toward the spine.")
 
-    write_print_pdf(pdf, drawings, output, flip=options.flip if the_plan.duplex and not the_plan.manual_duplex
-                    else None, title=source_title(pdf))
-    return ImposeReport(pages=page_count, blanks=blanks, sheets=the_plan.sheets, scale=scale,
-                        warnings=warnings, instructions=instructions, scheme=options.scheme,
-                        output=output, sheet_size=sheet, plan=the_plan)
+    duplex = the_plan.duplex and not the_plan.manual_duplex
+    write_print_pdf(pdf, drawings, output, flip=options.flip if duplex else None, title=source_title(pdf))
+    return ImposeReport(pages=page_count, blanks=the_plan.blanks, sheets=the_plan.sheets,
+                        scale=min(fits) * margin_scale, warnings=warnings, instructions=instructions,
+                        scheme=options.scheme, output=output, sheet_size=sheet, plan=the_plan)
+
+
+def _fit_pages(pdf, slot_size: tuple[float, float], strict: bool) -> tuple[list[float], list[str]]:
+    """Each page's scale to fit its slot (1 for the right size), and a warning for the rest;
+    with `strict` a wrong-size page is an error."""
+    fits = []
+    for index, page in enumerate(pdf.pages):
+        _, w, h = geometry.upright(page.box, page.rotate)
+        fits.append(geometry.fit_scale((w, h), slot_size))
+        if fits[-1] != 1.0 and strict:
+            raise BookletError(f"page {index + 1} is {_mm((w, h))}, not {_mm(slot_size)} like its slot; "
+                               "--strict refuses to scale it", pdf.path)
+    resized = [i for i, k in enumerate(fits) if k != 1.0]
+    if not resized:
+        return fits, []
+    pages = ", ".join(str(i + 1) for i in resized[:5]) + (" …" if len(resized) > 5 else "")
+    scales = sorted(fits[i] for i in resized)
+    span = f"{scales[0]:.0%}" if scales[0] == scales[-1] else f"{scales[0]:.0%} to {scales[-1]:.0%}"
+    return fits, [f"{len(resized)} page(s) ({pages}) are not {_mm(slot_size)}: scaled to fit their slots ({span})"]
+
+
+def _scheme_hint(page_size: tuple[float, float], scheme: str) -> str:
+    """"; for A5 pages try --scheme saddle-2up" when another scheme is made for these pages."""
+    for other in SCHEMES:
+        size = paper_size(scheme_module(other).PAGE_SIZE)
+        if _close(page_size, size) and scheme_module(scheme).PAGE_SIZE != scheme_module(other).PAGE_SIZE:
+            return f"; for {scheme_module(other).PAGE_SIZE} pages try --scheme {other}"
+    return ""
+
+
+def _draw_sheets(the_plan: Plan, pdf, sheet: tuple[float, float], margin_scale: float,
+                 options: ImposeOptions) -> list:
+    """Plan + page boxes → a Drawing per print-PDF page: placements, marks, trim box."""
+    from .writer import Drawing
+
+    rows, columns = the_plan.rows, the_plan.columns
+    drawings = []
+    for side in the_plan.sides:
+        drawing = Drawing(size=sheet)
+        rects, clips = [], []
+        for slot in side.slots:
+            if slot.page_index is None:
+                continue
+            page = pdf.pages[slot.page_index]
+            placed = geometry.place(slot, sheet, rows, columns, page.box, page.rotate, margin_scale, options.creep)
+            drawing.placements.append((slot.page_index, placed.matrix, placed.clip))
+            drawing.form_matrices[slot.page_index] = placed.form_matrix
+            rects.append(placed.page_rect)
+            clips.append(placed.clip)
+        if options.marks:
+            drawing.marks = marks_module.sheet_marks(the_plan, side, sheet, rects, clips, options.marks)
+        if rects:
+            drawing.trim = (min(r[0] for r in rects), min(r[1] for r in rects),
+                            max(r[2] for r in rects), max(r[3] for r in rects))
+        drawings.append(drawing)
+    return drawings
 
 
 def _nest_warnings(the_plan: Plan, options: ImposeOptions) -> list[str]:
-    if the_plan.scheme not in ("cut-stack", "saddle-2up"):
-        if the_plan.scheme == "mini-zine" and the_plan.sheets > 1:
-            return [f"a mini-zine holds 8 pages: this makes {the_plan.sheets} separate zines"]
-        return []
+    """Say so when one nest is too thick to fold and staple well, and suggest --group."""
+    if the_plan.scheme == "mini-zine":
+        return [f"a mini-zine holds 8 pages: this makes {the_plan.sheets} separate zines"] \
+            if the_plan.sheets > 1 else []
+    folded_per_sheet = {"cut-stack": 2, "quarto": 2, "saddle-2up": 1}[the_plan.scheme]
     biggest = max(count for _, count in the_plan.nests)
-    strips = biggest * (2 if the_plan.scheme == "cut-stack" else 1)
-    if strips > 2 * THICK_NEST_SHEETS:
-        suggestion = 4 if the_plan.scheme == "cut-stack" else 8
-        pages = suggestion * scheme_module(the_plan.scheme).PAGES_PER_SHEET
-        return [f"one nest of {strips} folded strips is too thick to fold and staple well; "
-                f"try --group {suggestion} (nests of {pages} pages, gathered)"]
-    return []
+    strips = biggest * folded_per_sheet
+    if strips <= MAX_FOLDED_PER_NEST:
+        return []
+    group = 4 if folded_per_sheet == 2 else 8
+    pages = group * scheme_module(the_plan.scheme).PAGES_PER_SHEET
+    nests = -(-the_plan.sheets // group)
+    alternative = " or --gather" if the_plan.scheme == "quarto" else ""
+    return [f"one nest of {strips} folded sheets is too thick to fold and staple well; try --group {group}"
+            f"{alternative} ({nests} nests of up to {pages} pages, gathered)"]
 
 
 def write_guide(report: ImposeReport, output: Path) -> None:

@@ -57,6 +57,15 @@ def guide_pdf(report) -> bytes:
     y -= dh + 30
 
     c.setFont(bold, 11)
+    c.drawString(margin, y, "Stacking order")
+    y -= 15
+    c.setFont(regular, 9.5)
+    for line in (line[0].upper() + line[1:] for line in stacking_order(plan)):
+        for part in _wrap(line, regular, 9.5, width - 2 * margin):
+            c.drawString(margin, y, part)
+            y -= 12.5
+    y -= 8
+    c.setFont(bold, 11)
     c.drawString(margin, y, "Steps")
     y -= 15
     c.setFont(regular, 9.5)
@@ -78,11 +87,36 @@ def guide_pdf(report) -> bytes:
                 c.drawString(margin, y, part)
                 y -= 12.5
     c.setFont(regular, 8)
-    c.drawString(margin, margin / 2, "Numbers are page numbers (1 = cover); a number upside down is printed upside down. "
-                                     "Print at 100 % (actual size).")
+    footer = ("Numbers are the input PDF's page numbers (1 = cover), – a blank; upside-down numbers are "
+              "printed upside down. Print at 100 % (actual size).")
+    for i, part in enumerate(_wrap(footer, regular, 8, width - 2 * margin)):
+        c.drawString(margin, margin / 2 + 10 - 10 * i, part)
     c.showPage()
     c.save()
     return out.getvalue()
+
+
+def stacking_order(plan) -> list[str]:
+    """How the pile lies, from the top, before the last fold of each nest."""
+    lines = []
+    for number, (first, count) in enumerate(plan.nests, 1):
+        sheets = f"sheets {first + 1}–{first + count}" if count > 1 else f"sheet {first + 1}"
+        prefix = f"Nest {number}: " if len(plan.nests) > 1 and plan.scheme != "mini-zine" else ""
+        if plan.scheme == "cut-stack":
+            lines.append(f"{prefix}top halves of {sheets} (sheet {first + 1} on top, fronts up), "
+                         f"then the bottom halves of {sheets} in the same order.")
+        elif plan.scheme == "quarto":
+            if count > 1:
+                lines.append(f"{prefix}folded {sheets}, each inside the one before (sheet {first + 1} outside).")
+            elif len(plan.nests) > 1 and number == 1:
+                lines.append(f"Signatures 1–{len(plan.nests)}, each folded on its own, stacked with 1 on top.")
+        elif plan.scheme == "saddle-2up":
+            lines.append(f"{prefix}{sheets}, sheet {first + 1} on top, fronts up.")
+    if len(plan.nests) > 1 and plan.scheme in ("cut-stack", "saddle-2up"):
+        lines.append(f"Fold each nest on its own; gather the {len(plan.nests)} folded nests with nest 1 on top.")
+    if plan.scheme == "mini-zine":
+        lines.append("Every sheet is one zine of 8 pages; no stacking.")
+    return lines
 
 
 def _draw_side(c, plan, side, x0, y0, dw, dh, font) -> None:
@@ -101,7 +135,7 @@ def _draw_side(c, plan, side, x0, y0, dw, dh, font) -> None:
     for slot in side.slots:
         cx = x0 + (slot.column + 0.5) * cw
         cy = y0 + dh - (slot.row + 0.5) * rh
-        label = "–" if slot.page_index is None else str(plan.reading.index(slot.page_index) + 1)
+        label = "–" if slot.page_index is None else str(slot.page_index + 1)
         c.saveState()
         c.translate(cx, cy)
         c.rotate(slot.rotation)

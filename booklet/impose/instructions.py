@@ -22,10 +22,11 @@ def print_steps(plan: Plan, output_name: str) -> list[str]:
     return [
         f"Print {_pages_range(1, s)} of {output_name} (the fronts, sheet 1 first) at 100 % "
         f"(“actual size”).",
-        f"Put the printed pile back into the paper tray without reordering it, turned over "
-        f"about its {plan.flip} edge, blank sides where your printer prints, so that the sheet "
-        f"printed last is fed first.",
-        f"Print {_pages_range(s + 1, 2 * s)} (the backs, last sheet first).",
+        f"Put the printed pile back into the paper tray as you fed the test sheet's back "
+        f"(turned about its {plan.flip} edge, blank sides to be printed), without reordering it: "
+        f"the sheet printed last goes in first.",
+        f"Print {_pages_range(s + 1, 2 * s)} (the backs, last sheet first). If putting the pile back "
+        f"turned it over so that sheet 1 is fed first, tick “reverse order” in the print dialog.",
     ]
 
 
@@ -55,9 +56,9 @@ def finishing_steps(plan: Plan, sheet_size: tuple[float, float]) -> list[str]:
         return steps
     if plan.scheme == "quarto":
         steps = [
-            "Take each sheet with its front (the cover at the bottom right) facing you;",
-            "fold the top half back behind the bottom half (the heads meet in this fold),",
-            "then fold the left half back behind the right half: the cover is on top.",
+            "Take each sheet with its front (the cover at the bottom right) facing you.",
+            "Fold the top half back, behind the bottom half (the heads meet in this fold).",
+            "Fold the left half back, behind the right half: the cover is on top, the fold is the spine.",
         ]
         if all(count == 1 for _, count in nests) and s > 1:
             steps.append("Stack the folded signatures in order, sheet 1 on top, and sew or glue the spine.")

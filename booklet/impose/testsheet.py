@@ -1,6 +1,6 @@
 """Sheet size → a two-sided printer calibration sheet (PDF bytes).
 
-Front and back each carry a margin ruler on every edge (the first fully printed tick tells
+Front and back each carry margin gauges on every edge (the first bar printed whole tells
 how many millimetres the printer cannot print), a registration cross at the centre (hold the
 sheet against the light: the back's cross, with its millimetre scale, shows how far back
 and front are apart), and arrows and labels that read the right way only for one flip
@@ -42,8 +42,8 @@ def testsheet_pdf(sheet_size: tuple[float, float]) -> bytes:
         "2. Turn the sheet over like the page of a book (about its left or right edge).",
         "3. If the back reads upright, your printer flips on the long edge: use --flip long",
         "    (the default). If it is upside down, use --flip short.",
-        "4. Margins: on each edge, the smallest number whose tick is printed in full is",
-        "    the unprintable border in mm; pass the largest of the four: --printer-margin N.",
+        "4. Margins: on each edge, the first bar printed whole (not cut off at the edge)",
+        "    names the unprintable border in mm; pass the largest: --printer-margin N.",
         "5. Hold the sheet against the light: the front's cross should sit on the back's cross;",
         "    the back's scale (1 mm steps) shows how far apart they are.",
         "No duplexer? Print page 1, put the sheet back blank side to be printed, print page 2,",
@@ -76,33 +76,32 @@ def testsheet_pdf(sheet_size: tuple[float, float]) -> bytes:
 
 
 def _rulers(c, width: float, height: float, font: str) -> None:
-    """Ticks every millimetre from each edge inward, numbered every 2 mm, at the middle of
-    every edge and near the corners."""
-    c.setLineWidth(0.3)
-    c.setFont(font, 5)
-    positions = {"bottom": [width / 2, 30 * MM, width - 30 * MM], "top": [width / 2, 30 * MM, width - 30 * MM],
-                 "left": [height / 2, 30 * MM, height - 30 * MM], "right": [height / 2, 30 * MM, height - 30 * MM]}
-    for edge, places in positions.items():
-        for p in places:
-            for d in range(0, RULER_MM + 1):
-                inset = d * MM
-                length = 3 * MM if d % 2 == 0 else 1.5 * MM
+    """Margin gauges at the middle and near the ends of every edge: bar d starts exactly d mm
+    from the edge and runs 5 mm inward, labelled d at its inner end. The printer clips the
+    bars that start inside its unprintable border; the first bar printed whole names the
+    border in mm."""
+    c.setFont(font, 6)
+    step, bar, run = 3.2 * MM, 1.4 * MM, 5 * MM
+    count = RULER_MM - 1  # bars 0 … 8
+    span = (count - 1) * step
+    for edge in ("bottom", "top", "left", "right"):
+        length = width if edge in ("bottom", "top") else height
+        for centre in (length / 2, 35 * MM, length - 35 * MM):
+            for d in range(count):
+                along = centre - span / 2 + d * step
+                start, end, label = d * MM, d * MM + run, d * MM + run + 1.5 * MM
                 if edge == "bottom":
-                    c.line(p - length / 2, inset, p + length / 2, inset)
-                    if d % 2 == 0 and d:
-                        c.drawString(p + length / 2 + 1, inset - 1.5, str(d))
+                    c.rect(along - bar / 2, start, bar, run, stroke=0, fill=1)
+                    c.drawCentredString(along, label, str(d))
                 elif edge == "top":
-                    c.line(p - length / 2, height - inset, p + length / 2, height - inset)
-                    if d % 2 == 0 and d:
-                        c.drawString(p + length / 2 + 1, height - inset - 1.5, str(d))
+                    c.rect(along - bar / 2, height - end, bar, run, stroke=0, fill=1)
+                    c.drawCentredString(along, height - label - 4, str(d))
                 elif edge == "left":
-                    c.line(inset, p - length / 2, inset, p + length / 2)
-                    if d % 2 == 0 and d:
-                        c.drawString(inset - 1.5, p + length / 2 + 1, str(d))
+                    c.rect(start, along - bar / 2, run, bar, stroke=0, fill=1)
+                    c.drawString(label, along - 2, str(d))
                 else:
-                    c.line(width - inset, p - length / 2, width - inset, p + length / 2)
-                    if d % 2 == 0 and d:
-                        c.drawString(width - inset - 1.5, p + length / 2 + 1, str(d))
+                    c.rect(width - end, along - bar / 2, run, bar, stroke=0, fill=1)
+                    c.drawRightString(width - label, along - 2, str(d))
 
 
 def _cross(c, x: float, y: float, scale: bool) -> None:

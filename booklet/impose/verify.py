@@ -89,7 +89,7 @@ def simulate(sides, scheme: str, *, flip: str = "long", manual_duplex: bool = Fa
             faces += _read(_fold_left_under(_stack([_fold_top_under(s) for s in group])))
         else:
             for sheet in group:
-                faces += _mini_zine(_fold_top_under(sheet))
+                faces += _mini_zine(sheet)
     return faces
 
 
@@ -114,13 +114,34 @@ def _read(pile):
     return [f for t in pile for f in (t.up, t.down)]
 
 
-def _mini_zine(strip):
-    """The slit-and-push step of a folded mini-zine strip (see mini_zine.py)."""
-    col = {}
-    for t in strip:
-        col.setdefault(t.column, []).append(t)
-    return [col[3][0].up, col[3][1].down, col[2][1].down, col[1][1].down,
-            col[0][1].down, col[0][0].up, col[1][0].up, col[2][0].up]
+def _mini_zine(sheet):
+    """Slit, fold, collapse and read a one-sheet zine (see mini_zine.py). The slit leaves a
+    ring of tiles; it collapses with the cover on top and the others in ring order, first
+    across the centre fold. A tile's faces follow from the creases crossed to reach it: each
+    swaps the faces, the horizontal one also turns them by half a turn."""
+    tiles = {(t.row, t.column): t for t in sheet}
+    rows, columns = 1 + max(r for r, _ in tiles), 1 + max(c for _, c in tiles)
+    slit = {frozenset({(0, c), (1, c)}) for c in range(1, columns - 1)}
+    neighbours = {cell: [] for cell in tiles}
+    for r, c in tiles:
+        for other in ((r + 1, c), (r, c + 1)):
+            if other in tiles and frozenset({(r, c), other}) not in slit:
+                neighbours[(r, c)].append(other)
+                neighbours[other].append((r, c))
+    ring = [(rows - 1, columns - 1), (rows - 2, columns - 1)]
+    while len(ring) < len(tiles):
+        ring.append(next(n for n in neighbours[ring[-1]] if n != ring[-2]))
+    faces, flipped, offset = [], False, 0
+    for i, cell in enumerate(ring):
+        if i:
+            flipped = not flipped
+            if ring[i - 1][0] != cell[0]:
+                offset = (offset + 180) % 360
+        front = tiles[cell].up
+        printed = Face(front.page_index, (front.rotation + offset) % 360)
+        faces.append((BLANK, printed) if flipped else (printed, BLANK))
+    # tiles lie blank side to blank side in pairs: each pair is one leaf
+    return [face for first, second in zip(faces[0::2], faces[1::2]) for face in (first[0], second[1])]
 
 
 def check(faces: list[Face], page_count: int) -> list[str]:

@@ -8,6 +8,8 @@ and moved into place only when complete; output is byte-identical from run to ru
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import tempfile
 import zlib
@@ -29,6 +31,11 @@ from pypdf.generic import (
 
 from ..errors import BookletError
 from .marks import Box, Line
+
+# What pypdf (and zlib under it) raise on damaged files: all of them become one line
+# naming the file.
+_PDF_ERRORS = (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+               zlib.error, RecursionError, AssertionError)
 
 
 @dataclass(frozen=True)
@@ -56,10 +63,27 @@ class Drawing:
     form_matrices: dict[int, tuple[float, ...]] = field(default_factory=dict)
 
 
+@contextlib.contextmanager
+def quiet_pypdf():
+    """pypdf logs what it repairs in damaged files; the user gets our one-line error or a
+    good result, not pypdf's notes on stderr."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 class SourcePDF:
     """An opened input PDF, checked: readable, not encrypted, at least one page."""
 
     def __init__(self, path: Path):
+        with quiet_pypdf():
+            self._open(path)
+
+    def _open(self, path: Path) -> None:
         self.path = Path(path)
         if not self.path.exists():
             raise BookletError("file not found", self.path)
@@ -68,16 +92,14 @@ class SourcePDF:
         try:
             self.reader = PdfReader(self.path)
             encrypted = self.reader.is_encrypted
-        except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-                OSError, zlib.error, RecursionError) as exc:
+        except (*_PDF_ERRORS, OSError) as exc:
             raise BookletError(f"not a readable PDF ({_short(exc)})", self.path) from None
         if encrypted:
             raise BookletError("the PDF is encrypted; save an unencrypted copy first "
                                "(e.g. qpdf --decrypt IN.pdf OUT.pdf)", self.path)
         try:
             self.pages = [SourcePage(_box(page), int(page.rotation) % 360) for page in self.reader.pages]
-        except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-                zlib.error, RecursionError) as exc:
+        except _PDF_ERRORS as exc:
             raise BookletError(f"not a readable PDF ({_short(exc)})", self.path) from None
         if not self.pages:
             raise BookletError("the PDF has no pages", self.path)
@@ -107,21 +129,31 @@ def write_print_pdf(source: SourcePDF, drawings: list[Drawing], output: Path, *,
 
     flip: "long" or "short" for the /Duplex viewer preference, None for single-sided.
     """
+    with quiet_pypdf():
+        _write_print_pdf(source, drawings, Path(output), flip, title)
+
+
+def _write_print_pdf(source: SourcePDF, drawings: list[Drawing], output: Path, flip: str | None,
+                     title: str | None) -> None:
     writer = PdfWriter()
     forms: dict[int, object] = {}
     shared_resources: dict[object, object] = {}
-    for drawing in drawings:
-        for page_index, _, _ in drawing.placements:
-            if page_index not in forms:
-                forms[page_index] = _form_xobject(writer, source, page_index,
-                                                  drawing.form_matrices[page_index], shared_resources)
+    try:
+        for drawing in drawings:
+            for page_index, _, _ in drawing.placements:
+                if page_index not in forms:
+                    forms[page_index] = _form_xobject(writer, source, page_index,
+                                                      drawing.form_matrices[page_index], shared_resources)
+    except _PDF_ERRORS as exc:
+        raise BookletError(f"cannot copy the pages of this PDF, it seems damaged ({_short(exc)})",
+                           source.path) from None
     contents: dict[bytes, object] = {}
     for drawing in drawings:
         _add_sheet(writer, drawing, forms, contents)
     _inherit_media_box(writer)
 
     duplex = {"long": "/DuplexFlipLongEdge", "short": "/DuplexFlipShortEdge", None: "/Simplex"}[flip]
-    writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject({
+    writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject({
         NameObject("/Duplex"): NameObject(duplex),
         NameObject("/PrintScaling"): NameObject("/None"),
     })
@@ -133,10 +165,12 @@ def write_print_pdf(source: SourcePDF, drawings: list[Drawing], output: Path, *,
 
 
 def source_title(source: SourcePDF) -> str | None:
+    """The source's /Title, carried over to the print PDF."""
     try:
-        meta = source.reader.metadata
-        title = meta.title if meta else None
-    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError):
+        with quiet_pypdf():
+            meta = source.reader.metadata
+            title = meta.title if meta else None
+    except _PDF_ERRORS:
         return None
     return str(title) if title else None
 
@@ -147,7 +181,8 @@ def _form_xobject(writer: PdfWriter, source: SourcePDF, page_index: int, matrix,
     contents = contents.get_object() if contents is not None else None
     form: StreamObject
     if isinstance(contents, EncodedStreamObject):
-        # Keep the page's own compressed bytes: no decoding, no recompression.
+        # Keep the page's own compressed bytes: no decoding, no recompression (pypdf has no
+        # public accessor for a stream's encoded bytes, hence _data).
         form = EncodedStreamObject()
         form._data = contents._data
         for key in ("/Filter", "/DecodeParms"):
@@ -234,7 +269,7 @@ def _add_sheet(writer: PdfWriter, drawing: Drawing, forms, contents: dict[bytes,
 def _inherit_media_box(writer: PdfWriter) -> None:
     """When all sheets have one size, state it once on the page tree (an inheritable
     attribute, PDF 1.7 § 7.7.3.4) instead of on every sheet."""
-    pages = writer._root_object["/Pages"].get_object()
+    pages = writer.root_object["/Pages"].get_object()
     kids = [kid.get_object() for kid in pages["/Kids"]]
     boxes = {tuple(float(v) for v in kid["/MediaBox"]) for kid in kids}
     if len(boxes) == 1:
@@ -244,7 +279,10 @@ def _inherit_media_box(writer: PdfWriter) -> None:
 
 
 def _write_atomically(writer: PdfWriter, output: Path) -> None:
-    _atomic(output, writer.write)
+    try:
+        _atomic(output, writer.write)
+    except _PDF_ERRORS as exc:
+        raise BookletError(f"cannot write the print PDF ({_short(exc)})", output) from None
 
 
 def write_pdf_bytes(data: bytes, output: Path) -> None:
@@ -258,17 +296,22 @@ def _atomic(output: Path, write) -> None:
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir():
         raise BookletError("the output folder does not exist", folder)
-    handle, temp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=folder)
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise BookletError(f"cannot write here ({exc.strerror})", output) from None
     try:
         with os.fdopen(handle, "wb") as stream:
             write(stream)
         os.chmod(temp, 0o644)
         os.replace(temp, output)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(temp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):
+            raise BookletError(f"cannot write ({exc.strerror or exc})", output) from None
         raise
 
 
@@ -278,7 +321,7 @@ def finish_pdf_bytes(data: bytes, flip: str | None) -> bytes:
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     duplex = {"long": "/DuplexFlipLongEdge", "short": "/DuplexFlipShortEdge", None: "/Simplex"}[flip]
-    writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject({
+    writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject({
         NameObject("/Duplex"): NameObject(duplex),
         NameObject("/PrintScaling"): NameObject("/None"),
     })
@@ -317,7 +360,8 @@ def read_print_pdf(path: Path) -> list[tuple[tuple[float, float], list[tuple[int
                     matrix = tuple(float(v) for v in operands)
                 elif operator == b"Do" and matrix is not None:
                     form = xobjects.get(str(operands[0]))
-                    name = str(form.get_object().get("/Name", "")) if form is not None else ""
+                    # the source page is the form's /Name; files from before /S names used it directly
+                    name = str(form.get_object().get("/Name", operands[0])) if form is not None else ""
                     if not name.startswith("/P") or not name[2:].isdigit():
                         continue
                     form = form.get_object()
@@ -334,6 +378,5 @@ def read_print_pdf(path: Path) -> list[tuple[tuple[float, float], list[tuple[int
         return result
     except BookletError:
         raise
-    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
-            OSError, zlib.error, RecursionError) as exc:
+    except (*_PDF_ERRORS, OSError) as exc:
         raise BookletError(f"not a readable print PDF ({_short(exc)})", path) from None

@@ -1,0 +1,46 @@
+"""The layouts made for each scheme (a5, mini, quarter-letter) build, and their print PDFs
+fold into the reading order on simulated paper."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from booklet.cli import main
+from booklet.layouts import MM, load_layout
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "zine"
+
+CASES = {
+    "a5": ("saddle-2up", (148, 210), (297, 210)),
+    "mini": ("mini-zine", (74, 105), (297, 210)),
+    "quarter-letter": ("cut-stack", (107.95, 139.7), (215.9, 279.4)),
+    "pocket": ("cut-stack", (105, 148), (210, 297)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_layout_declares_its_scheme_and_sizes(name):
+    scheme, page, _ = CASES[name]
+    layout = load_layout(name)
+    assert layout.imposition.scheme == scheme
+    assert (layout.page_width / MM, layout.page_height / MM) == pytest.approx(page, abs=0.01)
+
+
+@pytest.mark.skipif(not EXAMPLE.is_dir(), reason="the example booklet is not beside the tests")
+@pytest.mark.parametrize("name", ["a5", "mini", "quarter-letter"])
+def test_layout_builds_and_folds(tmp_path, name):
+    scheme, _, sheet = CASES[name]
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", str(EXAMPLE), "-o", str(tmp_path), "--layout", name],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    read, printed = tmp_path / "zine-read.pdf", tmp_path / "zine-print.pdf"
+    pages = len(PdfReader(read).pages)
+    for page in PdfReader(printed).pages:
+        assert (float(page.mediabox.width) / MM, float(page.mediabox.height) / MM) == pytest.approx(sheet, abs=0.01)
+    verify = runner.invoke(main, ["verify", str(printed), "--scheme", scheme, "--pages", str(pages)])
+    assert verify.exit_code == 0, verify.output
