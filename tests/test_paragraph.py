@@ -366,3 +366,16 @@ def test_opening_quotes_hang_into_the_left_margin():
             assert first["x0"] == pytest.approx(20, abs=0.3)
     assert hanging >= 1
     assert all_words(buffer) == text.split()
+
+
+@pytest.mark.parametrize("align", ["justify", "left"])
+def test_no_line_begins_with_a_spaced_dash_or_a_unit(align):
+    style = TextStyle(**{**BODY.__dict__, "align": align})
+    text = " ".join(["the press — as we call it — weighs 12 kg and prints No. 5 at 40 % speed"] * 10)
+    buffer = render([make_paragraph([Run(text, REGULAR, BODY.size)], style, "en", HYPHENATION)], width=WIDTH * 0.55)
+    lines = [line["text"] for page in pdf_lines(buffer) for line in page]
+    assert len(lines) > 10
+    for line, following in zip(lines, lines[1:]):
+        first = following.split()[0]
+        assert first not in ("—", "kg", "%", "5"), (line, following)
+    assert all_words(buffer) == text.split()

@@ -140,8 +140,10 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
     def flush_word() -> None:
         if not raw_word:
             return
-        if tie_single_letters:
-            previous_word[0] = "".join(piece for piece, _ in raw_word)
+        text = raw_word[0][0] if len(raw_word) == 1 else "".join(piece for piece, _ in raw_word)
+        if items and keeps_with_previous(previous_word[0], text):
+            _tie_last_space(items, justify)
+        previous_word[0] = text
         if len(raw_word) == 1:
             # one face: the same word set the same way gives the same items (they are
             # immutable), and words recur all through a booklet
@@ -226,6 +228,45 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
         items.append(Glue(0.0, FIL, 0.0))
         items.append(Penalty(0.0, -INFINITY))
     return items
+
+
+UNITS = frozenset((
+    "%", "‰", "°", "°C", "°F", "K", "kg", "g", "mg", "t", "km", "m", "cm", "mm", "µm", "nm", "l", "ml",
+    "h", "min", "s", "ms", "pt", "px", "in", "ft", "mi", "kB", "MB", "GB", "TB", "Hz", "kHz", "MHz",
+    "GHz", "V", "W", "kW", "kWh", "A", "mA", "€", "$", "£", "¥", "₴", "₽",
+    "кг", "г", "мг", "т", "км", "м", "см", "мм", "л", "мл", "год", "хв", "ч", "мин", "с", "грн",
+    "руб", "коп", "тис", "тыс", "млн", "млрд",
+))
+"""Units and currencies that never begin a line after their number (12 kg, 5 %, 20 грн)."""
+
+_ABBREVIATIONS_BEFORE = frozenset(("No.", "no.", "Nr.", "nr.", "№", "§", "§§", "p.", "pp.", "Fig.",
+                                   "fig.", "vol.", "Vol.", "ch.", "art.", "Art.", "ст.", "с.", "рис."))
+_NUMBER = re.compile(r"^[(\[]?[+−-]?\d[\d.,\u202f\u00a0]*$")
+_UNIT_END = ".,;:!?)]»”’"
+
+
+def keeps_with_previous(previous: str, word: str) -> bool:
+    """Whether the space before `word` must not break: a spaced dash never begins a line, a
+    unit stays with its number, a number with "No.", "p.", "§" before it."""
+    if word[:1] in "\u2014\u2013" and (len(word) == 1 or not word[1].isalnum()):
+        return True
+    if previous in _ABBREVIATIONS_BEFORE:
+        return True
+    return bool(_NUMBER.match(previous)) and word.rstrip(_UNIT_END) in UNITS
+
+
+def _tie_last_space(items: list[Item], justify: bool) -> None:
+    """Make the space at the end of `items` unbreakable (a no-break space that still stretches)."""
+    tail: list[Item] = []
+    while items and not isinstance(items[-1], Box):
+        tail.append(items.pop())
+    spaces = [i for i in tail if isinstance(i, Glue) and isinstance(i.data, tuple)]
+    if not spaces or any(isinstance(i, Penalty) and i.penalty <= -INFINITY for i in tail):
+        items.extend(reversed(tail))  # no space here (a forced break): nothing to tie
+        return
+    space = spaces[-1]
+    items.append(Penalty(0.0, INFINITY))
+    items.append(space if justify else Glue(space.width, 0.0, 0.0, space.data))
 
 
 def _hang_left(items: list[Item], raw_word: list[tuple[str, Run]]) -> None:
