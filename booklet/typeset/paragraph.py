@@ -325,7 +325,9 @@ class KeepWithLines(KeepTogether):
         last = content[-1] if content else None
         if isinstance(last, TypesetParagraph) and len(content) > 1:
             heights = [f.wrap(available_width, available_height)[1] for f in content]
+            # the frame has taken the group's space before (its first member's) already
             spaces = [f.getSpaceBefore() + f.getSpaceAfter() for f in content]
+            spaces[0] -= content[0].getSpaceBefore()
             if sum(heights) + sum(spaces) > available_height:
                 used = sum(heights[:-1]) + sum(spaces[:-1]) + last.getSpaceBefore()
                 if used < available_height:
