@@ -379,3 +379,15 @@ def test_no_line_begins_with_a_spaced_dash_or_a_unit(align):
         first = following.split()[0]
         assert first not in ("—", "kg", "%", "5"), (line, following)
     assert all_words(buffer) == text.split()
+
+
+def test_heading_with_exactly_two_lines_of_room_stays():
+    heading_style = LAYOUT.styles["heading2"]
+    heading = make_paragraph([Run("A heading near the foot", face_name("Noto Sans", bold=True), heading_style.size)],
+                             heading_style, "en", HYPHENATION)
+    heading.keepWithNext = True
+    room = heading_style.space_before + heading_style.leading + heading_style.space_after + 2 * BODY.leading + 0.5
+    filler = Spacer(0, 400 - room)
+    buffer = render([filler, heading, body()])
+    texts = [line["text"] for line in pdf_lines(buffer)[0]]
+    assert texts[0] == "A heading near the foot" and len(texts) == 3
