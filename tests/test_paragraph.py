@@ -391,3 +391,15 @@ def test_heading_with_exactly_two_lines_of_room_stays():
     buffer = render([filler, heading, body()])
     texts = [line["text"] for line in pdf_lines(buffer)[0]]
     assert texts[0] == "A heading near the foot" and len(texts) == 3
+
+
+@settings(max_examples=80, deadline=None)
+@given(words=st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=30), min_size=1,
+                      max_size=40),
+       width=st.floats(min_value=40.0, max_value=200.0))
+def test_no_line_passes_the_margin_with_long_words_and_hyphen_limits(words, width):
+    items = paragraph_items([Run(" ".join(words), REGULAR, BODY.size)], BODY, hyphenator("en", HYPHENATION))
+    for line in break_paragraph(items, BODY, width):
+        scale, word_space = line_adjustment(line)
+        drawn = scale * (line.natural + line.space_count * word_space)
+        assert drawn <= line.width + line.hang + line.hang_left + 0.01

@@ -318,10 +318,15 @@ class _Breaker:
                 if current is None or d < current[0]:
                     candidates[key] = (d, node, ratio)
             if final and not candidates and not survivors and best_dead is not None:
-                # nothing fits: accept the least bad overfull line rather than fail (§851)
                 d, node, ratio = best_dead
-                run = node.run + 1 if flagged else 0
-                candidates[(_fitness(ratio), run, 0)] = (d, node, ratio)
+                if forced or next_box[b + 1] < n:
+                    # nothing fits: accept the least bad overfull line rather than fail (§851)
+                    run = node.run + 1 if flagged else 0
+                    candidates[(_fitness(ratio), run, 0)] = (d, node, ratio)
+                else:
+                    # a break here would leave nothing for the last line (the glue before the
+                    # final break): keep the node for the final break instead
+                    survivors = [node]
             active = survivors
             if candidates:
                 tw, ty, tz = self._after(b)

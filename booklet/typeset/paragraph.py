@@ -114,9 +114,9 @@ def set_lines(items: list[Item], breaks: list[Break], justify: bool) -> list[Lin
         justified = justify and not forced_end and space_count > 0
         continues = isinstance(brk_item, Penalty) and (
             brk_item.data == INSIDE_WORD or isinstance(brk_item.data, tuple))
+        # marks hang whether or not the line is justified: the breaker counted on it
         lines.append(Line(tuple(parts), glyphs, spaces, space_count, brk.line_width,
-                          hang if justified else 0.0, justified, hyphen, continues,
-                          hang_left if justified else 0.0))
+                          hang, justified, hyphen, continues, hang_left))
     return lines
 
 
@@ -125,10 +125,11 @@ def line_adjustment(line: Line, spacing: Spacing = SPACING) -> tuple[float, floa
     measure. A loose line widens its glyphs first (up to `expansion`) and only then its
     spaces, so that word gaps stay as even as the line allows; a tight line narrows both in
     proportion to what each may give."""
+    limit = line.width + line.hang + line.hang_left
     if line.justified:
-        target = line.width + line.hang + line.hang_left
-    elif line.natural > line.width + 1e-9:
-        target = line.width  # a last line the breaker let shrink: shrink it, not past the margin
+        target = limit
+    elif line.natural > limit + 1e-9:
+        target = limit  # a last line the breaker let shrink: shrink it, not past the margin
     else:
         return 1.0, 0.0
     slack = target - line.natural
@@ -238,8 +239,20 @@ def break_paragraph(items: list[Item], style: TextStyle, width: float,
         parameters = replace(parameters, emergency_stretch=spacing.emergency_stretch * style.size)
     if not justify:
         parameters = replace(parameters, pretolerance=-1.0)
-    breaks = break_lines(items, widths, parameters)
-    return set_lines(items, breaks, justify)
+    lines = set_lines(items, break_lines(items, widths, parameters), justify)
+    if any(_overfull(line, spacing) for line in lines):
+        # the limit on hyphens in a row (or a long word) left no way to fit: let every word
+        # also break between letters, at a high cost (found on branch robust: lines ran 13 pt
+        # past the margin)
+        items = with_emergency_points(items, 0.0, spacing)
+        lines = set_lines(items, break_lines(items, widths, parameters), justify)
+    return lines
+
+
+def _overfull(line: Line, spacing: Spacing) -> bool:
+    scale, word_space = line_adjustment(line, spacing)
+    drawn = scale * (line.natural + word_space * line.space_count)
+    return drawn > line.width + line.hang + line.hang_left + 0.01
 
 
 def draw_lines(canvas, lines: list[Line], style: TextStyle, height: float, leading: float,

@@ -399,5 +399,8 @@ def with_emergency_points(items: list[Item], width: float, spacing: Spacing = SP
         for n, char in enumerate(chars):
             if n:
                 out.append(Penalty(0.0, spacing.anywhere_penalty, False, INSIDE_WORD))
-            out.append(_box((char,), spacing.expansion if item.stretch else 0.0))
+            # no glyph expansion: a line of nothing but these pieces has no spaces, so it is
+            # never justified and could not shrink as the breaker assumed (found on branch
+            # robust: such lines ran up to 13 pt past the margin)
+            out.append(_box((char,)))
     return out
