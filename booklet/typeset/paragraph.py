@@ -20,12 +20,12 @@ from ..hyphenate import Hyphenator, hyphenator
 from ..layouts import Hyphenation, TextStyle
 from .linebreak import INFINITY, Box, Break, Glue, Item, Parameters, Penalty, break_lines, line_items
 from .words import (
-    INSIDE_WORD, KERN, SPACING, Fragment, Run, Spacing, fragment, paragraph_items, text_width, ties_single_letters,
+    INSIDE_WORD, KERN, PROTRUSION, PROTRUSION_LEFT, SPACING, Fragment, Run, Spacing, fragment, paragraph_items, text_width, ties_single_letters,
     with_emergency_points,
 )
 
 __all__ = ["Run", "make_paragraph", "TypesetParagraph", "KeepWithLines", "paragraph_items",
-           "break_paragraph", "line_adjustment", "Line"]
+           "break_paragraph", "line_adjustment", "Line", "PROTRUSION", "PROTRUSION_LEFT"]
 
 PARAMETERS = Parameters(pretolerance=100.0, tolerance=300.0, line_penalty=10.0, adj_demerits=10000.0,
                         double_hyphen_demerits=10000.0, final_hyphen_demerits=5000.0, max_hyphen_run=2)
