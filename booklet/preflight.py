@@ -18,6 +18,7 @@ from PIL import Image, UnidentifiedImageError
 
 from .errors import Problem
 from .fonts import face_name, has_glyph, string_width
+from .hyphenate import resolve_language
 from .layouts import Layout
 from .model import (
     Booklet, CodeBlock, Figure, Heading, Inline, ListBlock, Location, Paragraph, Quote, Span, iter_blocks,
@@ -33,6 +34,20 @@ def preflight(booklet: Booklet, layout: Layout) -> list[Problem]:
     problems += _deep_nesting(booklet)
     problems += _control_characters(booklet)
     problems += _long_titles(booklet, layout)
+    problems += _unhyphenated_languages(booklet)
+    return problems
+
+
+def _unhyphenated_languages(booklet: Booklet) -> list[Problem]:
+    """A warning for each language pyphen has no dictionary for: its text is not hyphenated."""
+    meta = booklet.metadata
+    places = [(meta.language, meta.where)] + [(a.language, a.where) for a in booklet.articles]
+    problems, seen = [], set()
+    for language, where in places:
+        if language not in seen and resolve_language(language) is None:
+            seen.add(language)
+            problems.append(Problem(f"no hyphenation patterns for language {language!r}: its text is not "
+                                    "hyphenated", where.path, key_line(where, "language"), severity="warning"))
     return problems
 
 

@@ -11,6 +11,13 @@ from booklet.hyphenate import SOFT_HYPHEN, Hyphenator, hyphenator, resolve_langu
 from booklet.layouts import Hyphenation
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch):
+    """Parsed patterns and hyphenated words are cached under XDG_CACHE_HOME: keep this
+    module's (every pyphen language) out of the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
 @pytest.mark.parametrize("code, dictionary", [
     ("en", "en_US"), ("en-GB", "en_GB"), ("en_US", "en_US"), ("uk", "uk_UA"), ("ru", "ru_RU"),
     ("uk-UA", "uk_UA"), ("de", "de_DE"), ("fr", "fr"),
@@ -132,3 +139,28 @@ def test_own_pattern_reader_agrees_with_pyphen(dictionary):
     for word in words:
         assert [p for p in ours.positions(word) if 1 <= p <= len(word) - 1] == \
             [int(p) for p in theirs.positions(word)], word
+
+
+def test_words_are_kept_for_the_next_run(tmp_path, monkeypatch):
+    from booklet.hyphenate import Hyphenator
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    first = Hyphenator("en_US", 2, 3)
+    assert first.split("typesetting") == ["type", "set", "ting"]
+    first.save()
+    second = Hyphenator("en_US", 2, 3)
+    assert second._patterns is None and "typesetting" in second._cache  # no pattern matching
+    assert second.split("typesetting") == ["type", "set", "ting"]
+    assert second._patterns is None
+    assert second.split("hyphenation") == ["hy", "phen", "ation"]  # a new word reads them
+
+
+def test_an_unwritable_cache_is_no_error(tmp_path, monkeypatch):
+    from booklet.hyphenate import Hyphenator
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    h = Hyphenator("uk_UA", 2, 3)
+    assert h.points("європейський")
+    h.save()

@@ -327,3 +327,14 @@ def test_hyphen_runs_are_at_most_two(words):
     for b in breaks:
         run = run + 1 if b.hyphenated else 0
         assert run <= 2
+
+
+def test_overfull_last_line_after_a_hyphen_run_still_gives_breaks():
+    # regression: three hyphen breaks in a row are not allowed, so the last two pieces must
+    # share a line that does not fit; the breaker once accepted that overfull line at the
+    # glue before the final break and then found no way to end the paragraph
+    items = [Box(18.6, "aaab"), Penalty(1.3, 100, True), Box(14.0, "baa"), Penalty(1.3, 100, True),
+             Box(27.4, "caaaab"), Penalty(1.3, 100, True), Box(14.0, "baa")]
+    breaks = break_lines(items, [30.4, 40.0])
+    assert breaks and breaks[-1].index == len(items) + 1
+    assert sum(b.hyphenated for b in breaks) == 2

@@ -300,3 +300,106 @@ def test_paragraph_flowable_type_and_empty_runs():
     assert isinstance(body(), TypesetParagraph)
     empty = make_paragraph([], BODY, "en", HYPHENATION)
     assert empty.wrap(WIDTH, 100) == (WIDTH, 0)
+
+
+# --- properties of set lines, with the real font ------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from booklet.hyphenate import hyphenator  # noqa: E402
+
+VOCABULARY = (TEXT + " internationalisation https://example.org/a/long/path well-known “quoted,” "
+              "co\u00adop\u00aderation NASA 1234567 extraordinary").split()
+
+
+@settings(max_examples=60, deadline=None)
+@given(words=st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=70),
+       width=st.floats(min_value=80.0, max_value=300.0),
+       align=st.sampled_from(["justify", "left", "center"]))
+def test_set_lines_keep_every_word_and_fit_the_measure(words, width, align):
+    style = TextStyle(**{**BODY.__dict__, "align": align})
+    runs = [Run(" ".join(words), REGULAR, BODY.size)]
+    items = paragraph_items(runs, style, hyphenator("en", HYPHENATION))
+    lines = break_paragraph(items, style, width)
+    assert lines
+    rebuilt = []
+    for line in lines:
+        fragments = [p.text for p in line.parts if not isinstance(p, tuple)]
+        assert fragments, "empty line"
+        scale, word_space = line_adjustment(line)
+        assert 0.98 - 1e-9 <= scale <= 1.02 + 1e-9
+        drawn = scale * (line.natural + line.space_count * word_space)
+        # nothing passes the measure, except a hanging mark by at most its hang
+        assert drawn <= line.width + line.hang + line.hang_left + 1e-6
+        if line.justified:
+            assert drawn == pytest.approx(line.width + line.hang + line.hang_left, abs=1e-6)
+        text = "".join(p.text if not isinstance(p, tuple) else " " for p in line.parts)
+        added_hyphen = line.hyphenated and line.continues and line.parts[-1].text == "-"
+        rebuilt.append(text[:-1] if added_hyphen else text)
+    joined = "".join(text if line.continues else text + " " for line, text in zip(lines, rebuilt))
+    assert joined.split() == " ".join(words).replace("\u00ad", "").split()
+
+
+def test_lines_are_cached_per_width_and_rebroken_for_another():
+    paragraph = body()
+    paragraph.wrap(WIDTH, 1000)
+    wide = paragraph.lines
+    paragraph.wrap(WIDTH / 2, 1000)
+    assert len(paragraph.lines) > len(wide)
+    paragraph.wrap(WIDTH, 1000)
+    assert paragraph.lines is wide
+
+
+def test_opening_quotes_hang_into_the_left_margin():
+    text = " ".join(["“Quoted words,” said someone, and then “more quoted words” followed"] * 12)
+    style = TextStyle(**{**BODY.__dict__, "first_indent": 0.0})
+    buffer = render([make_paragraph([Run(text, REGULAR, BODY.size)], style, "en", HYPHENATION)])
+    lines = pdf_lines(buffer)[0]
+    hanging = 0
+    for line in lines[:-1]:
+        first = next(c for c in line["chars"] if c["text"].strip())
+        if first["text"] == "“":
+            hanging += 1
+            assert 20 - (first["x1"] - first["x0"]) - 0.1 <= first["x0"] < 20 - 0.5
+        else:
+            assert first["x0"] == pytest.approx(20, abs=0.3)
+    assert hanging >= 1
+    assert all_words(buffer) == text.split()
+
+
+@pytest.mark.parametrize("align", ["justify", "left"])
+def test_no_line_begins_with_a_spaced_dash_or_a_unit(align):
+    style = TextStyle(**{**BODY.__dict__, "align": align})
+    text = " ".join(["the press — as we call it — weighs 12 kg and prints No. 5 at 40 % speed"] * 10)
+    buffer = render([make_paragraph([Run(text, REGULAR, BODY.size)], style, "en", HYPHENATION)], width=WIDTH * 0.55)
+    lines = [line["text"] for page in pdf_lines(buffer) for line in page]
+    assert len(lines) > 10
+    for line, following in zip(lines, lines[1:]):
+        first = following.split()[0]
+        assert first not in ("—", "kg", "%", "5"), (line, following)
+    assert all_words(buffer) == text.split()
+
+
+def test_heading_with_exactly_two_lines_of_room_stays():
+    heading_style = LAYOUT.styles["heading2"]
+    heading = make_paragraph([Run("A heading near the foot", face_name("Noto Sans", bold=True), heading_style.size)],
+                             heading_style, "en", HYPHENATION)
+    heading.keepWithNext = True
+    room = heading_style.space_before + heading_style.leading + heading_style.space_after + 2 * BODY.leading + 0.5
+    filler = Spacer(0, 400 - room)
+    buffer = render([filler, heading, body()])
+    texts = [line["text"] for line in pdf_lines(buffer)[0]]
+    assert texts[0] == "A heading near the foot" and len(texts) == 3
+
+
+@settings(max_examples=80, deadline=None)
+@given(words=st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=30), min_size=1,
+                      max_size=40),
+       width=st.floats(min_value=40.0, max_value=200.0))
+def test_no_line_passes_the_margin_with_long_words_and_hyphen_limits(words, width):
+    items = paragraph_items([Run(" ".join(words), REGULAR, BODY.size)], BODY, hyphenator("en", HYPHENATION))
+    for line in break_paragraph(items, BODY, width):
+        scale, word_space = line_adjustment(line)
+        drawn = scale * (line.natural + line.space_count * word_space)
+        assert drawn <= line.width + line.hang + line.hang_left + 0.01

@@ -103,7 +103,7 @@ class Parameters:
 @dataclass(slots=True)
 class _Node:
     position: int  # index of the break item (−1 for the paragraph start)
-    line: int  # number of lines before this break... i.e. the break ends line `line - 1`
+    line: int  # lines set before this break; the next line is number `line` (0-based)
     fitness: int
     run: int  # hyphenated lines in a row ending here
     total_width: float
@@ -113,6 +113,8 @@ class _Node:
     ratio: float
     hyphenated: bool
     previous: _Node | None = field(default=None, repr=False)
+    width: float = 0.0  # measure of the line that starts here
+    first_box: int = 0  # index of the first box after this break
 
 
 def break_lines(items: Sequence[Item], line_widths: float | Sequence[float],
@@ -231,7 +233,8 @@ class _Breaker:
         max_run = p.max_hyphen_run
         double_hyphen, final_hyphen, adjacent = p.double_hyphen_demerits, p.final_hyphen_demerits, p.adj_demerits
         capped = not final
-        active: list[_Node] = [_Node(-1, 0, 1, 0, 0.0, 0.0, 0.0, 0.0, 0.0, False)]
+        active: list[_Node] = [_Node(-1, 0, 1, 0, 0.0, 0.0, 0.0, 0.0, 0.0, False, None, widths[0], next_box[0])]
+        cube = exponent == 3.0
         n = len(self.items)
         if self._points is None:
             self._points = self._breakpoints()
@@ -245,14 +248,18 @@ class _Breaker:
             survivors: list[_Node] = []
             best_dead: tuple[float, _Node, float] | None = None
             for node in active:
-                line = node.line
-                width = widths[line] if line < last_width_index else widths[last_width_index]
+                width = node.width
                 natural = base_width - node.total_width
                 if natural < width:
                     stretch = base_stretch - node.total_stretch
                     if stretch > 0:
                         ratio = (width - natural) / stretch
-                        badness = 100.0 * ratio ** exponent if ratio < 100 else 1.0e8
+                        if ratio >= 100:
+                            badness = 1.0e8
+                        elif cube:
+                            badness = 100.0 * ratio * ratio * ratio
+                        else:
+                            badness = 100.0 * ratio ** exponent
                     else:
                         ratio, badness = INFINITY, 1.0e8
                     if capped and badness > INFINITY:
@@ -264,7 +271,7 @@ class _Breaker:
                     ratio = (width - natural) / shrink if shrink > 0 else -INFINITY
                     if ratio < -1:
                         # too long now, and longer from here on: deactivate
-                        if final and next_box[node.position + 1] < b:
+                        if final and node.first_box < b:
                             d = node.demerits + 1e9
                             if best_dead is None or d < best_dead[0]:
                                 best_dead = (d, node, ratio)
@@ -274,7 +281,7 @@ class _Breaker:
                     ratio, badness = 0.0, 0.0
                 if not forced:
                     survivors.append(node)
-                if badness > threshold or next_box[node.position + 1] >= b:
+                if badness > threshold or node.first_box >= b:
                     continue  # too loose, or the line would hold no box
                 if flagged:
                     run = node.run + 1
@@ -305,21 +312,30 @@ class _Breaker:
                 if fitness - node.fitness > 1 or node.fitness - fitness > 1:
                     d += adjacent
                 d += node.demerits
-                key = (fitness, run, line + 1 if line + 1 < last_width_index else last_width_index)
+                line = node.line + 1
+                key = (fitness, run, line if line < last_width_index else last_width_index)
                 current = candidates.get(key)
                 if current is None or d < current[0]:
                     candidates[key] = (d, node, ratio)
             if final and not candidates and not survivors and best_dead is not None:
-                # nothing fits: accept the least bad overfull line rather than fail (§851)
                 d, node, ratio = best_dead
-                run = node.run + 1 if flagged else 0
-                candidates[(_fitness(ratio), run, 0)] = (d, node, ratio)
+                if forced or next_box[b + 1] < n:
+                    # nothing fits: accept the least bad overfull line rather than fail (§851)
+                    run = node.run + 1 if flagged else 0
+                    candidates[(_fitness(ratio), run, 0)] = (d, node, ratio)
+                else:
+                    # a break here would leave nothing for the last line (the glue before the
+                    # final break): keep the node for the final break instead
+                    survivors = [node]
             active = survivors
             if candidates:
                 tw, ty, tz = self._after(b)
+                first_box = next_box[b + 1]
                 for (fitness, run, _line), (d, node, ratio) in candidates.items():
-                    active.append(_Node(b, node.line + 1, fitness, run, tw, ty, tz, d, ratio,
-                                        flagged, node))
+                    line = node.line + 1
+                    width = widths[line] if line < last_width_index else widths[last_width_index]
+                    active.append(_Node(b, line, fitness, run, tw, ty, tz, d, ratio,
+                                        flagged, node, width, first_box))
             if not active:
                 return None
         # the last item is a forced break, so active holds only nodes at it

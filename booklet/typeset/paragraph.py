@@ -1,82 +1,34 @@
 """Styled runs of text → a paragraph flowable set with total-fit line breaking.
 
 `make_paragraph` turns runs (text in one face each) into boxes, glue and penalties
-(`linebreak.py`), breaks them into lines with the Knuth–Plass algorithm at the width the
-frame offers, splits between lines at page breaks without widows or orphans, and draws
-each line with the canvas: justified lines through the PDF word spacing operator (`Tw`), so
-the text keeps its real spaces for copy and paste and for text extraction.
-
-Break opportunities inside a word: hyphenation points from pyphen (`hyphenate.py`, a hyphen
-is drawn), soft hyphens of the source (never printed otherwise), explicit hyphens and dashes
-(no sign added), and in URLs after / . - _ (no sign). A token wider than the measure may
-break anywhere, as the very last resort, so nothing overflows the margin.
+(`words.py`), breaks them into lines with the Knuth–Plass algorithm (`linebreak.py`) at the
+width the frame offers, splits between lines at page breaks without widows or orphans, and
+draws each line with the canvas: justified lines through the PDF word spacing (`Tw`) and
+horizontal scaling (`Tz`) operators, so the text keeps its real spaces for copy and paste
+and for text extraction. Soft hyphens are break opportunities and are never printed;
+hyphens are drawn at hyphenated breaks; links are clickable on every line they span.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether
 
-from ..hyphenate import SOFT_HYPHEN, Hyphenator, hyphenator
+from ..hyphenate import Hyphenator, hyphenator
 from ..layouts import Hyphenation, TextStyle
-from .linebreak import FIL, INFINITY, Box, Break, Glue, Item, Parameters, Penalty, break_lines, line_items
+from .linebreak import INFINITY, Box, Break, Glue, Item, Parameters, Penalty, break_lines, line_items
+from .words import (
+    INSIDE_WORD, KERN, PROTRUSION, PROTRUSION_LEFT, SPACING, Fragment, Run, Spacing, fragment, paragraph_items, text_width, ties_single_letters,
+    with_emergency_points,
+)
 
+__all__ = ["Run", "make_paragraph", "TypesetParagraph", "KeepWithLines", "paragraph_items",
+           "break_paragraph", "line_adjustment", "Line", "PROTRUSION", "PROTRUSION_LEFT"]
 
-@dataclass(frozen=True)
-class Run:
-    """A piece of text in one face; a run whose text is "\\n" is a forced line break."""
-
-    text: str
-    font: str  # a registered ReportLab font name
-    size: float
-    link: str | None = None
-
-
-@dataclass(frozen=True)
-class Spacing:
-    """How inter-word space may vary, as fractions of the font's space; and break costs.
-
-    Spaces shrink to 0.75 of the natural space (issue #4 asks for "about 0.8"; glyphs give up
-    to 2 % more) and stretch by 0.45 of it at badness 100, the point where a line's word gaps
-    reach 1.45 × natural after the glyphs have widened by 2 %. Tuned on the benchmark corpora
-    (benchmarks/typography.py): a higher hyphen penalty buys fewer hyphens with looser lines.
-    """
-
-    stretch: float = 0.45
-    shrink: float = 0.25
-    hyphen_penalty: float = 100.0
-    explicit_hyphen_penalty: float = 100.0
-    dash_penalty: float = 50.0
-    url_penalty: float = 1000.0
-    anywhere_penalty: float = 5000.0
-    ragged_stretch: float = 3.0  # ems of stretch at each line end of ragged text
-    emergency_stretch: float = 0.0  # ems added to every line in the breaker's last pass
-    expansion: float = 0.02  # glyphs may widen or narrow by this share (horizontal scale)
-    protrusion: bool = True  # hang punctuation at the right margin of justified text
-
-
-PROTRUSION = {
-    "-": 0.6, "\u2010": 0.6, ".": 0.6, ",": 0.6, ":": 0.35, ";": 0.35, "!": 0.2, "?": 0.2,
-    "\u2019": 0.5, "\u201d": 0.5, "'": 0.5, '"': 0.5, "\u00bb": 0.4, ")": 0.2, "\u2013": 0.3, "\u2014": 0.2,
-}
-"""Share of a glyph's width that may hang past the right margin when it ends a justified
-line (after microtype's defaults, Thành 2000: "Micro-typographic extensions to TeX")."""
-
-
-SPACING = Spacing()
-PARAMETERS = Parameters(pretolerance=100.0, tolerance=1000.0, line_penalty=10.0, adj_demerits=10000.0,
+PARAMETERS = Parameters(pretolerance=100.0, tolerance=300.0, line_penalty=10.0, adj_demerits=10000.0,
                         double_hyphen_demerits=10000.0, final_hyphen_demerits=5000.0, max_hyphen_run=2)
-
-_SPACES = " \t\r\n"
-_NO_BREAK_SPACES = "\u00a0\u202f\u2007"
-_HYPHEN_CHARS = "-\u2010"
-_DASHES = "\u2013\u2014"
-_URL_BREAK_AFTER = "/.-_?&=#"
-_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)|^[^\s@]+@[^\s@]+\.[a-z]{2,}$", re.I)
 _MAX_SPLIT_LINES = 3  # a paragraph of this many lines or fewer never splits
 
 
@@ -86,241 +38,7 @@ def make_paragraph(runs: list[Run], style: TextStyle, language: str, hyphenation
     Hyphenates in `language` when the style asks for it and pyphen knows the language.
     """
     hyph = hyphenator(language, hyphenation) if style.hyphenate else None
-    return TypesetParagraph(runs, style, hyph)
-
-
-# --- measuring -------------------------------------------------------------------------
-
-_widths: dict[tuple[str, str, float], float] = {}
-
-
-def text_width(text: str, font: str, size: float) -> float:
-    """Width of `text` in points (cached: the same words recur all through a booklet)."""
-    key = (text, font, size)
-    width = _widths.get(key)
-    if width is None:
-        width = _widths[key] = stringWidth(text, font, size)
-    return width
-
-
-@dataclass(frozen=True, slots=True)
-class Fragment:
-    """Text in one face, all of it on one line once set (soft hyphens already removed)."""
-
-    text: str
-    font: str
-    size: float
-    link: str | None
-
-
-# --- runs → items ------------------------------------------------------------------------
-
-
-def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | None,
-                    spacing: Spacing = SPACING) -> list[Item]:
-    """The boxes, glue and penalties of a paragraph, ending with the forced final break."""
-    justify = style.align == "justify"
-    items: list[Item] = []
-    word: list[Fragment] = []
-    raw_word: list[tuple[str, Run]] = []
-
-    def flush_word() -> None:
-        if not raw_word:
-            return
-        if len(raw_word) == 1:
-            # one face: the same word set the same way gives the same items (they are
-            # immutable), and words recur all through a booklet
-            piece, run = raw_word[0]
-            key = (piece, run.font, run.size, run.link, id(hyph), justify, id(spacing))
-            word = _word_cache.get(key)
-            if word is None:
-                word = _word_cache[key] = _finished_word(raw_word, hyph, spacing, justify)
-        else:
-            word = _finished_word(raw_word, hyph, spacing, justify)
-        items.extend(word)
-        raw_word.clear()
-
-    def add_space(run: Run) -> None:
-        if not items and not raw_word:
-            return  # leading space
-        flush_word()
-        if items and (isinstance(items[-1], Glue) and not _is_nbsp_glue(items, len(items) - 1)
-                      or isinstance(items[-1], Penalty) and items[-1].data != "hang"):
-            return  # collapse runs of spaces
-        key = (run.font, run.size, justify, id(spacing))
-        glue = _space_cache.get(key)
-        if glue is None:
-            space = text_width(" ", run.font, run.size)
-            if justify:
-                glue = (Glue(space, space * spacing.stretch, space * spacing.shrink, (run.font, run.size)),)
-            else:
-                em = run.size * spacing.ragged_stretch
-                glue = (Glue(0.0, em, 0.0, None), Penalty(0.0, 0.0), Glue(space, -em, 0.0, (run.font, run.size)))
-            _space_cache[key] = glue
-        items.extend(glue)
-
-    for run in runs:
-        if run.text == "\n":
-            flush_word()
-            while items and (isinstance(items[-1], Glue) or
-                             (isinstance(items[-1], Penalty) and -INFINITY < items[-1].penalty < INFINITY)):
-                items.pop()
-            items.append(Glue(0.0, FIL, 0.0))
-            items.append(Penalty(0.0, -INFINITY))
-            continue
-        piece_start = 0
-        text = run.text
-        for i, ch in enumerate(text):
-            if ch in _SPACES:
-                if i > piece_start:
-                    raw_word.append((text[piece_start:i], run))
-                add_space(run)
-                piece_start = i + 1
-            elif ch in _NO_BREAK_SPACES:
-                if i > piece_start:
-                    raw_word.append((text[piece_start:i], run))
-                flush_word()
-                # glue that may stretch but never breaks: a penalty of INFINITY before it
-                # makes it illegal (glue breaks only after a box)
-                space = text_width(" ", run.font, run.size)
-                items.append(Penalty(0.0, INFINITY))
-                stretch = space * spacing.stretch if justify else 0.0
-                shrink = space * spacing.shrink if justify else 0.0
-                items.append(Glue(space, stretch, shrink, (run.font, run.size)))
-                piece_start = i + 1
-        if piece_start < len(text):
-            raw_word.append((text[piece_start:], run))
-    flush_word()
-    while items and (isinstance(items[-1], Glue) or
-                     (isinstance(items[-1], Penalty) and items[-1].penalty > -INFINITY)):
-        items.pop()
-    # trailing forced breaks would make an empty last line
-    while items and isinstance(items[-1], Penalty) and items[-1].penalty <= -INFINITY:
-        items.pop()
-        while items and isinstance(items[-1], Glue):
-            items.pop()
-    if items:
-        items.append(Glue(0.0, FIL, 0.0))
-        items.append(Penalty(0.0, -INFINITY))
-    return items
-
-
-def _is_nbsp_glue(items: list[Item], index: int) -> bool:
-    return index > 0 and isinstance(items[index], Glue) and isinstance(items[index - 1], Penalty) \
-        and items[index - 1].penalty >= INFINITY
-
-
-_word_cache: dict[tuple, list[Item]] = {}
-_space_cache: dict[tuple, tuple[Item, ...]] = {}
-
-
-def _finished_word(pieces: list[tuple[str, Run]], hyph: Hyphenator | None, spacing: Spacing,
-                   justify: bool) -> list[Item]:
-    """A word's items, and after them, in justified text, the penalty that lets a final
-    punctuation mark hang into the margin when the line breaks there."""
-    word = _word_items(pieces, hyph, spacing, justify)
-    last = word[-1]
-    if justify and spacing.protrusion and isinstance(last, Box) and last.data:
-        fragment = last.data[-1]
-        hang = PROTRUSION.get(fragment.text[-1], 0.0)
-        if hang:
-            # a break here lets the mark hang: the line counts as that much shorter
-            width = text_width(fragment.text[-1], fragment.font, fragment.size)
-            word = [*word, Penalty(-hang * width, 0.0, False, "hang")]
-    return word
-
-
-def _word_items(pieces: list[tuple[str, Run]], hyph: Hyphenator | None, spacing: Spacing,
-                justify: bool = True) -> list[Item]:
-    """One word (possibly in several faces: *the*, or a link inside a word) → boxes split at
-    its break opportunities, with the penalties between them."""
-    text = "".join(piece for piece, _ in pieces)
-    points: dict[int, tuple[str, float]] = {}  # offset → (kind, penalty)
-    looks_like_url = bool(_URL.match(text.strip("(<[«“\"'"))) or any(r.link and r.link.rstrip("/") in text
-                                                                         for _, r in pieces if r.link)
-    if looks_like_url:
-        for i, ch in enumerate(text[:-1]):
-            if ch in _URL_BREAK_AFTER and i > 0 and text[i + 1] not in _URL_BREAK_AFTER:
-                points[i + 1] = ("url", spacing.url_penalty)
-    else:
-        if SOFT_HYPHEN in text or hyph is not None:
-            if hyph is not None:
-                found = hyph.points(text)
-            else:
-                found = tuple(i + 1 for i, ch in enumerate(text) if ch == SOFT_HYPHEN and 0 < i + 1 < len(text))
-            for p in found:
-                points[p] = ("hyphen", spacing.hyphen_penalty)
-        for i, ch in enumerate(text[:-1]):
-            if i == 0:
-                continue
-            if ch in _HYPHEN_CHARS and text[i - 1].isalpha() and text[i + 1].isalpha():
-                points[i + 1] = ("explicit", spacing.explicit_hyphen_penalty)
-            elif ch in _DASHES and text[i + 1] not in _DASHES + ",.;:!?»”)":
-                points[i + 1] = ("dash", spacing.dash_penalty)
-    expansion = spacing.expansion if justify else 0.0
-    if not points:
-        return [_box(_fragments(pieces, 0, len(text)), expansion)]
-    items: list[Item] = []
-    last = 0
-    for p in sorted(points):
-        kind, penalty = points[p]
-        fragments = _fragments(pieces, last, p)
-        if not fragments:
-            continue
-        items.append(_box(fragments, expansion))
-        if kind == "hyphen":
-            font, size = fragments[-1].font, fragments[-1].size
-            width = text_width("-", font, size)
-            if justify and spacing.protrusion:
-                width *= 1.0 - PROTRUSION["-"]
-            items.append(Penalty(width, penalty, True, (font, size)))
-        else:
-            items.append(Penalty(0.0, penalty, kind == "explicit", None))
-        last = p
-    rest = _fragments(pieces, last, len(text))
-    if rest:
-        items.append(_box(rest, expansion))
-    elif items and isinstance(items[-1], Penalty):
-        items.pop()
-    return items
-
-
-def _fragments(pieces: list[tuple[str, Run]], start: int, end: int) -> tuple[Fragment, ...]:
-    """The fragments of the word's characters start:end (soft hyphens dropped)."""
-    out: list[Fragment] = []
-    offset = 0
-    for piece, run in pieces:
-        a, b = max(start, offset), min(end, offset + len(piece))
-        if a < b:
-            text = piece[a - offset:b - offset].replace(SOFT_HYPHEN, "")
-            if text:
-                out.append(Fragment(text, run.font, run.size, run.link))
-        offset += len(piece)
-    return tuple(out)
-
-
-def _box(fragments: tuple[Fragment, ...], expansion: float = 0.0) -> Box:
-    width = sum(text_width(f.text, f.font, f.size) for f in fragments)
-    return Box(width, fragments, width * expansion, width * expansion)
-
-
-def with_emergency_points(items: list[Item], width: float, spacing: Spacing = SPACING) -> list[Item]:
-    """Items where every box wider than `width` may also break between any two characters
-    (no sign added): the last resort against overflowing the margin."""
-    out: list[Item] = []
-    for item in items:
-        if not isinstance(item, Box) or item.width <= width or not item.data:
-            out.append(item)
-            continue
-        chars = [Fragment(ch, f.font, f.size, f.link) for f in item.data for ch in f.text]
-        for n, fragment in enumerate(chars):
-            if n:
-                out.append(Penalty(0.0, spacing.anywhere_penalty, False, None))
-            # no glyph expansion: a line of nothing but these pieces has no spaces, so it is
-            # never justified and could not shrink as the breaker assumed (regression: such
-            # lines ran up to 13 pt past the margin)
-            out.append(_box((fragment,)))
-    return out
+    return TypesetParagraph(runs, style, hyph, tie_single_letters=ties_single_letters(language))
 
 
 # --- lines ---------------------------------------------------------------------------------
@@ -332,14 +50,16 @@ class Line:
     `glyphs` is the natural width of the fragments, `spaces` that of the spaces; `hang` is
     how far the last mark may hang past `width`. `justified` lines fill `width` + `hang`."""
 
-    parts: tuple[Fragment | tuple[str, float], ...]
+    parts: tuple[Fragment | tuple[str, float, float], ...]  # spaces: (font, size, width)
     glyphs: float
     spaces: float
     space_count: int
     width: float
     hang: float
     justified: bool
-    hyphenated: bool
+    hyphenated: bool  # ends in a hyphen, drawn here or the word's own
+    continues: bool = False  # the last word goes on at the start of the next line
+    hang_left: float = 0.0  # how far an opening mark hangs into the left margin
 
     @property
     def natural(self) -> float:
@@ -353,31 +73,35 @@ def set_lines(items: list[Item], breaks: list[Break], justify: bool) -> list[Lin
     count = len(breaks)
     for number, ((start, end), brk) in enumerate(zip(spans, breaks)):
         parts: list = []
-        glyphs = spaces = 0.0
-        for item in items[start:end]:
+        glyphs = spaces = hang_left = 0.0
+        for index in range(start, end):
+            item = items[index]
             if isinstance(item, Box):
+                if item.data == KERN:
+                    if index == start:
+                        hang_left = -item.width  # the line opens with a hanging mark
+                    continue  # elsewhere it cancels the wider space before it
                 parts.extend(item.data)
                 glyphs += item.width
             elif isinstance(item, Glue):
                 if item.data is None:
                     continue  # the invisible stretch of ragged text
-                parts.append(item.data)  # (font, size) of a space
-                spaces += item.width
+                parts.append(item.data)  # (font, size, width) of a space
+                spaces += item.data[2]
         # no spaces at the line end (the glue before a forced break)
         while parts and not isinstance(parts[-1], Fragment):
-            font, size = parts.pop()
-            spaces -= text_width(" ", font, size)
+            spaces -= parts.pop()[2]
         space_count = sum(1 for part in parts if not isinstance(part, Fragment))
         hang = 0.0
         hyphen = False
         brk_item = items[brk.index] if brk.index < len(items) else None
         if isinstance(brk_item, Penalty):
-            if brk_item.flagged and brk_item.data is not None:  # a hyphen is drawn
+            if brk_item.flagged and isinstance(brk_item.data, tuple):  # a hyphen is drawn
                 font, size = brk_item.data
                 last = parts[-1] if parts else None
                 link = last.link if isinstance(last, Fragment) else None
                 width = text_width("-", font, size)
-                parts.append(Fragment("-", font, size, link))
+                parts.append(fragment("-", font, size, link))
                 glyphs += width
                 hang = width - brk_item.width
                 hyphen = True
@@ -387,13 +111,12 @@ def set_lines(items: list[Item], breaks: list[Break], justify: bool) -> list[Lin
                 hang = -brk_item.width
         forced_end = number == count - 1 or (
             isinstance(brk_item, Penalty) and brk_item.penalty <= -INFINITY)
-        # a line the breaker made tighter than natural (it counted on its spaces and glyphs
-        # shrinking) is adjusted even at a paragraph's end or in ragged text (regression: such
-        # last lines ran up to 8 pt past the margin)
-        overfull = glyphs + spaces > brk.line_width + 0.01
-        justified = space_count > 0 and (justify and not forced_end or overfull)
+        justified = justify and not forced_end and space_count > 0
+        continues = isinstance(brk_item, Penalty) and (
+            brk_item.data == INSIDE_WORD or isinstance(brk_item.data, tuple))
+        # marks hang whether or not the line is justified: the breaker counted on it
         lines.append(Line(tuple(parts), glyphs, spaces, space_count, brk.line_width,
-                          hang if justified else 0.0, justified, hyphen))
+                          hang, justified, hyphen, continues, hang_left))
     return lines
 
 
@@ -402,9 +125,13 @@ def line_adjustment(line: Line, spacing: Spacing = SPACING) -> tuple[float, floa
     measure. A loose line widens its glyphs first (up to `expansion`) and only then its
     spaces, so that word gaps stay as even as the line allows; a tight line narrows both in
     proportion to what each may give."""
-    if not line.justified:
+    limit = line.width + line.hang + line.hang_left
+    if line.justified:
+        target = limit
+    elif line.natural > limit + 1e-9:
+        target = limit  # a last line the breaker let shrink: shrink it, not past the margin
+    else:
         return 1.0, 0.0
-    target = line.width + line.hang
     slack = target - line.natural
     expand = line.glyphs * spacing.expansion
     if slack >= 0:
@@ -414,6 +141,8 @@ def line_adjustment(line: Line, spacing: Spacing = SPACING) -> tuple[float, floa
         ratio = max(-1.0, slack / flexible) if flexible > 0 else 0.0
         scale = 1.0 + ratio * spacing.expansion
     # Th × (glyphs + spaces + n × Tw) = target  (PDF 32000-1 §9.4.4: Tw is scaled by Th)
+    if not line.space_count:
+        return scale, 0.0
     word_space = (target / scale - line.natural) / line.space_count
     return scale, word_space
 
@@ -427,8 +156,10 @@ class TypesetParagraph(Flowable):
     fewer moves whole)."""
 
     def __init__(self, runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | None,
-                 lines: list[Line] | None = None, lines_width: float | None = None, first: bool = True):
+                 lines: list[Line] | None = None, lines_width: float | None = None, first: bool = True,
+                 tie_single_letters: bool = False):
         super().__init__()
+        self.tie_single_letters = tie_single_letters
         self.runs = list(runs)
         self.style = style
         self.hyph = hyph
@@ -438,6 +169,7 @@ class TypesetParagraph(Flowable):
         self.first = first  # holds the paragraph's first line (and its indent)
         self._items: list[Item] | None = None
         self._cache: dict[float, list[Line]] = {}
+        self._fixed = lines  # a part of a split paragraph: its lines are set once and for all
         if lines is not None and lines_width is not None:
             self._cache[lines_width] = lines
         self.lines: list[Line] = []
@@ -477,18 +209,18 @@ class TypesetParagraph(Flowable):
 
     def items(self) -> list[Item]:
         if self._items is None:
-            self._items = paragraph_items(self.runs, self.style, self.hyph)
+            self._items = paragraph_items(self.runs, self.style, self.hyph,
+                                          tie_single_letters=self.tie_single_letters)
         return self._items
 
     def lines_for(self, width: float) -> list[Line]:
         lines = self._cache.get(width)
         if lines is None:
-            if self._cache:
+            if self._fixed is not None:
                 # a part of a split paragraph asked for another width: keep the lines (they
                 # were broken for the frame it left; our frames all have one width)
-                lines = next(iter(self._cache.values()))
-            else:
-                lines = self._cache[width] = break_paragraph(self.items(), self.style, width)
+                return self._fixed
+            lines = self._cache[width] = break_paragraph(self.items(), self.style, width)
         return lines
 
 
@@ -507,11 +239,11 @@ def break_paragraph(items: list[Item], style: TextStyle, width: float,
         parameters = replace(parameters, emergency_stretch=spacing.emergency_stretch * style.size)
     if not justify:
         parameters = replace(parameters, pretolerance=-1.0)
-    breaks = break_lines(items, widths, parameters)
-    lines = set_lines(items, breaks, justify)
+    lines = set_lines(items, break_lines(items, widths, parameters), justify)
     if any(_overfull(line, spacing) for line in lines):
         # the limit on hyphens in a row (or a long word) left no way to fit: let every word
-        # also break between letters, at a high cost (regression: lines ran 13 pt past the margin)
+        # also break between letters, at a high cost (found on branch robust: lines ran 13 pt
+        # past the margin)
         items = with_emergency_points(items, 0.0, spacing)
         lines = set_lines(items, break_lines(items, widths, parameters), justify)
     return lines
@@ -520,7 +252,7 @@ def break_paragraph(items: list[Item], style: TextStyle, width: float,
 def _overfull(line: Line, spacing: Spacing) -> bool:
     scale, word_space = line_adjustment(line, spacing)
     drawn = scale * (line.natural + word_space * line.space_count)
-    return drawn > line.width + line.hang + 0.01
+    return drawn > line.width + line.hang + line.hang_left + 0.01
 
 
 def draw_lines(canvas, lines: list[Line], style: TextStyle, height: float, leading: float,
@@ -534,7 +266,7 @@ def draw_lines(canvas, lines: list[Line], style: TextStyle, height: float, leadi
         elif style.align == "right":
             x = frame_width - line.natural
         else:
-            x = indent
+            x = indent - line.hang_left
         scale, word_space = line_adjustment(line)
         _draw_line(canvas, line, x, y, scale, word_space)
         y -= leading
@@ -560,7 +292,7 @@ def _draw_line(canvas, line: Line, x: float, y: float, scale: float, word_space:
                 font, size = part.font, part.size
                 text.setFont(font, size)
             buffer.append(part.text)
-            width = text_width(part.text, part.font, part.size) * scale
+            width = part.width * scale
             if part.link:
                 if link_open and links[-1][0] == part.link:
                     links[-1][2] = cursor + width  # one rectangle over words and spaces
@@ -572,7 +304,7 @@ def _draw_line(canvas, line: Line, x: float, y: float, scale: float, word_space:
                 link_open = False
             cursor += width
         else:
-            space_font, space_size = part
+            space_font, space_size, space_width = part
             if space_font != font or space_size != size:
                 if buffer:
                     text.textOut("".join(buffer))
@@ -580,7 +312,7 @@ def _draw_line(canvas, line: Line, x: float, y: float, scale: float, word_space:
                 font, size = space_font, space_size
                 text.setFont(font, size)
             buffer.append(" ")
-            cursor += (text_width(" ", space_font, space_size) + word_space) * scale
+            cursor += (space_width + word_space) * scale
     if buffer:
         text.textOut("".join(buffer))
     if word_space:
@@ -606,7 +338,9 @@ class KeepWithLines(KeepTogether):
         last = content[-1] if content else None
         if isinstance(last, TypesetParagraph) and len(content) > 1:
             heights = [f.wrap(available_width, available_height)[1] for f in content]
+            # the frame has taken the group's space before (its first member's) already
             spaces = [f.getSpaceBefore() + f.getSpaceAfter() for f in content]
+            spaces[0] -= content[0].getSpaceBefore()
             if sum(heights) + sum(spaces) > available_height:
                 used = sum(heights[:-1]) + sum(spaces[:-1]) + last.getSpaceBefore()
                 if used < available_height:

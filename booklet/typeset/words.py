@@ -1,0 +1,406 @@
+"""Styled runs of text → the boxes, glue and penalties of a paragraph (for `linebreak.py`).
+
+Words become boxes (split at their break opportunities: hyphenation points from pyphen,
+soft hyphens of the source, explicit hyphens and dashes, and in URLs after / . - _ ? & = #),
+spaces become glue that may stretch and shrink, glyphs may widen or narrow by 2 % (box
+stretch), and a final punctuation mark may hang into the margin (a penalty of negative
+width). A token wider than the measure may break anywhere, as the very last resort.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from ..hyphenate import SOFT_HYPHEN, Hyphenator
+from ..layouts import TextStyle
+from .linebreak import FIL, INFINITY, Box, Glue, Item, Penalty
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of text in one face; a run whose text is "\\n" is a forced line break."""
+
+    text: str
+    font: str  # a registered ReportLab font name
+    size: float
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class Spacing:
+    """How inter-word space may vary, as fractions of the font's space; and break costs.
+
+    Spaces shrink to 0.75 of the natural space (issue #4 asks for "about 0.8"; glyphs give up
+    to 2 % more) and stretch by 0.45 of it at badness 100, the point where a line's word gaps
+    reach 1.45 × natural after the glyphs have widened by 2 %. Tuned on the benchmark corpora
+    (benchmarks/typography.py): a higher hyphen penalty buys fewer hyphens with looser lines.
+    """
+
+    stretch: float = 0.45
+    shrink: float = 0.25
+    hyphen_penalty: float = 100.0
+    explicit_hyphen_penalty: float = 100.0
+    dash_penalty: float = 50.0
+    url_penalty: float = 1000.0
+    single_letter_penalty: float = INFINITY  # as a no-break space; lower it to allow in need
+    anywhere_penalty: float = 5000.0
+    ragged_stretch: float = 3.0  # ems of stretch at each line end of ragged text
+    emergency_stretch: float = 0.0  # ems added to every line in the breaker's last pass
+    expansion: float = 0.02  # glyphs may widen or narrow by this share (horizontal scale)
+    protrusion: bool = True  # hang punctuation at the right margin of justified text
+
+
+PROTRUSION = {
+    "-": 0.6, "\u2010": 0.6, ".": 0.6, ",": 0.6, ":": 0.35, ";": 0.35, "!": 0.2, "?": 0.2,
+    "\u2019": 0.5, "\u201d": 0.5, "'": 0.5, '"': 0.5, "\u00bb": 0.4, ")": 0.2, "\u2013": 0.3, "\u2014": 0.2,
+}
+"""Share of a glyph's width that may hang past the right margin when it ends a justified
+line (optical margin alignment as in pdfTeX's character protrusion; amounts chosen by eye
+for Gentium: small marks hang most, so that the margin looks straight)."""
+
+
+PROTRUSION_LEFT = {"\u201c": 0.5, "\u2018": 0.5, "\u00ab": 0.4, "\u201e": 0.4, '"': 0.5, "'": 0.5, "(": 0.2}
+"""The same at the left margin, for opening marks that begin a line."""
+
+KERN = "kern"
+"""`data` of the negative box in front of a word that opens with a mark of PROTRUSION_LEFT:
+at a line start it pulls the line into the left margin; elsewhere the space before it is
+that much wider, so the two cancel."""
+
+SPACING = Spacing()
+INSIDE_WORD = "inside word"
+"""`data` of a penalty that breaks a word without a hyphen sign (a URL, a dash, an explicit
+hyphen, the last resort); a hyphenation penalty's data is the (font, size) of its hyphen."""
+_SPACES = " \t\r\n"
+_NO_BREAK_SPACES = "\u00a0\u202f\u2007"
+_SEPARATORS = re.compile(f"[{_SPACES}]+|[{_NO_BREAK_SPACES}]")
+_HYPHEN_CHARS = "-\u2010"
+_DASHES = "\u2013\u2014"
+_URL_BREAK_AFTER = "/.-_?&=#"
+_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)|^[^\s@]+@[^\s@]+\.[a-z]{2,}$", re.I)
+
+
+TIE_LANGUAGES = ("uk", "ru", "be", "bg", "pl", "cs", "sk")
+"""Languages whose typography keeps a one-letter word (у, в, з, і, a, w, z …) on the line of
+the word that follows it."""
+
+
+def ties_single_letters(language: str) -> bool:
+    return language.replace("-", "_").split("_")[0].lower() in TIE_LANGUAGES
+
+
+# --- measuring -------------------------------------------------------------------------
+
+_widths: dict[tuple[str, str, float], float] = {}
+
+
+def fragment(text: str, font: str, size: float, link: str | None) -> Fragment:
+    return Fragment(text, font, size, link, text_width(text, font, size))
+
+
+def text_width(text: str, font: str, size: float) -> float:
+    """Width of `text` in points (cached: the same words recur all through a booklet)."""
+    key = (text, font, size)
+    width = _widths.get(key)
+    if width is None:
+        width = _widths[key] = stringWidth(text, font, size)
+    return width
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """Text in one face, all of it on one line once set (soft hyphens already removed)."""
+
+    text: str
+    font: str
+    size: float
+    link: str | None
+    width: float = 0.0  # of the text in points, filled in by `fragment`
+
+
+# --- runs → items ------------------------------------------------------------------------
+
+
+def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | None,
+                    spacing: Spacing = SPACING, tie_single_letters: bool = False) -> list[Item]:
+    """The boxes, glue and penalties of a paragraph, ending with the forced final break.
+
+    With `tie_single_letters`, the space after a one-letter word gets a penalty of
+    `spacing.single_letter_penalty` before it (by default INFINITY: a no-break space).
+    """
+    justify = style.align == "justify"
+    items: list[Item] = []
+    raw_word: list[tuple[str, Run]] = []
+    previous_word = [""]  # text of the last word flushed
+
+    def flush_word() -> None:
+        if not raw_word:
+            return
+        text = raw_word[0][0] if len(raw_word) == 1 else "".join(piece for piece, _ in raw_word)
+        if items and keeps_with_previous(previous_word[0], text):
+            _tie_last_space(items, justify)
+        previous_word[0] = text
+        if len(raw_word) == 1:
+            # one face: the same word set the same way gives the same items (they are
+            # immutable), and words recur all through a booklet
+            piece, run = raw_word[0]
+            key = (piece, run.font, run.size, run.link, id(hyph), justify, id(spacing))
+            word = _word_cache.get(key)
+            if word is None:
+                if len(_word_cache) > _WORD_CACHE_LIMIT:
+                    _word_cache.clear()
+                word = _word_cache[key] = _finished_word(raw_word, hyph, spacing, justify)
+        else:
+            word = _finished_word(raw_word, hyph, spacing, justify)
+        if justify and spacing.protrusion:
+            _hang_left(items, raw_word)
+        items.extend(word)
+        raw_word.clear()
+
+    def add_space(run: Run) -> None:
+        if not items and not raw_word:
+            return  # leading space
+        flush_word()
+        if items and (isinstance(items[-1], Glue) and not _is_nbsp_glue(items, len(items) - 1)
+                      or isinstance(items[-1], Penalty) and items[-1].data != "hang"):
+            return  # collapse runs of spaces
+        key = (run.font, run.size, justify, id(spacing))
+        glue = _space_cache.get(key)
+        if glue is None:
+            space = text_width(" ", run.font, run.size)
+            if justify:
+                glue = (Glue(space, space * spacing.stretch, space * spacing.shrink, (run.font, run.size, space)),)
+            else:
+                em = run.size * spacing.ragged_stretch
+                glue = (Glue(0.0, em, 0.0, None), Penalty(0.0, 0.0), Glue(space, -em, 0.0, (run.font, run.size, space)))
+            _space_cache[key] = glue
+        if tie_single_letters and len(previous_word[0]) == 1 and previous_word[0].isalpha():
+            tie = Penalty(0.0, spacing.single_letter_penalty)
+            if justify:  # the penalty before the glue is the only break left
+                glue = (tie, *glue)
+            else:
+                glue = (glue[0], tie, glue[2])
+        items.extend(glue)
+
+    for run in runs:
+        if run.text == "\n":
+            flush_word()
+            while items and (isinstance(items[-1], Glue) or
+                             (isinstance(items[-1], Penalty) and -INFINITY < items[-1].penalty < INFINITY)):
+                items.pop()
+            items.append(Glue(0.0, FIL, 0.0))
+            items.append(Penalty(0.0, -INFINITY))
+            continue
+        piece_start = 0
+        text = run.text
+        for match in _SEPARATORS.finditer(text):
+            i = match.start()
+            if i > piece_start:
+                raw_word.append((text[piece_start:i], run))
+            piece_start = match.end()
+            if match.group()[0] in _SPACES:
+                add_space(run)
+            else:
+                flush_word()
+                # glue that may stretch but never breaks: a penalty of INFINITY before it
+                # makes it illegal (glue breaks only after a box)
+                space = text_width(" ", run.font, run.size)
+                items.append(Penalty(0.0, INFINITY))
+                stretch = space * spacing.stretch if justify else 0.0
+                shrink = space * spacing.shrink if justify else 0.0
+                items.append(Glue(space, stretch, shrink, (run.font, run.size, space)))
+        if piece_start < len(text):
+            raw_word.append((text[piece_start:], run))
+    flush_word()
+    while items and (isinstance(items[-1], Glue) or
+                     (isinstance(items[-1], Penalty) and items[-1].penalty > -INFINITY)):
+        items.pop()
+    # trailing forced breaks would make an empty last line
+    while items and isinstance(items[-1], Penalty) and items[-1].penalty <= -INFINITY:
+        items.pop()
+        while items and isinstance(items[-1], Glue):
+            items.pop()
+    if items:
+        items.append(Glue(0.0, FIL, 0.0))
+        items.append(Penalty(0.0, -INFINITY))
+    return items
+
+
+UNITS = frozenset((
+    "%", "‰", "°", "°C", "°F", "K", "kg", "g", "mg", "t", "km", "m", "cm", "mm", "µm", "nm", "l", "ml",
+    "h", "min", "s", "ms", "pt", "px", "in", "ft", "mi", "kB", "MB", "GB", "TB", "Hz", "kHz", "MHz",
+    "GHz", "V", "W", "kW", "kWh", "A", "mA", "€", "$", "£", "¥", "₴", "₽",
+    "кг", "г", "мг", "т", "км", "м", "см", "мм", "л", "мл", "год", "хв", "ч", "мин", "с", "грн",
+    "руб", "коп", "тис", "тыс", "млн", "млрд",
+))
+"""Units and currencies that never begin a line after their number (12 kg, 5 %, 20 грн)."""
+
+_ABBREVIATIONS_BEFORE = frozenset(("No.", "no.", "Nr.", "nr.", "№", "§", "§§", "p.", "pp.", "Fig.",
+                                   "fig.", "vol.", "Vol.", "ch.", "art.", "Art.", "ст.", "с.", "рис."))
+_NUMBER = re.compile(r"^[(\[]?[+−-]?\d[\d.,\u202f\u00a0]*$")
+_UNIT_END = ".,;:!?)]»”’"
+
+
+def keeps_with_previous(previous: str, word: str) -> bool:
+    """Whether the space before `word` must not break: a spaced dash never begins a line, a
+    unit stays with its number, a number with "No.", "p.", "§" before it."""
+    if word[:1] in "\u2014\u2013" and (len(word) == 1 or not word[1].isalnum()):
+        return True
+    if previous in _ABBREVIATIONS_BEFORE:
+        return True
+    return bool(_NUMBER.match(previous)) and word.rstrip(_UNIT_END) in UNITS
+
+
+def _tie_last_space(items: list[Item], justify: bool) -> None:
+    """Make the space at the end of `items` unbreakable (a no-break space that still stretches)."""
+    tail: list[Item] = []
+    while items and not isinstance(items[-1], Box):
+        tail.append(items.pop())
+    spaces = [i for i in tail if isinstance(i, Glue) and isinstance(i.data, tuple)]
+    if not spaces or any(isinstance(i, Penalty) and i.penalty <= -INFINITY for i in tail):
+        items.extend(reversed(tail))  # no space here (a forced break): nothing to tie
+        return
+    space = spaces[-1]
+    items.append(Penalty(0.0, INFINITY))
+    items.append(space if justify else Glue(space.width, 0.0, 0.0, space.data))
+
+
+def _hang_left(items: list[Item], raw_word: list[tuple[str, Run]]) -> None:
+    """Before a word that opens with a quotation mark or parenthesis: a negative box, and the
+    space before it widened by as much (see KERN). Only after a breakable space or at the
+    paragraph's start, where a line can begin."""
+    piece, run = raw_word[0]
+    share = PROTRUSION_LEFT.get(piece[:1], 0.0)
+    if not share:
+        return
+    hang = share * text_width(piece[0], run.font, run.size)
+    if items:
+        space = items[-1]
+        if not isinstance(space, Glue) or space.data is None or _is_nbsp_glue(items, len(items) - 1) \
+                or (len(items) > 1 and isinstance(items[-2], Penalty) and items[-2].penalty >= INFINITY):
+            return
+        items[-1] = Glue(space.width + hang, space.stretch, space.shrink, space.data)
+    items.append(Box(-hang, KERN))
+
+
+def _is_nbsp_glue(items: list[Item], index: int) -> bool:
+    return index > 0 and isinstance(items[index], Glue) and isinstance(items[index - 1], Penalty) \
+        and items[index - 1].penalty >= INFINITY
+
+
+_word_cache: dict[tuple, list[Item]] = {}
+_WORD_CACHE_LIMIT = 200_000  # words; a long-lived process starts afresh past this
+_space_cache: dict[tuple, tuple[Item, ...]] = {}
+
+
+def _finished_word(pieces: list[tuple[str, Run]], hyph: Hyphenator | None, spacing: Spacing,
+                   justify: bool) -> list[Item]:
+    """A word's items, and after them, in justified text, the penalty that lets a final
+    punctuation mark hang into the margin when the line breaks there."""
+    word = _word_items(pieces, hyph, spacing, justify)
+    last = word[-1]
+    if justify and spacing.protrusion and isinstance(last, Box) and last.data:
+        final = last.data[-1]
+        hang = PROTRUSION.get(final.text[-1], 0.0)
+        if hang:
+            # a break here lets the mark hang: the line counts as that much shorter
+            width = text_width(final.text[-1], final.font, final.size)
+            word = [*word, Penalty(-hang * width, 0.0, False, "hang")]
+    return word
+
+
+def _word_items(pieces: list[tuple[str, Run]], hyph: Hyphenator | None, spacing: Spacing,
+                justify: bool = True) -> list[Item]:
+    """One word (possibly in several faces: *the*, or a link inside a word) → boxes split at
+    its break opportunities, with the penalties between them."""
+    text = "".join(piece for piece, _ in pieces)
+    points: dict[int, tuple[str, float]] = {}  # offset → (kind, penalty)
+    looks_like_url = bool(_URL.match(text.strip("(<[«“\"'"))) or any(r.link and r.link.rstrip("/") in text
+                                                                         for _, r in pieces if r.link)
+    if looks_like_url:
+        for i, ch in enumerate(text[:-1]):
+            if ch in _URL_BREAK_AFTER and i > 0 and text[i + 1] not in _URL_BREAK_AFTER:
+                points[i + 1] = ("url", spacing.url_penalty)
+    else:
+        if SOFT_HYPHEN in text or hyph is not None:
+            if hyph is not None:
+                found = hyph.points(text)
+            else:
+                found = tuple(i + 1 for i, ch in enumerate(text) if ch == SOFT_HYPHEN and 0 < i + 1 < len(text))
+            for p in found:
+                points[p] = ("hyphen", spacing.hyphen_penalty)
+        for i, ch in enumerate(text[:-1]):
+            if i == 0:
+                continue
+            if ch in _HYPHEN_CHARS and text[i - 1].isalpha() and text[i + 1].isalpha():
+                points[i + 1] = ("explicit", spacing.explicit_hyphen_penalty)
+            elif ch in _DASHES and text[i + 1] not in _DASHES + ",.;:!?»”)":
+                points[i + 1] = ("dash", spacing.dash_penalty)
+    expansion = spacing.expansion if justify else 0.0
+    if not points:
+        return [_box(_fragments(pieces, 0, len(text)), expansion)]
+    items: list[Item] = []
+    last = 0
+    for p in sorted(points):
+        kind, penalty = points[p]
+        fragments = _fragments(pieces, last, p)
+        if not fragments:
+            continue
+        items.append(_box(fragments, expansion))
+        if kind == "hyphen":
+            font, size = fragments[-1].font, fragments[-1].size
+            width = text_width("-", font, size)
+            if justify and spacing.protrusion:
+                width *= 1.0 - PROTRUSION["-"]
+            items.append(Penalty(width, penalty, True, (font, size)))
+        else:
+            items.append(Penalty(0.0, penalty, kind == "explicit", INSIDE_WORD))
+        last = p
+    rest = _fragments(pieces, last, len(text))
+    if rest:
+        items.append(_box(rest, expansion))
+    elif items and isinstance(items[-1], Penalty):
+        items.pop()
+    return items
+
+
+def _fragments(pieces: list[tuple[str, Run]], start: int, end: int) -> tuple[Fragment, ...]:
+    """The fragments of the word's characters start:end (soft hyphens dropped)."""
+    out: list[Fragment] = []
+    offset = 0
+    for piece, run in pieces:
+        a, b = max(start, offset), min(end, offset + len(piece))
+        if a < b:
+            text = piece[a - offset:b - offset].replace(SOFT_HYPHEN, "")
+            if text:
+                out.append(fragment(text, run.font, run.size, run.link))
+        offset += len(piece)
+    return tuple(out)
+
+
+def _box(fragments: tuple[Fragment, ...], expansion: float = 0.0) -> Box:
+    width = sum(f.width for f in fragments)
+    return Box(width, fragments, width * expansion, width * expansion)
+
+
+def with_emergency_points(items: list[Item], width: float, spacing: Spacing = SPACING) -> list[Item]:
+    """Items where every box wider than `width` may also break between any two characters
+    (no sign added): the last resort against overflowing the margin."""
+    out: list[Item] = []
+    for item in items:
+        if not isinstance(item, Box) or item.width <= width or not item.data:
+            out.append(item)
+            continue
+        chars = [fragment(ch, f.font, f.size, f.link) for f in item.data for ch in f.text]
+        for n, char in enumerate(chars):
+            if n:
+                out.append(Penalty(0.0, spacing.anywhere_penalty, False, INSIDE_WORD))
+            # no glyph expansion: a line of nothing but these pieces has no spaces, so it is
+            # never justified and could not shrink as the breaker assumed (found on branch
+            # robust: such lines ran up to 13 pt past the margin)
+            out.append(_box((char,)))
+    return out
