@@ -85,7 +85,7 @@ class _BookletDocument(BaseDocTemplate):
             invariant=1, initialFontName=body_font, lang=language.replace("_", "-"),
             displayDocTitle=1, keepTogetherClass=KeepWithLines,
         )
-        frame = Frame(layout.margins.inner, layout.margins.bottom, layout.text_width, layout.text_height,
+        frame = _Frame(layout.margins.inner, layout.margins.bottom, layout.text_width, layout.text_height,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="text")
         self.addPageTemplates([
             PageTemplate("cover", [frame], onPage=self._mirror, autoNextPageTemplate="body"),
@@ -122,6 +122,24 @@ class _BookletDocument(BaseDocTemplate):
         canvas.setFont(self.marker_font, marker.size)
         canvas.drawCentredString(frame._x1 + frame._width / 2, marker.baseline, text)
         canvas.restoreState()
+
+
+class _Frame(Frame):
+    """A frame that asks a flowable to split at the width it was wrapped to.
+
+    ReportLab's Frame.split passes the frame's full width, not the width left inside a quote's
+    indent that `add` uses; a paragraph or group that did not fit was then split as if wider,
+    and its first part no longer fit (regression: "Splitting error(n==2)" for a heading at the
+    foot of a page inside a quote).
+    """
+
+    def split(self, flowable: Flowable, canv) -> list[Flowable]:
+        full = self._aW
+        self._aW = self._getAvailableWidth()
+        try:
+            return super().split(flowable, canv)
+        finally:
+            self._aW = full
 
 
 class _ArticleStart(Flowable):
