@@ -369,11 +369,15 @@ class _LayoutReader:
         if not valid:
             raise self.fail("[marker] format must contain {n} and no other {…} (write {{ and }} for braces)",
                             "marker", "format")
+        size = self.number(mk, "size", "marker", default=8.0, within=(1.0, 100.0))
+        # the marker's descenders and ascenders must stay on the page (half its size below, one above)
+        lowest, highest = 0.5 * size / MM, (page_height - size) / MM
         return Marker(
             format=fmt,
             font=self.string(mk, "font", "marker", default="body", choices=("body", "title", "mono")),
-            size=self.number(mk, "size", "marker", default=8.0, within=(1.0, 100.0)),
-            baseline=self.number(mk, "baseline", "marker", default=6.0, within=(0.0, page_height / MM)) * MM,
+            size=size,
+            baseline=self.number(mk, "baseline", "marker", default=6.0,
+                                 within=(round(lowest + 0.05, 1), round(highest, 1))) * MM,
         )
 
     def _imposition(self, data: dict[str, Any]) -> Imposition:
