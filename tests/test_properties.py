@@ -10,7 +10,8 @@ every word made only of settable characters must appear in the PDF, in order.
 
 Hypothesis does not shrink a failing example unless BOOKLET_SHRINK=1 (shrinking these
 documents can take many minutes); BOOKLET_DUMP=FILE writes each generated Markdown document
-to FILE, so after a failure FILE holds the failing one.
+to FILE, so after a failure FILE holds the failing one. BOOKLET_EXPLORE=N runs N examples from
+a random seed instead of the fixed one, to look for new failures.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ URLS = [
     "#anchor",
 ]
 
+EXPLORE = int(os.environ.get("BOOKLET_EXPLORE", "0"))  # N: N examples from a random seed, to hunt for bugs
 PHASES = list(Phase) if os.environ.get("BOOKLET_SHRINK") else [Phase.explicit, Phase.generate]
 PAGE_TOLERANCE = 0.5  # points: rounding in the text extraction
 
@@ -231,7 +233,7 @@ def source_words(chunks: list[str]) -> list[str]:
     return words
 
 
-@settings(max_examples=200, derandomize=True, deadline=None, database=None, phases=PHASES,
+@settings(max_examples=EXPLORE or 200, derandomize=not EXPLORE, deadline=None, database=None, phases=PHASES,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
 @given(doc=document())
 def test_random_booklets_typeset_safely(doc: Doc, layout, picture: bytes) -> None:
@@ -360,7 +362,7 @@ def yaml_line(key: str, value) -> str:
     return f"{key}: {json.dumps(value, default=str, ensure_ascii=False)}"
 
 
-@settings(max_examples=150, derandomize=True, deadline=None, database=None, phases=PHASES,
+@settings(max_examples=EXPLORE or 150, derandomize=not EXPLORE, deadline=None, database=None, phases=PHASES,
           suppress_health_check=[HealthCheck.too_slow])
 @given(titled=st.booleans(),
        meta=st.lists(st.tuples(st.sampled_from(KEYS), st.one_of(st.text(alphabet=PRINTABLE, max_size=12), yaml_values)), max_size=6),
@@ -405,7 +407,7 @@ toml_values = st.one_of(
 )
 
 
-@settings(max_examples=100, derandomize=True, deadline=None, database=None, phases=PHASES,
+@settings(max_examples=EXPLORE or 100, derandomize=not EXPLORE, deadline=None, database=None, phases=PHASES,
           suppress_health_check=[HealthCheck.too_slow])
 @given(changes=st.lists(st.tuples(st.integers(0, 200), toml_values), min_size=1, max_size=3))
 def test_random_layout_values_are_refused_or_set(changes, picture: bytes) -> None:
