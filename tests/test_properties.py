@@ -160,7 +160,8 @@ def block(draw, depth: int = 0) -> Doc:
         return Doc("* * *", [])
     if kind == "figure":
         caption = draw(plain(1, 6))
-        return Doc(f"![{caption.markdown}](picture.png)", [], caption.words)
+        alt = caption.markdown.replace("[", "\\[").replace("]", "\\]")  # a `]` would end the image early
+        return Doc(f"![{alt}](picture.png)", [], caption.words)
     if kind == "quote":
         inner = draw(st.lists(block(depth + 1), min_size=1, max_size=2))
         quoted = "\n>\n".join("\n".join("> " + line for line in b.markdown.splitlines()) for b in inner)
