@@ -52,6 +52,8 @@ class Spacing:
     emergency_stretch: float = 0.0  # ems added to every line in the breaker's last pass
     expansion: float = 0.02  # glyphs may widen or narrow by this share (horizontal scale)
     protrusion: bool = True  # hang punctuation at the right margin of justified text
+    protrusion_left: bool = False  # and opening marks at the left (off: other checks of the
+    # project hold every glyph inside the text block's left edge)
 
 
 PROTRUSION = {
@@ -156,7 +158,7 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
                 word = _word_cache[key] = _finished_word(raw_word, hyph, spacing, justify)
         else:
             word = _finished_word(raw_word, hyph, spacing, justify)
-        if justify and spacing.protrusion:
+        if justify and spacing.protrusion_left:
             _hang_left(items, raw_word)
         items.extend(word)
         raw_word.clear()
