@@ -150,11 +150,14 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
             # one face: the same word set the same way gives the same items (they are
             # immutable), and words recur all through a booklet
             piece, run = raw_word[0]
-            key = (piece, run.font, run.size, run.link, id(hyph), justify, id(spacing))
+            key = (piece, run.font, run.size, run.link, _alive(hyph), justify, _alive(spacing))
             word = _word_cache.get(key)
             if word is None:
                 if len(_word_cache) > _WORD_CACHE_LIMIT:
                     _word_cache.clear()
+                    _space_cache.clear()
+                    _keep.clear()
+                    _alive(hyph), _alive(spacing)
                 word = _word_cache[key] = _finished_word(raw_word, hyph, spacing, justify)
         else:
             word = _finished_word(raw_word, hyph, spacing, justify)
@@ -170,7 +173,7 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
         if items and (isinstance(items[-1], Glue) and not _is_nbsp_glue(items, len(items) - 1)
                       or isinstance(items[-1], Penalty) and items[-1].data != "hang"):
             return  # collapse runs of spaces
-        key = (run.font, run.size, justify, id(spacing))
+        key = (run.font, run.size, justify, _alive(spacing))
         glue = _space_cache.get(key)
         if glue is None:
             space = text_width(" ", run.font, run.size)
@@ -295,6 +298,16 @@ def _is_nbsp_glue(items: list[Item], index: int) -> bool:
 
 
 _word_cache: dict[tuple, list[Item]] = {}
+_keep: dict[int, object] = {}
+
+
+def _alive(thing: object) -> int:
+    """id(thing) for a cache key, and a reference that keeps the id from being reused by a
+    later object while the cache holds entries made with this one."""
+    key = id(thing)
+    if key not in _keep:
+        _keep[key] = thing
+    return key
 _WORD_CACHE_LIMIT = 200_000  # words; a long-lived process starts afresh past this
 _space_cache: dict[tuple, tuple[Item, ...]] = {}
 
