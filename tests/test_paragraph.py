@@ -430,3 +430,20 @@ def test_a_paragraph_split_inside_a_quote_keeps_to_the_quote_measure():
         for line in page:
             last = line["chars"][-1]
             assert line["x1"] <= 20 + WIDTH - 30 + (last["x1"] - last["x0"]) + 0.3, line["text"]
+
+
+def test_a_list_item_split_inside_a_quote_keeps_to_its_measure():
+    # regression (random booklets of branch robust): a list inside a quote splits its items at
+    # the frame's unindented width less the list's own indent; lines ran 10 pt past the margin
+    from reportlab.platypus import Indenter, ListFlowable, ListItem
+
+    items = ListFlowable([ListItem([body(" ".join([TEXT] * 2))])], bulletType="bullet", start="•",
+                         leftIndent=11, bulletDedent=11)
+    filler = Spacer(0, 400 - 5 * BODY.leading - 1)
+    buffer = render([filler, Indenter(10, 10), items, Indenter(-10, -10)])
+    pages = pdf_lines(buffer)
+    assert len(pages) == 2
+    for page in pages:
+        for line in page:
+            last = line["chars"][-1]
+            assert line["x1"] <= 20 + WIDTH - 10 + (last["x1"] - last["x0"]) + 0.3, line["text"]

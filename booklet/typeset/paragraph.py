@@ -340,8 +340,13 @@ def _true_width(flowable: Flowable, available_width: float) -> float:
     not at the other (regressions found by the random booklets of branch robust).
     """
     frame = getattr(flowable, "_frame", None)
-    if frame is not None and hasattr(frame, "_getAvailableWidth"):
-        return min(available_width, frame._getAvailableWidth())
+    if frame is None or not hasattr(frame, "_getAvailableWidth") or not hasattr(frame, "_aW"):
+        return available_width
+    indented = frame._getAvailableWidth()
+    if available_width > indented + 1e-6:
+        # a width measured from the unindented frame (by the frame, or by a list inside a
+        # quote that subtracted only its own indent): take off what the Indenters take
+        return max(1.0, available_width - (frame._aW - indented))
     return available_width
 
 
