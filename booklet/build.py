@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from .errors import BookletError, Problem, UsageError
+from .errors import BookletError, BookletErrors, Problem, UsageError
 from .files import atomic_output, check_output_dir
 from .images import prepare_images
 from .impose import ImposeOptions, ImposeReport, check_options, impose_pdf
-from .impose.plan import scheme_module
-from .layouts import Layout, load_layout
+from .impose.plan import SCHEMES, scheme_module
+from .layouts import Layout, did_you_mean, layout_error, load_layout
 from .model import Booklet
 from .parse import key_line, parse_booklet
 from .preflight import preflight
@@ -51,12 +52,19 @@ def load_booklet(source: Path, layout_name: str | None = None) -> tuple[Booklet,
             raise
     else:
         layout = load_layout("pocket")
+    if layout.imposition.scheme not in SCHEMES:
+        scheme = layout.imposition.scheme
+        raise layout_error(layout, f"[imposition] scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}"
+                                   f"{did_you_mean(scheme, SCHEMES)}", "imposition", "scheme")
     return booklet, layout
 
 
 def check(source: Path, layout_name: str | None = None) -> list[Problem]:
     """Every problem found without laying out pages (what `booklet check` prints)."""
-    booklet, layout = load_booklet(source, layout_name)
+    try:
+        booklet, layout = load_booklet(source, layout_name)
+    except BookletErrors as exc:  # mistakes in the metadata or front matter: all of them
+        return exc.problems
     problems = preflight(booklet, layout)
     if not any(p.severity == "error" for p in problems):
         problems += prepare_images(booklet, layout)[1]
@@ -75,14 +83,31 @@ def _raise_errors(problems: list[Problem]) -> None:
         raise BookletError(first.message + more, first.path, first.line)
 
 
+LAST_PDF_DATE = 253402300799  # 9999-12-31 23:59:59 UTC: a PDF date has four digits for the year
+
+
+def check_source_date_epoch() -> None:
+    """SOURCE_DATE_EPOCH, when set, must be a whole number of seconds that a PDF date can hold
+    (ReportLab reads it for the document dates; see reproducible-builds.org)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value and not (value.isdigit() and int(value) <= LAST_PDF_DATE):
+        raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 "
+                         f"(0 to {LAST_PDF_DATE}), not {value!r}")
+
+
 def build(source: Path, outdir: Path, layout_name: str | None = None,
           options: ImposeOptions | None = None, scheme_chosen: bool = False,
           progress: Callable[[str], None] = _silent) -> BuildResult:
     """Write OUTDIR/NAME-read.pdf and OUTDIR/NAME-print.pdf; on failure neither is touched.
 
     The layout decides the scheme and the sheet size unless `scheme_chosen` says that
-    `options.scheme` was asked for explicitly. `progress` is called with the name of each stage as it starts (the CLI shows it on a terminal).
+    `options.scheme` was asked for explicitly. `progress` is called with the name of each stage
+    as it starts (the CLI shows it on a terminal).
     """
+    check_source_date_epoch()
+    if outdir.suffix.lower() == ".pdf" and not outdir.is_dir():
+        raise UsageError(f"-o names the output folder, not a file: NAME-read.pdf and NAME-print.pdf are "
+                         f"written into it (try -o {outdir.parent})", outdir)
     check_output_dir(outdir)
     progress("reading sources")
     booklet, layout = load_booklet(source, layout_name)

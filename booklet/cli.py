@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 import threading
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import click
 
@@ -24,12 +27,22 @@ def reports_errors(command: Callable) -> Callable:
     def wrapper(*args, **kwargs):
         debug = click.get_current_context().find_root().params.get("debug")
         try:
-            return command(*args, **kwargs)
+            with library_notes() as notes:
+                result = command(*args, **kwargs)
+            for note in dict.fromkeys(notes):  # after the summary, each once
+                click.echo(f"booklet: warning: {note}", err=True)
+            return result
         except BookletError as exc:
             if debug:
                 raise
             click.echo(f"booklet: {exc}", err=True)
             sys.exit(2 if isinstance(exc, UsageError) else 1)
+        except OSError as exc:  # the machine, not the input: a full disk, a folder without permission
+            if debug:
+                raise
+            place = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"booklet: {place}{exc.strerror or exc}; files from earlier builds are unchanged", err=True)
+            sys.exit(1)
         except KeyboardInterrupt:
             if debug:
                 raise
@@ -43,6 +56,33 @@ def reports_errors(command: Callable) -> Callable:
             sys.exit(70)  # EX_SOFTWARE
 
     return wrapper
+
+
+@contextmanager
+def library_notes() -> Iterator[list[str]]:
+    """Collect what the libraries would print on stderr by themselves (pypdf's log lines about a
+    damaged PDF it could still read, Python warnings such as Pillow's about huge images), to be
+    shown as booklet's own warnings instead of stray lines."""
+    notes: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            notes.append(f"{record.name.split('.')[0]}: {record.getMessage()}")
+
+    logger = logging.getLogger("pypdf")
+    handler, propagate = Keep(logging.WARNING), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+                warnings.simplefilter("ignore", category)  # for developers, not for the person printing
+            yield notes
+        notes.extend(str(w.message) for w in caught)
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 class Progress:
@@ -283,7 +323,14 @@ def impose(input_pdf: Path, output: Path | None, guide: bool, quiet: bool, **par
     from .impose import impose_pdf
 
     output = output or input_pdf.with_name(f"{input_pdf.stem}-print.pdf")
-    report = impose_pdf(input_pdf, output, impose_options(params))
+    if output.resolve() == input_pdf.resolve():
+        raise UsageError("the output would replace the input; choose another name with -o", output)
+    progress = make_progress(quiet)
+    progress("imposing")
+    try:
+        report = impose_pdf(input_pdf, output, impose_options(params))
+    finally:
+        progress.close()
     if not quiet:
         click.echo(f"{report.pages} pages ({report.blanks} blank added) on {report.sheets} sheet(s), "
                    f"scheme {report.scheme}: {output}")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 
 class BookletError(Exception):
@@ -43,3 +45,40 @@ class Problem:
     def __str__(self) -> str:
         text = format_location(self.path, self.line, self.message)
         return text if self.severity == "error" else f"warning: {text}"
+
+
+class BookletErrors(BookletError):
+    """Several problems found at once. It reads as the first, with a count of the others;
+    `booklet check` prints them all."""
+
+    def __init__(self, problems: list[Problem]):
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more: run `booklet check`)" if len(problems) > 1 else ""
+        super().__init__(first.message + more, first.path, first.line)
+        self.problems = problems
+
+
+class Collector:
+    """Gathers the errors of independent checks so that all of them are reported together.
+
+    with errors.attempt(): check_one()   # a BookletError is kept, the work goes on
+    errors.raise_any()                   # BookletErrors with everything kept, if any
+    """
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    @contextmanager
+    def attempt(self) -> Iterator[None]:
+        try:
+            yield
+        except BookletErrors as exc:
+            self.problems += exc.problems
+        except UsageError:
+            raise
+        except BookletError as exc:
+            self.problems.append(Problem(exc.message, exc.path, exc.line))
+
+    def raise_any(self) -> None:
+        if self.problems:
+            raise BookletErrors(self.problems)

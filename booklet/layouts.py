@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import BookletError
+from .errors import BookletError, Collector
 
 MM = 72 / 25.4
 """Points per millimetre."""
@@ -100,6 +100,7 @@ class Layout:
     imposition: Imposition
     hyphenation: Hyphenation = field(default_factory=Hyphenation)
     images: ImageSettings = field(default_factory=ImageSettings)
+    path: Path | None = None  # the file it was read from, for messages
 
     @property
     def text_width(self) -> float:
@@ -108,6 +109,9 @@ class Layout:
     @property
     def text_height(self) -> float:
         return self.page_height - self.margins.top - self.margins.bottom
+
+MIN_LEADING = 0.8
+"""Leading below this share of the type size makes lines overlap."""
 
 STYLE_NAMES = (
     "body", "title", "dateline", "author", "heading2", "heading3", "heading4", "caption",
@@ -191,6 +195,20 @@ def toml_line(text: str, table: str, key: str | None = None) -> int | None:
     return subtable_line or header_line
 
 
+def layout_error(layout: Layout, message: str, table: str, key: str | None = None) -> BookletError:
+    """An error in a layout found by a later stage, located at `key` in `[table]` of its file."""
+    try:
+        text = layout.path.read_text(encoding="utf-8") if layout.path else ""
+    except OSError:
+        text = ""
+    return BookletError(message, layout.path, toml_line(text, table, key) if text else None)
+
+
+def did_you_mean(word: str, choices) -> str:
+    """` (did you mean 'x'?)` for the closest of `choices`, or nothing."""
+    return _did_you_mean(word, choices)
+
+
 def _did_you_mean(word: str, choices) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
@@ -218,12 +236,17 @@ class _LayoutReader:
             if key not in allowed:
                 raise self.fail(f"unknown key {key!r} in [{where}]{_did_you_mean(key, allowed)}", where, key)
 
-    def number(self, data: dict[str, Any], key: str, where: str, default: float | None = None) -> float:
+    def number(self, data: dict[str, Any], key: str, where: str, default: float | None = None,
+               within: tuple[float, float] = (0.0, 1000.0)) -> float:
+        """A number in the range `within` (inclusive; the unit is the file's: mm, pt or a count)."""
         value = data.get(key, default)
         if value is None:
             raise self.fail(f"[{where}] needs {key!r}", where)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.fail(f"[{where}] {key} must be a number, not {value!r}", where, key)
+        low, high = within
+        if not low <= value <= high:  # also refuses nan and inf
+            raise self.fail(f"[{where}] {key} must be between {low:g} and {high:g}, not {value!r}", where, key)
         return float(value)
 
     def string(self, data: dict[str, Any], key: str, where: str, default: str | None = None,
@@ -249,20 +272,60 @@ class _LayoutReader:
         if size in data:
             name = self.string(data, size, where, choices=tuple(PAPER_SIZES_MM))
             return paper_size(name)
-        return self.number(data, width, where) * MM, self.number(data, height, where) * MM
+        return (self.number(data, width, where, within=(10.0, 2000.0)) * MM,
+                self.number(data, height, where, within=(10.0, 2000.0)) * MM)
 
     def read(self, data: dict[str, Any]) -> Layout:
-        from .fonts import FAMILIES  # the bundled families a layout may name
+        """The layout; the mistakes of all its tables are raised together (BookletErrors)."""
+        errors = Collector()
+        with errors.attempt():
+            self.check_keys(data, ("description", "page", "margins", "fonts", "styles", "marker",
+                                   "imposition", "hyphenation", "images"), "top level")
+        description = ""
+        with errors.attempt():
+            description = self.string(data, "description", "top level", default="")
+        page_width, page_height = paper_size("A6")  # stand-ins while the real ones are wrong
+        with errors.attempt():
+            page_width, page_height = self.size(self.table(data, "page", ("size", "width", "height")), "page")
+        margins = Margins(0.0, 0.0, 0.0, 0.0)
+        with errors.attempt():
+            margins = self._margins(data, page_width, page_height)
+        fonts: dict[str, str] = {}
+        fallback: tuple[str, ...] = ()
+        with errors.attempt():
+            fonts, fallback = self._fonts(data)
+        styles_data: dict[str, Any] = {}
+        with errors.attempt():
+            styles_data = self.table(data, "styles", STYLE_NAMES)
+        styles = {}
+        for name in STYLE_NAMES:
+            with errors.attempt():
+                styles[name] = self._style(styles_data, name, page_width - margins.inner - margins.outer)
+        parts: dict[str, Any] = {}
+        readers = {
+            "marker": lambda: self._marker(data, page_height),
+            "imposition": lambda: self._imposition(data),
+            "hyphenation": lambda: self._hyphenation(data),
+            "images": lambda: self._images(data),
+        }
+        for part, read in readers.items():
+            with errors.attempt():
+                parts[part] = read()
+        errors.raise_any()
+        return Layout(
+            name=self.path.stem, description=description, page_width=page_width, page_height=page_height,
+            margins=margins, fonts=fonts, fallback_fonts=fallback, styles=styles, path=self.path, **parts,
+        )
 
-        self.check_keys(data, ("description", "page", "margins", "fonts", "styles", "marker",
-                               "imposition", "hyphenation", "images"), "top level")
-        description = self.string(data, "description", "top level", default="")
-        page = self.table(data, "page", ("size", "width", "height"))
-        page_width, page_height = self.size(page, "page")
+    def _margins(self, data: dict[str, Any], page_width: float, page_height: float) -> Margins:
         m = self.table(data, "margins", ("inner", "outer", "top", "bottom"))
         margins = Margins(*(self.number(m, k, "margins") * MM for k in ("inner", "outer", "top", "bottom")))
         if margins.inner + margins.outer >= page_width * 0.8 or margins.top + margins.bottom >= page_height * 0.8:
             raise self.fail("[margins] leave almost no room for text", "margins")
+        return margins
+
+    def _fonts(self, data: dict[str, Any]) -> tuple[dict[str, str], tuple[str, ...]]:
+        from .fonts import FAMILIES  # the bundled families a layout may name
 
         f = self.table(data, "fonts", ("body", "title", "mono", "fallback"))
         fonts = {}
@@ -272,65 +335,67 @@ class _LayoutReader:
         if not isinstance(fallback, list) or any(x not in FAMILIES for x in fallback):
             raise self.fail(f"[fonts] fallback must be a list of bundled families: {', '.join(FAMILIES)}",
                             "fonts", "fallback")
+        return fonts, tuple(fallback)
 
-        styles_data = self.table(data, "styles", STYLE_NAMES)
-        styles = {}
-        for name in STYLE_NAMES:
-            s = styles_data.get(name)
-            if not isinstance(s, dict):
-                raise self.fail(f"[styles.{name}] is missing", "styles")
-            where = f"styles.{name}"
-            self.check_keys(s, ("font", "size", "leading", "space_before", "space_after", "align",
-                                "first_indent", "hyphenate", "bold", "italic"), where)
-            role = self.string(s, "font", where, default="body", choices=("body", "title", "mono"))
-            size = self.number(s, "size", where)
-            styles[name] = TextStyle(
-                font=role,
-                size=size,
-                leading=self.number(s, "leading", where, default=size * 1.25),
-                space_before=self.number(s, "space_before", where, default=0.0),
-                space_after=self.number(s, "space_after", where, default=0.0),
-                align=self.string(s, "align", where, default="left",
-                                  choices=("left", "center", "right", "justify")),
-                first_indent=self.number(s, "first_indent", where, default=0.0),
-                hyphenate=self.flag(s, "hyphenate", where),
-                bold=self.flag(s, "bold", where),
-                italic=self.flag(s, "italic", where),
-            )
-
-        mk = self.table(data, "marker", ("format", "size", "baseline", "font"))
-        fmt = self.string(mk, "format", "marker", default="← {n} →")
-        if "{n}" not in fmt:
-            raise self.fail("[marker] format must contain {n}", "marker", "format")
-        marker = Marker(
-            format=fmt,
-            font=self.string(mk, "font", "marker", default="body", choices=("body", "title", "mono")),
-            size=self.number(mk, "size", "marker", default=8.0),
-            baseline=self.number(mk, "baseline", "marker", default=6.0) * MM,
+    def _style(self, styles_data: dict[str, Any], name: str, text_width: float) -> TextStyle:
+        s = styles_data.get(name)
+        if not isinstance(s, dict):
+            raise self.fail(f"[styles.{name}] is missing", "styles")
+        where = f"styles.{name}"
+        self.check_keys(s, ("font", "size", "leading", "space_before", "space_after", "align",
+                            "first_indent", "hyphenate", "bold", "italic"), where)
+        role = self.string(s, "font", where, default="body", choices=("body", "title", "mono"))
+        size = self.number(s, "size", where, within=(1.0, 200.0))
+        return TextStyle(
+            font=role,
+            size=size,
+            leading=self.number(s, "leading", where, default=size * 1.25, within=(size * MIN_LEADING, 400.0)),
+            space_before=self.number(s, "space_before", where, default=0.0, within=(0.0, 200.0)),
+            space_after=self.number(s, "space_after", where, default=0.0, within=(0.0, 200.0)),
+            align=self.string(s, "align", where, default="left", choices=("left", "center", "right", "justify")),
+            first_indent=self.number(s, "first_indent", where, default=0.0, within=(0.0, round(text_width / 2))),
+            hyphenate=self.flag(s, "hyphenate", where),
+            bold=self.flag(s, "bold", where),
+            italic=self.flag(s, "italic", where),
         )
 
+    def _marker(self, data: dict[str, Any], page_height: float) -> Marker:
+        mk = self.table(data, "marker", ("format", "size", "baseline", "font"))
+        fmt = self.string(mk, "format", "marker", default="← {n} →")
+        try:
+            valid = "{n}" in fmt and fmt.format(n=1) is not None
+        except (KeyError, IndexError, ValueError, AttributeError):
+            valid = False
+        if not valid:
+            raise self.fail("[marker] format must contain {n} and no other {…} (write {{ and }} for braces)",
+                            "marker", "format")
+        return Marker(
+            format=fmt,
+            font=self.string(mk, "font", "marker", default="body", choices=("body", "title", "mono")),
+            size=self.number(mk, "size", "marker", default=8.0, within=(1.0, 100.0)),
+            baseline=self.number(mk, "baseline", "marker", default=6.0, within=(0.0, page_height / MM)) * MM,
+        )
+
+    def _imposition(self, data: dict[str, Any]) -> Imposition:
         imp = self.table(data, "imposition", ("scheme", "sheet", "sheet_width", "sheet_height"))
         sheet_w, sheet_h = self.size(imp, "imposition", ("sheet", "sheet_width", "sheet_height"))
-        imposition = Imposition(scheme=self.string(imp, "scheme", "imposition", default="cut-stack"),
-                                sheet_width=sheet_w, sheet_height=sheet_h)
+        return Imposition(scheme=self.string(imp, "scheme", "imposition", default="cut-stack"),
+                          sheet_width=sheet_w, sheet_height=sheet_h)
 
+    def _hyphenation(self, data: dict[str, Any]) -> Hyphenation:
         hy = self.table(data, "hyphenation", ("min_before", "min_after"))
-        hyphenation = Hyphenation(int(self.number(hy, "min_before", "hyphenation", 2)),
-                                  int(self.number(hy, "min_after", "hyphenation", 3)))
+        return Hyphenation(int(self.number(hy, "min_before", "hyphenation", 2, within=(1, 20))),
+                           int(self.number(hy, "min_after", "hyphenation", 3, within=(1, 20))))
 
+    def _images(self, data: dict[str, Any]) -> ImageSettings:
         im = self.table(data, "images", ("mode", "target_ppi", "warn_below_ppi", "max_height", "jpeg_quality"))
         images = ImageSettings(
             mode=self.string(im, "mode", "images", default="color", choices=("color", "gray")),
-            target_ppi=self.number(im, "target_ppi", "images", 300.0),
-            warn_below_ppi=self.number(im, "warn_below_ppi", "images", 150.0),
+            target_ppi=self.number(im, "target_ppi", "images", 300.0, within=(1.0, 4800.0)),
+            warn_below_ppi=self.number(im, "warn_below_ppi", "images", 150.0, within=(0.0, 4800.0)),
             max_height=self.number(im, "max_height", "images", 0.7),
-            jpeg_quality=int(self.number(im, "jpeg_quality", "images", 88)),
+            jpeg_quality=int(self.number(im, "jpeg_quality", "images", 88, within=(1, 100))),
         )
         if not 0.1 <= images.max_height <= 1.0:
             raise self.fail("[images] max_height must be between 0.1 and 1.0", "images", "max_height")
-
-        return Layout(
-            name=self.path.stem, description=description, page_width=page_width, page_height=page_height,
-            margins=margins, fonts=fonts, fallback_fonts=tuple(fallback), styles=styles, marker=marker,
-            imposition=imposition, hyphenation=hyphenation, images=images,
-        )
+        return images

@@ -13,12 +13,14 @@ import re
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import normalizeLinkText
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
 
-from .errors import BookletError
+from .errors import BookletError, Collector
 from .model import (
     Article, Block, Booklet, CodeBlock, Figure, Heading, Inline, LineBreak, ListBlock, Location,
     Metadata, Paragraph, Quote, SectionBreak, Span, plain_text,
@@ -39,18 +41,30 @@ QUOTES = {
 }
 """Typographic quotes per language (double open/close, single open/close)."""
 
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters (other than tab and line ends): no font draws them, so they would print
+as empty boxes. They are left out; the preflight warns about each line that has one."""
+
 # `{width=60%}` is what people write; the attrs plugin only accepts a quoted "60%".
 _UNQUOTED_PERCENT = re.compile(r'(\{[^}\n]*\bwidth=)(\d+(?:\.\d+)?%)')
 
 
 def parse_booklet(source: BookletSource) -> Booklet:
-    metadata = parse_metadata(source.metadata, source.metadata_where)
+    """Metadata and articles; the errors of all of them are raised together (BookletErrors)."""
+    errors = Collector()
+    metadata = None
+    with errors.attempt():
+        metadata = parse_metadata(source.metadata, source.metadata_where)
+    language = metadata.language if metadata else "en"
     articles: list[Article] = []
     for document in source.documents:
-        if source.single_file:
-            articles.extend(_split_single_file(document, metadata.language))
-        else:
-            articles.append(_parse_article_file(document, metadata.language))
+        with errors.attempt():
+            if source.single_file:
+                articles.extend(_split_single_file(document, language))
+            else:
+                articles.append(_parse_article_file(document, language))
+    errors.raise_any()
+    assert metadata is not None
     articles = [a for a in articles if a.blocks or a.title]
     if not articles:
         raise BookletError("the booklet has no text", source.metadata_where.path)
@@ -61,36 +75,52 @@ def parse_booklet(source: BookletSource) -> Booklet:
 
 
 def parse_metadata(data: dict[str, Any], where: Location) -> Metadata:
-    _check_keys(data, METADATA_KEYS, where, "metadata")
-    title = _text(data, "title", where, required=True)
+    """Booklet metadata, every key checked; all mistakes are raised together (BookletErrors)."""
+    errors = Collector()
+    with errors.attempt():
+        _check_keys(data, METADATA_KEYS, where, "metadata")
+    texts: dict[str, str | None] = {}
+    for key in ("title", "subtitle", "author", "publisher", "date", "edition", "layout", "cover_image"):
+        texts[key] = None
+        with errors.attempt():
+            texts[key] = _text(data, key, where, required=key == "title")
+    language = None
+    with errors.attempt():
+        language = _language(data, where)
     contacts = data.get("contacts", [])
     if isinstance(contacts, str):
         contacts = [contacts]
     if not isinstance(contacts, list) or not all(isinstance(c, (str, int, float)) for c in contacts):
-        raise BookletError("'contacts' must be a list of lines", where.path, key_line(where, "contacts"))
-    cover = _text(data, "cover_image", where)
+        with errors.attempt():
+            raise BookletError("'contacts' must be a list of lines", where.path, key_line(where, "contacts"))
+    errors.raise_any()
+    cover = texts["cover_image"]
     base = where.path.parent if where.path.suffix else where.path
     return Metadata(
-        title=title,
+        title=texts["title"] or "",
         where=where,
-        subtitle=_text(data, "subtitle", where),
-        author=_text(data, "author", where),
-        publisher=_text(data, "publisher", where),
-        date=_text(data, "date", where),
-        edition=_text(data, "edition", where),
-        language=_language(data, where) or "en",
+        subtitle=texts["subtitle"],
+        author=texts["author"],
+        publisher=texts["publisher"],
+        date=texts["date"],
+        edition=texts["edition"],
+        language=language or "en",
         contacts=tuple(str(c) for c in contacts),
-        layout=_text(data, "layout", where),
+        layout=texts["layout"],
         cover_image=(base / cover) if cover else None,
     )
 
 
 def _check_keys(data: dict[str, Any], allowed: tuple[str, ...], where: Location, what: str) -> None:
+    """Every unknown key is an error, with the closest known key as a suggestion."""
+    errors = Collector()
     for key in data:
         if key not in allowed:
             close = difflib.get_close_matches(str(key), allowed, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(allowed)}"
-            raise BookletError(f"unknown {what} key {key!r}{hint}", where.path, key_line(where, key))
+            with errors.attempt():
+                raise BookletError(f"unknown {what} key {key!r}{hint}", where.path, key_line(where, key))
+    errors.raise_any()
 
 
 def _text(data: dict[str, Any], key: str, where: Location, required: bool = False) -> str | None:
@@ -103,7 +133,9 @@ def _text(data: dict[str, Any], key: str, where: Location, required: bool = Fals
         return str(value)  # YAML reads 2024-09-06 as a date and 7 as a number
     if not isinstance(value, str):
         raise BookletError(f"{key!r} must be text, not {type(value).__name__}", where.path, key_line(where, key))
-    return value.strip()
+    if required and not value.strip():
+        raise BookletError(f"the {key!r} is empty", where.path, key_line(where, key))
+    return CONTROL_CHARACTERS.sub("", value).strip()
 
 
 def _language(data: dict[str, Any], where: Location) -> str | None:
@@ -172,6 +204,17 @@ def _split_single_file(document: MarkdownSource, language: str) -> list[Article]
     return articles
 
 
+_CLICKABLE = re.compile(r"(?i)(https?|mailto|ftp|tel):\S+")
+
+
+def _clickable(target: str) -> str | None:
+    """`target` if a PDF viewer can follow it; relative paths and #anchors print but do not click.
+
+    Regression: ReportLab fails the whole build on a link without a scheme (`#top`, `notes.md`).
+    """
+    return target if _CLICKABLE.fullmatch(target) else None
+
+
 def _dateline(tokens: list[Token]) -> str | None:
     if len(tokens) < 3 or tokens[0].type != "paragraph_open":
         return None
@@ -183,7 +226,7 @@ def _dateline(tokens: list[Token]) -> str | None:
 
 
 def _prepare(text: str) -> str:
-    return _UNQUOTED_PERCENT.sub(r'\1"\2"', text)
+    return _UNQUOTED_PERCENT.sub(r'\1"\2"', CONTROL_CHARACTERS.sub("", text))
 
 
 @cache
@@ -276,6 +319,12 @@ class _Blocks:
 
     def _figure(self, token: Token, where: Location) -> Figure:
         src = str(token.attrs.get("src", ""))
+        if not src.strip():
+            raise BookletError("an image without a file name: write ![caption](photo.jpg)", where.path, where.line)
+        if re.match(r"(?i)[a-z][a-z0-9+.-]*://", src):
+            raise BookletError(f"images are not downloaded: save {src} beside the Markdown file and name "
+                               "the saved file", where.path, where.line)
+        src = unquote(src)  # markdown-it writes `my photo.jpg` as my%20photo.jpg
         width = token.attrs.get("width")
         fraction = None
         if width is not None:
@@ -296,17 +345,18 @@ class _Blocks:
         spans: list[Inline] = []
         bold = italic = 0
         link: str | None = None
+        clickable: str | None = None  # only absolute URLs become PDF links: a PDF has no "relative"
         link_start = 0
         for child in children:
             kind = child.type
             if kind in ("text", "html_inline"):
-                spans.append(Span(child.content, bold > 0, italic > 0, False, link))
+                spans.append(Span(child.content, bold > 0, italic > 0, False, clickable))
             elif kind == "softbreak":
-                spans.append(Span(" ", bold > 0, italic > 0, False, link))
+                spans.append(Span(" ", bold > 0, italic > 0, False, clickable))
             elif kind == "hardbreak":
                 spans.append(LineBreak())
             elif kind == "code_inline":
-                spans.append(Span(child.content, bold > 0, italic > 0, True, link))
+                spans.append(Span(child.content, bold > 0, italic > 0, True, clickable))
             elif kind == "strong_open":
                 bold += 1
             elif kind == "strong_close":
@@ -318,14 +368,17 @@ class _Blocks:
             elif kind == "link_open":
                 link = str(child.attrs.get("href", ""))
                 link_start = len(spans)
+                clickable = _clickable(link)
             elif kind == "link_close":
                 shown = plain_text(tuple(spans[link_start:]))
                 target = link or ""
-                printable = target.removeprefix("mailto:")
+                # as written, not as markdown-it encodes it (%3C, punycode) for the PDF link
+                printable = normalizeLinkText(target).removeprefix("mailto:")
                 if printable and printable not in shown:
                     # paper has no links: print where it goes
-                    spans.append(Span(f" ({printable})", bold > 0, italic > 0, False, link))
-                link = None
+                    spans.append(Span(f" ({printable})", bold > 0, italic > 0, False, clickable))
+                link = clickable = None
             elif kind == "image":  # an image inside a link or heading: keep its alt text
-                spans.append(Span(plain_text(self._spans(child.children or [])), bold > 0, italic > 0, False, link))
+                spans.append(Span(plain_text(self._spans(child.children or [])), bold > 0, italic > 0, False,
+                                  clickable))
         return tuple(spans)

@@ -1,29 +1,39 @@
 """A parsed `Booklet` and its `Layout` → the problems that can be found before any layout pass.
 
-Missing images and characters that no font can set are errors; they are all reported at
-once, each with its file and line, so a person can fix everything in one go.
+Missing or damaged images, characters that no font can set and words too wide to set are
+errors; they are all reported at once, each with its file and line, so a person can fix
+everything in one go.
 """
 
 from __future__ import annotations
 
+import math
+import re
 import struct
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
 from .errors import Problem
-from .fonts import face_name, has_glyph
+from .fonts import face_name, has_glyph, string_width
 from .hyphenate import resolve_language
 from .layouts import Layout
-from .model import Booklet, CodeBlock, Figure, Heading, Inline, Location, Paragraph, Span, iter_blocks
-from .parse import key_line
+from .model import (
+    Booklet, CodeBlock, Figure, Heading, Inline, ListBlock, Location, Paragraph, Quote, Span, iter_blocks,
+)
+from .parse import CONTROL_CHARACTERS, key_line
 
 
 def preflight(booklet: Booklet, layout: Layout) -> list[Problem]:
     problems: list[Problem] = []
     problems += _missing_images(booklet)
     problems += _missing_glyphs(booklet, layout)
+    problems += _overlong_words(booklet, layout)
+    problems += _deep_nesting(booklet)
+    problems += _control_characters(booklet)
+    problems += _long_titles(booklet, layout)
     problems += _unhyphenated_languages(booklet)
     return problems
 
@@ -81,30 +91,43 @@ def unreadable_image(path: Path) -> str | None:
         return "the image is too large (more than Pillow's limit of pixels)"
     except UnidentifiedImageError:
         return "not an image Pillow can read (use JPEG or PNG)"
+    except PermissionError:
+        return "permission denied (the file cannot be read)"
     except (OSError, SyntaxError, ValueError, struct.error) as exc:
         return f"the file is damaged or incomplete ({exc})"
     return None
 
 
+@dataclass(frozen=True)
+class _Text:
+    """A piece of text as it will be set: in `face` at `size` points; `code` is a code block."""
+
+    text: str
+    face: str
+    size: float
+    where: Location
+    code: bool = False
+
+
 def _texts(booklet: Booklet, layout: Layout):
-    """(text, face, location) for every piece of text that will be set, in the face that sets it."""
+    """Every piece of text that will be set (as `_Text`), in the face and size that set it."""
     meta = booklet.metadata
 
-    def face(style_name: str, bold: bool = False, italic: bool = False, code: bool = False) -> str:
+    def face(style_name: str, bold: bool = False, italic: bool = False, code: bool = False) -> tuple[str, float]:
         style = layout.styles[style_name]
         family = layout.fonts["mono" if code else style.font]
-        return face_name(family, style.bold or bold, style.italic != italic)
+        return face_name(family, style.bold or bold, style.italic != italic), style.size
 
     for style_name, value in (("cover_title", meta.title), ("cover_subtitle", meta.subtitle)):
         if value:
-            yield value, face(style_name), meta.where
+            yield _Text(value, *face(style_name), meta.where)
     for value in (meta.author, meta.publisher, meta.date, meta.edition, *meta.contacts):
         if value:
-            yield value, face("cover_meta"), meta.where
+            yield _Text(value, *face("cover_meta"), meta.where)
     for article in booklet.articles:
         for style_name, value in (("title", article.title), ("dateline", article.date), ("author", article.author)):
             if value:
-                yield value, face(style_name), article.where
+                yield _Text(value, *face(style_name), article.where)
         for block in iter_blocks(article.blocks):
             inlines: tuple[Inline, ...] = ()
             style_name = "body"
@@ -115,21 +138,22 @@ def _texts(booklet: Booklet, layout: Layout):
             elif isinstance(block, Figure):
                 inlines, style_name = block.caption, "caption"
             elif isinstance(block, CodeBlock):
-                yield block.text, face("code"), block.where
+                yield _Text(block.text, *face("code"), block.where, code=True)
             for inline in inlines:
                 if isinstance(inline, Span):
-                    yield inline.text, face(style_name, inline.bold, inline.italic, inline.code), block.where
+                    face_and_size = face(style_name, inline.bold, inline.italic, inline.code)
+                    yield _Text(inline.text, *face_and_size, block.where)
 
 
 def _missing_glyphs(booklet: Booklet, layout: Layout) -> list[Problem]:
     """Characters that neither the face that sets them nor a fallback font can draw."""
     fallbacks = [face_name(family) for family in layout.fallback_fonts]
     missing: dict[str, list[Location]] = defaultdict(list)
-    for text, face, where in _texts(booklet, layout):
-        for char in set(text):
-            if has_glyph(face, char) or any(has_glyph(f, char) for f in fallbacks):
+    for piece in _texts(booklet, layout):
+        for char in set(piece.text):
+            if has_glyph(piece.face, char) or any(has_glyph(f, char) for f in fallbacks):
                 continue
-            missing[char].append(where)
+            missing[char].append(piece.where)
     problems = []
     by_place: dict[tuple[Path, int | None], set[str]] = defaultdict(set)
     for char, places in missing.items():
@@ -142,3 +166,103 @@ def _missing_glyphs(booklet: Booklet, layout: Layout) -> list[Problem]:
     return problems
 
 
+MAX_WORD_LINES = 3
+"""A word (a run of text without spaces) longer than this many full lines cannot be set: it is an
+error. Shorter ones that are wider than a line are broken between letters (code is simply
+wrapped), which the preflight reports as a warning for running text."""
+
+_BREAKS_ANYWAY = re.compile(r"[/\\.\-_?&=#\u00ad\u200b]")
+"""Where a long word (a URL, a path, a hyphenated compound) may break without help."""
+
+
+def _overlong_words(booklet: Booklet, layout: Layout) -> list[Problem]:
+    """Words too wide to set (errors) and words that will be broken between letters (warnings).
+
+    Only the longest part between natural break points counts (a URL breaks at its slashes).
+    """
+    problems = []
+    line = layout.text_width
+    seen: set[tuple[str, Path, int | None]] = set()
+    for piece in _texts(booklet, layout):
+        for word in piece.text.split():
+            if len(word) * piece.size * 1.2 <= line:  # no glyph is wider than 1.2 em: cannot be too wide
+                continue
+            key = (word, piece.where.path, piece.where.line)
+            if key in seen:
+                continue
+            width = max(string_width(part, piece.face, piece.size) for part in _BREAKS_ANYWAY.split(word))
+            shown = f"{word[:24]}…" if len(word) > 24 else word
+            if width > MAX_WORD_LINES * line:
+                seen.add(key)
+                problems.append(Problem(
+                    f"a word of {len(word)} characters ({shown!r}) is wider than {MAX_WORD_LINES} lines and "
+                    "cannot be set; break it with spaces or shorten it", piece.where.path, piece.where.line))
+            elif width > line and not piece.code:
+                seen.add(key)
+                problems.append(Problem(
+                    f"a word wider than a line ({shown!r}) will be broken between letters",
+                    piece.where.path, piece.where.line, severity="warning"))
+    return problems
+
+
+MAX_NESTING = 6
+"""Quotes and lists nested deeper than this leave too little of the line for text."""
+
+
+def _deep_nesting(booklet: Booklet) -> list[Problem]:
+    """Quotes and lists nested too deep: each level takes an indent from the line."""
+    problems = []
+
+    def visit(blocks, depth: int) -> None:
+        for block in blocks:
+            if isinstance(block, (Quote, ListBlock)):
+                if depth + 1 > MAX_NESTING:
+                    problems.append(Problem(
+                        f"quotes and lists nested more than {MAX_NESTING} deep leave no room for the text; "
+                        "nest them less", block.where.path, block.where.line))
+                    continue
+                children = block.blocks if isinstance(block, Quote) else [b for item in block.items for b in item]
+                visit(children, depth + 1)
+
+    for article in booklet.articles:
+        visit(article.blocks, 0)
+    return problems
+
+
+MAX_TITLE_SHARE = 0.5
+"""An article title may fill at most this share of a page in the contents."""
+
+
+def _long_titles(booklet: Booklet, layout: Layout) -> list[Problem]:
+    """Titles too long for one contents entry (an entry cannot be split across pages)."""
+    style = layout.styles["toc"]
+    face = face_name(layout.fonts[style.font], style.bold, style.italic)
+    room = layout.text_width - string_width("0000", face, style.size)
+    problems = []
+    for article in booklet.articles:
+        if not article.title:
+            continue
+        lines = math.ceil(string_width(article.title, face, style.size) / room)
+        if lines * style.leading > MAX_TITLE_SHARE * layout.text_height:
+            problems.append(Problem(f"the title is too long for the contents (about {lines} lines); shorten it",
+                                    article.where.path, article.where.line))
+    return problems
+
+
+def _control_characters(booklet: Booklet) -> list[Problem]:
+    """Lines of the sources with control characters, which are left out (parse drops them)."""
+    paths = dict.fromkeys([booklet.metadata.where.path, *(a.where.path for a in booklet.articles)])
+    problems = []
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(text.split("\n"), 1):
+            found = sorted(set(CONTROL_CHARACTERS.findall(line)))
+            if found:
+                shown = ", ".join(f"U+{ord(c):04X}" for c in found)
+                what = "control character {} is not printed; remove it" if len(found) == 1 else \
+                    "control characters {} are not printed; remove them"
+                problems.append(Problem(what.format(shown), path, number, severity="warning"))
+    return problems

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import BookletError
+from .errors import BookletError, Collector
 from .model import Location
 
 BOOKLET_FILE = "booklet.yaml"
@@ -74,12 +74,22 @@ def _read_folder(folder: Path) -> BookletSource:
         if not articles:
             raise BookletError("'articles' is empty: the booklet has no text", config_path, line)
         paths = []
+        missing = Collector()
         for entry in articles:
             path = folder / entry
             if not path.is_file():
-                raise BookletError(f"article file not found: {entry}", config_path, _entry_line(config_path, entry))
+                with missing.attempt():
+                    raise BookletError(f"article file not found: {entry}", config_path,
+                                       _entry_line(config_path, entry))
             paths.append(path)
-    documents = tuple(read_markdown(p) for p in paths)
+        missing.raise_any()
+    errors = Collector()
+    documents = []
+    for path in paths:
+        with errors.attempt():
+            documents.append(read_markdown(path))
+    errors.raise_any()
+    documents = tuple(documents)
     where = Location(config_path, 1) if config_path.is_file() else Location(folder)
     return BookletSource(name, config, where, documents, single_file=False)
 
@@ -100,14 +110,48 @@ def read_markdown(path: Path) -> MarkdownSource:
 def load_yaml(text: str, path: Path, first_line: int) -> dict[str, Any]:
     """YAML mapping → dict; syntax errors name the file and the line (counting from `first_line`)."""
     try:
-        data = yaml.safe_load(text)
+        loader = _UniqueKeyLoader(text, first_line)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.reader.ReaderError as exc:  # a control character: YAML allows none
+        line = first_line + text[:exc.position].count("\n")
+        raise BookletError(f"YAML does not allow the control character U+{exc.character:04X}; remove it",
+                           path, line) from None
     except yaml.YAMLError as exc:
-        raise BookletError(f"YAML syntax error: {_yaml_problem(exc)}", path, _yaml_line(exc, text, first_line)) from None
+        line = _yaml_line(exc, text, first_line)
+        problem = _yaml_problem(exc)
+        label = "" if problem.startswith("duplicate key") else "YAML syntax error: "
+        raise BookletError(f"{label}{problem}", path, line) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise BookletError("expected YAML key: value lines", path, first_line)
     return data
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that a key written twice is an error: the first value
+    would otherwise be dropped without a word."""
+
+    def __init__(self, text: str, first_line: int = 1):
+        super().__init__(text)
+        self.first_line = first_line
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                first = seen.setdefault(key, key_node)
+            except TypeError:  # an unhashable key: let PyYAML report it
+                continue
+            if first is not key_node:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r} (first written on line {self.first_line + first.start_mark.line})",
+                    key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:

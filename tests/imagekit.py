@@ -145,3 +145,44 @@ def make_photo_booklet(folder: Path) -> Path:
         size = (3600, 3600) if number == 1 else (4000, 3000)
         photo(*size, seed=number).save(folder / "images" / f"lead{number}.jpg", quality=92)
     return folder
+
+
+# --- ICC profiles, written by hand (ICC.1:2001-04, version 2 matrix/TRC display profile) ---
+
+SRGB_PRIMARIES_D50 = ((0.4361, 0.2225, 0.0139), (0.3851, 0.7169, 0.0971), (0.1431, 0.0606, 0.7141))
+
+
+def rgb_profile(name: str, red, green, blue, gamma: float = 2.2) -> bytes:
+    """An RGB display profile with the given D50 primaries (XYZ) and one gamma for all channels."""
+    def s15(x):
+        return struct.pack(">i", round(x * 65536))
+
+    def xyz(x, y, z):
+        return b"XYZ " + bytes(4) + s15(x) + s15(y) + s15(z)
+
+    def curve(g):
+        return b"curv" + bytes(4) + struct.pack(">IH", 1, round(g * 256)) + bytes(2)
+
+    def description(text):
+        ascii_ = text.encode() + b"\0"
+        return b"desc" + bytes(4) + struct.pack(">I", len(ascii_)) + ascii_ + bytes(8) + bytes(3) + bytes(67)
+
+    tags = [(b"desc", description(name)), (b"wtpt", xyz(0.9642, 1.0, 0.8249)), (b"rXYZ", xyz(*red)),
+            (b"gXYZ", xyz(*green)), (b"bXYZ", xyz(*blue)), (b"rTRC", curve(gamma)), (b"gTRC", curve(gamma)),
+            (b"bTRC", curve(gamma)), (b"cprt", b"text" + bytes(4) + b"none\0")]
+    offset = 128 + 4 + 12 * len(tags)
+    table, data = b"", b""
+    for signature, body in tags:
+        data += bytes(-(offset + len(data)) % 4)
+        table += signature + struct.pack(">II", offset + len(data), len(body))
+        data += body
+    header = (struct.pack(">I", offset + len(data)) + b"lcms" + bytes([2, 0x10, 0, 0]) + b"mntr" + b"RGB "
+              + b"XYZ " + bytes(12) + b"acsp" + b"APPL" + bytes(12) + bytes(8) + bytes(4)
+              + s15(0.9642) + s15(1.0) + s15(0.8249) + bytes(4) + bytes(16) + bytes(28))
+    return header + struct.pack(">I", len(tags)) + table + data
+
+
+def swapped_profile() -> bytes:
+    """A profile whose red is sRGB's blue and whose blue is sRGB's red: converting is visible."""
+    red, green, blue = SRGB_PRIMARIES_D50
+    return rgb_profile("Red and blue swapped", blue, green, red)

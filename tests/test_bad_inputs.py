@@ -10,6 +10,7 @@ as it was, with no temporary file left behind.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shlex
@@ -139,3 +140,62 @@ def test_real_process_prints_one_line_and_debug_shows_traceback(tmp_path: Path) 
     debug = subprocess.run([*command, "--debug", *expected.args], cwd=work, capture_output=True, text=True)
     assert debug.returncode != 0
     assert "Traceback" in debug.stderr
+
+
+# --- failures of the machine, simulated (root may write anywhere, and disks rarely fill on cue) ---
+
+
+@pytest.fixture
+def built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with a booklet `book` and the outputs of a previous, good build in `out/`."""
+    reason = missing_stage("build")
+    if reason:
+        pytest.skip(reason)
+    shutil.copytree(CASES_DIR / "unknown-metadata-key" / "book", tmp_path / "book")
+    (tmp_path / "book" / "booklet.yaml").write_text("title: A Booklet\narticles:\n  - one.md\n", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build", "-q", "book", "-o", "out"])
+    assert result.exit_code == 0, result.output
+    return tmp_path
+
+
+@pytest.mark.parametrize("error", [errno.ENOSPC, errno.EACCES, errno.EROFS])
+@pytest.mark.parametrize("command", [["build", "book", "-o", "out"],
+                                     ["impose", "out/book-read.pdf", "-o", "out/book-print.pdf"]])
+def test_a_failing_disk_is_one_line_and_loses_nothing(built: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      error: int, command: list[str]) -> None:
+    before = snapshot(built / "out")
+
+    def refuse(*args, **kwargs):
+        raise OSError(error, os.strerror(error), str(args[1]) if len(args) > 1 else None)
+
+    monkeypatch.setattr(os, "replace", refuse)
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 1, result.output
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("booklet: "), result.stderr
+    assert "Traceback" not in result.output and "internal error" not in result.stderr
+    assert snapshot(built / "out") == before
+
+
+def test_ctrl_c_is_one_line_and_loses_nothing(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import booklet.build
+
+    before = snapshot(built / "out")
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(booklet.build, "impose_pdf", interrupt)
+    result = CliRunner().invoke(main, ["build", "book", "-o", "out"])
+    assert result.exit_code == 130
+    assert result.stderr.startswith("booklet: interrupted")
+    assert snapshot(built / "out") == before
+
+
+def test_a_successful_build_leaves_only_its_two_files(built: Path) -> None:
+    """No temporary file is left beside the outputs (they are written whole, then renamed)."""
+    assert sorted(p.name for p in (built / "out").iterdir()) == ["book-print.pdf", "book-read.pdf"]
+    result = CliRunner().invoke(main, ["build", "-q", "book", "-o", "out"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (built / "out").iterdir()) == ["book-print.pdf", "book-read.pdf"]

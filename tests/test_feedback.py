@@ -67,3 +67,48 @@ def test_quiet_build_prints_nothing_on_success(tmp_path, monkeypatch: pytest.Mon
     assert result.exit_code == 0, result.output
     assert result.stdout == result.stderr == ""
     assert (tmp_path / "book-read.pdf").is_file() and (tmp_path / "book-print.pdf").is_file()
+
+
+def test_library_messages_become_warnings_each_once(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A damaged PDF that pypdf can still read: its log lines become booklet warnings."""
+    from pypdf import PdfWriter
+
+    if "impose" not in main.commands:
+        pytest.skip("`booklet impose` is not on this branch yet")
+    writer = PdfWriter()
+    for _ in range(8):
+        writer.add_blank_page(297.64, 419.53)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    data = buffer.getvalue()
+    cut = data.rfind(b"startxref")
+    (tmp_path / "broken.pdf").write_bytes(data[:cut] + b"startxref\n12345\n%%EOF\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["impose", "-q", "broken.pdf", "-o", "out.pdf"])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert all(line.startswith("booklet: warning: ") for line in lines), lines  # no stray library lines
+    assert len(lines) == len(set(lines))
+
+
+def test_library_notes_are_collected(monkeypatch: pytest.MonkeyPatch) -> None:
+    import logging
+    import warnings
+
+    from booklet.cli import library_notes
+
+    monkeypatch.setattr(logging.getLogger("pypdf"), "level", logging.WARNING)  # the writer may silence it
+    with library_notes() as notes:
+        logging.getLogger("pypdf._reader").warning("incorrect startxref pointer(%d)", 2)
+        warnings.warn("Image size (100000000 pixels) exceeds limit", stacklevel=1)
+    assert notes == ["pypdf: incorrect startxref pointer(2)", "Image size (100000000 pixels) exceeds limit"]
+
+
+def test_deprecation_warnings_are_not_shown_to_users() -> None:
+    import warnings
+
+    from booklet.cli import library_notes
+
+    with library_notes() as notes:
+        warnings.warn("old API", DeprecationWarning, stacklevel=1)
+    assert notes == []

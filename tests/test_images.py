@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from booklet import images as images_module
+from booklet.images import cache as cache_module
+from booklet.images import pixels
+from booklet.images import prepare as prepare_module
 from booklet.images import PreparedImage, cover_size, figure_size, prepare_images
 from booklet.layouts import load_layout
 
@@ -451,7 +453,7 @@ def test_error_reported_at_every_use_and_others_still_prepared(md):
 def test_cache_hit_skips_processing(md, monkeypatch):
     photo(2000, 1500).save(md.parent / "big.jpg", quality=90)
     first, _ = prepare(md, figure(md, "big.jpg"))
-    monkeypatch.setattr(images_module, "_process", lambda *a, **k: pytest.fail("processed again"))
+    monkeypatch.setattr(prepare_module, "_process", lambda *a, **k: pytest.fail("processed again"))
     second, _ = prepare(md, figure(md, "big.jpg"))
     assert first == second
 
@@ -480,7 +482,7 @@ def test_corrupt_cache_entry_is_ignored(md):
 
 def test_default_cache_dir_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert images_module.default_cache_dir() == tmp_path / "booklet"
+    assert cache_module.default_cache_dir() == tmp_path / "booklet"
 
 
 def test_unwritable_cache_is_not_an_error(md, tmp_path):
@@ -503,3 +505,169 @@ def test_antialiased_drawing_stays_png(md):
     assert Image.open(md.parent / "diagram.png").getcolors(256) is None  # many shades at the edges
     image, _ = one(md, "diagram.png", width=0.9)
     assert not image.is_jpeg and image.mode == "RGB"
+
+
+def test_cover_problem_names_the_metadata_line(md):
+    yaml = md.parent / "booklet.yaml"
+    yaml.write_text("title: Test\nauthor: Me\ncover_image: thumb.jpg\n")
+    photo(60, 40).save(md.parent / "thumb.jpg")
+    _, problems = prepare(md, cover="thumb.jpg")
+    assert [(p.path, p.line, p.severity) for p in problems] == [(yaml, 3, "warning")]
+
+
+def test_progressive_jpeg_passed_through(md):
+    photo(600, 400).save(md.parent / "prog.jpg", quality=80, progressive=True)
+    image, _ = one(md, "prog.jpg")
+    assert image.data == (md.parent / "prog.jpg").read_bytes()
+
+
+def test_only_huffman_8bit_jpegs_are_embeddable():
+    buffer = io.BytesIO()
+    photo(64, 48).save(buffer, "JPEG")
+    baseline = buffer.getvalue()
+    assert pixels.jpeg_embeddable(baseline)
+    sof = baseline.index(b"\xff\xc0")
+    arithmetic = baseline[:sof + 1] + b"\xc9" + baseline[sof + 2:]  # SOF9: arithmetic coding
+    assert not pixels.jpeg_embeddable(arithmetic)
+    twelve_bit = baseline[:sof + 4] + b"\x0c" + baseline[sof + 5:]
+    assert not pixels.jpeg_embeddable(twelve_bit)
+
+
+def test_cache_shared_when_the_placed_size_is_the_same(md, monkeypatch):
+    photo(2000, 1500).save(md.parent / "big.jpg", quality=90)
+    booklet = booklet_with(md, [figure(md, "big.jpg")])
+    first, _ = prepare_images(booklet, LAYOUT, md.parent / "cache", reserve=lambda f: 12.0)
+    monkeypatch.setattr(prepare_module, "_process", lambda *a, **k: pytest.fail("processed again"))
+    again, _ = prepare_images(booklet, LAYOUT, md.parent / "cache")  # as `booklet check` calls it
+    assert again == first
+
+
+def test_cache_pruned_least_recently_used_first(md, monkeypatch):
+    import os
+    import time
+
+    names = []
+    for i in range(4):
+        photo(1500, 1000, seed=i).save(md.parent / f"p{i}.jpg", quality=90)
+        names.append(f"p{i}.jpg")
+    folder = md.parent / "cache" / "images"
+    prepare(md, figure(md, names[0]))
+    first_entry = next(folder.glob("*.json"))
+    os.utime(first_entry, (time.time() - 100, time.time() - 100))
+    for name in names[1:3]:
+        prepare(md, figure(md, name))
+    size = sum(f.stat().st_size for f in folder.iterdir())
+    monkeypatch.setattr(cache_module, "CACHE_LIMIT", size + 10)  # the next entry tips it over
+    prepare(md, figure(md, names[3]))
+    assert not first_entry.exists()  # the oldest went first
+    assert sum(f.stat().st_size for f in folder.iterdir()) <= size + 10
+    assert len(list(folder.glob("*.json"))) >= 2
+
+
+def test_non_srgb_profile_converted_to_srgb(md):
+    from imagekit import swapped_profile
+
+    quadrants(600, 400).save(md.parent / "wide-gamut.jpg", quality=95, icc_profile=swapped_profile())
+    image, _ = one(md, "wide-gamut.jpg")
+    assert image.data != (md.parent / "wide-gamut.jpg").read_bytes()  # small, but not embedded as it is
+    out = decoded(image.data)
+    assert close(quadrant_colours(out)["top_left"], (30, 30, 220))  # its "red" is sRGB's blue
+    assert "icc_profile" not in out.info
+
+
+def test_non_srgb_profile_on_transparent_png(md):
+    from imagekit import swapped_profile
+
+    im = Image.new("RGBA", (300, 200), (0, 0, 0, 0))
+    im.paste((220, 30, 30, 255), (0, 0, 150, 200))
+    im.save(md.parent / "wide.png", icc_profile=swapped_profile())
+    out = decoded(one(md, "wide.png")[0].data)
+    assert close(out.getpixel((10, 10)), (30, 30, 220))
+    assert close(out.getpixel((250, 10)), (255, 255, 255), 2)
+
+
+def test_srgb_profile_passed_through(md):
+    from PIL import ImageCms
+
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    photo(600, 400).save(md.parent / "srgb.jpg", quality=85, icc_profile=srgb)
+    image, _ = one(md, "srgb.jpg")
+    assert image.data == (md.parent / "srgb.jpg").read_bytes()
+
+
+def test_mpo_first_picture(md):
+    left, right = quadrants(1500, 1000), Image.new("RGB", (1500, 1000), (0, 0, 0))
+    left.save(md.parent / "stereo.mpo", "MPO", save_all=True, append_images=[right])
+    assert Image.open(md.parent / "stereo.mpo").format == "MPO"
+    image, _ = one(md, "stereo.mpo")
+    colours = quadrant_colours(decoded(image.data))
+    assert close(colours["top_left"], QUADRANTS["top_left"])
+    assert effective_ppi(image) <= LAYOUT.images.target_ppi * 1.01
+
+
+def test_unconvertible_image_is_an_error_not_a_traceback(md, monkeypatch):
+    photo(300, 200).save(md.parent / "odd.png")
+
+    def refuse(im):
+        raise ValueError("conversion from Xx to RGB not supported")
+
+    monkeypatch.setattr(prepare_module, "normalize_mode", refuse)
+    prepared, problems = prepare(md, figure(md, "odd.png", line=9), cache=False)
+    assert prepared == {}
+    assert [(p.line, p.severity) for p in problems] == [(9, "error")]
+    assert "odd.png cannot be prepared for print (conversion from Xx" in problems[0].message
+
+
+FORMATS = {"JPEG": ("L", "RGB", "CMYK"), "PNG": ("1", "L", "LA", "P", "RGB", "RGBA", "I;16"),
+           "TIFF": ("1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "I;16", "I", "F"), "WEBP": ("RGB", "RGBA"),
+           "GIF": ("L", "P"), "BMP": ("1", "L", "P", "RGB")}
+
+
+@st.composite
+def image_files(draw):
+    fmt = draw(st.sampled_from(sorted(FORMATS)))
+    mode = draw(st.sampled_from(FORMATS[fmt]))
+    width, height = draw(st.integers(1, 900)), draw(st.integers(1, 900))
+    orientation = draw(st.integers(1, 8)) if fmt == "JPEG" else 1
+    return fmt, mode, width, height, orientation
+
+
+@given(spec=image_files(), fraction=st.sampled_from([None, 0.25, 0.6]), full=st.booleans(),
+       gray=st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_any_image_comes_out_printable(tmp_path_factory, spec, fraction, full, gray):
+    fmt, mode, width, height, orientation = spec
+    folder = tmp_path_factory.mktemp("any")
+    md = folder / "a.md"
+    base = photo(width, height)
+    im = base.convert(mode) if mode not in ("I;16", "I", "F") else base.convert("L").convert(mode)
+    path = folder / f"img.{fmt.lower()}"
+    options = {"exif": _exif(orientation)} if orientation != 1 else {}
+    im.save(path, fmt, **options)
+    layout = gray_layout() if gray else LAYOUT
+    prepared, problems = prepare_images(booklet_with(md, [figure(md, path.name, width=fraction, full_page=full)]),
+                                        layout, folder / "cache")
+    assert [p for p in problems if p.severity == "error"] == []
+    image = prepared[path]
+    out = decoded(image.data)
+    assert out.size == (image.pixel_width, image.pixel_height)
+    assert out.mode == image.mode in (("1", "L") if gray else ("1", "L", "RGB", "CMYK"))
+    assert effective_ppi(image) <= layout.images.target_ppi * 1.01
+    upright = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+    scale = image.pixel_width / upright[0]
+    assert scale <= 1.0 + 1e-9
+    assert abs(image.pixel_height - upright[1] * scale) <= 1.0  # aspect kept to the pixel
+    assert image.placed_width / image.placed_height == pytest.approx(upright[0] / upright[1], rel=1e-6)
+
+
+def _exif(orientation: int) -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    return exif.tobytes()
+
+
+def test_cmyk_drawing_from_tiff_stays_cmyk_as_jpeg(md):
+    # regression: a few-colour CMYK TIFF was sent to the PNG encoder, which has no CMYK
+    Image.new("CMYK", (400, 300), (0, 255, 255, 0)).save(md.parent / "flat.tif")
+    image, _ = one(md, "flat.tif", width=0.4)
+    assert image.is_jpeg and image.mode == "CMYK"

@@ -25,8 +25,7 @@ from booklet.typeset.document import typeset
 from booklet.typeset.figures import _png_parts, caption_reserve
 
 from corpus import paragraph
-from imagekit import (QUADRANTS, close, exif_jpeg, line_art, make_photo_booklet, photo, quadrant_colours,
-                      quadrants)
+from imagekit import QUADRANTS, close, exif_jpeg, line_art, photo, quadrant_colours, quadrants
 
 TARGET = 300.0
 
@@ -471,16 +470,3 @@ def test_image_errors_name_markdown_file_and_line(tmp_path, name, content, expec
     line = str(caught.value)
     assert line.startswith(f"{folder / 'a.md'}:5: ") and expected in line and name in line
 
-
-# --- size -----------------------------------------------------------------------------------
-
-
-def test_sixty_page_booklet_with_big_photos_stays_small(tmp_path):
-    folder = make_photo_booklet(tmp_path / "sixty")
-    sources = sum(p.stat().st_size for p in (folder / "images").glob("lead*.jpg"))
-    assert sources > 8_000_000  # the photos as they came from the phone
-    built = build_reading_pdf(folder, tmp_path)
-    assert 52 <= built.page_count <= 72
-    assert built.pdf.stat().st_size < 1_500_000
-    for p in placed_images(built.pdf):
-        assert p.ppi <= TARGET * 1.01

@@ -17,7 +17,9 @@ from reportlab import rl_config
 from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak
 from reportlab.platypus import PageTemplate, Spacer
+from reportlab.platypus.doctemplate import LayoutError
 
+from ..errors import BookletError
 from ..fonts import face_name, string_width
 from ..images import PreparedImage
 from ..layouts import Layout
@@ -52,7 +54,12 @@ def typeset(booklet: Booklet, layout: Layout, images: Mapping[Path, PreparedImag
     doc.creator = "booklet"
     doc.producer = "booklet"
     story = _story(booklet, layout, images, pages_per_sheet)
-    doc.build(story)
+    try:
+        doc.build(story)
+    except LayoutError as exc:  # the preflight catches the known causes; this is the safety net
+        detail = str(exc).split("\n")[0]
+        raise BookletError(f"something is too large to fit on a page and cannot be laid out ({detail[:160]})",
+                           booklet.metadata.where.path) from exc
     return TypesetBooklet(
         pdf=buffer.getvalue(),
         page_count=doc.page,
@@ -157,7 +164,8 @@ class _TocEntry(Flowable):
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         room = string_width(self.NUMBER_ROOM, self.font, self.size)
-        self.lines = simpleSplit(self.title, self.font, self.size, available_width - room)
+        self.lines = _split_long_words(simpleSplit(self.title, self.font, self.size, available_width - room),
+                                       self.font, self.size, available_width - room)
         self.width = available_width
         self.height = len(self.lines) * self.leading + self.space
         return self.width, self.height
@@ -175,6 +183,23 @@ class _TocEntry(Flowable):
         canvas.doForm(_toc_form(self.index))
         canvas.restoreState()
         canvas.linkRect("", _article_key(self.index), (0, y - 2, self.width, self.height), relative=1)
+
+
+def _split_long_words(lines: list[str], font: str, size: float, width: float) -> list[str]:
+    """Lines no wider than `width`: a word longer than a line is broken between letters.
+
+    Regression: a very long title word ran past the margin in the contents.
+    """
+    result: list[str] = []
+    for line in lines:
+        while string_width(line, font, size) > width and len(line) > 1:
+            cut = 1
+            while cut < len(line) and string_width(line[:cut + 1], font, size) <= width:
+                cut += 1
+            result.append(line[:cut])
+            line = line[cut:].lstrip()
+        result.append(line)
+    return result
 
 
 class _TurnToBack(Flowable):

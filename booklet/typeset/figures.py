@@ -203,6 +203,11 @@ class FlushFigures(Flowable):
     """Before a forced page break (the end of an article): waiting figures get their own pages
     first, so that none lands on the next article's opening page."""
 
+    # Platypus asks a flowable to split only if some room is left, and otherwise postpones it,
+    # which breaks the page in the middle of the flowables released at a page top; this makes
+    # it always ask, and split() always answers.
+    _ZEROSIZE = True
+
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         doc = getattr(self.canv, "_doctemplate", None)
         if doc is not None and _waiting(doc):
@@ -226,6 +231,11 @@ class FigureFlowable(Flowable):
     If it does not fit in what is left of the page, it waits for the top of the next page and
     the text after it fills this one. Figures keep their order.
     """
+
+    # Platypus asks a flowable to split only if some room is left, and otherwise postpones it,
+    # which breaks the page in the middle of the flowables released at a page top; this makes
+    # it always ask, and split() always answers.
+    _ZEROSIZE = True
 
     def __init__(self, image: PreparedImage, caption: Flowable | None, layout: Layout,
                  width_fraction: float | None = None, max_height: float | None = None):
@@ -275,6 +285,11 @@ class FullPageFigure(Flowable):
     """An image fitted to the whole page, on a page of its own with no marker; its caption, if
     any, sits on the bottom margin. Placed at the top of the next page when the current one
     already has text."""
+
+    # Platypus asks a flowable to split only if some room is left, and otherwise postpones it,
+    # which breaks the page in the middle of the flowables released at a page top; this makes
+    # it always ask, and split() always answers.
+    _ZEROSIZE = True
 
     def __init__(self, image: PreparedImage, caption: Flowable | None, layout: Layout):
         super().__init__()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from reportlab.platypus import Flowable, Indenter, ListFlowable, ListItem, Preformatted, Spacer
+from reportlab.platypus import DDIndenter, Flowable, Indenter, KeepTogether, ListFlowable, ListItem, Preformatted, Spacer
 from reportlab.lib.styles import ParagraphStyle
 
 from ..fonts import face_name, has_glyph, string_width
@@ -15,7 +15,7 @@ from ..layouts import Layout, TextStyle
 from ..model import (
     Block, CodeBlock, Figure, Heading, Inline, LineBreak, ListBlock, Paragraph, Quote, SectionBreak, Span,
 )
-from .figures import figure_flowable
+from .figures import FigureFlowable, FullPageFigure, figure_flowable
 from .paragraph import Run, make_paragraph
 
 ORNAMENT = "* * *"
@@ -117,9 +117,60 @@ def _block(block: Block, context: StoryContext, style_name: str, indent: bool) -
     raise TypeError(f"unknown block {block!r}")
 
 
+def _nestable(flowables: list[Flowable]) -> list[Flowable]:
+    """Flowables that can live inside a list item, where flowables that act on the document
+    fail: a KeepTogether (its page break) or a floating figure (its place holder) becomes an
+    unsplit block, and the Indenters around a quote become an indent on each flowable between them."""
+    result: list[Flowable] = []
+    left = right = 0.0
+    for flowable in flowables:
+        if isinstance(flowable, Indenter):
+            left += flowable.left
+            right += flowable.right
+            continue
+        if isinstance(flowable, KeepTogether):
+            flowable = _Unsplit(flowable._content)
+        elif isinstance(flowable, (FigureFlowable, FullPageFigure)):
+            # a figure cannot float out of a list item (its place holder crashes there): it
+            # moves to the next page with the item, and a full-page one is set at text size
+            flowable = _Unsplit([FigureFlowable(flowable.image, flowable.caption, flowable.layout,
+                                                getattr(flowable, "width_fraction", None))])
+        result.append(DDIndenter(flowable, left, right) if left or right else flowable)
+    return result
+
+
+class _Unsplit(Flowable):
+    """Flowables stacked into one that is never split: it moves to the next page as a whole.
+
+    Regression: a figure (KeepTogether) in a list item that did not fit on the page made
+    ReportLab wrap a FrameBreak and fail ("_FrameBreak.wrap should never be called").
+    """
+
+    def __init__(self, flowables: list[Flowable]):
+        super().__init__()
+        self.flowables = flowables
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.sizes = [f.wrapOn(self.canv, available_width, available_height) for f in self.flowables]
+        self.width = available_width
+        self.height = sum(h + f.getSpaceBefore() + f.getSpaceAfter() for f, (_, h) in zip(self.flowables, self.sizes))
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        return []
+
+    def draw(self) -> None:
+        y = self.height
+        for flowable, (_, height) in zip(self.flowables, self.sizes):
+            y -= flowable.getSpaceBefore() + height
+            flowable.drawOn(self.canv, 0, y)
+            y -= flowable.getSpaceAfter()
+
+
 def _list(block: ListBlock, context: StoryContext) -> Flowable:
     style = context.layout.styles["list"]
-    items = [ListItem(block_flowables(item, context, "list") or [Spacer(0, 0)]) for item in block.items]
+    items = [ListItem(_nestable(block_flowables(item, context, "list")) or [Spacer(0, 0)])
+             for item in block.items]
     font = style_face(context.layout, style)
     return ListFlowable(
         items,
@@ -140,13 +191,35 @@ def _code(block: CodeBlock, context: StoryContext) -> Flowable:
     layout = context.layout
     style = layout.styles["code"]
     font = style_face(layout, style)
-    columns = max(8, int(layout.text_width / string_width("M", font, style.size)))
-    lines: list[str] = []
-    for line in block.text.expandtabs(4).splitlines() or [""]:
-        while len(line) > columns:
-            lines.append(line[:columns])
-            line = line[columns:]
-        lines.append(line)
     paragraph_style = ParagraphStyle("code", fontName=font, fontSize=style.size, leading=style.leading,
                                      spaceBefore=style.space_before, spaceAfter=style.space_after)
-    return Preformatted("\n".join(lines), paragraph_style)
+    return _CodeLines(block.text.expandtabs(4), paragraph_style, string_width("M", font, style.size))
+
+
+class _CodeLines(Preformatted):
+    """Preformatted text wrapped to the width it is given, which is narrower inside lists and quotes.
+
+    Regression: wrapping to the full text width let code in a list or quote pass the margin.
+    """
+
+    def __init__(self, text: str, style: ParagraphStyle, char_width: float):
+        self.source_lines = text.splitlines() or [""]
+        self.char_width = char_width
+        super().__init__(text, style)
+
+    def _rewrap(self, available_width: float) -> None:
+        columns = max(8, int(available_width / self.char_width))
+        lines: list[str] = []
+        for line in self.source_lines:
+            while len(line) > columns:
+                lines.append(line[:columns])
+                line = line[columns:]
+            lines.append(line)
+        self.lines = lines
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self._rewrap(available_width)
+        return super().wrap(available_width, available_height)
+
+    # no split(): the lines stay as wrap() made them, because ReportLab's frame calls split
+    # with the width before a quote's indent (regression: code in a quote passed the margin)

@@ -1,0 +1,75 @@
+"""What the image stage hands on: `PreparedImage`, and where a figure or the cover is placed.
+
+All lengths are in points (1/72 inch).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..layouts import Layout
+from .pixels import jpeg_has_adobe_marker
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """An image ready to embed. `data` is a JPEG (embed as DCTDecode) or a PNG (its IDAT stream
+    embeds as FlateDecode with the PNG predictor); `mode` is "1", "L", "RGB" or "CMYK" as stored
+    in `data`. `placed_*` is the largest size (points) at which the booklet shows it, `ppi` the
+    effective resolution there. A CMYK JPEG is Adobe-style (inverted); `adobe_inverted` says so.
+    """
+
+    source: Path
+    data: bytes
+    pixel_width: int
+    pixel_height: int
+    placed_width: float
+    placed_height: float
+    ppi: float
+    mode: str
+
+    @property
+    def is_jpeg(self) -> bool:
+        return self.data[:2] == b"\xff\xd8"
+
+    @property
+    def aspect(self) -> float:
+        """Width / height of the upright image."""
+        return self.pixel_width / self.pixel_height
+
+    @property
+    def adobe_inverted(self) -> bool:
+        """True for a CMYK JPEG written by Adobe software or Pillow: its samples are stored
+        inverted, so a PDF must decode it with /Decode [1 0 1 0 1 0 1 0]."""
+        return self.is_jpeg and self.mode == "CMYK" and jpeg_has_adobe_marker(self.data)
+
+
+def figure_size(aspect: float, width_fraction: float | None, full_page: bool, layout: Layout,
+                reserve: float = 0.0) -> tuple[float, float]:
+    """The placed (width, height) in points of an image of `aspect` (width / height).
+
+    A figure is as wide as the text (or `width_fraction` of it) and never taller than
+    `layout.images.max_height` of the text block, nor than the text block minus `reserve`
+    (the caption's height), keeping its aspect. A full-page image fits the whole page
+    (minus `reserve`).
+    """
+    if full_page:
+        box_width, box_height = layout.page_width, layout.page_height - reserve
+    else:
+        fraction = 1.0 if width_fraction is None else min(max(width_fraction, 0.01), 1.0)
+        box_width = layout.text_width * fraction
+        box_height = min(layout.images.max_height * layout.text_height, layout.text_height - reserve)
+    return _fit(aspect, box_width, max(box_height, 1.0))
+
+
+def cover_size(aspect: float, layout: Layout) -> tuple[float, float]:
+    """The placed size in points of the cover image: the text width, at most
+    `layout.images.max_height` of the text block high (the title and contents share the page)."""
+    return figure_size(aspect, None, False, layout)
+
+
+def _fit(aspect: float, box_width: float, box_height: float) -> tuple[float, float]:
+    if box_width / box_height > aspect:
+        return box_height * aspect, box_height
+    return box_width, box_width / aspect

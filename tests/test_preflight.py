@@ -1,0 +1,101 @@
+"""The preflight: problems found before any layout pass, all at once, errors and warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from booklet.build import load_booklet
+from booklet.preflight import preflight
+
+
+def problems_in(tmp_path: Path, body: str) -> list:
+    source = tmp_path / "zine.md"
+    source.write_text(f"---\ntitle: T\n---\n\n# One\n\n{body}\n", encoding="utf-8")
+    booklet, layout = load_booklet(source)
+    return preflight(booklet, layout)
+
+
+def test_ordinary_text_has_no_problems(tmp_path: Path) -> None:
+    assert problems_in(tmp_path, "Words of an ordinary length, and a hyphenated-compound too.") == []
+
+
+def test_a_word_wider_than_a_line_is_a_warning(tmp_path: Path) -> None:
+    [problem] = problems_in(tmp_path, "A " + "x" * 70 + " word.")
+    assert problem.severity == "warning"
+    assert "broken between letters" in problem.message
+    assert problem.line == 7
+
+
+def test_a_long_url_breaks_at_its_slashes_without_a_warning(tmp_path: Path) -> None:
+    url = "https://example.org/" + "/".join(["segment"] * 20)
+    assert problems_in(tmp_path, f"See {url} for more.") == []
+
+
+def test_a_long_code_line_is_wrapped_without_a_warning(tmp_path: Path) -> None:
+    assert problems_in(tmp_path, "```\n" + "x" * 120 + "\n```") == []
+
+
+@pytest.mark.parametrize("body", ["```\n" + "0123456789" * 30 + "\n```", "y" * 400])
+def test_a_word_wider_than_three_lines_is_an_error(tmp_path: Path, body: str) -> None:
+    [problem] = problems_in(tmp_path, body)
+    assert problem.severity == "error"
+    assert "cannot be set" in problem.message
+
+
+def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
+    found = problems_in(tmp_path, "![a](a.png)\n\n![b](b.png)\n\n\U00013000 and \U0001F600\n\n" + "z" * 400)
+    messages = [p.message for p in found]
+    assert sum("image not found" in m for m in messages) == 2
+    assert any("U+13000" in m and "U+1F600" in m for m in messages)
+    assert any("cannot be set" in m for m in messages)
+
+
+def test_an_unreadable_image_is_an_error_with_its_line(tmp_path: Path, monkeypatch) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (30, 20)).save(tmp_path / "a.png")
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Image, "open", refuse)
+    [problem] = problems_in(tmp_path, "Text.\n\n![a caption](a.png)")
+    assert problem.severity == "error" and problem.line == 9
+    assert "cannot read image" in problem.message and "permission denied" in problem.message
+
+
+def test_nesting_deeper_than_six_levels_is_an_error(tmp_path: Path) -> None:
+    assert problems_in(tmp_path, "> " * 6 + "deep enough") == []
+    [problem] = problems_in(tmp_path, "> " * 12 + "too deep")
+    assert problem.severity == "error" and "nested" in problem.message and problem.line == 7
+
+
+def test_a_title_longer_than_half_a_page_of_contents_is_an_error(tmp_path: Path) -> None:
+    source = tmp_path / "zine.md"
+    source.write_text("---\ntitle: T\n---\n\n# " + "word " * 500 + "\n\nText.\n", encoding="utf-8")
+    booklet, layout = load_booklet(source)
+    [problem] = preflight(booklet, layout)
+    assert problem.severity == "error" and "title is too long" in problem.message and problem.line == 5
+
+
+def test_an_image_file_name_with_spaces_is_found(tmp_path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (3000, 2000)).save(tmp_path / "my photo.png")
+    assert problems_in(tmp_path, "![one](<my photo.png>)\n\n![two](my%20photo.png)") == []
+
+
+def test_control_characters_are_left_out_with_a_warning_per_line(tmp_path: Path) -> None:
+    from booklet.typeset.document import typeset
+
+    source = tmp_path / "zine.md"
+    source.write_text("---\ntitle: T\n---\n\n# One\n\nA bell\x07 and\x0c a form feed.\n", encoding="utf-8")
+    booklet, layout = load_booklet(source)
+    [problem] = preflight(booklet, layout)
+    assert problem.severity == "warning" and problem.line == 7
+    assert "U+0007, U+000C" in problem.message
+    assert "\x07" not in typeset(booklet, layout, {}).pdf.decode("latin-1").split("stream")[0]
+    text = "".join(s.text for a in booklet.articles for b in a.blocks for s in b.inlines)
+    assert text == "A bell and a form feed."
