@@ -351,10 +351,15 @@ def test_lines_are_cached_per_width_and_rebroken_for_another():
     assert paragraph.lines is wide
 
 
-def test_opening_quotes_hang_into_the_left_margin():
+def test_opening_quotes_hang_into_the_left_margin_when_asked():
+    from booklet.typeset.words import SPACING
+    from dataclasses import replace
+
     text = " ".join(["“Quoted words,” said someone, and then “more quoted words” followed"] * 12)
     style = TextStyle(**{**BODY.__dict__, "first_indent": 0.0})
-    buffer = render([make_paragraph([Run(text, REGULAR, BODY.size)], style, "en", HYPHENATION)])
+    paragraph = TypesetParagraph([Run(text, REGULAR, BODY.size)], style, hyphenator("en", HYPHENATION),
+                                 spacing=replace(SPACING, protrusion_left=True))
+    buffer = render([paragraph])
     lines = pdf_lines(buffer)[0]
     hanging = 0
     for line in lines[:-1]:
@@ -403,3 +408,42 @@ def test_no_line_passes_the_margin_with_long_words_and_hyphen_limits(words, widt
         scale, word_space = line_adjustment(line)
         drawn = scale * (line.natural + line.space_count * word_space)
         assert drawn <= line.width + line.hang + line.hang_left + 0.01
+
+
+def test_opening_quotes_stay_inside_the_left_edge_by_default():
+    text = " ".join(["“Quoted words,” said someone, and then “more quoted words” followed"] * 12)
+    style = TextStyle(**{**BODY.__dict__, "first_indent": 0.0})
+    buffer = render([make_paragraph([Run(text, REGULAR, BODY.size)], style, "en", HYPHENATION)])
+    assert all(line["x0"] >= 20 - 0.05 for line in pdf_lines(buffer)[0])
+
+
+def test_a_paragraph_split_inside_a_quote_keeps_to_the_quote_measure():
+    # regression: ReportLab asks a flowable to split at the frame's full width even inside an
+    # Indenter, and the lines broken for it ran past the quote's (and the page's) margin
+    from reportlab.platypus import Indenter
+
+    filler = Spacer(0, 400 - 4 * BODY.leading - 1)
+    buffer = render([filler, Indenter(30, 30), body(" ".join([TEXT] * 2)), Indenter(-30, -30)])
+    pages = pdf_lines(buffer)
+    assert len(pages) == 2 and pages[0]
+    for page in pages:
+        for line in page:
+            last = line["chars"][-1]
+            assert line["x1"] <= 20 + WIDTH - 30 + (last["x1"] - last["x0"]) + 0.3, line["text"]
+
+
+def test_a_list_item_split_inside_a_quote_keeps_to_its_measure():
+    # regression (random booklets of branch robust): a list inside a quote splits its items at
+    # the frame's unindented width less the list's own indent; lines ran 10 pt past the margin
+    from reportlab.platypus import Indenter, ListFlowable, ListItem
+
+    items = ListFlowable([ListItem([body(" ".join([TEXT] * 2))])], bulletType="bullet", start="•",
+                         leftIndent=11, bulletDedent=11)
+    filler = Spacer(0, 400 - 5 * BODY.leading - 1)
+    buffer = render([filler, Indenter(10, 10), items, Indenter(-10, -10)])
+    pages = pdf_lines(buffer)
+    assert len(pages) == 2
+    for page in pages:
+        for line in page:
+            last = line["chars"][-1]
+            assert line["x1"] <= 20 + WIDTH - 10 + (last["x1"] - last["x0"]) + 0.3, line["text"]

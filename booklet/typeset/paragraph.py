@@ -20,7 +20,8 @@ from ..hyphenate import Hyphenator, hyphenator
 from ..layouts import Hyphenation, TextStyle
 from .linebreak import INFINITY, Box, Break, Glue, Item, Parameters, Penalty, break_lines, line_items
 from .words import (
-    INSIDE_WORD, KERN, PROTRUSION, PROTRUSION_LEFT, SPACING, Fragment, Run, Spacing, fragment, paragraph_items, text_width, ties_single_letters,
+    INSIDE_WORD, KERN, PROTRUSION, PROTRUSION_LEFT, SPACING, Fragment, Run, Spacing, fragment, paragraph_items,
+    text_width, ties_single_letters,
     with_emergency_points,
 )
 
@@ -157,8 +158,9 @@ class TypesetParagraph(Flowable):
 
     def __init__(self, runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | None,
                  lines: list[Line] | None = None, lines_width: float | None = None, first: bool = True,
-                 tie_single_letters: bool = False):
+                 tie_single_letters: bool = False, spacing: Spacing = SPACING):
         super().__init__()
+        self.spacing = spacing
         self.tie_single_letters = tie_single_letters
         self.runs = list(runs)
         self.style = style
@@ -184,6 +186,7 @@ class TypesetParagraph(Flowable):
         return self.width, self.height
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        available_width = _true_width(self, available_width)
         lines = self.lines_for(available_width)
         count = len(lines)
         fit = int((available_height + 1e-6) // self.leading)
@@ -194,8 +197,10 @@ class TypesetParagraph(Flowable):
             keep -= 1  # no word divided across pages (TeX's \brokenpenalty), at one line's cost
         if keep < 2:
             return []
-        head = TypesetParagraph(self.runs, self.style, self.hyph, lines[:keep], available_width, self.first)
-        tail = TypesetParagraph(self.runs, self.style, self.hyph, lines[keep:], available_width, False)
+        head = TypesetParagraph(self.runs, self.style, self.hyph, lines[:keep], available_width, self.first,
+                                spacing=self.spacing)
+        tail = TypesetParagraph(self.runs, self.style, self.hyph, lines[keep:], available_width, False,
+                                spacing=self.spacing)
         head.spaceAfter = 0.0
         tail.spaceBefore = 0.0
         for part in (head, tail):
@@ -203,13 +208,14 @@ class TypesetParagraph(Flowable):
         return [head, tail]
 
     def draw(self) -> None:
-        draw_lines(self.canv, self.lines, self.style, self.height, self.leading, self.first, self.width)
+        draw_lines(self.canv, self.lines, self.style, self.height, self.leading, self.first, self.width,
+                   self.spacing)
 
     # line breaking ----------------------------------------------------------------------------
 
     def items(self) -> list[Item]:
         if self._items is None:
-            self._items = paragraph_items(self.runs, self.style, self.hyph,
+            self._items = paragraph_items(self.runs, self.style, self.hyph, self.spacing,
                                           tie_single_letters=self.tie_single_letters)
         return self._items
 
@@ -220,7 +226,8 @@ class TypesetParagraph(Flowable):
                 # a part of a split paragraph asked for another width: keep the lines (they
                 # were broken for the frame it left; our frames all have one width)
                 return self._fixed
-            lines = self._cache[width] = break_paragraph(self.items(), self.style, width)
+            lines = self._cache[width] = break_paragraph(self.items(), self.style, width,
+                                                         spacing=self.spacing)
         return lines
 
 
@@ -256,7 +263,7 @@ def _overfull(line: Line, spacing: Spacing) -> bool:
 
 
 def draw_lines(canvas, lines: list[Line], style: TextStyle, height: float, leading: float,
-               first: bool, frame_width: float) -> None:
+               first: bool, frame_width: float, spacing: Spacing = SPACING) -> None:
     """Draw lines top down from `height`; baselines at `style.size` below each line's top."""
     y = height - style.size
     for number, line in enumerate(lines):
@@ -267,7 +274,7 @@ def draw_lines(canvas, lines: list[Line], style: TextStyle, height: float, leadi
             x = frame_width - line.natural
         else:
             x = indent - line.hang_left
-        scale, word_space = line_adjustment(line)
+        scale, word_space = line_adjustment(line, spacing)
         _draw_line(canvas, line, x, y, scale, word_space)
         y -= leading
 
@@ -324,6 +331,25 @@ def _draw_line(canvas, line: Line, x: float, y: float, scale: float, word_space:
         canvas.linkURL(url, (x0, y - size * 0.25, x1, y + size * 0.85), relative=1, thickness=0)
 
 
+def _true_width(flowable: Flowable, available_width: float) -> float:
+    """The width a flowable is really set at when ReportLab asks it to split.
+
+    Frame.split passes the frame's full width, ignoring an Indenter in force (a block quote,
+    a list), while Frame.add then wraps at the indented width. Lines broken for the wider
+    measure ran past the margin inside quotes, and a heading that fitted at one width did
+    not at the other (regressions found by the random booklets of branch robust).
+    """
+    frame = getattr(flowable, "_frame", None)
+    if frame is None or not hasattr(frame, "_getAvailableWidth") or not hasattr(frame, "_aW"):
+        return available_width
+    indented = frame._getAvailableWidth()
+    if available_width > indented + 1e-6:
+        # a width measured from the unindented frame (by the frame, or by a list inside a
+        # quote that subtracted only its own indent): take off what the Indenters take
+        return max(1.0, available_width - (frame._aW - indented))
+    return available_width
+
+
 class KeepWithLines(KeepTogether):
     """ReportLab's group for `keepWithNext` flowables (a heading, a title and its dateline)
     and what follows them, except that when the group does not fit, a paragraph at its end may
@@ -334,6 +360,7 @@ class KeepWithLines(KeepTogether):
     """
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        available_width = _true_width(self, available_width)
         content = self._content
         last = content[-1] if content else None
         if isinstance(last, TypesetParagraph) and len(content) > 1:

@@ -52,6 +52,8 @@ class Spacing:
     emergency_stretch: float = 0.0  # ems added to every line in the breaker's last pass
     expansion: float = 0.02  # glyphs may widen or narrow by this share (horizontal scale)
     protrusion: bool = True  # hang punctuation at the right margin of justified text
+    protrusion_left: bool = False  # and opening marks at the left (off: other checks of the
+    # project hold every glyph inside the text block's left edge)
 
 
 PROTRUSION = {
@@ -148,15 +150,18 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
             # one face: the same word set the same way gives the same items (they are
             # immutable), and words recur all through a booklet
             piece, run = raw_word[0]
-            key = (piece, run.font, run.size, run.link, id(hyph), justify, id(spacing))
+            key = (piece, run.font, run.size, run.link, _alive(hyph), justify, _alive(spacing))
             word = _word_cache.get(key)
             if word is None:
                 if len(_word_cache) > _WORD_CACHE_LIMIT:
                     _word_cache.clear()
+                    _space_cache.clear()
+                    _keep.clear()
+                    _alive(hyph), _alive(spacing)
                 word = _word_cache[key] = _finished_word(raw_word, hyph, spacing, justify)
         else:
             word = _finished_word(raw_word, hyph, spacing, justify)
-        if justify and spacing.protrusion:
+        if justify and spacing.protrusion_left:
             _hang_left(items, raw_word)
         items.extend(word)
         raw_word.clear()
@@ -168,7 +173,7 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
         if items and (isinstance(items[-1], Glue) and not _is_nbsp_glue(items, len(items) - 1)
                       or isinstance(items[-1], Penalty) and items[-1].data != "hang"):
             return  # collapse runs of spaces
-        key = (run.font, run.size, justify, id(spacing))
+        key = (run.font, run.size, justify, _alive(spacing))
         glue = _space_cache.get(key)
         if glue is None:
             space = text_width(" ", run.font, run.size)
@@ -293,6 +298,16 @@ def _is_nbsp_glue(items: list[Item], index: int) -> bool:
 
 
 _word_cache: dict[tuple, list[Item]] = {}
+_keep: dict[int, object] = {}
+
+
+def _alive(thing: object) -> int:
+    """id(thing) for a cache key, and a reference that keeps the id from being reused by a
+    later object while the cache holds entries made with this one."""
+    key = id(thing)
+    if key not in _keep:
+        _keep[key] = thing
+    return key
 _WORD_CACHE_LIMIT = 200_000  # words; a long-lived process starts afresh past this
 _space_cache: dict[tuple, tuple[Item, ...]] = {}
 
