@@ -160,3 +160,28 @@ def test_contents_continue_on_page_two_with_right_numbers(tmp_path):
     for entry, (title, page_number) in zip(contents, result.article_pages):
         assert entry == f"{title} {page_number}"
         assert lines[page_number - 1][0][0].startswith(title[:10])
+
+
+def test_pages_inside_an_article_are_full(reading):
+    """No page inside an article ends more than 2 lines above where a full page ends."""
+    import statistics
+
+    import pdfplumber
+
+    _, layout, result, path = reading
+    article_ends = {page - 1 for _, page in result.article_pages}
+    last_text_page = result.page_count - 1 - len(result.blank_pages)
+    foot = layout.page_height - layout.margins.bottom
+    leading = layout.styles["body"].leading
+    room: dict[int, float] = {}  # page number → lines of room below its lowest content
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            if number == 1 or number in article_ends or number >= last_text_page:
+                continue
+            lines = [line for line in page.extract_text_lines() if not MARKER.match(line["text"])]
+            lowest = max([line["bottom"] for line in lines] + [image["bottom"] for image in page.images])
+            room[number] = (foot - lowest) / leading
+    full = statistics.median(room.values())  # most pages are full: below their last line is the
+    # descender and the part of a leading that did not fit
+    short = {number: round(lines - full, 1) for number, lines in room.items() if lines - full > 2.05}
+    assert not short, f"pages ending more than 2 lines short: {short}"

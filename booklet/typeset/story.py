@@ -109,10 +109,7 @@ def _block(block: Block, context: StoryContext, style_name: str, indent: bool) -
     if isinstance(block, CodeBlock):
         return [_code(block, context)]
     if isinstance(block, SectionBreak):
-        # an ornament at the foot of a page hides the break: it travels with the next lines
-        ornament = text_paragraph(ORNAMENT, "ornament", context)
-        ornament.keepWithNext = True
-        return [ornament]
+        return [text_paragraph(ORNAMENT, "ornament", context)]
     if isinstance(block, Figure):
         caption_style = layout.styles["caption"]
         caption = inline_paragraph(block.caption, caption_style, context) if block.caption else None
