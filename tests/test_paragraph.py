@@ -447,3 +447,25 @@ def test_a_list_item_split_inside_a_quote_keeps_to_its_measure():
         for line in page:
             last = line["chars"][-1]
             assert line["x1"] <= 20 + WIDTH - 10 + (last["x1"] - last["x0"]) + 0.3, line["text"]
+
+
+@pytest.mark.parametrize("hyphen_before", [False, True])
+def test_split_steps_back_only_when_that_keeps_a_word_whole(hyphen_before):
+    """The page's last line ends in a hyphen: step back one line if the line before does not
+    (regression: stepping back onto another hyphenated line cost a line and divided a word anyway)."""
+    from dataclasses import replace
+
+    from booklet.typeset.paragraph import TypesetParagraph
+
+    paragraph = body()
+    paragraph.wrap(WIDTH, 1000)
+    room = 6
+    lines = [replace(line, hyphenated=False) for line in paragraph.lines]
+    assert len(lines) >= room + 2
+    lines[room - 1] = replace(lines[room - 1], hyphenated=True)
+    lines[room - 2] = replace(lines[room - 2], hyphenated=hyphen_before)
+    fixed = TypesetParagraph(paragraph.runs, paragraph.style, paragraph.hyph, lines, WIDTH, True,
+                             spacing=paragraph.spacing)
+    head, tail = fixed.split(WIDTH, room * BODY.leading + 0.5)
+    head.wrap(WIDTH, 1000)
+    assert len(head.lines) == (room if hyphen_before else room - 1)

@@ -193,8 +193,11 @@ class TypesetParagraph(Flowable):
         if count <= _MAX_SPLIT_LINES or fit < 2:
             return []
         keep = min(fit, count - 2)  # two lines at least on the next page: no widow
-        if keep > 2 and lines[keep - 1].hyphenated:
-            keep -= 1  # no word divided across pages (TeX's \brokenpenalty), at one line's cost
+        if keep > 2 and lines[keep - 1].hyphenated and not lines[keep - 2].hyphenated:
+            # no word divided across pages (TeX's \brokenpenalty), at one line's cost; when the
+            # line before ends in a hyphen too, stepping back would cost a line and divide a word
+            # all the same (and two lines would leave the page too short)
+            keep -= 1
         if keep < 2:
             return []
         head = TypesetParagraph(self.runs, self.style, self.hyph, lines[:keep], available_width, self.first,
