@@ -53,17 +53,6 @@ def read_expected(case: Path) -> Expected:
     )
 
 
-def missing_stage(command: str) -> str | None:
-    """Why `command` cannot run on this branch yet (the imposition stage lands separately)."""
-    import booklet.impose
-
-    if command in ("build", "check", "impose") and not hasattr(booklet.impose, "impose_pdf"):
-        return "booklet.impose (the imposition stage) is not on this branch yet"
-    if command not in main.commands:
-        return f"`booklet {command}` is not on this branch yet"
-    return None
-
-
 def snapshot(folder: Path) -> dict[str, bytes | None]:
     """Every file and folder below `folder` → its bytes (None for folders)."""
     files: dict[str, bytes | None] = {}
@@ -72,7 +61,10 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
     return files
 
 
-def prepare(case: Path, work: Path, expected: Expected) -> None:
+def prepare(case: Path, tmp_path: Path) -> tuple[Expected, Path]:
+    """A copy of the case in `tmp_path/work`, with a previous build's files in `out/`."""
+    expected = read_expected(case)
+    work = tmp_path / "work"
     shutil.copytree(case, work, ignore=shutil.ignore_patterns("expected.txt"))
     out = work / "out"
     out.mkdir()
@@ -85,16 +77,12 @@ def prepare(case: Path, work: Path, expected: Expected) -> None:
             os.chmod(work / command[1], int(command[2], 8))
         else:
             raise ValueError(f"unknown setup command {command}")
+    return expected, work
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_bad_input(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    expected = read_expected(case)
-    reason = missing_stage(expected.args[0])
-    if reason:
-        pytest.skip(reason)
-    work = tmp_path / "work"
-    prepare(case, work, expected)
+    expected, work = prepare(case, tmp_path)
     before = snapshot(work)
     monkeypatch.chdir(work)
     try:
@@ -124,13 +112,7 @@ def test_corpus_is_large_enough() -> None:
 
 def test_real_process_prints_one_line_and_debug_shows_traceback(tmp_path: Path) -> None:
     """The installed entry point (not CliRunner): stderr is one line; --debug adds the traceback."""
-    case = CASES_DIR / "unknown-metadata-key"
-    expected = read_expected(case)
-    reason = missing_stage(expected.args[0])
-    if reason:
-        pytest.skip(reason)
-    work = tmp_path / "work"
-    prepare(case, work, expected)
+    expected, work = prepare(CASES_DIR / "unknown-metadata-key", tmp_path)
     command = [sys.executable, "-c", "from booklet.cli import main; main()"]
     plain = subprocess.run([*command, *expected.args], cwd=work, capture_output=True, text=True)
     assert plain.returncode == 1
@@ -148,9 +130,6 @@ def test_real_process_prints_one_line_and_debug_shows_traceback(tmp_path: Path) 
 @pytest.fixture
 def built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A folder with a booklet `book` and the outputs of a previous, good build in `out/`."""
-    reason = missing_stage("build")
-    if reason:
-        pytest.skip(reason)
     shutil.copytree(CASES_DIR / "unknown-metadata-key" / "book", tmp_path / "book")
     (tmp_path / "book" / "booklet.yaml").write_text("title: A Booklet\narticles:\n  - one.md\n", encoding="utf-8")
     (tmp_path / "out").mkdir()
