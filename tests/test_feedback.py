@@ -57,10 +57,6 @@ def test_quiet_check_prints_nothing_on_success(tmp_path, monkeypatch: pytest.Mon
 
 
 def test_quiet_build_prints_nothing_on_success(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import booklet.impose
-
-    if not hasattr(booklet.impose, "impose_pdf"):
-        pytest.skip("booklet.impose (the imposition stage) is not on this branch yet")
     (tmp_path / "book.md").write_text("---\ntitle: T\n---\n\n# One\n\nWords.\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["build", "-q", "book.md"])
@@ -73,8 +69,6 @@ def test_library_messages_become_warnings_each_once(tmp_path, monkeypatch: pytes
     """A damaged PDF that pypdf can still read: its log lines become booklet warnings."""
     from pypdf import PdfWriter
 
-    if "impose" not in main.commands:
-        pytest.skip("`booklet impose` is not on this branch yet")
     writer = PdfWriter()
     for _ in range(8):
         writer.add_blank_page(297.64, 419.53)
