@@ -7,9 +7,10 @@ from io import BytesIO
 import pdfplumber
 import pypdf
 import pytest
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
+from reportlab.platypus import BaseDocTemplate, PageTemplate, Spacer
 
 from booklet.fonts import face_name
+from booklet.typeset.document import IndentAwareFrame
 from booklet.layouts import Hyphenation, TextStyle, load_layout
 from booklet.typeset.paragraph import (
     KeepWithLines, Run, TypesetParagraph, break_paragraph, line_adjustment, make_paragraph, paragraph_items,
@@ -42,7 +43,7 @@ def render(flowables, width: float = WIDTH, height: float = 400.0) -> BytesIO:
     buffer = BytesIO()
     doc = BaseDocTemplate(buffer, pagesize=(width + 40, height + 40), invariant=1,
                           keepTogetherClass=KeepWithLines)
-    frame = Frame(20, 20, width, height, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    frame = IndentAwareFrame(20, 20, width, height, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate("p", [frame])])
     doc.build(list(flowables))
     buffer.seek(0)

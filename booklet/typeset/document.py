@@ -85,7 +85,7 @@ class _BookletDocument(BaseDocTemplate):
             invariant=1, initialFontName=body_font, lang=language.replace("_", "-"),
             displayDocTitle=1, keepTogetherClass=KeepWithLines,
         )
-        frame = _Frame(layout.margins.inner, layout.margins.bottom, layout.text_width, layout.text_height,
+        frame = IndentAwareFrame(layout.margins.inner, layout.margins.bottom, layout.text_width, layout.text_height,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="text")
         self.addPageTemplates([
             PageTemplate("cover", [frame], onPage=self._mirror, autoNextPageTemplate="body"),
@@ -124,7 +124,7 @@ class _BookletDocument(BaseDocTemplate):
         canvas.restoreState()
 
 
-class _Frame(Frame):
+class IndentAwareFrame(Frame):
     """A frame that asks a flowable to split at the width it was wrapped to.
 
     ReportLab's Frame.split passes the frame's full width, not the width left inside a quote's

@@ -186,7 +186,6 @@ class TypesetParagraph(Flowable):
         return self.width, self.height
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        available_width = _true_width(self, available_width)
         lines = self.lines_for(available_width)
         count = len(lines)
         fit = int((available_height + 1e-6) // self.leading)
@@ -334,25 +333,6 @@ def _draw_line(canvas, line: Line, x: float, y: float, scale: float, word_space:
         canvas.linkURL(url, (x0, y - size * 0.25, x1, y + size * 0.85), relative=1, thickness=0)
 
 
-def _true_width(flowable: Flowable, available_width: float) -> float:
-    """The width a flowable is really set at when ReportLab asks it to split.
-
-    Frame.split passes the frame's full width, ignoring an Indenter in force (a block quote,
-    a list), while Frame.add then wraps at the indented width. Lines broken for the wider
-    measure ran past the margin inside quotes, and a heading that fitted at one width did
-    not at the other (regressions found by the random booklets of branch robust).
-    """
-    frame = getattr(flowable, "_frame", None)
-    if frame is None or not hasattr(frame, "_getAvailableWidth") or not hasattr(frame, "_aW"):
-        return available_width
-    indented = frame._getAvailableWidth()
-    if available_width > indented + 1e-6:
-        # a width measured from the unindented frame (by the frame, or by a list inside a
-        # quote that subtracted only its own indent): take off what the Indenters take
-        return max(1.0, available_width - (frame._aW - indented))
-    return available_width
-
-
 class KeepWithLines(KeepTogether):
     """ReportLab's group for `keepWithNext` flowables (a heading, a title and its dateline)
     and what follows them, except that when the group does not fit, a paragraph at its end may
@@ -363,7 +343,6 @@ class KeepWithLines(KeepTogether):
     """
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        available_width = _true_width(self, available_width)
         content = self._content
         last = content[-1] if content else None
         if isinstance(last, TypesetParagraph) and len(content) > 1:
