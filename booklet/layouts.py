@@ -69,8 +69,12 @@ class Marker:
 
 @dataclass(frozen=True)
 class Hyphenation:
+    """Where words may break, and what a break costs the line breaker: a higher `penalty`
+    gives fewer hyphenated lines and looser word spacing (TeX's \\hyphenpenalty)."""
+
     min_before: int = 2
     min_after: int = 3
+    penalty: float = 200.0
 
 @dataclass(frozen=True)
 class ImageSettings:
@@ -387,9 +391,10 @@ class _LayoutReader:
                           sheet_width=sheet_w, sheet_height=sheet_h)
 
     def _hyphenation(self, data: dict[str, Any]) -> Hyphenation:
-        hy = self.table(data, "hyphenation", ("min_before", "min_after"))
+        hy = self.table(data, "hyphenation", ("min_before", "min_after", "penalty"))
         return Hyphenation(int(self.number(hy, "min_before", "hyphenation", 2, within=(1, 20))),
-                           int(self.number(hy, "min_after", "hyphenation", 3, within=(1, 20))))
+                           int(self.number(hy, "min_after", "hyphenation", 3, within=(1, 20))),
+                           self.number(hy, "penalty", "hyphenation", Hyphenation.penalty, within=(0.0, 10000.0)))
 
     def _images(self, data: dict[str, Any]) -> ImageSettings:
         im = self.table(data, "images", ("mode", "target_ppi", "warn_below_ppi", "max_height", "jpeg_quality"))

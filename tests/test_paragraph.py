@@ -9,7 +9,7 @@ import pypdf
 import pytest
 from reportlab.platypus import BaseDocTemplate, PageTemplate, Spacer
 
-from booklet.fonts import face_name
+from booklet.fonts import face_name, string_width
 from booklet.typeset.document import IndentAwareFrame
 from booklet.layouts import Hyphenation, TextStyle, load_layout
 from booklet.typeset.paragraph import (
@@ -186,8 +186,9 @@ def test_soft_hyphens_break_and_are_never_printed():
     word = "super\u00adcalifragi\u00adlistic\u00adexpiali\u00addocious"
     text = " ".join([word, "and"] * 8)
     style = TextStyle(**{**BODY.__dict__, "hyphenate": False})
-    buffer = render([make_paragraph([Run(text, REGULAR, BODY.size)], style, "en", HYPHENATION)],
-                    width=WIDTH * 0.6)
+    width = WIDTH * 0.45  # narrower than the word: it must break at its soft hyphens
+    assert string_width(word.replace("\u00ad", ""), REGULAR, BODY.size) > width
+    buffer = render([make_paragraph([Run(text, REGULAR, BODY.size)], style, "en", HYPHENATION)], width=width)
     lines = [line["text"] for page in pdf_lines(buffer) for line in page]
     assert not any("\u00ad" in line for line in lines)
     assert any(line.endswith("-") for line in lines)

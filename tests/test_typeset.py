@@ -185,3 +185,23 @@ def test_pages_inside_an_article_are_full(reading):
     # descender and the part of a leading that did not fit
     short = {number: round(lines - full, 1) for number, lines in room.items() if lines - full > 2.05}
     assert not short, f"pages ending more than 2 lines short: {short}"
+
+
+def test_a_list_item_that_introduces_a_nested_list_is_never_the_last_line_of_a_page(tmp_path):
+    """Regression (the example's tool list): "• Kitchen and household" ended a page and its
+    own items began the next. Fillers of every length put each lead-in at a page foot once."""
+    groups = "\n".join(f"- **Group {n}**\n  - spades, forks and rakes\n  - a ladder\n  - a very long "
+                       f"extension lead that runs onto a second line of the list" for n in range(1, 9))
+    stranded = []
+    for filler_lines in range(0, 14):
+        source = tmp_path / f"list-{filler_lines}.md"
+        filler = " ".join(["Tools are lent for a week and come back cleaned."] * (filler_lines * 6 + 1))
+        source.write_text(f"---\ntitle: Lists\n---\n\n{filler}\n\n{groups}\n\nThe end.\n", encoding="utf-8")
+        booklet, layout = load_booklet(source)
+        path = tmp_path / f"list-{filler_lines}.pdf"
+        path.write_bytes(typeset(booklet, layout, {}).pdf)
+        for number, lines in enumerate(page_lines(path), 1):
+            text = [t for t, *_ in lines if not MARKER.match(t)]
+            if text and text[-1].lstrip("• ").startswith("Group"):
+                stranded.append((filler_lines, number, text[-1]))
+    assert not stranded

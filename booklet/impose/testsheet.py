@@ -22,8 +22,8 @@ RULER_MM = 10
 
 def testsheet_pdf(sheet_size: tuple[float, float]) -> bytes:
     """Two pages (front, back) of `sheet_size` points, portrait."""
-    # Gentium Book Plus has the arrows (Noto Sans has no ↑)
-    regular, bold = face_name("Gentium Book Plus"), face_name("Gentium Book Plus", bold=True)
+    # the text face has the arrows (Noto Sans has no ↑)
+    regular, bold = face_name("Charis SIL"), face_name("Charis SIL", bold=True)
     width, height = sheet_size
     out = io.BytesIO()
     c = canvas.Canvas(out, pagesize=(width, height), invariant=1, initialFontName=regular,

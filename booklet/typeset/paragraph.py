@@ -12,6 +12,7 @@ hyphens are drawn at hyphenated breaks; links are clickable on every line they s
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Sequence
 
 from reportlab.platypus import Flowable, KeepTogether
@@ -39,7 +40,13 @@ def make_paragraph(runs: list[Run], style: TextStyle, language: str, hyphenation
     Hyphenates in `language` when the style asks for it and pyphen knows the language.
     """
     hyph = hyphenator(language, hyphenation) if style.hyphenate else None
-    return TypesetParagraph(runs, style, hyph, tie_single_letters=ties_single_letters(language))
+    return TypesetParagraph(runs, style, hyph, tie_single_letters=ties_single_letters(language),
+                            spacing=_spacing(hyphenation.penalty))
+
+
+@cache
+def _spacing(hyphen_penalty: float) -> Spacing:
+    return replace(SPACING, hyphen_penalty=hyphen_penalty)
 
 
 # --- lines ---------------------------------------------------------------------------------

@@ -169,8 +169,13 @@ class _Unsplit(Flowable):
 
 def _list(block: ListBlock, context: StoryContext) -> Flowable:
     style = context.layout.styles["list"]
-    items = [ListItem(_nestable(block_flowables(item, context, "list")) or [Spacer(0, 0)])
-             for item in block.items]
+    items = []
+    for item in block.items:
+        flowables = _nestable(block_flowables(item, context, "list")) or [Spacer(0, 0)]
+        for lead, following in zip(flowables, flowables[1:]):
+            if isinstance(following, ListFlowable):
+                lead.keepWithNext = True  # an item's lead-in line stays with the list it introduces
+        items.append(ListItem(flowables))
     font = style_face(context.layout, style)
     return ListFlowable(
         items,

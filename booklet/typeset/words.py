@@ -16,7 +16,7 @@ from typing import Sequence
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..hyphenate import SOFT_HYPHEN, Hyphenator
-from ..layouts import TextStyle
+from ..layouts import Hyphenation, TextStyle
 from .linebreak import FIL, INFINITY, Box, Glue, Item, Penalty
 
 
@@ -42,7 +42,7 @@ class Spacing:
 
     stretch: float = 0.45
     shrink: float = 0.25
-    hyphen_penalty: float = 100.0
+    hyphen_penalty: float = Hyphenation.penalty  # a layout sets its own ([hyphenation] penalty)
     explicit_hyphen_penalty: float = 100.0
     dash_penalty: float = 50.0
     url_penalty: float = 1000.0
@@ -62,7 +62,7 @@ PROTRUSION = {
 }
 """Share of a glyph's width that may hang past the right margin when it ends a justified
 line (optical margin alignment as in pdfTeX's character protrusion; amounts chosen by eye
-for Gentium: small marks hang most, so that the margin looks straight)."""
+for the bundled text faces: small marks hang most, so that the margin looks straight)."""
 
 
 PROTRUSION_LEFT = {"\u201c": 0.5, "\u2018": 0.5, "\u00ab": 0.4, "\u201e": 0.4, '"': 0.5, "'": 0.5, "(": 0.2}
