@@ -1,12 +1,15 @@
-"""Typography benchmark (issue #4): licence texts Debian ships → a pocket booklet → typo_metrics.
+"""Typography benchmark (issue #4): a corpus → a pocket booklet → typo_metrics.
 
-Run from the repository root after installing: `python benchmarks/typography.py`.
+Run from the repository root after installing: `python benchmarks/typography.py [--corpus C]`.
 
-The corpus is read at run time from /usr/share/common-licenses (GPL-3, GFDL-1.3 and
-Apache-2.0: about 11,000 words of prose in three articles; nothing of it is committed). It is
-built in the default `pocket` layout through the real pipeline, once with booklet's own
-paragraphs (Knuth–Plass) and once with ReportLab's greedy `Paragraph` patched in (what main
-used before, and the same with pyphen hyphenation). Each reading PDF is measured with
+Three corpora: `example` (default), the example booklet in examples/zine, about 9,300 words of
+prose in a preface and three articles written for the project; `licences`, read at run time
+from /usr/share/common-licenses (GPL-3, GFDL-1.3 and Apache-2.0: about 11,000 words of legal
+English, whose long words are the hard case; nothing of it is committed); `generated`, the
+booklet of benchmarks/build.py (tests/corpus.py). Each is built in the default `pocket` layout
+through the real pipeline, once with booklet's own paragraphs (Knuth–Plass) and once with
+ReportLab's greedy `Paragraph` patched in (what main used before, and the same with pyphen
+hyphenation). Each reading PDF is measured with
 `../shared/tools/typo_metrics.py READ.pdf --sources SOURCE --compact`, and the numbers are
 printed next to the issue's targets, with the build times (best of several runs, in a child
 process each, interpreter start included).
@@ -66,19 +69,8 @@ if mode != "ours":
                             allowWidows=0, allowOrphans=0, **extra)
         return Paragraph("".join(markup(r) for r in runs), ps)
     story.make_paragraph = greedy_paragraph
-try:
-    from booklet.build import build
-    build(source, outdir)
-except ImportError:  # a checkout without imposition yet: the reading PDF alone
-    from booklet.parse import parse_booklet
-    from booklet.sources import read_sources
-    from booklet.layouts import load_layout
-    from booklet.images import prepare_images
-    from booklet.typeset.document import typeset
-    booklet = parse_booklet(read_sources(source))
-    layout = load_layout(booklet.metadata.layout or "pocket")
-    images, _ = prepare_images(booklet, layout)
-    (outdir / f"{booklet.name}-read.pdf").write_bytes(typeset(booklet, layout, images).pdf)
+from booklet.build import build
+build(source, outdir)
 '''
 
 TARGETS = [
@@ -168,15 +160,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="timed builds per engine (best is reported)")
     parser.add_argument("--keep", type=Path, help="keep the corpus and PDFs in this folder")
-    parser.add_argument("--corpus", choices=("licences", "generated"), default="licences",
-                        help="licence texts (default), or the generated 11,000-word booklet of "
-                             "benchmarks/build.py (tests/corpus.py: common words, photos, every block kind)")
+    parser.add_argument("--corpus", choices=("example", "licences", "generated"), default="example",
+                        help="the example booklet (default: 9,300 words of prose in three articles), "
+                             "the licence texts Debian ships (legal English, long words), or the "
+                             "generated 11,000-word booklet of benchmarks/build.py (tests/corpus.py: "
+                             "common words drawn evenly, photos, every block kind)")
     args = parser.parse_args()
     if not METRICS.is_file():
         sys.exit(f"typo_metrics.py not found at {METRICS}")
     with tempfile.TemporaryDirectory() as folder:
         work = Path(args.keep) if args.keep else Path(folder)
-        if args.corpus == "licences":
+        if args.corpus == "example":
+            source = ROOT / "examples" / "zine"
+            words = sum(len(re.findall(r"\w+", p.read_text())) for p in source.glob("*.md"))
+            described = "the example booklet examples/zine (a preface and three articles)"
+        elif args.corpus == "licences":
             source, words = make_corpus(work / "licences")
             described = f"{len(ARTICLES)} articles from {LICENSES}"
         else:
