@@ -19,9 +19,9 @@ from booklet.typeset.paragraph import (
 LAYOUT = load_layout("pocket")
 WIDTH = LAYOUT.text_width
 BODY = LAYOUT.styles["body"]
-REGULAR = face_name("Gentium Book Plus")
-ITALIC = face_name("Gentium Book Plus", italic=True)
-BOLD = face_name("Gentium Book Plus", bold=True)
+REGULAR = face_name(LAYOUT.fonts["body"])
+ITALIC = face_name(LAYOUT.fonts["body"], italic=True)
+BOLD = face_name(LAYOUT.fonts["body"], bold=True)
 HYPHENATION = Hyphenation(2, 3)
 
 TEXT = (
@@ -180,6 +180,17 @@ def test_never_more_than_two_hyphenated_lines_in_a_row():
             run = run + 1 if line["text"].endswith("-") else 0
             longest = max(longest, run)
     assert longest <= 2
+
+
+def test_the_hyphen_penalty_sets_how_often_words_are_divided():
+    """[hyphenation] penalty: a cheap hyphen divides words, 10000 (TeX's infinity) never does."""
+    hyphenated = {}
+    for penalty in (20.0, 175.0, 10000.0):
+        runs = [Run(" ".join([TEXT] * 3), REGULAR, BODY.size)]
+        paragraph = make_paragraph(runs, BODY, "en", Hyphenation(2, 3, penalty))
+        hyphenated[penalty] = sum(line.hyphenated for line in paragraph.lines_for(WIDTH))
+    assert hyphenated[20.0] >= hyphenated[175.0] >= hyphenated[10000.0] == 0
+    assert hyphenated[20.0] > 0
 
 
 def test_soft_hyphens_break_and_are_never_printed():
