@@ -11,7 +11,7 @@ from reportlab.platypus import BaseDocTemplate, PageTemplate, Spacer
 
 from booklet.fonts import face_name, string_width
 from booklet.typeset.document import IndentAwareFrame
-from booklet.layouts import Hyphenation, TextStyle, load_layout
+from booklet.layouts import Hyphenation, TextStyle, builtin_layouts, load_layout
 from booklet.typeset.paragraph import (
     KeepWithLines, Run, TypesetParagraph, break_paragraph, line_adjustment, make_paragraph, paragraph_items,
 )
@@ -189,20 +189,38 @@ def test_the_hyphen_penalty_sets_how_often_words_are_divided():
         runs = [Run(" ".join([TEXT] * 3), REGULAR, BODY.size)]
         paragraph = make_paragraph(runs, BODY, "en", Hyphenation(2, 3, penalty))
         hyphenated[penalty] = sum(line.hyphenated for line in paragraph.lines_for(WIDTH))
-    assert hyphenated[20.0] >= hyphenated[175.0] >= hyphenated[10000.0] == 0
-    assert hyphenated[20.0] > 0
+    assert hyphenated[20.0] > hyphenated[175.0] >= hyphenated[10000.0] == 0
 
 
-def test_soft_hyphens_break_and_are_never_printed():
-    word = "super\u00adcalifragi\u00adlistic\u00adexpiali\u00addocious"
+def test_the_layout_file_sets_the_hyphen_penalty(tmp_path):
+    pocket = builtin_layouts()["pocket"].read_text(encoding="utf-8")
+    assert "\npenalty = 175" in pocket
+    mine = tmp_path / "mine.toml"
+    mine.write_text(pocket.replace("\npenalty = 175", "\npenalty = 10000"), encoding="utf-8")
+    layout = load_layout(str(mine))
+    assert layout.hyphenation.penalty == 10000.0 and LAYOUT.hyphenation.penalty == 175.0
+    runs = [Run(" ".join([TEXT] * 3), REGULAR, BODY.size)]
+    lines = make_paragraph(runs, BODY, "en", layout.hyphenation).lines_for(WIDTH)
+    assert not any(line.hyphenated for line in lines)
+
+
+@pytest.mark.parametrize("hyphenate, penalty", [(False, 175.0), (True, 175.0), (True, 10000.0)])
+def test_soft_hyphens_break_and_are_never_printed(hyphenate, penalty):
+    """Soft hyphens are the author's break points: the only ones in their word, and open even
+    when the layout prices automatic hyphenation out (reviewer: penalty 10000 cut such a word
+    between arbitrary letters, without a hyphen)."""
+    pieces = ["super", "califragi", "listic", "expiali", "docious"]
+    word = "\u00ad".join(pieces)
     text = " ".join([word, "and"] * 8)
-    style = TextStyle(**{**BODY.__dict__, "hyphenate": False})
+    style = TextStyle(**{**BODY.__dict__, "hyphenate": hyphenate})
     width = WIDTH * 0.45  # narrower than the word: it must break at its soft hyphens
     assert string_width(word.replace("\u00ad", ""), REGULAR, BODY.size) > width
-    buffer = render([make_paragraph([Run(text, REGULAR, BODY.size)], style, "en", HYPHENATION)], width=width)
+    paragraph = make_paragraph([Run(text, REGULAR, BODY.size)], style, "en", Hyphenation(2, 3, penalty))
+    buffer = render([paragraph], width=width)
     lines = [line["text"] for page in pdf_lines(buffer) for line in page]
     assert not any("\u00ad" in line for line in lines)
-    assert any(line.endswith("-") for line in lines)
+    ends = [line.split()[-1] for line in lines if line.endswith("-")]
+    assert ends and all(end[:-1].lower().endswith(tuple(pieces)) for end in ends), ends
     plain = word.replace("\u00ad", "")
     assert all_words(buffer) == " ".join([plain, "and"] * 8).split()
 

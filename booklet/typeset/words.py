@@ -341,12 +341,13 @@ def _word_items(pieces: list[tuple[str, Run]], hyph: Hyphenator | None, spacing:
             if ch in _URL_BREAK_AFTER and i > 0 and text[i + 1] not in _URL_BREAK_AFTER:
                 points[i + 1] = ("url", spacing.url_penalty)
     else:
-        if SOFT_HYPHEN in text or hyph is not None:
-            if hyph is not None:
-                found = hyph.points(text)
-            else:
-                found = tuple(i + 1 for i, ch in enumerate(text) if ch == SOFT_HYPHEN and 0 < i + 1 < len(text))
-            for p in found:
+        if SOFT_HYPHEN in text:
+            # the author's own break points, priced like an explicit hyphen: they stay open when
+            # a layout prices automatic hyphenation out ([hyphenation] penalty = 10000)
+            for p in (i + 1 for i, ch in enumerate(text) if ch == SOFT_HYPHEN and 0 < i + 1 < len(text)):
+                points[p] = ("hyphen", spacing.explicit_hyphen_penalty)
+        elif hyph is not None:
+            for p in hyph.points(text):
                 points[p] = ("hyphen", spacing.hyphen_penalty)
         for i, ch in enumerate(text[:-1]):
             if i == 0:
