@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
 
@@ -167,15 +167,10 @@ class _Unsplit(Flowable):
             y -= flowable.getSpaceAfter()
 
 
-def _list(block: ListBlock, context: StoryContext) -> Flowable:
+def _list(block: ListBlock, context: StoryContext, space_before: float | None = None,
+          space_after: float | None = None) -> Flowable:
     style = context.layout.styles["list"]
-    items = []
-    for item in block.items:
-        flowables = _nestable(block_flowables(item, context, "list")) or [Spacer(0, 0)]
-        for lead, following in zip(flowables, flowables[1:]):
-            if isinstance(following, ListFlowable):
-                lead.keepWithNext = True  # an item's lead-in line stays with the list it introduces
-        items.append(ListItem(flowables))
+    items = [ListItem(_item_flowables(item, context) or [Spacer(0, 0)]) for item in block.items]
     font = style_face(context.layout, style)
     return ListFlowable(
         items,
@@ -186,9 +181,30 @@ def _list(block: ListBlock, context: StoryContext) -> Flowable:
         leftIndent=LIST_INDENT,
         bulletDedent=LIST_INDENT,
         bulletFormat="%s." if block.ordered else None,
-        spaceBefore=style.space_after * 2,
-        spaceAfter=style.space_after * 2,
+        spaceBefore=style.space_after * 2 if space_before is None else space_before,
+        spaceAfter=style.space_after * 2 if space_after is None else space_after,
     )
+
+
+def _item_flowables(item: tuple[Block, ...], context: StoryContext) -> list[Flowable]:
+    """A list item's blocks. A block that introduces a nested list keeps with the list's first
+    item, which is therefore set as a list of its own, the rest following as another.
+    Regression (the example's tool list): "• Kitchen and household" ended a page and its items
+    began the next; keeping it with the whole nested list instead left a page half empty."""
+    flowables: list[Flowable] = []
+    previous: Block | None = None
+    for block in item:
+        if isinstance(block, ListBlock) and flowables:
+            flowables[-1].keepWithNext = True
+            flowables.append(_list(replace(block, items=block.items[:1]), context,
+                                   space_after=0.0 if len(block.items) > 1 else None))
+            if len(block.items) > 1:
+                flowables.append(_list(replace(block, items=block.items[1:], start=block.start + 1), context,
+                                       space_before=0.0))
+        else:
+            flowables.extend(_block(block, context, "list", indent=isinstance(previous, Paragraph)))
+        previous = block
+    return _nestable(flowables)
 
 
 def _code(block: CodeBlock, context: StoryContext) -> Flowable:
