@@ -1,6 +1,6 @@
 """Bundled TrueType fonts → registered ReportLab fonts, and which characters each can set.
 
-The fonts live in the top-level fonts/ folder, installed as the `booklet.fonts` package,
+The fonts live in the top-level fonts/ folder, installed as the `booklet.font_files` package,
 so they are found through importlib.resources after any kind of install.
 """
 

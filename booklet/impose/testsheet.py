@@ -22,7 +22,7 @@ RULER_MM = 10
 
 def testsheet_pdf(sheet_size: tuple[float, float]) -> bytes:
     """Two pages (front, back) of `sheet_size` points, portrait."""
-    # the text face has the arrows (Noto Sans has no ↑)
+    # Charis SIL has the arrows (Noto Sans has no ↑)
     regular, bold = face_name("Charis SIL"), face_name("Charis SIL", bold=True)
     width, height = sheet_size
     out = io.BytesIO()
