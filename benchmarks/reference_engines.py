@@ -20,7 +20,8 @@ Fonts come from fonts/: `--font` picks the body face (default: the layout's); a 
 than the layout's goes into a copy of the layout with that `body`, OUT/work/pocket.toml, which
 booklet builds with and the reference documents are read from.
 
-Needs booklet installed (`pip install .`; its test extra brings pdfplumber for the metric).
+Needs booklet installed with its test extra, `pip install '.[test]'` (pdfplumber, for the metric
+and the page measures).  The writers live beside this file in benchmarks/reference/.
 For the reference engines: `apt install texlive-luatex texlive-latex-recommended
 texlive-latex-extra lmodern` and `pip install typst`; an engine whose tool is missing is
 skipped with a note.  Outputs: OUT/<corpus>-<font>-<engine>.pdf (+ .metrics.json), the
@@ -72,377 +73,19 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.attrs import attrs_plugin
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:  # run by runpy or imported: the reference package is beside this file
+    sys.path.insert(0, str(HERE))
 
-from booklet.layouts import MM, Layout, TextStyle, load_layout
+from booklet.layouts import load_layout  # noqa: E402
+from reference.corpus import corpus_folder, read_corpus  # noqa: E402
+from reference.latex_engine import build_latex  # noqa: E402
+from reference.layout import LAYOUT, ROOT, font_files, layout_with_body  # noqa: E402
+from reference.typst_engine import build_typst  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 METRICS = ROOT.parent / "shared" / "tools" / "typo_metrics.py"
-LAYOUT = ROOT / "layouts" / "pocket.toml"
-FONT_DIR = ROOT / "fonts"
 FACES = {"charis": "Charis SIL", "gentium": "Gentium Book Plus"}  # --font → bundled family
 ENGINES = ("latex-microtype", "latex-plain", "typst", "booklet")
-
-Block = tuple  # ("title", title, date, author) | ("h", level, runs) | ("p", runs, indent)
-Runs = list[tuple[str, str]]  # (style, text); style "", "em", "strong", "em+strong", "code", "br"
-
-
-# --------------------------------------------------------------------------------------
-# the layout
-
-
-STYLES = ("body", "title", "author", "dateline", "heading2", "heading3", "heading4")  # those set here
-
-
-def marker_style(layout: Layout) -> TextStyle:
-    """The page marker as a text style, with booklet's default leading (1.25 × size)."""
-    return TextStyle(layout.marker.font, layout.marker.size, layout.marker.size * 1.25)
-
-
-def layout_with_body(family: str, folder: Path) -> Path:
-    """A copy of the pocket layout whose [fonts] body is `family`."""
-    text = LAYOUT.read_text(encoding="utf-8")
-    fonts = re.search(r"(?ms)^\[fonts\]\n.*?(?=^\[|\Z)", text)
-    table = re.sub(r'(?m)^body\s*=\s*"[^"]*"', f'body = "{family}"', fonts.group(0))
-    path = folder / "pocket.toml"
-    path.write_text(text[:fonts.start()] + table + text[fonts.end():], encoding="utf-8")
-    return path
-
-
-def font_files(family: str) -> dict[str, Path]:
-    """The bundled files of a family by face (Regular, Bold, Italic, BoldItalic)."""
-    prefix = family.replace(" ", "")
-    faces = {face: FONT_DIR / f"{prefix}-{face}.ttf" for face in ("Regular", "Bold", "Italic", "BoldItalic")}
-    return {face: path for face, path in faces.items() if path.is_file()}
-
-
-# --------------------------------------------------------------------------------------
-# corpora
-
-
-def corpus_folder(kind: str, out: Path, reuse: bool) -> Path:
-    """The source folder: examples/zine as it is, or a generated one under OUT."""
-    if kind == "example":
-        return ROOT / "examples" / "zine"
-    folder = out / kind
-    if reuse and (folder / "booklet.yaml").is_file():
-        return folder
-    if kind == "licences":
-        sys.path.insert(0, str(ROOT / "benchmarks"))
-        import typography
-        typography.make_corpus(folder)
-    else:
-        sys.path.insert(0, str(ROOT / "tests"))
-        from corpus import make_booklet
-        make_booklet(folder, articles=4, words_per_article=2700, photo_size=(1600, 1100))
-    return folder
-
-
-FRONT = re.compile(r"^---\s*\n(.*?)\n---\s*\n", re.S)
-
-
-def markdown_parser() -> MarkdownIt:
-    """booklet's parser settings (booklet/parse.py): CommonMark, typographer, English quotes."""
-    md = MarkdownIt("commonmark", {"typographer": True, "html": False, "quotes": "\u201c\u201d\u2018\u2019"})
-    return md.enable(["replacements", "smartquotes"]).use(attrs_plugin)
-
-
-def inline_runs(token: Token) -> Runs:
-    """The text of an inline token as styled runs; images and link targets are left out."""
-    runs: Runs = []
-    em = strong = 0
-    for child in token.children or []:
-        if child.type in ("em_open", "em_close"):
-            em += 1 if child.type == "em_open" else -1
-        elif child.type in ("strong_open", "strong_close"):
-            strong += 1 if child.type == "strong_open" else -1
-        elif child.type in ("text", "html_inline"):
-            runs.append(("+".join(s for s, on in (("em", em), ("strong", strong)) if on), child.content))
-        elif child.type == "code_inline":
-            runs.append(("code", child.content))
-        elif child.type == "softbreak":
-            runs.append(("", " "))
-        elif child.type == "hardbreak":
-            runs.append(("br", ""))
-    # merge neighbours of one style and collapse spaces (the licences have two after a full
-    # stop: LaTeX and booklet collapse them, a Typst string would keep both)
-    merged: Runs = []
-    for style, text in runs:
-        text = re.sub(r"[ \t\n]+", " ", text)
-        if merged and merged[-1][0] == style and style != "br":
-            merged[-1] = (style, merged[-1][1] + text)
-        else:
-            merged.append((style, text))
-    return merged
-
-
-def read_article(path: Path, md: MarkdownIt) -> list[Block]:
-    """Title block, then the top-level headings and paragraphs; a paragraph is indented when
-    the block before it in the source is a paragraph (as booklet does)."""
-    text = path.read_text(encoding="utf-8")
-    meta = {}
-    if m := FRONT.match(text):
-        meta = yaml.safe_load(m.group(1)) or {}
-        text = text[m.end():]
-    blocks: list[Block] = [("title", *(str(meta.get(k, "")) for k in ("title", "date", "author")))]
-    previous_paragraph = False
-    tokens = md.parse(text)
-    for i, token in enumerate(tokens):
-        if token.level != 0 or token.type.endswith("_close") or token.type == "inline":
-            continue
-        is_paragraph = False
-        if token.type == "heading_open":
-            blocks.append(("h", min(max(int(token.tag[1]), 2), 4), inline_runs(tokens[i + 1])))
-        elif token.type == "paragraph_open":
-            runs = inline_runs(tokens[i + 1])
-            is_paragraph = any(t.strip() for s, t in runs if s != "br")  # not an image alone
-            if is_paragraph:
-                blocks.append(("p", runs, previous_paragraph))
-        previous_paragraph = is_paragraph
-    return blocks
-
-
-def read_corpus(folder: Path) -> list[list[Block]]:
-    meta = yaml.safe_load((folder / "booklet.yaml").read_text(encoding="utf-8"))
-    md = markdown_parser()
-    return [read_article(folder / name, md) for name in meta["articles"]]
-
-
-# --------------------------------------------------------------------------------------
-# LaTeX
-
-LATEX_SPECIALS = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
-    "^": r"\textasciicircum{}", "_": r"\_", "~": r"\textasciitilde{}", "%": r"\%",
-    # TeX ligatures (fontspec's default Ligatures=TeX) would turn these into quotes
-    "`": r"\textasciigrave{}", "'": r"\textquotesingle{}", '"': r"\textquotedbl{}",
-    "\u00a0": "~",
-}
-URLISH = re.compile(r"\S*(?:://|www\.)\S*")
-
-
-def latex_escape(text: str) -> str:
-    """Escaped text; in a URL "/" may break (\\slash), as in Typst and booklet."""
-    def esc(s: str) -> str:
-        return "".join(LATEX_SPECIALS.get(c, c) for c in s)
-    out, pos = [], 0
-    for m in URLISH.finditer(text):
-        out += [esc(text[pos:m.start()]), r"\slash{}".join(esc(part) for part in m.group(0).split("/"))]
-        pos = m.end()
-    out.append(esc(text[pos:]))
-    return "".join(out)
-
-
-LATEX_STYLES = {"code": r"\texttt{%s}", "em": r"\emph{%s}", "strong": r"\textbf{%s}",
-                "em+strong": r"\textbf{\emph{%s}}", "": "%s"}
-HEADING_COMMANDS = {2: "ii", 3: "iii", 4: "iv"}  # \headingii … (TeX names have no digits)
-
-
-def latex_runs(runs: Runs) -> str:
-    return "".join(r"\\" if style == "br" else LATEX_STYLES[style] % latex_escape(text)
-                   for style, text in runs).strip()
-
-
-def latex_family(family: str, command: str) -> str:
-    """fontspec declaration of a bundled family (only the faces it has)."""
-    files = font_files(family)
-    options = "".join(f", {face}Font={path.stem}" for face, path in files.items() if face != "Regular")
-    return rf"\{command}{{{files['Regular'].stem}}}[Path={FONT_DIR}/, Extension=.ttf{options}]"
-
-
-def latex_family_command(family: str) -> str:
-    return "fam" + re.sub(r"[^A-Za-z]", "", family)
-
-
-def mm(points: float) -> str:
-    """A page length in the layout file's millimetres: TeX rounds a length to sp in the unit it
-    is written in, so the same length in bp could move the geometry by a sp or two."""
-    return f"{round(points / MM, 10)}mm"
-
-
-def latex_font(style: TextStyle, layout: Layout) -> str:
-    """Font switch for a style: family, size/leading in bp, weight and shape."""
-    family = layout.fonts[style.font]
-    family = "" if family == layout.fonts["body"] else r"\%s" % latex_family_command(family)
-    series = (r"\bfseries" if style.bold else "") + (r"\itshape" if style.italic else "")
-    return rf"\normalfont{family}\fontsize{{{style.size}bp}}{{{style.leading}bp}}\selectfont{series}"
-
-
-def latex_document(articles: list[list[Block]], layout: Layout, microtype: bool, extra: dict[str, str]) -> str:
-    s, fonts, margins = layout.styles, layout.fonts, layout.margins
-    body = s["body"]
-    used = [s[name] for name in STYLES] + [marker_style(layout)]
-    families = sorted({fonts[st.font] for st in used} - {fonts["body"]})
-    heads = []
-    for level in (2, 3, 4):
-        h = s[f"heading{level}"]
-        # a negative space before suppresses the indent of the next paragraph
-        heads.append(rf"\newcommand\heading{HEADING_COMMANDS[level]}[1]{{\@startsection"
-                     rf"{{h{level}}}{{{level}}}{{0pt}}{{-{max(h.space_before, 0.01)}bp}}"
-                     rf"{{{max(h.space_after, 0.01)}bp}}"
-                     rf"{{{latex_font(h, layout)}\raggedright\hyphenpenalty=10000}}*{{#1}}}}")
-    before, after = (latex_escape(x) for x in layout.marker.format.split("{n}", 1))
-    marker = rf"\hfil{{{latex_font(marker_style(layout), layout)}{before}\thepage{{}}{after}}}\hfil"
-    lines = [
-        r"\documentclass[twoside]{article}",
-        rf"\usepackage[paperwidth={mm(layout.page_width)}, paperheight={mm(layout.page_height)}, "
-        rf"inner={mm(margins.inner)},",
-        rf"  outer={mm(margins.outer)}, top={mm(margins.top)}, bottom={mm(margins.bottom)},",
-        rf"  footskip={mm(margins.bottom - layout.marker.baseline)}, twoside]{{geometry}}  % footskip: marker baseline",
-        r"\usepackage[english]{babel}",
-        r"\usepackage{fontspec}",
-        latex_family(fonts["body"], "setmainfont"),
-        latex_family(fonts["mono"], "setmonofont"),
-        *(latex_family(f, "newfontfamily\\" + latex_family_command(f)) for f in families),
-        r"\usepackage[protrusion=true, expansion=true]{microtype}" if microtype else "% (no microtype)",
-        r"\makeatletter",
-        # sizes in bp (1/72 in, the point of booklet, Typst and the metric); TeX's pt is 1/72.27 in
-        rf"\renewcommand\normalsize{{\@setfontsize\normalsize{{{body.size}bp}}{{{body.leading}bp}}}}",
-        r"\normalsize",
-        rf"\setlength\topskip{{{body.size}bp}}",
-        rf"\setlength\parindent{{{body.first_indent}bp}}",
-        r"\setlength\parskip{0pt}",
-        *heads,
-        r"\newcommand\titleblock[3]{\clearpage",
-        *(rf"  \ifx&#{n}&\else{{\noindent{latex_font(s[name], layout)}\raggedright"
-          rf"\hyphenpenalty=10000 #{n}\par}}\vspace{{{s[name].space_after}bp}}\fi"
-          for n, name in ((1, "title"), (3, "author"), (2, "dateline"))),
-        r"  \@afterindentfalse\@afterheading}",
-        rf"\def\ps@plain{{\let\@oddhead\@empty\let\@evenhead\@empty"
-        rf"\def\@oddfoot{{{marker}}}\let\@evenfoot\@oddfoot}}",
-        r"\makeatother",
-        r"\raggedbottom   % lines stay on the body grid, as in booklet (twoside would set \flushbottom)",
-        r"\frenchspacing  % one word space after a full stop, as booklet and Typst",
-        r"\pagestyle{plain}",
-        r"\widowpenalty=10000 \clubpenalty=10000",
-        *(rf"\{key}={value}" for key, value in extra.items()),
-        r"\begin{document}",
-        rf"\lefthyphenmin={layout.hyphenation.min_before} \righthyphenmin={layout.hyphenation.min_after}",
-    ]
-    for article in articles:
-        for block in article:
-            if block[0] == "title":
-                lines.append(r"\titleblock{%s}{%s}{%s}" % tuple(latex_escape(x) for x in block[1:]))
-            elif block[0] == "h":
-                lines.append(r"\heading%s{%s}" % (HEADING_COMMANDS[block[1]], latex_runs(block[2])))
-            else:
-                lines.append(("" if block[2] else r"\noindent ") + latex_runs(block[1]))
-            lines.append("")
-    return "\n".join(lines) + "\n\\end{document}\n"
-
-
-def build_latex(articles: list[list[Block]], layout: Layout, microtype: bool, work: Path, pdf: Path,
-                extra: dict[str, str]) -> dict:
-    work.mkdir(parents=True, exist_ok=True)
-    (work / "doc.tex").write_text(latex_document(articles, layout, microtype, extra), encoding="utf-8")
-    start = time.perf_counter()
-    proc = subprocess.run(["lualatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
-                          cwd=work, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if proc.returncode != 0 or not (work / "doc.pdf").exists():
-        raise RuntimeError(f"lualatex failed in {work}:\n{proc.stdout[-3000:]}")
-    shutil.copy(work / "doc.pdf", pdf)
-    log = (work / "doc.log").read_text(encoding="latin-1")
-    overfull = [float(x) for x in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide\) in paragraph", log)]
-    return {"seconds": round(seconds, 1), "overfull_hboxes": len(overfull),
-            "overfull_max_pt": max(overfull, default=0.0),
-            "underfull_hboxes": len(re.findall(r"Underfull \\hbox \(badness \d+\) in paragraph", log))}
-
-
-# --------------------------------------------------------------------------------------
-# Typst
-
-
-def typst_str(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
-
-
-TYPST_STYLES = {"code": "#raw(%s)", "em": "#emph(%s)", "strong": "#strong(%s)",
-                "em+strong": "#strong(emph(%s))", "": "#%s"}
-
-
-def typst_runs(runs: Runs) -> str:
-    """Every piece of text goes in as a string literal, so no Typst markup needs escaping."""
-    return "".join("#linebreak()" if style == "br" else TYPST_STYLES[style] % typst_str(text)
-                   for style, text in runs if text or style == "br")
-
-
-def typst_text(style: TextStyle, layout: Layout) -> str:
-    """Arguments of text() for a style; line boxes are 1 em high (0.8 em above the baseline,
-    0.2 em below), so par leading = style leading - size puts baselines a leading apart."""
-    return (f'font: "{layout.fonts[style.font]}", size: {style.size}pt, '
-            f'weight: "{"bold" if style.bold else "regular"}", style: "{"italic" if style.italic else "normal"}"')
-
-
-def typst_document(articles: list[list[Block]], layout: Layout, extra: dict[str, str]) -> str:
-    s, margins = layout.styles, layout.margins
-    body, marker = s["body"], marker_style(layout)
-    before, after = (typst_str(x) for x in layout.marker.format.split("{n}", 1))
-    # the footer's first line box starts footer-descent below the text area; its baseline is
-    # 0.8 em lower
-    descent = f"{margins.bottom - layout.marker.baseline}pt - {0.8 * marker.size:.3f}pt"
-    gap = round(body.leading - body.size, 3)
-    out = [
-        f"#set page(width: {layout.page_width}pt, height: {layout.page_height}pt,",
-        f"  margin: (inside: {margins.inner}pt, outside: {margins.outer}pt,",
-        f"    top: {margins.top}pt, bottom: {margins.bottom}pt),",
-        f"  footer-descent: {descent}, footer: context align(center, text({typst_text(marker, layout)},",
-        f"    {before} + str(counter(page).get().first()) + {after})))",
-        f'#set text({typst_text(body, layout)}, lang: "en", region: "us", hyphenate: true,',
-        "  top-edge: 0.8em, bottom-edge: -0.2em)",
-        f"#set par(justify: true, leading: {gap}pt, spacing: {gap}pt, first-line-indent: {body.first_indent}pt)",
-        f'#show raw: set text(font: "{layout.fonts["mono"]}")',
-        "#show heading: set text(hyphenate: false)",
-        "#show heading: set par(justify: false)",
-    ]
-    for level in (2, 3, 4):
-        h = s[f"heading{level}"]
-        out += [f"#show heading.where(level: {level}): set text({typst_text(h, layout)})",
-                f"#show heading.where(level: {level}): set par(leading: {round(h.leading - h.size, 3)}pt)",
-                f"#show heading.where(level: {level}): set block(above: {h.space_before}pt, below: {h.space_after}pt)"]
-    out += ["#let titleblock(title, date, author) = {",
-            "  pagebreak(weak: true)",
-            "  set par(justify: false)",
-            "  set text(hyphenate: false)"]
-    for arg, name in (("title", "title"), ("author", "author"), ("date", "dateline")):
-        st = s[name]
-        out.append(f'  if {arg} != "" {{ block(below: {st.space_after}pt, sticky: true, '
-                   f"par(leading: {round(st.leading - st.size, 3)}pt, text({typst_text(st, layout)}, {arg}))) }}")
-    out.append("}")
-    # variants: costs.NAME=PCT → text.costs; spacing.max / spacing.min → par.justification-limits
-    costs = {k[6:]: v for k, v in extra.items() if k.startswith("costs.")}
-    if costs:
-        out.append("#set text(costs: (%s))" % ", ".join(f"{k}: {v}" for k, v in costs.items()))
-    limits = {k[8:]: v for k, v in extra.items() if k.startswith("spacing.")}
-    if limits:
-        limits = {"min": "100% * 2 / 3", "max": "150%", **limits}
-        out.append(f"#set par(justification-limits: (spacing: (min: {limits['min']}, max: {limits['max']})))")
-    out.append("")
-    for article in articles:
-        for block in article:
-            if block[0] == "title":
-                out.append("#titleblock(%s, %s, %s)" % tuple(typst_str(x) for x in block[1:]))
-            elif block[0] == "h":
-                out.append("=" * block[1] + " " + typst_runs(block[2]))
-            elif block[2]:
-                out.append(typst_runs(block[1]))
-            else:
-                out.append("#par(first-line-indent: 0pt)[%s]" % typst_runs(block[1]))
-            out.append("")
-    return "\n".join(out) + "\n"
-
-
-def build_typst(articles: list[list[Block]], layout: Layout, work: Path, pdf: Path, extra: dict[str, str]) -> dict:
-    import typst
-    work.mkdir(parents=True, exist_ok=True)
-    source = work / "doc.typ"
-    source.write_text(typst_document(articles, layout, extra), encoding="utf-8")
-    start = time.perf_counter()
-    typst.compile(str(source), output=str(pdf), font_paths=[str(FONT_DIR)], ignore_system_fonts=True)
-    return {"seconds": round(time.perf_counter() - start, 1)}
 
 
 # --------------------------------------------------------------------------------------
@@ -492,7 +135,7 @@ def page_measures(pdf: Path) -> dict:
     import pdfplumber
     measures, lefts = [], {0: collections.Counter(), 1: collections.Counter()}
     with pdfplumber.open(pdf) as doc:
-        for number, page in enumerate(doc.pages, start=1):
+        for page_number, page in enumerate(doc.pages, start=1):
             rows = collections.defaultdict(list)
             for word in page.extract_words():
                 rows[round(word["bottom"])].append(word)
@@ -501,7 +144,7 @@ def page_measures(pdf: Path) -> dict:
             left = collections.Counter(round(min(w["x0"] for w in ws), 1) for ws in rows.values()).most_common(1)[0][0]
             right = collections.Counter(round(max(w["x1"] for w in ws), 1) for ws in rows.values()).most_common(1)[0][0]
             measures.append(right - left)
-            lefts[number % 2][left] += 1
+            lefts[page_number % 2][left] += 1
     return {"median_page_measure_pt": round(statistics.median(measures), 2) if measures else None,
             "odd_left_pt": lefts[1].most_common(1)[0][0] if lefts[1] else None,
             "even_left_pt": lefts[0].most_common(1)[0][0] if lefts[0] else None}
@@ -526,11 +169,12 @@ def measure(pdf: Path, source: Path, family: str) -> tuple[dict, float | None]:
         return report, None
     command += ["--space-em", str(true_em)]
     report = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
-    report["natural_space"]["metric_detected_em"] = detected
+    report["natural_space"] = {**(report.get("natural_space") or {}), "metric_detected_em": detected}
     return report, true_em
 
 
 def cell(report: dict, path: tuple[str, str]) -> str:
+    """One table cell: report[section][key], a list as its length, a float to 3 places."""
     value = (report.get(path[0]) or {}).get(path[1])
     if isinstance(value, list):
         return str(len(value))
@@ -538,6 +182,7 @@ def cell(report: dict, path: tuple[str, str]) -> str:
 
 
 def table(rows: list[tuple[str, dict, dict]]) -> str:
+    """The Markdown results table, a row per (engine, metric report, build info)."""
     heads = ["engine", *(c[0] for c in COLUMNS), "page measure pt", "overfull"]
     lines = ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
     for name, report, info in rows:
@@ -549,6 +194,7 @@ def table(rows: list[tuple[str, dict, dict]]) -> str:
 
 
 def versions(out: Path, engines: list[str]) -> dict:
+    """Versions of booklet (and its commit), LuaLaTeX and Typst, as far as they ran."""
     found = {}
     for package in ("booklet", "typst"):
         try:
@@ -592,6 +238,10 @@ def main() -> None:
     args = ap.parse_args()
     if not METRICS.is_file():
         sys.exit(f"typo_metrics.py not found at {METRICS}")
+    try:
+        import pdfplumber  # noqa: F401
+    except ImportError:
+        sys.exit("pdfplumber is not installed (the metric and the page measures need it): pip install '.[test]'")
 
     layout_body = load_layout(str(LAYOUT)).fonts["body"]
     family = FACES[args.font] if args.font else layout_body
