@@ -2,7 +2,7 @@
 
 Run from the repository root after installing: `python benchmarks/typography.py [--corpus C]`.
 
-Three corpora: `example` (default), the example booklet in examples/zine, about 9,300 words of
+Three corpora: `example` (default), the example booklet in examples/zine, about 9,200 words of
 prose in a preface and three articles written for the project; `licences`, read at run time
 from /usr/share/common-licenses (GPL-3, GFDL-1.3 and Apache-2.0: about 11,000 words of legal
 English, whose long words are the hard case; nothing of it is committed); `generated`, the
@@ -161,9 +161,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="timed builds per engine (best is reported)")
     parser.add_argument("--keep", type=Path, help="keep the corpus and PDFs in this folder")
     parser.add_argument("--corpus", choices=("example", "licences", "generated"), default="example",
-                        help="the example booklet (default: 9,300 words of prose in three articles), "
+                        help="the example booklet (default: 9,200 words of prose, a preface and three articles), "
                              "the licence texts Debian ships (legal English, long words), or the "
-                             "generated 11,000-word booklet of benchmarks/build.py (tests/corpus.py: "
+                             "generated 12,000-word booklet of benchmarks/build.py (tests/corpus.py: "
                              "common words drawn evenly, photos, every block kind)")
     args = parser.parse_args()
     if not METRICS.is_file():
