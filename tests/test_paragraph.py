@@ -106,6 +106,23 @@ def test_word_gaps_stay_within_the_limits():
             assert space + word_space >= 0.75 * space - 1e-6
 
 
+def test_glyphs_give_before_spaces_do():
+    """A justified line takes up its slack in the glyphs first (at most 2 %), so its word
+    spaces change only when the glyphs have given all they may: on a long text some lines are
+    set with spaces untouched, and no line changes its spaces while its glyphs could still give."""
+    items = paragraph_items([Run(" ".join([TEXT] * 4), REGULAR, BODY.size)], BODY, None)
+    lines = [line for line in break_paragraph(items, BODY, WIDTH) if line.justified]
+    untouched = 0
+    for line in lines:
+        scale, word_space = line_adjustment(line)
+        if abs(word_space) > 1e-6:
+            assert abs(scale - 1.0) > 0.02 - 1e-9, (scale, word_space)  # glyphs at their limit
+            assert (word_space > 0) == (scale > 1.0)  # both give the same way
+        else:
+            untouched += 1
+    assert 0 < untouched < len(lines)
+
+
 def test_wrap_height_is_lines_times_leading_and_cached():
     paragraph = body()
     _, height = paragraph.wrap(WIDTH, 1000)

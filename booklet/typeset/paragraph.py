@@ -130,25 +130,20 @@ def set_lines(items: list[Item], breaks: list[Break], justify: bool) -> list[Lin
 
 def line_adjustment(line: Line, spacing: Spacing = SPACING) -> tuple[float, float]:
     """(horizontal scale, extra word space in points) that make a justified line fill its
-    measure. A loose line widens its glyphs first (up to `expansion`) and only then its
-    spaces, so that word gaps stay as even as the line allows; a tight line narrows both in
-    proportion to what each may give."""
-    limit = line.width + line.hang + line.hang_left
+    measure. The glyphs widen or narrow first (up to `expansion`, which the eye notices less
+    than uneven spaces), the spaces take only the rest, so that word gaps stay as close to the
+    font's own as the line allows. Tight lines used to narrow both in proportion, which left
+    11 % of lines with gaps under 0.85 of the space where LuaLaTeX + microtype had 8 %."""
+    measure = line.width + line.hang + line.hang_left
     if line.justified:
-        target = limit
-    elif line.natural > limit + 1e-9:
-        target = limit  # a last line the breaker let shrink: shrink it, not past the margin
+        target = measure
+    elif line.natural > measure + 1e-9:
+        target = measure  # a last line the breaker let shrink: shrink it, not past the margin
     else:
         return 1.0, 0.0
-    slack = target - line.natural
-    expand = line.glyphs * spacing.expansion
-    if slack >= 0:
-        scale = 1.0 + min(slack, expand) / line.glyphs if line.glyphs > 0 else 1.0
-    else:
-        flexible = line.spaces * spacing.shrink + expand
-        ratio = max(-1.0, slack / flexible) if flexible > 0 else 0.0
-        scale = 1.0 + ratio * spacing.expansion
-    # Th × (glyphs + spaces + n × Tw) = target  (PDF 32000-1 §9.4.4: Tw is scaled by Th)
+    # Th × (glyphs + spaces + n × Tw) = target  (PDF 32000-1 §9.4.4: Th scales spaces and Tw too)
+    limit = spacing.expansion if line.glyphs > 0 else 0.0
+    scale = min(1.0 + limit, max(1.0 - limit, target / line.natural)) if line.natural > 0 else 1.0
     if not line.space_count:
         return scale, 0.0
     word_space = (target / scale - line.natural) / line.space_count
