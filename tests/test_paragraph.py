@@ -318,14 +318,19 @@ def test_ragged_alignments(align):
     assert all_words(buffer) == TEXT.split()
 
 
-def test_heading_travels_with_two_lines_instead_of_leaving_a_hole():
+def heading_near_foot(room_below_heading: float) -> BytesIO:
+    """A page whose foot leaves a heading and `room_below_heading` points, then the heading
+    (kept with what follows) and a paragraph."""
     heading_style = LAYOUT.styles["heading2"]
     heading = make_paragraph([Run("A heading near the foot", face_name("Noto Sans", bold=True), heading_style.size)],
                              heading_style, "en", HYPHENATION)
     heading.keepWithNext = True
-    room = heading_style.leading + heading_style.space_before + heading_style.space_after + 3 * BODY.leading + 1
-    filler = Spacer(0, 400 - room)
-    buffer = render([filler, heading, body()])
+    room = heading_style.space_before + heading_style.leading + heading_style.space_after + room_below_heading
+    return render([Spacer(0, 400 - room), heading, body()])
+
+
+def test_heading_travels_with_two_lines_instead_of_leaving_a_hole():
+    buffer = heading_near_foot(3 * BODY.leading + 1)
     first = pdf_lines(buffer)[0]
     texts = [line["text"] for line in first]
     assert texts[0] == "A heading near the foot"
@@ -333,12 +338,7 @@ def test_heading_travels_with_two_lines_instead_of_leaving_a_hole():
 
 
 def test_heading_moves_when_fewer_than_two_lines_would_follow():
-    heading_style = LAYOUT.styles["heading2"]
-    heading = make_paragraph([Run("A heading near the foot", face_name("Noto Sans", bold=True), heading_style.size)],
-                             heading_style, "en", HYPHENATION)
-    heading.keepWithNext = True
-    room = heading_style.leading + heading_style.space_before + heading_style.space_after + BODY.leading + 1
-    buffer = render([Spacer(0, 400 - room), heading, body()])
+    buffer = heading_near_foot(BODY.leading + 1)
     pages = pdf_lines(buffer)
     assert not pages[0]
     assert pages[1][0]["text"] == "A heading near the foot"
@@ -435,13 +435,7 @@ def test_no_line_begins_with_a_spaced_dash_or_a_unit(align):
 
 
 def test_heading_with_exactly_two_lines_of_room_stays():
-    heading_style = LAYOUT.styles["heading2"]
-    heading = make_paragraph([Run("A heading near the foot", face_name("Noto Sans", bold=True), heading_style.size)],
-                             heading_style, "en", HYPHENATION)
-    heading.keepWithNext = True
-    room = heading_style.space_before + heading_style.leading + heading_style.space_after + 2 * BODY.leading + 0.5
-    filler = Spacer(0, 400 - room)
-    buffer = render([filler, heading, body()])
+    buffer = heading_near_foot(2 * BODY.leading + 0.5)
     texts = [line["text"] for line in pdf_lines(buffer)[0]]
     assert texts[0] == "A heading near the foot" and len(texts) == 3
 

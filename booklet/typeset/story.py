@@ -80,12 +80,26 @@ def inline_paragraph(inlines: tuple[Inline, ...], style: TextStyle, context: Sto
     return make_paragraph(runs_for(inlines, style, context.layout), style, context.language, context.layout.hyphenation)
 
 
-def block_flowables(blocks: tuple[Block, ...], context: StoryContext, style_name: str = "body") -> list[Flowable]:
-    """Flowables for a sequence of blocks; a paragraph that follows another gets the first-line indent."""
+def block_flowables(blocks: tuple[Block, ...], context: StoryContext, style_name: str = "body",
+                    in_list_item: bool = False) -> list[Flowable]:
+    """Flowables for a sequence of blocks; a paragraph that follows another gets the first-line indent.
+
+    In a list item, a block that introduces a nested list keeps with the list's first item,
+    which is therefore set as a list of its own, the rest following as another. Regression (the
+    example's tool list): "• Kitchen and household" ended a page and its items began the next;
+    keeping it with the whole nested list instead left a page half empty."""
     flowables: list[Flowable] = []
     previous: Block | None = None
     for block in blocks:
-        flowables.extend(_block(block, context, style_name, indent=isinstance(previous, Paragraph)))
+        if in_list_item and isinstance(block, ListBlock) and flowables:
+            flowables[-1].keepWithNext = True
+            rest = block.items[1:]
+            flowables.append(_list(replace(block, items=block.items[:1]), context,
+                                   space_after=0.0 if rest else None))
+            if rest:
+                flowables.append(_list(replace(block, items=rest, start=block.start + 1), context, space_before=0.0))
+        else:
+            flowables.extend(_block(block, context, style_name, indent=isinstance(previous, Paragraph)))
         previous = block
     return flowables
 
@@ -170,7 +184,8 @@ class _Unsplit(Flowable):
 def _list(block: ListBlock, context: StoryContext, space_before: float | None = None,
           space_after: float | None = None) -> Flowable:
     style = context.layout.styles["list"]
-    items = [ListItem(_item_flowables(item, context) or [Spacer(0, 0)]) for item in block.items]
+    items = [ListItem(_nestable(block_flowables(item, context, "list", in_list_item=True)) or [Spacer(0, 0)])
+             for item in block.items]
     font = style_face(context.layout, style)
     return ListFlowable(
         items,
@@ -184,27 +199,6 @@ def _list(block: ListBlock, context: StoryContext, space_before: float | None = 
         spaceBefore=style.space_after * 2 if space_before is None else space_before,
         spaceAfter=style.space_after * 2 if space_after is None else space_after,
     )
-
-
-def _item_flowables(item: tuple[Block, ...], context: StoryContext) -> list[Flowable]:
-    """A list item's blocks. A block that introduces a nested list keeps with the list's first
-    item, which is therefore set as a list of its own, the rest following as another.
-    Regression (the example's tool list): "• Kitchen and household" ended a page and its items
-    began the next; keeping it with the whole nested list instead left a page half empty."""
-    flowables: list[Flowable] = []
-    previous: Block | None = None
-    for block in item:
-        if isinstance(block, ListBlock) and flowables:
-            flowables[-1].keepWithNext = True
-            flowables.append(_list(replace(block, items=block.items[:1]), context,
-                                   space_after=0.0 if len(block.items) > 1 else None))
-            if len(block.items) > 1:
-                flowables.append(_list(replace(block, items=block.items[1:], start=block.start + 1), context,
-                                       space_before=0.0))
-        else:
-            flowables.extend(_block(block, context, "list", indent=isinstance(previous, Paragraph)))
-        previous = block
-    return _nestable(flowables)
 
 
 def _code(block: CodeBlock, context: StoryContext) -> Flowable:
