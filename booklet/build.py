@@ -11,7 +11,7 @@ from .errors import BookletError, BookletErrors, Problem, UsageError
 from .files import atomic_output, check_output_dir
 from .images import prepare_images
 from .impose import ImposeOptions, ImposeReport, check_options, impose_pdf
-from .impose.plan import SCHEMES, scheme_module
+from .impose.schemes import SCHEMES, scheme_module
 from .layouts import Layout, did_you_mean, layout_error, load_layout
 from .model import Booklet
 from .parse import key_line, parse_booklet

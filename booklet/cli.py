@@ -373,6 +373,7 @@ def verify(print_pdf, scheme, page_count, flip, manual_duplex, group, nest):
     """
     from .errors import BookletError
     from .impose.plan import nest_sizes
+    from .impose.schemes import scheme_module
     from .impose.verify import check, describe, sides_from_placements, simulate
     from .impose.writer import read_print_pdf
 
@@ -380,8 +381,6 @@ def verify(print_pdf, scheme, page_count, flip, manual_duplex, group, nest):
         raise BookletError("file not found", print_pdf)
     pages = read_print_pdf(print_pdf)
     sides = sides_from_placements(pages, scheme)
-    from .impose.plan import scheme_module
-
     module = scheme_module(scheme)
     sheets = len(sides) // (2 if module.DUPLEX else 1)
     nests = [count for _, count in nest_sizes(sheets, group)]

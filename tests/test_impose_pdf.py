@@ -17,7 +17,8 @@ from reportlab.pdfgen import canvas
 from booklet.errors import BookletError
 from booklet.impose import ImposeOptions, impose_pdf, marks, write_guide, write_testsheet
 from booklet.impose.geometry import creep_shift, slot_rect
-from booklet.impose.plan import Slot, plan
+from booklet.impose.plan import plan
+from booklet.impose.slots import Slot
 from booklet.impose.writer import read_print_pdf
 from booklet.layouts import MM, paper_size
 from paper import A6, make_numbered_pdf

@@ -15,7 +15,9 @@ from ..errors import BookletError, UsageError
 from ..layouts import MM, paper_size
 from . import geometry, marks as marks_module
 from .instructions import finishing_steps, print_steps
-from .plan import BLANKS, FLIPS, SCHEMES, Plan, plan, scheme_module
+from .plan import BINDINGS, BLANKS, FLIPS, plan
+from .schemes import SCHEMES, scheme_module
+from .slots import Plan
 
 __all__ = ["ImposeOptions", "ImposeReport", "impose_pdf", "write_guide", "write_testsheet",
            "plan", "Plan", "SCHEMES", "MARKS", "sheet_size_for"]
@@ -199,7 +201,7 @@ def _nest_warnings(the_plan: Plan, options: ImposeOptions) -> list[str]:
     if the_plan.scheme == "mini-zine":
         return [f"a mini-zine holds 8 pages: this makes {the_plan.sheets} separate zines"] \
             if the_plan.sheets > 1 else []
-    folded_per_sheet = {"cut-stack": 2, "quarto": 2, "saddle-2up": 1}[the_plan.scheme]
+    folded_per_sheet = scheme_module(the_plan.scheme).FOLDED_PER_SHEET
     biggest = max(count for _, count in the_plan.nests)
     strips = biggest * folded_per_sheet
     if strips <= MAX_FOLDED_PER_NEST:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .plan import Plan
+from .slots import Plan
 
 MM = 72 / 25.4
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .plan import Plan, SheetSide
+from .slots import Plan, SheetSide
 
 MARKS = ("cut", "fold", "crop", "collate")
 MM = 72 / 25.4

@@ -17,13 +17,14 @@ to be read one after the other.
 
 from __future__ import annotations
 
-from .plan import Slot
+from .slots import Slot
 
 ROWS = 2
 COLUMNS = 4
 LANDSCAPE = True
 DUPLEX = False
 PAGES_PER_SHEET = 8
+FOLDED_PER_SHEET = 0  # folded sheets or strips one sheet adds to its nest
 PAGE_SIZE = "A7"
 
 # reading position → (row, column, rotation): the classic one-sheet zine.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .plan import scheme_module
+from .schemes import scheme_module
 
 
 @dataclass(frozen=True)
