@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 import click
 
 from . import __version__
-from .errors import BookletError, UsageError
+from .errors import BookletError, UsageError, counted
 
 
 def reports_errors(command: Callable) -> Callable:
@@ -167,6 +167,11 @@ def imposition_options(command: Callable) -> Callable:
     options = [
         click.option("--scheme", type=_SCHEME_CHOICE, default=None,
                      help="How pages go on sheets (default: the layout's scheme, else cut-stack)."),
+        click.option("--sheet", metavar="a4|a3|letter|legal|tabloid|WxH",
+                     help="The paper (WxH in mm); default: the layout's sheet, else the one the pages fit."),
+        click.option("--binding", type=click.Choice(["left", "right"]), default=None,
+                     help="Spine on the left, or on the right for right-to-left booklets "
+                          "(default: left, or right for `direction: rtl`)."),
         click.option("--flip", type=click.Choice(["long", "short"]), default="long", show_default=True,
                      help="The edge your printer turns the sheet about for the back side."),
         click.option("--manual-duplex", is_flag=True,
@@ -192,27 +197,51 @@ def imposition_options(command: Callable) -> Callable:
     return command
 
 
-def impose_options(params: dict) -> "ImposeOptions":
-    """ImposeOptions from the shared options (removed from `params`); scheme None = the layout's."""
+def impose_options(params: dict) -> tuple["ImposeOptions", frozenset[str]]:
+    """ImposeOptions from the shared options (removed from `params`), and the names of those
+    given on the command line among scheme, sheet and binding (the others are the layout's)."""
     from .impose import ImposeOptions
+    from .layouts import sheet_size
 
+    chosen = frozenset(name for name in ("scheme", "sheet", "binding") if params[name] is not None)
     names = ("flip", "manual_duplex", "blanks", "printer_margin", "creep", "marks", "group", "nest", "strict")
     values = {name: params.pop(name) for name in names}
-    return ImposeOptions(scheme=params.pop("scheme") or "cut-stack", **values)
+    sheet = params.pop("sheet")
+    try:
+        values["sheet_size"] = sheet_size(sheet) if sheet is not None else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return ImposeOptions(scheme=params.pop("scheme") or "cut-stack", binding=params.pop("binding") or "left",
+                         **values), chosen
 
 
-def report_imposition(report, guide: bool) -> None:
-    """The imposition part of the summary: sheets, scale, guide, printing steps, warnings."""
+def report_imposition(report, guide: bool, quiet: bool) -> None:
+    """The imposition part of the summary: scale, guide (written with --quiet too), printing steps."""
     from .impose import write_guide
 
-    if report.scale < 0.999:
-        click.echo(f"pages printed at {report.scale:.1%} of their size")
+    guide_path = None
     if guide and report.output is not None:
         guide_path = report.output.with_name(f"{report.output.stem}-guide.pdf")
         write_guide(report, guide_path)
+    if quiet:
+        return
+    if abs(report.scale - 1) > 0.0005:
+        click.echo(f"pages printed at {report.scale:.1%} of their size")
+    if guide_path is not None:
         click.echo(f"folding guide: {guide_path}")
     for number, line in enumerate(report.instructions, 1):
         click.echo(f"  {number}. {line}")
+
+
+def page_count_line(pages: int, blanks: int, report, others: str = "with content") -> str:
+    """"16 pages (9 with content, 7 blank) on 2 sheets": what the booklet is made of, honestly."""
+    made = counted(pages, "page")
+    if blanks:
+        made += f" ({pages - blanks} {others}, {blanks} blank)"
+    line = f"{made} on {counted(report.sheets, 'sheet')}"
+    if report.scheme == "mini-zine" and report.sheets > 1:
+        line += f": {report.sheets} separate 8-page zines, one a sheet"
+    return line
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -234,20 +263,20 @@ def build(source: Path, outdir: Path, layout_name: str | None, guide: bool, quie
     """Typeset SOURCE (a Markdown file or a booklet folder) into a reading and a print PDF."""
     from .build import build as build_booklet
 
-    scheme = params["scheme"]
-    options = impose_options(params)
+    options, chosen = impose_options(params)
     progress = make_progress(quiet)
     try:
-        result = build_booklet(source, outdir, layout_name, options, scheme_chosen=scheme is not None,
-                               progress=progress)
+        result = build_booklet(source, outdir, layout_name, options, chosen=chosen, progress=progress)
     finally:
         progress.close()
     report = result.imposition
     if not quiet:
-        click.echo(f"{result.pages} pages on {report.sheets} sheets")
+        for note in result.notes:
+            click.echo(note)
+        click.echo(page_count_line(result.pages + report.blanks, result.blank_pages + report.blanks, report))
         click.echo(f"reading PDF: {result.read_path}")
         click.echo(f"print PDF:   {result.print_path}")
-        report_imposition(report, guide)
+    report_imposition(report, guide, quiet)
     for warning in unique_warnings([*result.warnings, *report.warnings]):
         click.echo(f"booklet: {warning}", err=True)
 
@@ -274,7 +303,7 @@ def check_command(source: Path, layout_name: str | None, quiet: bool) -> None:
     if errors:
         sys.exit(1)
     if not quiet:
-        click.echo(f"{source}: no errors" + (f", {len(problems)} warnings" if problems else ""))
+        click.echo(f"{source}: no errors" + (f", {counted(len(problems), 'warning')}" if problems else ""))
 
 
 @main.command()
@@ -328,13 +357,13 @@ def impose(input_pdf: Path, output: Path | None, guide: bool, quiet: bool, **par
     progress = make_progress(quiet)
     progress("imposing")
     try:
-        report = impose_pdf(input_pdf, output, impose_options(params))
+        report = impose_pdf(input_pdf, output, impose_options(params)[0])
     finally:
         progress.close()
     if not quiet:
-        click.echo(f"{report.pages} pages ({report.blanks} blank added) on {report.sheets} sheet(s), "
+        click.echo(f"{page_count_line(report.pages + report.blanks, report.blanks, report, 'from the PDF')}, "
                    f"scheme {report.scheme}: {output}")
-        report_imposition(report, guide)
+    report_imposition(report, guide, quiet)
     for warning in unique_warnings(report.warnings):
         click.echo(f"booklet: {warning}", err=True)
 
@@ -365,34 +394,44 @@ def testsheet(output, letter):
 @click.option("--manual-duplex", is_flag=True, help="The file has all fronts, then all backs.")
 @click.option("--group", type=click.IntRange(min=1), metavar="G", help="Nests of G sheets, as imposed.")
 @click.option("--nest/--gather", default=True, help="quarto: nested sheets or gathered signatures.")
+@click.option("--binding", type=click.Choice(["left", "right"]), default="left", show_default=True,
+              help="The side the spine is on, as imposed.")
 @reports_errors
-def verify(print_pdf, scheme, page_count, flip, manual_duplex, group, nest):
+def verify(print_pdf, scheme, page_count, flip, manual_duplex, group, nest, binding):
     """Simulate printing, cutting, stacking and folding PRINT.pdf; report the reading order.
 
-    Exits 1 when pages come out missing, out of order or upside down.
+    Exits 1 when pages come out missing, out of order or upside down, with the one setting
+    to change when a single one explains it.
     """
     from .errors import BookletError
-    from .impose.plan import nest_sizes
     from .impose.schemes import scheme_module
-    from .impose.verify import check, describe, sides_from_placements, simulate
+    from .impose.verify import Settings, check, describe, diagnose, fold_print_pdf
     from .impose.writer import read_print_pdf
 
     if not print_pdf.exists():
         raise BookletError("file not found", print_pdf)
     pages = read_print_pdf(print_pdf)
-    sides = sides_from_placements(pages, scheme)
+    if not any(placements for _, placements in pages):
+        raise BookletError("this is not a print PDF: no page of it places booklet pages (a reading PDF? "
+                           "impose it with `booklet impose`)", print_pdf)
     module = scheme_module(scheme)
-    sheets = len(sides) // (2 if module.DUPLEX else 1)
-    nests = [count for _, count in nest_sizes(sheets, group)]
+    room = len(pages) * module.ROWS * module.COLUMNS
+    if page_count > room:
+        raise BookletError(f"--pages {page_count}: the file has room for {room} pages at most "
+                           f"({counted(len(pages), 'page')} of {module.ROWS * module.COLUMNS} slots)", print_pdf)
+    settings = Settings(scheme, flip, manual_duplex, group, nest, binding)
     try:
-        faces = simulate(sides, scheme, flip=flip, manual_duplex=manual_duplex, nests=nests, nest=nest)
+        faces = fold_print_pdf(pages, settings)
     except (ValueError, KeyError, IndexError) as exc:
         raise BookletError(f"cannot simulate {scheme}: {exc}", print_pdf) from None
     click.echo(f"reading order: {describe(faces)}")
     problems = check(faces, page_count)
     if problems:
-        for problem in problems:
+        diagnosis = diagnose(pages, page_count, settings)
+        for problem in [diagnosis] if diagnosis else problems:
             click.echo(f"booklet: {print_pdf}: {problem}", err=True)
         sys.exit(1)
+    sheets = len(pages) // (2 if module.DUPLEX else 1)
     click.echo(f"ok: all {page_count} pages in order and upright after {scheme} "
-               f"({sheets} sheet(s), flip {flip}{', manual duplex' if manual_duplex else ''})")
+               f"({counted(sheets, 'sheet')}, flip {flip}{', manual duplex' if manual_duplex else ''}"
+               f"{', bound on the right' if binding == 'right' else ''})")

@@ -26,6 +26,7 @@ LANDSCAPE = False
 DUPLEX = True
 PAGES_PER_SHEET = 8
 FOLDED_PER_SHEET = 2  # folded sheets or strips one sheet adds to its nest
+FOLDED_INNER_EDGES = False  # the edges between slots are cut (or trimmed) except the spine
 PAGE_SIZE = "A6"
 
 

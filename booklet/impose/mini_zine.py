@@ -25,6 +25,7 @@ LANDSCAPE = True
 DUPLEX = False
 PAGES_PER_SHEET = 8
 FOLDED_PER_SHEET = 0  # folded sheets or strips one sheet adds to its nest
+FOLDED_INNER_EDGES = True  # every edge between two pages stays folded: bleed is clipped there
 PAGE_SIZE = "A7"
 
 # reading position → (row, column, rotation): the classic one-sheet zine.

@@ -22,6 +22,7 @@ LANDSCAPE = True
 DUPLEX = True
 PAGES_PER_SHEET = 4
 FOLDED_PER_SHEET = 1  # folded sheets or strips one sheet adds to its nest
+FOLDED_INNER_EDGES = False  # the edges between slots are cut (or trimmed) except the spine
 PAGE_SIZE = "A5"
 
 

@@ -2,7 +2,7 @@
 
 Every scheme module (cut_stack, quarto, saddle_2up, mini_zine) has the same shape: a
 docstring that is its folding procedure, constants describing the sheet grid (ROWS, COLUMNS,
-LANDSCAPE, DUPLEX, PAGES_PER_SHEET, PAGE_SIZE, FOLDED_PER_SHEET) and
+LANDSCAPE, DUPLEX, PAGES_PER_SHEET, PAGE_SIZE, FOLDED_PER_SHEET, FOLDED_INNER_EDGES) and
 `sheet_sides(reading, sheets_per_nest)`, which returns, for every sheet, the front and back
 slots as they must appear on the paper when the sheet is turned over like a book page (about
 the vertical axis), for a booklet bound on the left.

@@ -40,10 +40,17 @@ _PDF_ERRORS = (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, Attrib
 
 @dataclass(frozen=True)
 class SourcePage:
-    """A source page's visible box (its CropBox, in its own coordinates) and /Rotate."""
+    """A source page in its own coordinates: `box` is what may be drawn (the BleedBox within the
+    CropBox; the CropBox when there is no bleed), `trim` the finished page (the TrimBox within
+    the box; the box itself when there is none), `rotate` its /Rotate (clockwise degrees)."""
 
     box: tuple[float, float, float, float]
     rotate: int
+    trim: tuple[float, float, float, float] | None = None
+
+    @property
+    def finished(self) -> tuple[float, float, float, float]:
+        return self.trim or self.box
 
 
 @dataclass
@@ -89,20 +96,47 @@ class SourcePDF:
             raise BookletError("file not found", self.path)
         if self.path.is_dir():
             raise BookletError("is a folder, not a PDF file", self.path)
+        self.reader = open_reader(self.path)
+        self.warnings: list[str] = []
         try:
-            self.reader = PdfReader(self.path)
-            encrypted = self.reader.is_encrypted
-        except (*_PDF_ERRORS, OSError) as exc:
-            raise BookletError(f"not a readable PDF ({_short(exc)})", self.path) from None
-        if encrypted:
-            raise BookletError("the PDF is encrypted; save an unencrypted copy first "
-                               "(e.g. qpdf --decrypt IN.pdf OUT.pdf)", self.path)
-        try:
-            self.pages = [SourcePage(_box(page), int(page.rotation) % 360) for page in self.reader.pages]
+            self.pages = [_source_page(page, self._rotation(number, page))
+                          for number, page in enumerate(self.reader.pages, 1)]
         except _PDF_ERRORS as exc:
             raise BookletError(f"not a readable PDF ({_short(exc)})", self.path) from None
         if not self.pages:
             raise BookletError("the PDF has no pages", self.path)
+
+
+    def _rotation(self, number: int, page) -> int:
+        """The page's /Rotate. A value that is not a multiple of 90 breaks the PDF rule (ISO 32000-1
+        § 7.7.3.3); viewers show such a page unrotated (pdf.js drops the value, PDFium rounds
+        45 down to 0), so it is imposed as shown there, with a warning."""
+        rotate = int(page.rotation)
+        if rotate % 90:
+            self.warnings.append(f"page {number} has /Rotate {rotate}, not a multiple of 90: "
+                                 "imposed unrotated, as PDF viewers show it")
+            return 0
+        return rotate % 360
+
+
+def open_reader(path: Path) -> PdfReader:
+    """A pypdf reader, decrypted when the PDF needs no password to open.
+
+    A PDF locked by an owner password only (no printing restriction a viewer would ask about,
+    any viewer opens it) has an empty user password, which pypdf tries for us; RC4 and AES
+    (128 and 256 bit) both decrypt (AES through pypdf's crypto extra). One that needs a user
+    password to open is refused with one line.
+    """
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise BookletError("the PDF is encrypted with a password; save an unencrypted copy first "
+                               "(e.g. qpdf --password=PASSWORD --decrypt IN.pdf OUT.pdf)", path)
+        return reader
+    except BookletError:
+        raise
+    except (*_PDF_ERRORS, OSError) as exc:
+        raise BookletError(f"not a readable PDF ({_short(exc)})", path) from None
 
 
 def _short(exc: BaseException) -> str:
@@ -110,12 +144,30 @@ def _short(exc: BaseException) -> str:
     return text[:120]
 
 
-def _box(page) -> tuple[float, float, float, float]:
-    box = page.cropbox
+def _source_page(page, rotate: int) -> SourcePage:
+    """The page's boxes as ISO 32000-1 § 14.11.2 nests them: trim ⊆ bleed ⊆ crop ⊆ media (a
+    box reaching outside its container is cut to it). A page without a BleedBox or TrimBox
+    has them equal to the CropBox (pypdf's defaults), i.e. no bleed."""
+    crop = _rect(page.cropbox)
+    box = _within(_rect(page.bleedbox), crop) if "/BleedBox" in page else crop
+    trim = _within(_rect(page.trimbox), box) if "/TrimBox" in page else None
+    if trim is not None and all(abs(a - b) < 0.01 for a, b in zip(trim, box)):
+        trim = None
+    return SourcePage(box, rotate, trim)
+
+
+def _rect(box) -> tuple[float, float, float, float]:
     x0, y0, x1, y1 = (float(v) for v in (box.left, box.bottom, box.right, box.top))
     if x1 - x0 <= 0 or y1 - y0 <= 0:
         raise ValueError("a page has an empty box")
     return x0, y0, x1, y1
+
+
+def _within(inner, outer) -> tuple[float, float, float, float]:
+    """`inner` cut to `outer`; `outer` when they do not overlap (a broken box is ignored)."""
+    x0, y0 = max(inner[0], outer[0]), max(inner[1], outer[1])
+    x1, y1 = min(inner[2], outer[2]), min(inner[3], outer[3])
+    return (x0, y0, x1, y1) if x1 - x0 > 0 and y1 - y0 > 0 else outer
 
 
 def _number(value: float) -> str:
@@ -338,9 +390,7 @@ def read_print_pdf(path: Path) -> list[tuple[tuple[float, float], list[tuple[int
     `booklet verify` checks the file, not the plan that made it.
     """
     try:
-        reader = PdfReader(path)
-        if reader.is_encrypted:
-            raise BookletError("the PDF is encrypted", path)
+        reader = open_reader(path)
         result = []
         for page in reader.pages:
             size = (float(page.mediabox.width), float(page.mediabox.height))
