@@ -369,6 +369,31 @@ def impose(input_pdf: Path, output: Path | None, guide: bool, quiet: bool, **par
 
 
 @main.command()
+@click.argument("source", metavar="SOURCE_OR_PDF", type=click.Path(path_type=Path))
+@click.option("-o", "--outdir", type=click.Path(path_type=Path), help="Folder for the PNGs (default NAME-preview).")
+@click.option("--pages", "kind", flag_value="pages", help="Only the single pages.")
+@click.option("--spreads", "kind", flag_value="spreads", help="Only the spreads (and the contact sheet).")
+@click.option("--sheets", "kind", flag_value="sheets", help="Only the print sheets, front and back side by side.")
+@click.option("--dpi", type=float, default=100, show_default=True, help="Pixels per inch of the pictures.")
+@click.option("--binding", type=click.Choice(["left", "right"]), default=None,
+              help="The spine's side, for the spreads (default: the booklet's direction, else left).")
+@quiet_option
+@reports_errors
+def preview(source: Path, outdir: Path | None, kind: str | None, dpi: float, binding: str | None,
+            quiet: bool) -> None:
+    """PNG pictures of a booklet (SOURCE, a reading PDF or a print PDF): pages, spreads as the
+    folded booklet shows them, print sheets, and one contact sheet of all spreads."""
+    from .preview import KINDS, preview as write_preview
+
+    result = write_preview(source, outdir, kinds=(kind,) if kind else KINDS, dpi=dpi, binding=binding)
+    if not quiet:
+        parts = [counted(len(getattr(result, k)), k[:-1]) for k in KINDS if getattr(result, k)]
+        parts += ["a contact sheet"] if result.contact else []
+        folder = result.files[0].parent if result.files else outdir
+        click.echo(f"{', '.join(parts)}: {folder}")
+
+
+@main.command()
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               default="booklet-testsheet.pdf", show_default=True, help="PDF to write.")
 @click.option("--letter", is_flag=True, help="US Letter instead of A4.")

@@ -15,7 +15,7 @@ if not PACKAGE.is_dir():  # tests run against an installed package
 
 # pipeline order: a module may import only from stages at or before its own
 STAGES = ["errors", "files", "model", "fonts", "layouts", "sources", "parse", "preflight", "images",
-          "typeset", "impose", "build", "starter", "cli"]
+          "typeset", "impose", "build", "preview", "starter", "cli"]
 FORBIDDEN_LIBRARIES = {
     "model": ("reportlab", "pypdf", "PIL", "markdown_it"),
     "sources": ("reportlab", "pypdf", "markdown_it"),

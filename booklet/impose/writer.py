@@ -382,6 +382,14 @@ def finish_pdf_bytes(data: bytes, flip: str | None) -> bytes:
     return out.getvalue()
 
 
+def is_duplex(path: Path) -> bool:
+    """Whether a print PDF asks for double-sided printing (its /Duplex viewer preference is a
+    flip edge, not /Simplex, which single-sided and manual-duplex files have)."""
+    with quiet_pypdf():
+        preferences = open_reader(path).trailer["/Root"].get("/ViewerPreferences", {})
+        return str(preferences.get_object().get("/Duplex", "/Simplex")) != "/Simplex" if preferences else False
+
+
 def read_print_pdf(path: Path) -> list[tuple[tuple[float, float], list[tuple[int, int, float, float]]]]:
     """A print PDF written by write_print_pdf → for every page: (size, placements), each
     placement (source page_index, rotation in degrees counter-clockwise, centre x, centre y).

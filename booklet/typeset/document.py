@@ -95,6 +95,10 @@ class _BookletDocument(BaseDocTemplate):
         ])
         self.marker_hidden = False
 
+    def beforeDocument(self) -> None:
+        """Open with the bookmarks (the articles) shown: /PageMode /UseOutlines."""
+        self.canv.showOutline()
+
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         if flowables and isinstance(flowables[0], _TurnToBack):
             flowables[0:1] = flowables[0].page_breaks(self.page)
