@@ -75,3 +75,24 @@ def test_impose_plan_and_schemes_depend_one_way(name: str):
         if imported.startswith("booklet.impose."):
             target = imported.split(".")[2]
             assert target in IMPOSE_ORDER[:IMPOSE_ORDER.index(name)], f"impose/{name} imports {target}"
+
+
+def test_modules_inside_typeset_import_one_way():
+    """docs/architecture.md §5: the modules of typeset/ form no cycle (regression: story and
+    figures imported each other)."""
+    folder = PACKAGE / "typeset"
+    graph = {p.stem: {name.split(".")[2] for name in imports(p)
+                      if name.startswith("booklet.typeset.") and len(name.split(".")) > 2}
+             for p in folder.glob("*.py")}
+    done: set[str] = set()
+
+    def visit(module: str, trail: tuple[str, ...]) -> None:
+        assert module not in trail, f"import cycle: {' → '.join((*trail, module))}"
+        if module in done:
+            return
+        for target in graph.get(module, ()):
+            visit(target, (*trail, module))
+        done.add(module)
+
+    for module in graph:
+        visit(module, ())
