@@ -13,7 +13,8 @@ from .images import prepare_images
 from .impose import ImposeOptions, ImposeReport, check_options, impose_pdf, slot_size_for
 from .impose.geometry import fit_scale
 from .impose.schemes import SCHEMES, scheme_module
-from .layouts import MM, Layout, did_you_mean, layout_error, load_layout, with_page_size
+from .impose.shop import write_shop_pdf
+from .layouts import MM, Layout, bled, did_you_mean, layout_error, load_layout, with_page_size
 from .model import Booklet
 from .parse import key_line, parse_booklet
 from .preflight import preflight
@@ -31,6 +32,7 @@ class BuildResult:
     imposition: ImposeReport
     warnings: list[str] = field(default_factory=list)
     blank_pages: int = 0  # of `pages`, the blank ones (padding before the back cover)
+    shop_path: Path | None = None
     notes: list[str] = field(default_factory=list)  # facts for the summary, before the page counts
 
 
@@ -100,13 +102,14 @@ def check_source_date_epoch() -> None:
 
 def build(source: Path, outdir: Path, layout_name: str | None = None,
           options: ImposeOptions | None = None, chosen: frozenset[str] = frozenset(),
-          progress: Callable[[str], None] = _silent) -> BuildResult:
+          progress: Callable[[str], None] = _silent, shop: bool = False) -> BuildResult:
     """Write OUTDIR/NAME-read.pdf and OUTDIR/NAME-print.pdf; on failure neither is touched.
 
     The layout decides the scheme and the sheet, the booklet's `direction` the binding, except
     for the options named in `chosen` ("scheme", "sheet", "binding"), asked for explicitly. A
     chosen sheet whose slots the layout's pages do not fill gives the pages the slot's size.
     `progress` is called with the name of each stage as it starts (the CLI shows it on a terminal).
+    `shop` also writes OUTDIR/NAME-shop.pdf, the pages one by one with bleed and crop marks.
     """
     check_source_date_epoch()
     if outdir.suffix.lower() == ".pdf" and not outdir.is_dir():
@@ -129,6 +132,10 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
     if "sheet" in chosen and fit_scale((layout.page_width, layout.page_height), slot) != 1.0:
         layout = with_page_size(layout, slot)
         notes.append(f"pages {slot[0] / MM:.1f} × {slot[1] / MM:.1f} mm, to fill the sheet's slots at 100 %")
+    if shop and not layout.bleed:
+        notes.append("the layout has no bleed: add `bleed = 3` to its [page] table for pictures that run "
+                     "to the edge of the cut page")
+    layout = bled(layout)
     progress("checking")
     problems = preflight(booklet, layout)
     _raise_errors(problems)
@@ -147,5 +154,9 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
         temporary_read.write_bytes(result.pdf)
         progress("imposing")
         report = impose_pdf(temporary_read, print_path, options)
+        shop_path = outdir / f"{booklet.name}-shop.pdf" if shop else None
+        if shop_path is not None:
+            report.warnings.extend(w for w in write_shop_pdf(temporary_read, shop_path) if w not in report.warnings)
     return BuildResult(read_path, print_path, result.page_count, result.article_pages, report,
-                       [str(p) for p in problems], len(result.blank_pages), notes)
+                       [str(p) for p in problems], blank_pages=len(result.blank_pages), notes=notes,
+                       shop_path=shop_path)

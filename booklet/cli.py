@@ -256,17 +256,20 @@ def main(debug: bool) -> None:
 @click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("."), show_default=True,
               help="Folder for NAME-read.pdf and NAME-print.pdf.")
 @click.option("--layout", "layout_name", metavar="NAME|PATH", help="A built-in layout or a layout file.")
+@click.option("--shop", is_flag=True,
+              help="Also write NAME-shop.pdf: single pages in reading order with bleed and crop marks, for a copy shop.")
 @imposition_options
 @quiet_option
 @reports_errors
-def build(source: Path, outdir: Path, layout_name: str | None, guide: bool, quiet: bool, **params) -> None:
+def build(source: Path, outdir: Path, layout_name: str | None, shop: bool, guide: bool, quiet: bool,
+          **params) -> None:
     """Typeset SOURCE (a Markdown file or a booklet folder) into a reading and a print PDF."""
     from .build import build as build_booklet
 
     options, chosen = impose_options(params)
     progress = make_progress(quiet)
     try:
-        result = build_booklet(source, outdir, layout_name, options, chosen=chosen, progress=progress)
+        result = build_booklet(source, outdir, layout_name, options, chosen=chosen, progress=progress, shop=shop)
     finally:
         progress.close()
     report = result.imposition
@@ -276,6 +279,8 @@ def build(source: Path, outdir: Path, layout_name: str | None, guide: bool, quie
         click.echo(page_count_line(result.pages + report.blanks, result.blank_pages + report.blanks, report))
         click.echo(f"reading PDF: {result.read_path}")
         click.echo(f"print PDF:   {result.print_path}")
+        if result.shop_path is not None:
+            click.echo(f"shop PDF:    {result.shop_path}")
     report_imposition(report, guide, quiet)
     for warning in unique_warnings([*result.warnings, *report.warnings]):
         click.echo(f"booklet: {warning}", err=True)

@@ -129,6 +129,8 @@ class Layout:
     hyphenation: Hyphenation = field(default_factory=Hyphenation)
     images: ImageSettings = field(default_factory=ImageSettings)
     path: Path | None = None  # the file it was read from, for messages
+    bleed: float = 0.0  # points of picture beyond the trim on every side, still to be added (see bled)
+    trim_inset: float = 0.0  # points between the page's edge and its trim (bleed already added)
 
     @property
     def text_width(self) -> float:
@@ -147,6 +149,21 @@ def with_page_size(layout: Layout, size: tuple[float, float]) -> Layout:
         raise layout_error(layout, f"the margins leave no room for text on {width / MM:.0f} × "
                                    f"{height / MM:.0f} mm pages (the slots of that sheet)", "margins")
     return replace(layout, page_width=width, page_height=height)
+
+
+def bled(layout: Layout) -> Layout:
+    """The layout on pages grown by its bleed on every side: the page the typesetter draws (the
+    PDF's MediaBox and BleedBox), its content where it was on the trimmed page (margins and the
+    marker's baseline move out by the bleed), and `trim_inset` saying where the trim is. Full-page
+    pictures, which fill the page, then run into the bleed. A layout without bleed is returned as is."""
+    b = layout.bleed
+    if not b:
+        return layout
+    m = layout.margins
+    return replace(layout, page_width=layout.page_width + 2 * b, page_height=layout.page_height + 2 * b,
+                   margins=Margins(m.inner + b, m.outer + b, m.top + b, m.bottom + b),
+                   marker=replace(layout.marker, baseline=layout.marker.baseline + b),
+                   bleed=0.0, trim_inset=layout.trim_inset + b)
 
 
 MIN_LEADING = 0.8
@@ -324,8 +341,12 @@ class _LayoutReader:
         with errors.attempt():
             description = self.string(data, "description", "top level", default="")
         page_width, page_height = paper_size("A6")  # stand-ins while the real ones are wrong
+        bleed = 0.0
         with errors.attempt():
-            page_width, page_height = self.size(self.table(data, "page", ("size", "width", "height")), "page")
+            page = self.table(data, "page", ("size", "width", "height", "bleed"))
+            page_width, page_height = self.size(page, "page")
+            # 3 mm is the copy-shop convention; more than 10 mm is paper thrown away
+            bleed = self.number(page, "bleed", "page", default=0.0, within=(0.0, 10.0)) * MM
         margins = Margins(0.0, 0.0, 0.0, 0.0)
         with errors.attempt():
             margins = self._margins(data, page_width, page_height)
@@ -353,7 +374,8 @@ class _LayoutReader:
         errors.raise_any()
         return Layout(
             name=self.path.stem, description=description, page_width=page_width, page_height=page_height,
-            margins=margins, fonts=fonts, fallback_fonts=fallback, styles=styles, path=self.path, **parts,
+            margins=margins, fonts=fonts, fallback_fonts=fallback, styles=styles, path=self.path, bleed=bleed,
+            **parts,
         )
 
     def _margins(self, data: dict[str, Any], page_width: float, page_height: float) -> Margins:

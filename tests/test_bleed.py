@@ -103,3 +103,76 @@ def test_cut_at_the_trim_box_no_white_edge_bleed_kept_at_cuts_clipped_at_the_fol
                     assert all(ink), f"bleed missing at the {edge} of {slot}"
         checked += 1
     assert checked == 4 and width > 0
+
+
+# --- booklet's own pages with bleed ---------------------------------------------------------
+
+def bleed_booklet(folder):
+    """A booklet on a layout with `bleed = 3`, with one full-page dark photo whose shape is the
+    bled page's, so it covers the page to the bleed's edge."""
+    import re
+    from importlib import resources
+
+    folder.mkdir()
+    Image.new("RGB", (555, 770), (20, 40, 70)).save(folder / "night.jpg", quality=90)
+    pocket = resources.files("booklet.layout_files").joinpath("pocket.toml").read_text(encoding="utf-8")
+    layout, count = re.subn(r"^bleed = 0\b", "bleed = 3", pocket, count=1, flags=re.MULTILINE)
+    assert count == 1
+    (folder / "bleed.toml").write_text(layout, encoding="utf-8")
+    text = " ".join("A line of words that fills the page with text to read." for _ in range(30))
+    (folder / "zine.md").write_text(f"---\ntitle: Bleed\nlayout: bleed.toml\n---\n# Night\n\n{text}\n\n"
+                                    f"![](night.jpg){{.full}}\n\n{text}\n", encoding="utf-8")
+    return folder / "zine.md"
+
+
+def test_reading_pdf_with_bleed_shop_pdf_and_print_pdf(tmp_path):
+    from click.testing import CliRunner
+    from pypdf import PdfReader
+
+    from booklet.cli import main
+
+    source = bleed_booklet(tmp_path / "src")
+    out = tmp_path / "out"
+    out.mkdir()
+    result = CliRunner().invoke(main, ["build", str(source), "-o", str(out), "--shop"])
+    assert result.exit_code == 0, result.output
+    assert "pages printed at" not in result.stdout  # the trim fills the A6 slots: 100 %
+    reading = PdfReader(out / "zine-read.pdf")
+    media = (0.0, 0.0, TRIM[0] + 2 * BLEED, TRIM[1] + 2 * BLEED)
+    for page in reading.pages:
+        assert tuple(float(v) for v in page.mediabox) == pytest.approx(media)
+        assert tuple(float(v) for v in page.bleedbox) == pytest.approx(media)
+        assert tuple(float(v) for v in page.trimbox) == pytest.approx((BLEED, BLEED, BLEED + TRIM[0], BLEED + TRIM[1]))
+    pages = render_pages(out / "zine-read.pdf", DPI)
+    photo = next(i for i, image in enumerate(pages) if is_ink(image.getpixel((image.width // 2, image.height // 2))))
+    image = pages[photo]
+    edge = [(1, y) for y in range(0, image.height, 20)] + [(image.width - 2, y) for y in range(0, image.height, 20)]
+    edge += [(x, 1) for x in range(0, image.width, 20)] + [(x, image.height - 2) for x in range(0, image.width, 20)]
+    assert all(is_ink(image.getpixel(p)) for p in edge)  # the photo runs to the edge of the bleed
+
+    # cut at the trim on the print sheet: no white edge around the photo's page
+    from booklet.impose.plan import plan
+
+    p = plan(len(reading.pages))
+    side = next(n for n, s in enumerate(p.sides) if any(slot.page_index == photo for slot in s.slots))
+    slot = next(slot for slot in p.sides[side].slots if slot.page_index == photo)
+    sheet = render_pages(out / "zine-print.pdf", DPI)[side]
+    sheet_size = (210 * mm, 297 * mm)
+    placed = place(slot, sheet_size, 2, 2, media, 0, trim=(BLEED, BLEED, BLEED + TRIM[0], BLEED + TRIM[1]))
+    for name, points in edge_samples(placed.page_rect, sheet_size[1], -1.0).items():
+        assert all(map(is_ink, pixels_along(sheet, points))), name
+
+    shop = PdfReader(out / "zine-shop.pdf")
+    assert len(shop.pages) == len(reading.pages)
+    import pdfplumber
+
+    with pdfplumber.open(out / "zine-shop.pdf") as pdf:
+        for page, plumbed in zip(shop.pages, pdf.pages):
+            trim = [float(v) for v in page.trimbox]
+            bleed = [float(v) for v in page.bleedbox]
+            assert (trim[2] - trim[0], trim[3] - trim[1]) == pytest.approx(TRIM)
+            assert bleed[0] == pytest.approx(trim[0] - BLEED) and bleed[3] == pytest.approx(trim[3] + BLEED)
+            height = float(page.mediabox.height)
+            marks = [line for line in plumbed.lines
+                     if not (bleed[0] <= line["x0"] <= bleed[2] and bleed[1] <= height - line["top"] <= bleed[3])]
+            assert len(marks) == 8  # two at each corner, all outside the bleed

@@ -152,7 +152,8 @@ def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOption
                             f"{options.creep / MM:.2f} mm toward the spine.")
 
     duplex = the_plan.duplex and not the_plan.manual_duplex
-    write_print_pdf(pdf, drawings, output, flip=options.flip if duplex else None, title=source_title(pdf))
+    warnings += write_print_pdf(pdf, drawings, output, flip=options.flip if duplex else None,
+                                title=source_title(pdf))
     return ImposeReport(pages=page_count, blanks=the_plan.blanks, sheets=the_plan.sheets,
                         scale=min(fits) * margin_scale, warnings=warnings, instructions=instructions,
                         scheme=options.scheme, output=output, sheet_size=sheet, plan=the_plan)

@@ -34,6 +34,10 @@ def scale(k: float) -> Matrix:
     return (k, 0.0, 0.0, k, 0.0, 0.0)
 
 
+def scale_xy(kx: float, ky: float) -> Matrix:
+    return (kx, 0.0, 0.0, ky, 0.0, 0.0)
+
+
 def rotate(degrees: int) -> Matrix:
     """Counter-clockwise rotation by a multiple of 90° (exact, no floating-point residue)."""
     cos, sin = {0: (1, 0), 90: (0, 1), 180: (-1, 0), 270: (0, -1)}[degrees % 360]

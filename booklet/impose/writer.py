@@ -1,4 +1,4 @@
-"""Source PDF + drawing instructions → the print PDF on disk (the only module using pypdf).
+"""Source PDF + drawing instructions → the print PDF on disk (with annotations.py, the only modules using pypdf).
 
 Each source page becomes one form XObject holding its content stream and resources (fonts
 and images are copied once, shared by reference), and every sheet draws its slots with
@@ -25,11 +25,14 @@ from pypdf.generic import (
     FloatObject,
     IndirectObject,
     NameObject,
+    NumberObject,
     RectangleObject,
     StreamObject,
+    TextStringObject,
 )
 
 from ..errors import BookletError
+from .annotations import PageAnnotations, SheetLink, dropped_warning, read_annotations, sheet_links
 from .marks import Box, Line
 
 # What pypdf (and zlib under it) raise on damaged files: all of them become one line
@@ -67,6 +70,7 @@ class Drawing:
     placements: list[tuple[int, tuple[float, ...], tuple[float, float, float, float]]] = field(default_factory=list)
     marks: list[Line | Box] = field(default_factory=list)
     trim: tuple[float, float, float, float] | None = None
+    bleed: tuple[float, float, float, float] | None = None  # the BleedBox, when the sheet has one
     form_matrices: dict[int, tuple[float, ...]] = field(default_factory=dict)
 
 
@@ -98,6 +102,7 @@ class SourcePDF:
             raise BookletError("is a folder, not a PDF file", self.path)
         self.reader = open_reader(self.path)
         self.warnings: list[str] = []
+        self.annotations: dict[int, PageAnnotations] = {}  # page_index → its annotations, once copied
         try:
             self.pages = [_source_page(page, self._rotation(number, page))
                           for number, page in enumerate(self.reader.pages, 1)]
@@ -176,17 +181,19 @@ def _number(value: float) -> str:
 
 
 def write_print_pdf(source: SourcePDF, drawings: list[Drawing], output: Path, *, flip: str | None,
-                    title: str | None = None) -> None:
-    """Write `drawings` as the pages of `output`, atomically.
+                    title: str | None = None) -> list[str]:
+    """Write `drawings` as the pages of `output`, atomically, the source pages' visible
+    annotations drawn with them and their links kept where they still work; returns the
+    warning naming what was left out (or nothing).
 
     flip: "long" or "short" for the /Duplex viewer preference, None for single-sided.
     """
     with quiet_pypdf():
-        _write_print_pdf(source, drawings, Path(output), flip, title)
+        return _write_print_pdf(source, drawings, Path(output), flip, title)
 
 
 def _write_print_pdf(source: SourcePDF, drawings: list[Drawing], output: Path, flip: str | None,
-                     title: str | None) -> None:
+                     title: str | None) -> list[str]:
     writer = PdfWriter()
     forms: dict[int, object] = {}
     shared_resources: dict[object, object] = {}
@@ -202,6 +209,11 @@ def _write_print_pdf(source: SourcePDF, drawings: list[Drawing], output: Path, f
     contents: dict[bytes, object] = {}
     for drawing in drawings:
         _add_sheet(writer, drawing, forms, contents)
+    links, dropped = sheet_links(source.annotations, drawings)
+    for page, page_links in zip(writer.pages, links):
+        if page_links:
+            page[NameObject("/Annots")] = ArrayObject(writer._add_object(_link_annotation(writer, link))
+                                                      for link in page_links)
     _inherit_media_box(writer)
 
     duplex = {"long": "/DuplexFlipLongEdge", "short": "/DuplexFlipShortEdge", None: "/Simplex"}[flip]
@@ -214,6 +226,7 @@ def _write_print_pdf(source: SourcePDF, drawings: list[Drawing], output: Path, f
         info["/Title"] = title
     writer.add_metadata(info)
     _write_atomically(writer, Path(output))
+    return dropped_warning(dropped)
 
 
 def source_title(source: SourcePDF) -> str | None:
@@ -261,7 +274,45 @@ def _form_xobject(writer: PdfWriter, source: SourcePDF, page_index: int, matrix,
     group = page.get("/Group")
     if group is not None:
         form[NameObject("/Group")] = group.clone(writer)
-    return writer._add_object(form)
+    annotations = read_annotations(source.reader, page)
+    source.annotations[page_index] = annotations
+    if not annotations.appearances:
+        return writer._add_object(form)
+    # Flattened: the page's own content becomes an inner form, drawn first by an outer one that
+    # then draws every appearance where it lies on the page (its matrix as § 12.5.5 computes it).
+    outer_matrix = form.pop("/Matrix", None)
+    del form["/Name"]
+    xobjects = DictionaryObject({NameObject("/C"): writer._add_object(form)})
+    ops = ["/C Do"]
+    for k, appearance in enumerate(annotations.appearances):
+        cloned = appearance.form.clone(writer)
+        xobjects[NameObject(f"/A{k}")] = cloned.indirect_reference or writer._add_object(cloned)
+        ops.append(f"q {' '.join(_number(v) for v in appearance.matrix)} cm /A{k} Do Q")
+    outer = EncodedStreamObject()
+    outer._data = zlib.compress("\n".join(ops).encode("ascii"), 9)
+    outer[NameObject("/Filter")] = NameObject("/FlateDecode")
+    outer[NameObject("/Subtype")] = NameObject("/Form")
+    outer[NameObject("/Name")] = NameObject(f"/P{page_index}")
+    outer[NameObject("/BBox")] = form["/BBox"]
+    if outer_matrix is not None:
+        outer[NameObject("/Matrix")] = outer_matrix
+    outer[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
+    return writer._add_object(outer)
+
+
+def _link_annotation(writer: PdfWriter, link: SheetLink) -> DictionaryObject:
+    annotation = DictionaryObject({
+        NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
+        NameObject("/Rect"): RectangleObject(link.rect),
+        NameObject("/Border"): ArrayObject([NumberObject(0)] * 3),
+    })
+    if link.uri is not None:
+        annotation[NameObject("/A")] = DictionaryObject({NameObject("/S"): NameObject("/URI"),
+                                                         NameObject("/URI"): TextStringObject(link.uri)})
+    else:
+        annotation[NameObject("/Dest")] = ArrayObject([writer.pages[link.sheet].indirect_reference,
+                                                       NameObject("/Fit")])
+    return annotation
 
 
 def _resources(writer: PdfWriter, resources, shared: dict):
@@ -314,6 +365,8 @@ def _add_sheet(writer: PdfWriter, drawing: Drawing, forms, contents: dict[bytes,
     page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
     if drawing.trim is not None and any(abs(a - b) > 0.01 for a, b in zip(drawing.trim, (0, 0, width, height))):
         page[NameObject("/TrimBox")] = RectangleObject(drawing.trim)
+    if drawing.bleed is not None:
+        page[NameObject("/BleedBox")] = RectangleObject(drawing.bleed)
     # add_blank_page stores the size as given: exact floats, never PaperSize's rounded values
     page[NameObject("/MediaBox")] = RectangleObject((0, 0, width, height))
 
