@@ -132,6 +132,6 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
     with atomic_output(read_path) as temporary_read:
         temporary_read.write_bytes(result.pdf)
         progress("imposing")
-        report = impose_pdf(temporary_read, print_path, options)
+        report = impose_pdf(temporary_read, print_path, options, data=result.pdf)
     return BuildResult(read_path, print_path, result.page_count, result.article_pages, report,
                        [str(p) for p in problems])
