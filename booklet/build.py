@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from .cache import digest, store
 from .errors import BookletError, BookletErrors, Problem, UsageError
 from .files import atomic_output, check_output_dir
 from .images import prepare_images
@@ -19,6 +20,7 @@ from .preflight import preflight
 from .sources import read_sources
 from .typeset.document import typeset
 from .typeset.figures import caption_reserve
+from .typeset.linecache import LineCache, using
 
 
 @dataclass
@@ -97,12 +99,13 @@ def check_source_date_epoch() -> None:
 
 def build(source: Path, outdir: Path, layout_name: str | None = None,
           options: ImposeOptions | None = None, scheme_chosen: bool = False,
-          progress: Callable[[str], None] = _silent) -> BuildResult:
+          progress: Callable[[str], None] = _silent, lines: LineCache | None = None) -> BuildResult:
     """Write OUTDIR/NAME-read.pdf and OUTDIR/NAME-print.pdf; on failure neither is touched.
 
     The layout decides the scheme and the sheet size unless `scheme_chosen` says that
     `options.scheme` was asked for explicitly. `progress` is called with the name of each stage
-    as it starts (the CLI shows it on a terminal).
+    as it starts (the CLI shows it on a terminal). `lines` is the line cache to use (`booklet
+    watch` keeps one in the process); by default the booklet's lines are kept in the store on disk.
     """
     check_source_date_epoch()
     if outdir.suffix.lower() == ".pdf" and not outdir.is_dir():
@@ -126,7 +129,12 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
     # blanks before the back cover are the typesetter's job (they are real pages of the
     # reading PDF); with --blanks end the imposition pads after the last page instead
     unit = scheme_module(options.scheme).PAGES_PER_SHEET if options.blanks == "before-back" else 1
-    result = typeset(booklet, layout, images, pages_per_sheet=unit)
+    if lines is None:
+        lines = LineCache(store(), digest(str(source.resolve()).encode()).hex()[:32])
+    with using(lines):
+        result = typeset(booklet, layout, images, pages_per_sheet=unit)
+    lines.finish()
+    problems += store().take_warnings()
     read_path = outdir / f"{booklet.name}-read.pdf"
     print_path = outdir / f"{booklet.name}-print.pdf"
     with atomic_output(read_path) as temporary_read:
