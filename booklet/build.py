@@ -19,8 +19,8 @@ from .parse import key_line, parse_booklet
 from .preflight import preflight
 from .sources import read_sources
 from .typeset.document import typeset
-from .typeset.figures import caption_reserve
 from .typeset.linecache import LineCache, using
+from .typeset.story import caption_reserve
 
 
 @dataclass
