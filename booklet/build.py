@@ -14,7 +14,7 @@ from .images import prepare_images
 from .impose import ImposeOptions, ImposeReport, check_options, impose_pdf
 from .impose.plan import SCHEMES, scheme_module
 from .layouts import Layout, did_you_mean, layout_error, load_layout
-from .model import Booklet
+from .model import Booklet, Figure, iter_blocks
 from .parse import key_line, parse_booklet
 from .preflight import preflight
 from .sources import read_sources
@@ -31,6 +31,7 @@ class BuildResult:
     article_pages: tuple[tuple[str, int], ...]
     imposition: ImposeReport
     warnings: list[str] = field(default_factory=list)
+    sources: frozenset[Path] = frozenset()  # every file the booklet was made from (source_files)
 
 
 def load_booklet(source: Path, layout_name: str | None = None) -> tuple[Booklet, Layout]:
@@ -59,6 +60,23 @@ def load_booklet(source: Path, layout_name: str | None = None) -> tuple[Booklet,
         raise layout_error(layout, f"[imposition] scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}"
                                    f"{did_you_mean(scheme, SCHEMES)}", "imposition", "scheme")
     return booklet, layout
+
+
+def source_files(source: Path, booklet: Booklet, layout: Layout) -> frozenset[Path]:
+    """The files a build reads: the Markdown files, booklet.yaml (of a folder, even before it
+    exists), every image used, the layout file and the font files it names by path."""
+    files = {article.where.path for article in booklet.articles} | {booklet.metadata.where.path}
+    if source.is_dir():
+        files.add(source / "booklet.yaml")
+    files |= {block.image for article in booklet.articles for block in iter_blocks(article.blocks)
+              if isinstance(block, Figure)}
+    if booklet.metadata.cover_image is not None:
+        files.add(booklet.metadata.cover_image)
+    if layout.path is not None:
+        files.add(layout.path)
+        named = [*layout.fonts.values(), *layout.fallback_fonts]
+        files |= {layout.path.parent / name for name in named if (layout.path.parent / name).is_file()}
+    return frozenset(Path(os.path.abspath(path)) for path in files if not path.is_dir())
 
 
 def check(source: Path, layout_name: str | None = None) -> list[Problem]:
@@ -142,4 +160,4 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
         progress("imposing")
         report = impose_pdf(temporary_read, print_path, options, data=result.pdf)
     return BuildResult(read_path, print_path, result.page_count, result.article_pages, report,
-                       [str(p) for p in problems])
+                       [str(p) for p in problems], source_files(source, booklet, layout))

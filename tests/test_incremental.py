@@ -19,18 +19,13 @@ from booklet.build import build
 from booklet.cache import Store
 from booklet.cli import main
 from booklet.typeset.linecache import LineCache
-from corpus import make_booklet, make_image
+from corpus import booklet_with_own_layout, make_image
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
 def source(tmp_path: Path) -> Path:
-    folder = make_booklet(tmp_path / "zine", articles=2, words_per_article=500, photo_size=(900, 600))
-    shutil.copy(ROOT / "layouts" / "pocket.toml", folder / "mine.toml")
-    meta = folder / "booklet.yaml"
-    meta.write_text(meta.read_text() + "layout: mine.toml\n")
-    return folder
+    return booklet_with_own_layout(tmp_path / "zine", articles=2, words_per_article=500, photo_size=(900, 600))
 
 
 def clean_build(source: Path, out: Path, cache: Path) -> tuple[bytes, bytes]:
