@@ -37,12 +37,11 @@ itself opens every file it reads)."""
 
 
 def watch(source: Path, rebuild: Callable[[LineCache], BuildResult], echo: Callable[[str], None],
-          open_viewer: bool = False, debounce: float = DEBOUNCE,
-          ready: Callable[[], None] | None = None) -> None:
+          open_viewer: bool = False, debounce: float = DEBOUNCE) -> None:
     """Build with `rebuild(lines)`, then again after each change, until KeyboardInterrupt.
 
-    `echo` prints a line (status lines, errors and warnings, each complete); `ready` is called
-    once the watcher is running (tests use it to know when to edit).
+    `echo` prints a line (status lines, errors and warnings, each complete). The time in a
+    status line runs from the moment the first event of a save was seen to the PDFs in place.
     """
     from watchdog.observers import Observer
 
@@ -69,9 +68,9 @@ def watch(source: Path, rebuild: Callable[[LineCache], BuildResult], echo: Calla
             if place.is_dir():
                 observer.schedule(_Handler(events, wanted), str(place), recursive=not files and place == folder)
 
-    def build_once(changed: list[Path]) -> None:
+    def build_once(changed: list[Path], start: float) -> None:
+        """Build; the status line gives the seconds since `start` (the save was seen)."""
         nonlocal watched, opened, shown_warnings
-        start = time.perf_counter()
         what = ", ".join(_shown(path, folder) for path in changed) if changed else "first build"
         try:
             result = rebuild(lines)
@@ -97,12 +96,9 @@ def watch(source: Path, rebuild: Callable[[LineCache], BuildResult], echo: Calla
     try:
         follow(watched)
         observer.start()
-        build_once([])
-        if ready is not None:
-            ready()
+        build_once([], time.perf_counter())
         while True:
-            changed = _next_changes(events, debounce)
-            build_once(changed)
+            build_once(*_next_changes(events, debounce))
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while stopping: no traceback
     finally:
@@ -127,14 +123,16 @@ class _Handler:
                     self.events.put(path)
 
 
-def _next_changes(events: queue.Queue[Path], debounce: float) -> list[Path]:
-    """Wait for a change, then gather the events that follow it closely: the files, in order."""
+def _next_changes(events: queue.Queue[Path], debounce: float) -> tuple[list[Path], float]:
+    """Wait for a change, then gather the events that follow it closely: the files, in order,
+    and when the first was seen (time.perf_counter)."""
     changed = [events.get()]
+    seen = time.perf_counter()
     while True:
         try:
             changed.append(events.get(timeout=debounce))
         except queue.Empty:
-            return list(dict.fromkeys(changed))
+            return list(dict.fromkeys(changed)), seen
 
 
 def open_in_viewer(path: Path, echo: Callable[[str], None]) -> None:
