@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 import click
 
 from . import __version__
-from .errors import BookletError, UsageError, counted
+from .errors import UsageError, counted, error_line
 
 
 def reports_errors(command: Callable) -> Callable:
@@ -32,28 +32,17 @@ def reports_errors(command: Callable) -> Callable:
             for note in dict.fromkeys(notes):  # after the summary, each once
                 click.echo(f"booklet: warning: {note}", err=True)
             return result
-        except BookletError as exc:
-            if debug:
-                raise
-            click.echo(f"booklet: {exc}", err=True)
-            sys.exit(2 if isinstance(exc, UsageError) else 1)
-        except OSError as exc:  # the machine, not the input: a full disk, a folder without permission
-            if debug:
-                raise
-            place = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"booklet: {place}{exc.strerror or exc}; files from earlier builds are unchanged", err=True)
-            sys.exit(1)
         except KeyboardInterrupt:
             if debug:
                 raise
             click.echo("booklet: interrupted; files from earlier builds are unchanged", err=True)
             sys.exit(130)
-        except Exception as exc:  # a bug, not the user's mistake: still one line, and a way to learn more
+        except Exception as exc:  # BookletError, OSError, or a bug: one line all the same
             if debug:
                 raise
-            click.echo(f"booklet: internal error ({type(exc).__name__}: {exc}); files from earlier builds are "
-                       "unchanged; rerun with --debug for a traceback and please report it", err=True)
-            sys.exit(70)  # EX_SOFTWARE
+            line, code = error_line(exc)
+            click.echo(f"booklet: {line}", err=True)
+            sys.exit(code)
 
     return wrapper
 
@@ -215,14 +204,18 @@ def impose_options(params: dict) -> tuple["ImposeOptions", frozenset[str]]:
                          **values), chosen
 
 
-def report_imposition(report, guide: bool, quiet: bool) -> None:
-    """The imposition part of the summary: scale, guide (written with --quiet too), printing steps."""
+def write_guide_beside(report) -> Path:
+    """The folding guide PRINT-guide.pdf beside the print PDF; its path."""
     from .impose import write_guide
 
-    guide_path = None
-    if guide and report.output is not None:
-        guide_path = report.output.with_name(f"{report.output.stem}-guide.pdf")
-        write_guide(report, guide_path)
+    guide_path = report.output.with_name(f"{report.output.stem}-guide.pdf")
+    write_guide(report, guide_path)
+    return guide_path
+
+
+def report_imposition(report, guide: bool, quiet: bool) -> None:
+    """The imposition part of the summary: scale, guide (written with --quiet too), printing steps."""
+    guide_path = write_guide_beside(report) if guide and report.output is not None else None
     if quiet:
         return
     if abs(report.scale - 1) > 0.0005:
@@ -244,6 +237,16 @@ def page_count_line(pages: int, blanks: int, report, others: str = "with content
     return line
 
 
+def build_options(command: Callable) -> Callable:
+    """What `build` and `watch` share: SOURCE, -o, --layout and the imposition options."""
+    command = imposition_options(command)
+    command = click.option("--layout", "layout_name", metavar="NAME|PATH",
+                           help="A built-in layout or a layout file.")(command)
+    command = click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("."),
+                           show_default=True, help="Folder for NAME-read.pdf and NAME-print.pdf.")(command)
+    return click.argument("source", type=click.Path(path_type=Path))(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="booklet")
 @click.option("--debug", is_flag=True, help="Show a traceback instead of a one-line error.")
@@ -252,13 +255,9 @@ def main(debug: bool) -> None:
 
 
 @main.command()
-@click.argument("source", type=click.Path(path_type=Path))
-@click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("."), show_default=True,
-              help="Folder for NAME-read.pdf and NAME-print.pdf.")
-@click.option("--layout", "layout_name", metavar="NAME|PATH", help="A built-in layout or a layout file.")
+@build_options
 @click.option("--shop", is_flag=True,
               help="Also write NAME-shop.pdf: single pages in reading order with bleed and crop marks, for a copy shop.")
-@imposition_options
 @quiet_option
 @reports_errors
 def build(source: Path, outdir: Path, layout_name: str | None, shop: bool, guide: bool, quiet: bool,
@@ -284,6 +283,40 @@ def build(source: Path, outdir: Path, layout_name: str | None, shop: bool, guide
     report_imposition(report, guide, quiet)
     for warning in unique_warnings([*result.warnings, *report.warnings]):
         click.echo(f"booklet: {warning}", err=True)
+
+
+@main.command()
+@build_options
+@click.option("--open", "open_viewer", is_flag=True, help="Open the reading PDF in the system viewer once.")
+@quiet_option
+@reports_errors
+def watch(source: Path, outdir: Path, layout_name: str | None, guide: bool, quiet: bool, open_viewer: bool,
+          **params) -> None:
+    """Build SOURCE, then rebuild whenever a file it is made from changes (Ctrl-C stops).
+
+    One status line per build: what changed, pages, time, warnings. A save that breaks the
+    booklet prints the error and leaves the last good PDFs in place.
+    """
+    from .build import build as build_booklet
+    from .watch import watch as watch_booklet
+
+    options, chosen = impose_options(params)
+
+    def rebuild(lines):
+        with library_notes() as notes:
+            result = build_booklet(source, outdir, layout_name, options, chosen=chosen, lines=lines)
+        result.warnings.extend(notes)
+        if guide:
+            write_guide_beside(result.imposition)
+        return result
+
+    def echo(line: str) -> None:
+        if not quiet or line.startswith("booklet: "):
+            click.echo(line, err=line.startswith("booklet: "))
+
+    if not quiet:
+        click.echo(f"watching {source} (Ctrl-C to stop)")
+    watch_booklet(source, rebuild, echo, open_viewer=open_viewer)
 
 
 def unique_warnings(warnings: list[str]) -> list[str]:

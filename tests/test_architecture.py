@@ -14,9 +14,10 @@ if not PACKAGE.is_dir():  # tests run against an installed package
     PACKAGE = Path(booklet.__file__).parent
 
 # pipeline order: a module may import only from stages at or before its own
-STAGES = ["errors", "files", "model", "fonts", "layouts", "sources", "parse", "preflight", "images",
-          "typeset", "impose", "build", "preview", "starter", "cli"]
+STAGES = ["errors", "files", "cache", "model", "fonts", "layouts", "sources", "parse", "preflight", "images",
+          "typeset", "impose", "build", "preview", "watch", "starter", "cli"]
 FORBIDDEN_LIBRARIES = {
+    "cache": ("reportlab", "pypdf", "PIL"),
     "model": ("reportlab", "pypdf", "PIL", "markdown_it"),
     "sources": ("reportlab", "pypdf", "markdown_it"),
     "parse": ("reportlab", "pypdf"),

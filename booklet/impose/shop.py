@@ -36,9 +36,10 @@ def shop_drawings(pdf) -> list:
     return drawings
 
 
-def write_shop_pdf(source: Path, output: Path) -> list[str]:
-    """Write the copy-shop PDF of `source` to `output` (atomically); returns its warnings."""
+def write_shop_pdf(source: Path, output: Path, data: bytes | None = None) -> list[str]:
+    """Write the copy-shop PDF of `source` (or of `data`, its content) to `output`
+    (atomically); returns its warnings."""
     from .writer import SourcePDF, source_title, write_print_pdf
 
-    pdf = SourcePDF(Path(source))
+    pdf = SourcePDF(Path(source), data)
     return pdf.warnings + write_print_pdf(pdf, shop_drawings(pdf), Path(output), flip=None, title=source_title(pdf))

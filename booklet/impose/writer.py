@@ -9,6 +9,7 @@ and moved into place only when complete; output is byte-identical from run to ru
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 import tempfile
@@ -88,19 +89,22 @@ def quiet_pypdf():
 
 
 class SourcePDF:
-    """An opened input PDF, checked: readable, not encrypted, at least one page."""
+    """An opened input PDF, checked: readable, not encrypted, at least one page.
 
-    def __init__(self, path: Path):
+    With `data` the PDF is read from those bytes (a reading PDF just made, not yet on disk)
+    and `path` only names it in messages."""
+
+    def __init__(self, path: Path, data: bytes | None = None):
         with quiet_pypdf():
-            self._open(path)
+            self._open(path, data)
 
-    def _open(self, path: Path) -> None:
+    def _open(self, path: Path, data: bytes | None) -> None:
         self.path = Path(path)
-        if not self.path.exists():
+        if data is None and not self.path.exists():
             raise BookletError("file not found", self.path)
-        if self.path.is_dir():
+        if data is None and self.path.is_dir():
             raise BookletError("is a folder, not a PDF file", self.path)
-        self.reader = open_reader(self.path)
+        self.reader = open_reader(self.path if data is None else io.BytesIO(data), self.path)
         self.warnings: list[str] = []
         self.annotations: dict[int, PageAnnotations] = {}  # page_index → its annotations, once copied
         try:
@@ -124,16 +128,18 @@ class SourcePDF:
         return rotate % 360
 
 
-def open_reader(path: Path) -> PdfReader:
+def open_reader(source, path: Path | None = None) -> PdfReader:
     """A pypdf reader, decrypted when the PDF needs no password to open.
 
     A PDF locked by an owner password only (no printing restriction a viewer would ask about,
     any viewer opens it) has an empty user password, which pypdf tries for us; RC4 and AES
     (128 and 256 bit) both decrypt (AES through pypdf's crypto extra). One that needs a user
-    password to open is refused with one line.
+    password to open is refused with one line. `source` is a path or a binary stream, `path`
+    the name for messages (default: `source`).
     """
+    path = path or source
     try:
-        reader = PdfReader(path)
+        reader = PdfReader(source)
         if reader.is_encrypted and not reader.decrypt(""):
             raise BookletError("the PDF is encrypted with a password; save an unencrypted copy first "
                                "(e.g. qpdf --password=PASSWORD --decrypt IN.pdf OUT.pdf)", path)
@@ -422,7 +428,6 @@ def _atomic(output: Path, write) -> None:
 
 def finish_pdf_bytes(data: bytes, flip: str | None) -> bytes:
     """Add the /Duplex and /PrintScaling /None viewer preferences to a finished PDF."""
-    import io
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     duplex = {"long": "/DuplexFlipLongEdge", "short": "/DuplexFlipShortEdge", None: "/Simplex"}[flip]
