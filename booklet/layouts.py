@@ -151,6 +151,16 @@ def with_page_size(layout: Layout, size: tuple[float, float]) -> Layout:
     return replace(layout, page_width=width, page_height=height)
 
 
+def bound(layout: Layout, binding: str) -> Layout:
+    """The layout for a booklet bound on `binding` ("left" or "right"). Bound on the right, the
+    odd pages lie left of the spine, so their inner margin is on the right: the typesetter's
+    mirrored margins (inner on the left of odd pages) are given inner and outer swapped."""
+    if binding != "right":
+        return layout
+    m = layout.margins
+    return replace(layout, margins=Margins(m.outer, m.inner, m.top, m.bottom))
+
+
 def bled(layout: Layout) -> Layout:
     """The layout on pages grown by its bleed on every side: the page the typesetter draws (the
     PDF's MediaBox and BleedBox), its content where it was on the trimmed page (margins and the
