@@ -133,6 +133,7 @@ def test_build_on_letter_makes_half_letter_pages_and_rtl_binds_right(tmp_path):
         pytest.approx([215.9, 279.4])
     pages = len(PdfReader(out / "zine-read.pdf").pages)
     assert left_edge(out / "zine-read.pdf", 2) == pytest.approx(13, abs=0.3)  # page 3, left of the spine: outer 13 mm
+    assert PdfReader(out / "zine-read.pdf").trailer["/Root"]["/ViewerPreferences"]["/Direction"] == "/R2L"
     ok = CliRunner().invoke(main, ["verify", str(out / "zine-print.pdf"), "--pages", str(pages),
                                    "--scheme", "saddle-2up", "--binding", "right"])
     assert ok.exit_code == 0, ok.stderr
