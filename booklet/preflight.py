@@ -19,6 +19,7 @@ from PIL import Image, UnidentifiedImageError
 from .errors import Problem
 from .fonts import COLOUR_EMOJI_HINT, face_name, installed_families_with, split_by_face, string_width
 from .hyphenate import resolve_language
+from .imageformats import heif_available, is_svg, missing_plugin, svg_size
 from .layouts import Layout, builtin_layouts
 from .model import (
     Booklet, CodeBlock, Figure, Heading, Inline, ListBlock, Location, Paragraph, Quote, Span, iter_blocks,
@@ -75,12 +76,21 @@ def _missing_images(booklet: Booklet) -> list[Problem]:
 
 
 def unreadable_image(path: Path) -> str | None:
-    """Why Pillow cannot read the image at `path` to its end, or None when it can.
+    """Why booklet cannot read the image at `path` to its end, or None when it can.
 
     PNGs are checked chunk by chunk (`verify`); JPEGs are decoded in draft mode at 1/8
-    scale, which still reads every byte, so a truncated download is found cheaply.
+    scale, which still reads every byte, so a truncated download is found cheaply. An SVG
+    must parse as XML and have a size.
     """
+    if (missing := missing_plugin(path)) is not None:
+        return missing
     try:
+        with path.open("rb") as file:
+            head = file.read(2048)
+        if is_svg(path, head):
+            svg_size(path.read_bytes())
+            return None
+        heif_available()  # registers the HEIC/HEIF opener
         with Image.open(path) as image:
             if image.format == "PNG":
                 image.verify()
@@ -90,12 +100,15 @@ def unreadable_image(path: Path) -> str | None:
     except Image.DecompressionBombError:
         return "the image is too large (more than Pillow's limit of pixels)"
     except UnidentifiedImageError:
-        return "not an image Pillow can read (use JPEG or PNG)"
+        return f"not an image booklet can read ({IMAGE_FORMATS})"
     except PermissionError:
         return "permission denied (the file cannot be read)"
     except (OSError, SyntaxError, ValueError, struct.error) as exc:
         return f"the file is damaged or incomplete ({exc})"
     return None
+
+
+IMAGE_FORMATS = "JPEG, PNG, GIF, WebP, TIFF, BMP, HEIC/HEIF or SVG"
 
 
 @dataclass(frozen=True)

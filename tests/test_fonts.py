@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from booklet.cli import main
+from building import build_reading_pdf
 from booklet.errors import BookletError
 from booklet.fonts import bundled_font_path, face_name, installed_families_with, resolve_family, split_by_face
 from booklet.layouts import builtin_layouts
@@ -33,14 +34,6 @@ def write_booklet(folder: Path, text: str, fonts: str | None = None) -> Path:
     source = folder / "zine.md"
     source.write_text(f"---\ntitle: Font Trials\n{layout}---\n# Letters\n\n{text}\n", encoding="utf-8")
     return source
-
-
-def build(source: Path) -> Path:
-    out = source.parent / "out"
-    out.mkdir(exist_ok=True)
-    result = CliRunner().invoke(main, ["build", str(source), "-o", str(out), "--quiet"])
-    assert result.exit_code == 0, result.output
-    return out / f"{source.stem}-read.pdf"
 
 
 def embedded_fonts(pdf: Path) -> set[str]:
@@ -70,7 +63,7 @@ def word_fonts(pdf: Path, page_index: int, word: str) -> set[str]:
 
 def test_symbols_and_greek_print_in_the_default_layout(tmp_path):
     text = "Rated ★★★ with ❤, done ✓ → next; ☐ open, ☑ ticked. Greek: *Ελληνικά* and **λόγος** and Αθήνα."
-    pdf = build(write_booklet(tmp_path / "b", text))
+    pdf = build_reading_pdf(write_booklet(tmp_path / "b", text))
     chars = chars_with_fonts(pdf, 1)
     printed = "".join(c for c, _ in chars)
     for wanted in ("★★★", "❤", "✓", "→", "☐", "☑", "Ελληνικά", "λόγος", "Αθήνα"):
@@ -90,7 +83,7 @@ def test_a_font_file_named_by_path_with_its_bold_face_beside_it(tmp_path):
     shutil.copy(bundled_font_path("GentiumBookPlus-Bold.ttf"), fonts / "Trial-Bold.ttf")
     source = write_booklet(tmp_path / "b", "Plain words and **strong words** and *slanted ones*.",
                            fonts='body = "fonts/Trial-Regular.ttf"\ntitle = "Noto Sans"\nmono = "Liberation Mono"')
-    pdf = build(source)
+    pdf = build_reading_pdf(source)
     # the PDF names a font by its own PostScript name: these files are Gentium's, no fallback is set
     assert word_fonts(pdf, 1, "Plain") == {"GentiumBookPlus"}
     assert word_fonts(pdf, 1, "strong") == {"GentiumBookPlus-Bold"}
@@ -139,7 +132,7 @@ def test_a_fallback_chain_of_system_fonts_sets_hebrew(tmp_path):
         pytest.skip("no installed TrueType font has Hebrew letters")
     fonts = (f'body = "Charis SIL"\ntitle = "Noto Sans"\nmono = "Liberation Mono"\n'
              f'fallback = ["Gentium Book Plus", "Noto Sans Symbols 2", "{families[0]}"]')
-    pdf = build(write_booklet(tmp_path / "b", "Shalom: שלום, and ★.", fonts=fonts))
+    pdf = build_reading_pdf(write_booklet(tmp_path / "b", "Shalom: שלום, and ★.", fonts=fonts))
     chars = chars_with_fonts(pdf, 1)
     hebrew = [(c, f) for c, f in chars if "\u0590" <= c <= "\u05ff"]
     assert sorted(c for c, _ in hebrew) == sorted("שלום")
@@ -151,7 +144,7 @@ def test_cjk_from_a_system_font_in_the_fallback_chain(tmp_path):
     if not families:
         pytest.skip("no installed TrueType font has CJK ideographs")
     fonts = f'body = "Charis SIL"\ntitle = "Noto Sans"\nmono = "Liberation Mono"\nfallback = ["{families[0]}"]'
-    pdf = build(write_booklet(tmp_path / "b", "Kanji: 漢字.", fonts=fonts))
+    pdf = build_reading_pdf(write_booklet(tmp_path / "b", "Kanji: 漢字.", fonts=fonts))
     assert "漢字" in "".join(c for c, _ in chars_with_fonts(pdf, 1))
 
 

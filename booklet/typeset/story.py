@@ -10,7 +10,7 @@ from reportlab.platypus import DDIndenter, Flowable, Indenter, KeepTogether, Lis
 from reportlab.lib.styles import ParagraphStyle
 
 from ..fonts import face_name, split_by_face, string_width
-from ..images import PreparedImage
+from ..images import Prepared
 from ..layouts import Layout, TextStyle
 from ..model import (
     Block, CodeBlock, Figure, Heading, Inline, LineBreak, ListBlock, Paragraph, Quote, SectionBreak, Span,
@@ -29,7 +29,7 @@ class StoryContext:
 
     layout: Layout
     language: str
-    images: Mapping[Path, PreparedImage]
+    images: Mapping[Path, Prepared]
 
 
 def style_face(layout: Layout, style: TextStyle, bold: bool = False, italic: bool = False, code: bool = False) -> str:
