@@ -18,7 +18,7 @@ from .parse import key_line, parse_booklet
 from .preflight import preflight
 from .sources import read_sources
 from .typeset.document import typeset
-from .typeset.figures import caption_reserve
+from .typeset.story import caption_reserve
 
 
 @dataclass

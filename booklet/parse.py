@@ -232,7 +232,11 @@ def _prepare(text: str) -> str:
 @cache
 def _markdown(language: str) -> MarkdownIt:
     quotes = QUOTES.get(language.split("_")[0], QUOTES["en"])
-    md = MarkdownIt("commonmark", {"typographer": True, "html": False, "quotes": quotes})
+    # "html": markdown-it then hands raw HTML over as html_inline / html_block tokens, which
+    # smartquotes and replacements never touch, so it prints exactly as written (with HTML
+    # off it was plain text: `<img src="/etc/passwd"/>` came out with “ ”). Nothing is
+    # interpreted either way: the tokens become text.
+    md = MarkdownIt("commonmark", {"typographer": True, "html": True, "quotes": quotes})
     return md.enable(["replacements", "smartquotes"]).use(attrs_plugin)
 
 
