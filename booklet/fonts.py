@@ -6,7 +6,7 @@ Two steps, kept apart so that a cache can wrap the second:
   TrueType file, or a family installed on the system (found with fontconfig's `fc-match`) —
   becomes a `FontFamily`, the files of its regular, bold, italic and bold italic faces;
 - *loading* (`load_font`, `face_name`): one `FontFile` becomes a registered ReportLab font.
-  `font_digest` is the file's content digest, for cache keys.
+  `font_digest` is the digest of a registered font's file, for cache keys.
 
 The bundled fonts live in the top-level fonts/ folder, installed as the `booklet.font_files`
 package, so they are found through importlib.resources after any kind of install. ReportLab
@@ -17,7 +17,6 @@ embeds TrueType outlines only: fonts with PostScript (CFF) outlines and colour e
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 import shutil
 import struct
@@ -30,6 +29,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from .cache import digest
 from .errors import BookletError
 
 
@@ -287,11 +287,9 @@ def installed_families_with(chars: str) -> list[str]:
 
 
 @cache
-def font_digest(file: FontFile) -> str:
-    """SHA-256 of the font file's bytes (and the face index), for cache keys."""
-    digest = hashlib.sha256(file.path.read_bytes())
-    digest.update(str(file.index).encode())
-    return digest.hexdigest()
+def file_digest(file: FontFile) -> bytes:
+    """A digest of the font file's bytes and the face index."""
+    return digest(file.path.read_bytes(), str(file.index).encode())
 
 
 _registered: dict[str, FontFile] = {}
@@ -303,7 +301,7 @@ def load_font(file: FontFile) -> str:
     or the stem and part of its digest when another file of that stem is registered already."""
     name = file.path.stem if file.index == 0 else f"{file.path.stem}-{file.index}"
     if name in _registered and _registered[name] != file:
-        name = f"{name}-{font_digest(file)[:8]}"
+        name = f"{name}-{file_digest(file).hex()[:8]}"
     try:
         pdfmetrics.registerFont(TTFont(name, str(file.path), subfontIndex=file.index))
     except (TTFError, OSError, struct.error) as exc:
@@ -320,6 +318,12 @@ def face_name(family: FontFamily | str, bold: bool = False, italic: bool = False
             raise KeyError(family)
         family = found
     return load_font(family.file_for(bold, italic))
+
+
+def font_digest(font_name: str) -> bytes:
+    """A digest of the file and face behind a registered font (what its metrics come from,
+    whatever its name), for cache keys."""
+    return file_digest(_registered[font_name])
 
 
 def has_glyph(font_name: str, char: str) -> bool:
