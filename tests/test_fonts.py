@@ -167,3 +167,18 @@ def test_split_by_face_keeps_words_whole_and_drops_variation_selectors():
     pieces = split_by_face("ok λόγος ❤\ufe0f ᚠ", charis, (gentium, symbols))
     assert pieces == [("ok ", charis), ("λόγος", gentium), (" ", charis), ("❤", symbols), (" ", charis),
                       ("ᚠ", None)]
+
+
+def test_font_files_named_by_path_are_among_the_files_a_build_reads(tmp_path):
+    from booklet.build import load_booklet, source_files
+
+    fonts = tmp_path / "b" / "fonts"
+    fonts.mkdir(parents=True)
+    shutil.copy(bundled_font_path("GentiumBookPlus-Regular.ttf"), fonts / "Trial-Regular.ttf")
+    shutil.copy(bundled_font_path("GentiumBookPlus-Italic.ttf"), fonts / "Trial-Italic.ttf")
+    source = write_booklet(tmp_path / "b", "Words.", fonts='body = "fonts/Trial-Regular.ttf"\ntitle = "Noto Sans"\n'
+                                                         'mono = "Liberation Mono"')
+    booklet, layout = load_booklet(source)
+    files = source_files(source, booklet, layout)
+    assert {(fonts / "Trial-Regular.ttf").resolve(), (fonts / "Trial-Italic.ttf").resolve()} <= files
+    assert not any(path.name.startswith("CharisSIL") for path in files)  # bundled fonts do not change
