@@ -115,12 +115,13 @@ def bleed_booklet(folder):
 
     folder.mkdir()
     Image.new("RGB", (555, 770), (20, 40, 70)).save(folder / "night.jpg", quality=90)
+    Image.new("RGB", (800, 400), (200, 30, 30)).save(folder / "cover.jpg", quality=90)
     pocket = resources.files("booklet.layout_files").joinpath("pocket.toml").read_text(encoding="utf-8")
     layout, count = re.subn(r"^bleed = 0\b", "bleed = 3", pocket, count=1, flags=re.MULTILINE)
     assert count == 1
     (folder / "bleed.toml").write_text(layout, encoding="utf-8")
     text = " ".join("A line of words that fills the page with text to read." for _ in range(30))
-    (folder / "zine.md").write_text(f"---\ntitle: Bleed\nlayout: bleed.toml\n---\n# Night\n\n{text}\n\n"
+    (folder / "zine.md").write_text(f"---\ntitle: Bleed\nlayout: bleed.toml\ncover_image: cover.jpg\n---\n# Night\n\n{text}\n\n"
                                     f"![](night.jpg){{.full}}\n\n{text}\n", encoding="utf-8")
     return folder / "zine.md"
 
@@ -149,6 +150,13 @@ def test_reading_pdf_with_bleed_shop_pdf_and_print_pdf(tmp_path):
     edge = [(1, y) for y in range(0, image.height, 20)] + [(image.width - 2, y) for y in range(0, image.height, 20)]
     edge += [(x, 1) for x in range(0, image.width, 20)] + [(x, image.height - 2) for x in range(0, image.width, 20)]
     assert all(is_ink(image.getpixel(p)) for p in edge)  # the photo runs to the edge of the bleed
+
+    def red(pixel):
+        return pixel[0] > 150 and pixel[1] < 80 and pixel[2] < 80
+
+    cover = pages[0]
+    rows = [y for y in range(cover.height) if red(cover.getpixel((1, y))) and red(cover.getpixel((cover.width - 2, y)))]
+    assert len(rows) > cover.height / 5  # the cover picture spans the page, into the bleed on both sides
 
     # cut at the trim on the print sheet: no white edge around the photo's page
     from booklet.impose.plan import plan

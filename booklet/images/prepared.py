@@ -84,7 +84,11 @@ def figure_size(aspect: float, width_fraction: float | None, full_page: bool, la
 
 def cover_size(aspect: float, layout: Layout) -> tuple[float, float]:
     """The placed size in points of the cover image: the text width, at most
-    `layout.images.max_height` of the text block high (the title and contents share the page)."""
+    `layout.images.max_height` of the text block high (the title and contents share the page).
+    With bleed (`layout.trim_inset`) it spans the whole page, edge to edge into the bleed, as
+    high as its shape makes it up to that limit (a taller picture is cropped, top and bottom)."""
+    if layout.trim_inset:
+        return layout.page_width, min(layout.page_width / aspect, layout.images.max_height * layout.text_height)
     return figure_size(aspect, None, False, layout)
 
 
