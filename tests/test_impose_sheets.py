@@ -199,3 +199,11 @@ def test_summaries_count_in_the_right_number(tmp_path, monkeypatch):
     make_numbered_pdf(tmp_path / "mini.pdf", 20, size=paper_size("A7"))
     result = CliRunner().invoke(main, ["impose", "mini.pdf", "--scheme", "mini-zine"])
     assert result.stdout.startswith("24 pages (20 from the PDF, 4 blank) on 3 sheets: 3 separate 8-page zines")
+
+
+def test_check_counts_one_warning_in_the_singular(tmp_path):
+    source = tmp_path / "bell.md"
+    source.write_text("---\ntitle: Bell\n---\n# One\n\nA bell\x07 rings once.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(source)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("no errors, 1 warning\n")
