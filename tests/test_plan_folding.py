@@ -110,3 +110,49 @@ def test_simulator_catches_a_wrong_mini_zine():
     upright_top = [{cell: type(tile)(tile.page_index, 0) for cell, tile in sides[0].items()}]
     with pytest.raises(AssertionError, match="turned 180"):
         reading_order(simulate(upright_top, "mini-zine", 2, 4, landscape=True, duplex=False))
+
+
+def placed_sides(p, sheet):
+    """What a print PDF following plan `p` on `sheet` (points, portrait) shows: every slot placed
+    by the geometry, read back by the position of its page on the sheet and the turn of its
+    matrix, the way the paper simulator reads a PDF (no PDF made)."""
+    from booklet.impose import sheet_size_for, slot_size_for
+    from booklet.impose.geometry import place
+    from paper import Tile
+
+    size = sheet_size_for(p.scheme, sheet_size=sheet)
+    w, h = slot_size_for(p.scheme, sheet)
+    box = (0.0, 0.0, w, h)
+    sides = []
+    for side in p.sides:
+        cells = {}
+        for slot in side.slots:
+            if slot.page_index is None:
+                continue
+            placed = place(slot, size, p.rows, p.columns, box, 0)
+            x0, y0, x1, y1 = placed.page_rect
+            row = int((size[1] - (y0 + y1) / 2) / (size[1] / p.rows))
+            column = int((x0 + x1) / 2 / (size[0] / p.columns))
+            a, b = placed.matrix[0], placed.matrix[1]
+            rotation = {(1, 0): 0, (0, 1): 90, (-1, 0): 180, (0, -1): 270}[(round(a), round(b))]
+            cells[(row, column)] = Tile(slot.page_index, rotation)
+        sides.append(cells)
+    return sides
+
+
+@pytest.mark.parametrize("sheet", ["a4", "a3", "letter", "legal", "tabloid", "320x450"])
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_sheet_binding_flip_and_duplex_folds_in_order(sheet, scheme):
+    """The plan placed by the geometry on every sheet folds in order, both bindings, both
+    flips, automatic and manual duplex (a sample of counts; every count is proved above)."""
+    from booklet.layouts import sheet_size
+
+    for binding in ("left", "right"):
+        for flip in ("long", "short"):
+            for manual in (False, True):
+                for count in (1, 2, 7, 8, 9, 16, 31, 64, 200):
+                    p = plan(count, scheme, flip=flip, manual_duplex=manual, binding=binding)
+                    faces = simulate(placed_sides(p, sheet_size(sheet)), scheme, p.rows, p.columns,
+                                     landscape=p.landscape, duplex=p.duplex, flip=flip, manual_duplex=manual,
+                                     nests=[n for _, n in p.nests], binding=binding)
+                    assert reading_order(faces) == list(range(count)), (sheet, binding, flip, manual, count)
