@@ -467,34 +467,18 @@ def verify(print_pdf, scheme, page_count, flip, manual_duplex, group, nest, bind
     to change when a single one explains it.
     """
     from .errors import BookletError
-    from .impose.schemes import scheme_module
-    from .impose.verify import Settings, check, describe, diagnose, fold_print_pdf
+    from .impose.verify import Settings, verify_print_pdf
     from .impose.writer import read_print_pdf
 
     if not print_pdf.exists():
         raise BookletError("file not found", print_pdf)
-    pages = read_print_pdf(print_pdf)
-    if not any(placements for _, placements in pages):
-        raise BookletError("this is not a print PDF: no page of it places booklet pages (a reading PDF? "
-                           "impose it with `booklet impose`)", print_pdf)
-    module = scheme_module(scheme)
-    room = len(pages) * module.ROWS * module.COLUMNS
-    if page_count > room:
-        raise BookletError(f"--pages {page_count}: the file has room for {room} pages at most "
-                           f"({counted(len(pages), 'page')} of {module.ROWS * module.COLUMNS} slots)", print_pdf)
     settings = Settings(scheme, flip, manual_duplex, group, nest, binding)
-    try:
-        faces = fold_print_pdf(pages, settings)
-    except (ValueError, KeyError, IndexError) as exc:
-        raise BookletError(f"cannot simulate {scheme}: {exc}", print_pdf) from None
-    click.echo(f"reading order: {describe(faces)}")
-    problems = check(faces, page_count)
+    order, problems, sheets = verify_print_pdf(read_print_pdf(print_pdf), page_count, settings, print_pdf)
+    click.echo(f"reading order: {order}")
     if problems:
-        diagnosis = diagnose(pages, page_count, settings)
-        for problem in [diagnosis] if diagnosis else problems:
+        for problem in problems:
             click.echo(f"booklet: {print_pdf}: {problem}", err=True)
         sys.exit(1)
-    sheets = len(pages) // (2 if module.DUPLEX else 1)
     click.echo(f"ok: all {page_count} pages in order and upright after {scheme} "
                f"({counted(sheets, 'sheet')}, flip {flip}{', manual duplex' if manual_duplex else ''}"
                f"{', bound on the right' if binding == 'right' else ''})")

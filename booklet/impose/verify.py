@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..errors import counted
+from ..errors import BookletError, counted
 from .schemes import scheme_module
 
 
@@ -258,3 +258,24 @@ def diagnose(pages, page_count: int, settings: Settings) -> str | None:
         except (ValueError, KeyError, IndexError):
             continue
     return None
+
+
+def verify_print_pdf(pages, page_count: int, settings: Settings, path) -> tuple[str, list[str], int]:
+    """read_print_pdf output of the file at `path` → (the reading order described, the problems
+    — one diagnosis when a single setting explains them — and the sheet count). Raises
+    BookletError for a file that is not a print PDF or a page count it cannot hold."""
+    if not any(placements for _, placements in pages):
+        raise BookletError("this is not a print PDF: no page of it places booklet pages (a reading PDF? "
+                           "impose it with `booklet impose`)", path)
+    module = scheme_module(settings.scheme)
+    room = len(pages) * module.ROWS * module.COLUMNS
+    if page_count > room:
+        raise BookletError(f"--pages {page_count}: the file has room for {room} pages at most "
+                           f"({counted(len(pages), 'page')} of {module.ROWS * module.COLUMNS} slots)", path)
+    try:
+        faces = fold_print_pdf(pages, settings)
+    except (ValueError, KeyError, IndexError) as exc:
+        raise BookletError(f"cannot simulate {settings.scheme}: {exc}", path) from None
+    problems = check(faces, page_count)
+    diagnosis = diagnose(pages, page_count, settings) if problems else None
+    return describe(faces), [diagnosis] if diagnosis else problems, len(pages) // (2 if module.DUPLEX else 1)
