@@ -1,5 +1,5 @@
 """`python -m booklet`: the same as the `booklet` command."""
 
-from .cli import main
+from .cli import run
 
-main()
+run()

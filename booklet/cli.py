@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import sys
 import threading
@@ -433,3 +434,22 @@ def verify(print_pdf, scheme, page_count, flip, manual_duplex, group, nest):
         sys.exit(1)
     click.echo(f"ok: all {page_count} pages in order and upright after {scheme} "
                f"({sheets} sheet(s), flip {flip}{', manual duplex' if manual_duplex else ''})")
+
+
+FEWER_COLLECTIONS = (20_000, 50, 100)
+"""gc thresholds for the `booklet` process (Python's defaults: 700, 10, 10)."""
+
+
+def run() -> None:
+    """The `booklet` program (`main` for a process of its own; tests call `main`).
+
+    A build makes about a million objects and keeps nearly all of them to its end: the default
+    thresholds run ~150 collections that free next to nothing, a tenth of a build's CPU time.
+    Cycles are still collected, less often; and at exit everything is frozen, so that the
+    interpreter's last collections do not walk a heap the end of the process frees anyway.
+    """
+    gc.set_threshold(*FEWER_COLLECTIONS)
+    try:
+        main()
+    finally:
+        gc.freeze()

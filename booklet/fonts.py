@@ -7,14 +7,17 @@ so they are found through importlib.resources after any kind of install.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import pickle
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
+from reportlab import Version as REPORTLAB_VERSION
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFont, TTFontFace
 
-from .cache import digest
+from .cache import digest, store
 
 
 @dataclass(frozen=True)
@@ -72,16 +75,57 @@ def face_name(family: str, bold: bool = False, italic: bool = False) -> str:
 @cache
 def _register(file_name: str) -> str:
     name = Path(file_name).stem
-    pdfmetrics.registerFont(TTFont(name, str(font_path(file_name))))
+    pdfmetrics.registerFont(load_font(name, font_path(file_name)))
     return name
 
 
-@cache
+_FRESH = ("face", "encoding", "state")
+"""A TTFont's attributes that its constructor makes anew rather than reads from the file."""
+
+
+def load_font(name: str, path: Path) -> TTFont:
+    """The font file at `path` as ReportLab's TTFont `name`, parsed once: later runs take the
+    parsed tables and metrics from the store (kind `fonts`, keyed by the file's digest and
+    ReportLab's version); ReportLab's parser takes 5–20 ms a face, reading them back a few."""
+    data = path.read_bytes()
+    key = f"{name}-{digest(data, REPORTLAB_VERSION.encode()).hex()[:32]}"
+    payload = store().read("fonts", key)
+    if payload is not None:
+        try:
+            face_state, font_state = pickle.loads(payload)  # written by this function; digest checked
+            font = TTFont.__new__(TTFont)
+            font.__dict__.update(font_state)
+            font.face = TTFontFace.__new__(TTFontFace)
+            font.face.__dict__.update(face_state)
+            font.face._pdfScale = _pdf_scale(face_state["unitsPerEm"])
+            font.encoding, font.state = TTEncoding(), WeakKeyDictionary()
+            font_digest_of[name] = digest(data)
+            return font
+        except (pickle.UnpicklingError, ValueError, TypeError, KeyError, AttributeError, EOFError):
+            pass
+    font = TTFont(name, str(path))
+    face_state = {key: value for key, value in vars(font.face).items() if key != "_pdfScale"}
+    font_state = {key: value for key, value in vars(font).items() if key not in _FRESH}
+    store().write("fonts", key, pickle.dumps((face_state, font_state), protocol=pickle.HIGHEST_PROTOCOL))
+    font_digest_of[name] = digest(data)
+    return font
+
+
+def _pdf_scale(units_per_em: int):
+    """Font units → PDF glyph space (1000 per em), as ReportLab's parser makes it."""
+    if units_per_em == 1000:
+        return lambda x: x
+    factor = 1000 / units_per_em
+    return lambda x: x * factor
+
+
+font_digest_of: dict[str, bytes] = {}
+"""Registered font name → a digest of its file (what its metrics come from, whatever its name)."""
+
+
 def font_digest(font_name: str) -> bytes:
-    """A digest of the file behind a registered font (what its metrics come from, whatever
-    its name)."""
-    face = pdfmetrics.getFont(font_name).face
-    return digest(Path(face.filename).read_bytes())
+    """A digest of the file behind a font registered by `face_name`."""
+    return font_digest_of[font_name]
 
 
 def has_glyph(font_name: str, char: str) -> bool:
