@@ -7,6 +7,7 @@ everything in one go.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import struct
@@ -16,6 +17,8 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+
+from .cache import store
 from .errors import Problem
 from .fonts import face_name, has_glyph, string_width
 from .hyphenate import resolve_language
@@ -78,8 +81,23 @@ def unreadable_image(path: Path) -> str | None:
     """Why Pillow cannot read the image at `path` to its end, or None when it can.
 
     PNGs are checked chunk by chunk (`verify`); JPEGs are decoded in draft mode at 1/8
-    scale, which still reads every byte, so a truncated download is found cheaply.
+    scale, which still reads every byte, so a truncated download is found cheaply. A file
+    found readable is remembered in the store by its content's digest (kind `image-checks`),
+    so a rebuild does not decode it again.
     """
+    try:
+        key = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        key = None
+    if key is not None and store().read("image-checks", key) == b"":
+        return None
+    reason = _decode_problem(path)
+    if reason is None and key is not None:
+        store().write("image-checks", key, b"")
+    return reason
+
+
+def _decode_problem(path: Path) -> str | None:
     try:
         with Image.open(path) as image:
             if image.format == "PNG":
@@ -148,12 +166,18 @@ def _texts(booklet: Booklet, layout: Layout):
 def _missing_glyphs(booklet: Booklet, layout: Layout) -> list[Problem]:
     """Characters that neither the face that sets them nor a fallback font can draw."""
     fallbacks = [face_name(family) for family in layout.fallback_fonts]
+    pieces = list(_texts(booklet, layout))
+    # each face's characters are looked up once, and the places only when one is missing
+    used: dict[str, set[str]] = defaultdict(set)
+    for piece in pieces:
+        used[piece.face].update(piece.text)
+    lacking = {(face, char) for face, chars in used.items() for char in chars
+               if not has_glyph(face, char) and not any(has_glyph(f, char) for f in fallbacks)}
     missing: dict[str, list[Location]] = defaultdict(list)
-    for piece in _texts(booklet, layout):
+    for piece in pieces if lacking else ():
         for char in set(piece.text):
-            if has_glyph(piece.face, char) or any(has_glyph(f, char) for f in fallbacks):
-                continue
-            missing[char].append(piece.where)
+            if (piece.face, char) in lacking:
+                missing[char].append(piece.where)
     problems = []
     by_place: dict[tuple[Path, int | None], set[str]] = defaultdict(set)
     for char, places in missing.items():
