@@ -110,6 +110,9 @@ def test_full_page_picture_with_a_white_title_over_it(tmp_path):
     title = [c for c in chars if c["top"] < height / 3]
     assert "".join(c["text"] for c in title).startswith("Long Tables")
     assert all(tuple(c["non_stroking_color"]) == (1, 1, 1) for c in title)  # white, as the layout says
+    page = pypdf.PdfReader(pdf).pages[0]
+    alphas = {float(state.get("/ca", 1)) for state in page["/Resources"].get("/ExtGState", {}).values()}
+    assert 0.5 in alphas and 1.0 in alphas  # a translucent band under the title, the title opaque
 
 
 def test_a_markdown_cover(tmp_path):

@@ -23,7 +23,7 @@ CONTENTS_HEADING = {"en": "Contents", "uk": "Зміст", "ru": "Содержа�
                     "pl": "Spis treści", "es": "Índice", "it": "Indice", "nl": "Inhoud", "pt": "Índice"}
 """The heading of a contents page of its own, by language (none for other languages)."""
 
-SCRIM_ALPHA = 0.45
+SCRIM_ALPHA = 0.5
 """Opacity of the band behind a title set over a picture, so it reads on any photo."""
 SCRIM_PAD = 8.0
 """Points the band reaches past the text on its inner side."""
@@ -232,3 +232,4 @@ class TextBlock(Flowable):
         left = -canvas._doctemplate.frame._x1  # the page's left edge, in the block's coordinates
         canvas.setFillColor(Color(shade, shade, shade, alpha=SCRIM_ALPHA))
         canvas.rect(left, -below, canvas._pagesize[0], self.content_height + below + above, stroke=0, fill=1)
+        canvas.setFillAlpha(1)  # the text on the band is opaque
