@@ -17,7 +17,7 @@ from .impose.geometry import fit_scale
 from .impose.schemes import SCHEMES, scheme_module
 from .impose.shop import write_shop_pdf
 from .impose.writer import SourcePDF, place_pages
-from .layouts import MM, Layout, bled, did_you_mean, layout_error, load_layout, with_page_size
+from .layouts import MM, Layout, bled, bound, did_you_mean, layout_error, load_layout, with_page_size
 from .model import Booklet, CoverPage, Figure, iter_blocks
 from .parse import key_line, parse_booklet
 from .preflight import preflight
@@ -192,7 +192,7 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
     if shop and not layout.bleed:
         notes.append("the layout has no bleed: add `bleed = 3` to its [page] table for pictures that run "
                      "to the edge of the cut page")
-    layout = bled(layout)
+    layout = bled(bound(layout, options.binding))
     progress("checking")
     problems = preflight(booklet, layout) + _made_pdf_problems(booklet)
     _raise_errors(problems)
