@@ -348,9 +348,8 @@ def figure_flowable(figure: Figure, image: Prepared, caption: Flowable | None, l
 
 
 class CoverImage(Flowable):
-    """The cover image: as wide as the text (with bleed: the whole page, into the bleed), no
-    taller than `cover_size`, and small enough to leave room for the cover flowables that follow
-    it (`below`: title lines, contents)."""
+    """The cover image: as wide as the text, no taller than `cover_size`, and small enough to
+    leave room for the cover flowables that follow it (`below`: title lines, contents)."""
 
     def __init__(self, image: Prepared, layout: Layout, below: list[Flowable]):
         super().__init__()
@@ -364,29 +363,12 @@ class CoverImage(Flowable):
             needed += flowable.getSpaceBefore() + flowable.getSpaceAfter()
         width, height = cover_size(self.image.aspect, self.layout)
         room = max(available_height - needed - self.spaceAfter, MIN_COVER_SHARE * self.layout.text_height)
-        if self.layout.trim_inset:  # edge to edge into the bleed: less room crops it, never narrows it
-            self.image_width, self.image_height = width, min(height, room)
-        else:
-            scale = min(1.0, room / height, available_width / width)
-            self.image_width, self.image_height = width * scale, height * scale
+        scale = min(1.0, room / height, available_width / width)
+        self.image_width, self.image_height = width * scale, height * scale
         self.width = available_width
         self.height = self.image_height
         return self.width, self.height
 
-    def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:
-        self.page_x = x  # the page's left edge is -x from the flowable's origin
-        super().drawOn(canvas, x, y, _sW)
-
     def draw(self) -> None:
-        if not self.layout.trim_inset:
-            draw_image(self.canv, self.image, (self.width - self.image_width) / 2, 0,
-                       self.image_width, self.image_height)
-            return
-        canvas, left = self.canv, -self.page_x
-        full_height = self.image_width / self.image.aspect
-        canvas.saveState()
-        clip = canvas.beginPath()
-        clip.rect(left, 0, self.image_width, self.image_height)
-        canvas.clipPath(clip, stroke=0, fill=0)
-        draw_image(canvas, self.image, left, (self.image_height - full_height) / 2, self.image_width, full_height)
-        canvas.restoreState()
+        draw_image(self.canv, self.image, (self.width - self.image_width) / 2, 0,
+                   self.image_width, self.image_height)
