@@ -36,6 +36,7 @@ class BookletSource:
     metadata_where: Location
     documents: tuple[MarkdownSource, ...]
     single_file: bool  # one Markdown file: its level-1 headings start the articles
+    unlisted: tuple[Path, ...] = ()  # Markdown files in the folder that `articles:` leaves out
 
 
 def read_sources(source: Path) -> BookletSource:
@@ -63,6 +64,7 @@ def _read_folder(folder: Path) -> BookletSource:
         config = load_yaml(_read_text(config_path), config_path, first_line=1)
     name = folder.resolve().name
     articles = config.pop("articles", None)
+    unlisted: tuple[Path, ...] = ()
     if articles is None:
         paths = sorted(p for p in folder.glob("*.md") if p.is_file())
         if not paths:
@@ -83,6 +85,8 @@ def _read_folder(folder: Path) -> BookletSource:
                                        _entry_line(config_path, entry))
             paths.append(path)
         missing.raise_any()
+        listed = {path.resolve() for path in paths}
+        unlisted = tuple(sorted(p for p in folder.glob("*.md") if p.is_file() and p.resolve() not in listed))
     errors = Collector()
     documents = []
     for path in paths:
@@ -91,7 +95,7 @@ def _read_folder(folder: Path) -> BookletSource:
     errors.raise_any()
     documents = tuple(documents)
     where = Location(config_path, 1) if config_path.is_file() else Location(folder)
-    return BookletSource(name, config, where, documents, single_file=False)
+    return BookletSource(name, config, where, documents, single_file=False, unlisted=unlisted)
 
 
 def read_markdown(path: Path) -> MarkdownSource:

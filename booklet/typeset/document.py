@@ -25,8 +25,9 @@ from ..images import PreparedImage
 from ..layouts import Layout
 from ..model import Article, Booklet
 from .figures import CoverImage, flush_figures, forgive_postponed
+from .notes import page_notes
 from .paragraph import KeepWithLines
-from .story import StoryContext, block_flowables, style_face, text_paragraph
+from .story import StoryContext, article_flowables, style_face, text_paragraph
 
 PAGES_PER_SHEET = 8  # two sides of four pages: the padding unit
 
@@ -100,6 +101,10 @@ class _BookletDocument(BaseDocTemplate):
             flowables[0:1] = flowables[0].page_breaks(self.page)
         forgive_postponed(self, flowables)
         super().handle_flowable(flowables)
+
+    def handle_pageEnd(self) -> None:
+        page_notes(self, self.layout).finish_page(self.canv, self.frame)
+        super().handle_pageEnd()
 
     def _mirror(self, canvas, doc) -> None:
         """Odd (right-hand) pages have the inner margin on the left, even pages on the right."""
@@ -279,7 +284,7 @@ def _story(booklet: Booklet, layout: Layout, images: Mapping[Path, PreparedImage
         if article.title:
             story.extend(_article_head(titled, article, article_context))
             titled += 1
-        story.extend(block_flowables(article.blocks, article_context))
+        story.extend(article_flowables(article, article_context))
     story.append(flush_figures())
     story.append(_TurnToBack(unit))
     story.append(_AtFoot(_colophon(booklet, context)))
