@@ -25,7 +25,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from .errors import BookletError, Collector
+from .errors import BookletError, BookletErrors, Collector, Problem
 from .model import (
     Article, Block, Booklet, CodeBlock, Definition, DefinitionList, Figure, Footnote, Heading, Inline,
     LineBreak, ListBlock, Location, Metadata, NoteRef, Paragraph, Quote, Remark, SectionBreak, Span, Table,
@@ -57,29 +57,41 @@ _UNQUOTED_PERCENT = re.compile(r'(\{[^}\n]*\bwidth=)(\d+(?:\.\d+)?%)')
 
 def parse_booklet(source: BookletSource) -> Booklet:
     """Metadata and articles; the errors of all of them are raised together (BookletErrors)."""
+    booklet, problems = read_booklet(source)
+    if problems:
+        raise BookletErrors(problems)
+    assert booklet is not None
+    return booklet
+
+
+def read_booklet(source: BookletSource) -> tuple[Booklet | None, list[Problem]]:
+    """The booklet and every error found while reading it: a wrong field of the metadata or of
+    an article's front matter is left empty, so that everything else can be checked all the
+    same; an article that cannot be read at all is left out. None when there is no text."""
     errors = Collector()
-    metadata = None
-    with errors.attempt():
-        metadata = parse_metadata(source.metadata, source.metadata_where)
-    language = metadata.language if metadata else "en"
+    errors.problems += source.problems
+    metadata = read_metadata(source.metadata, source.metadata_where, errors)
+    language = metadata.language
     articles: list[Article] = []
     remarks: list[Remark] = [Remark(f"{path.name} is not in the 'articles' list of {source.metadata_where.path.name}, "
                                     "so it is left out of the booklet; add it to the list to print it",
-                                    source.metadata_where) for path in source.unlisted]
+                                    Location(source.metadata_where.path, key_line(source.metadata_where, "articles")))
+                             for path in source.unlisted]
     for document in source.documents:
         with errors.attempt():
             reader = _Blocks(document, language)
             if source.single_file:
                 articles.extend(_split_single_file(document, language, reader))
             else:
-                articles.append(_parse_article_file(document, language, reader))
+                articles.append(_parse_article_file(document, language, reader, errors))
             remarks += reader.finish()
-    errors.raise_any()
-    assert metadata is not None
     articles = [a for a in articles if a.blocks or a.title]
     if not articles:
-        raise BookletError("the booklet has no text", source.metadata_where.path)
-    return Booklet(name=source.name, metadata=metadata, articles=tuple(articles), remarks=tuple(remarks))
+        if not errors.problems:
+            errors.problems.append(Problem("the booklet has no text", source.metadata_where.path))
+        return None, errors.problems
+    booklet = Booklet(name=source.name, metadata=metadata, articles=tuple(articles), remarks=tuple(remarks))
+    return booklet, errors.problems
 
 
 # --- metadata -------------------------------------------------------------
@@ -88,6 +100,14 @@ def parse_booklet(source: BookletSource) -> Booklet:
 def parse_metadata(data: dict[str, Any], where: Location) -> Metadata:
     """Booklet metadata, every key checked; all mistakes are raised together (BookletErrors)."""
     errors = Collector()
+    metadata = read_metadata(data, where, errors)
+    errors.raise_any()
+    return metadata
+
+
+def read_metadata(data: dict[str, Any], where: Location, errors: Collector) -> Metadata:
+    """Booklet metadata, every key checked; each mistake goes to `errors` and its field is left
+    empty, so that the rest of the booklet can still be checked."""
     with errors.attempt():
         _check_keys(data, METADATA_KEYS, where, "metadata")
     texts: dict[str, str | None] = {}
@@ -104,7 +124,7 @@ def parse_metadata(data: dict[str, Any], where: Location) -> Metadata:
     if not isinstance(contacts, list) or not all(isinstance(c, (str, int, float)) for c in contacts):
         with errors.attempt():
             raise BookletError("'contacts' must be a list of lines", where.path, key_line(where, "contacts"))
-    errors.raise_any()
+        contacts = []
     cover = texts["cover_image"]
     base = where.path.parent if where.path.suffix else where.path
     return Metadata(
@@ -174,20 +194,26 @@ def key_line(where: Location, key: str) -> int | None:
 # --- articles -------------------------------------------------------------
 
 
-def _parse_article_file(document: MarkdownSource, language: str, reader: "_Blocks") -> Article:
+def _parse_article_file(document: MarkdownSource, language: str, reader: "_Blocks", errors: Collector
+                        ) -> Article:
     front = document.front_matter
     where = Location(document.path, 1)
-    _check_keys(front, ARTICLE_KEYS, where, "article")
-    language = _language(front, where) or language
+    fields: dict[str, str | None] = dict.fromkeys(ARTICLE_KEYS)
+    with errors.attempt():
+        _check_keys(front, ARTICLE_KEYS, where, "article")
+    for key in ARTICLE_KEYS:
+        with errors.attempt():
+            fields[key] = _language(front, where) if key == "language" else _text(front, key, where)
+    language = fields["language"] or language
     reader.language = language
     tokens = reader.tokens(document.text)
-    title = _text(front, "title", where)
+    title = fields["title"]
     if title is None and len(tokens) >= 3 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
         title = plain_text(reader.inlines(tokens[1]))
         tokens = tokens[3:]
     blocks = reader.read(tokens)
-    return Article(title=title, blocks=tuple(blocks), where=where, date=_text(front, "date", where),
-                   author=_text(front, "author", where), language=language, notes=reader.article_notes())
+    return Article(title=title, blocks=tuple(blocks), where=where, date=fields["date"], author=fields["author"],
+                   language=language, notes=reader.article_notes())
 
 
 def _split_single_file(document: MarkdownSource, language: str, reader: "_Blocks") -> list[Article]:

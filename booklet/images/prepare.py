@@ -19,7 +19,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..errors import Problem
 from ..layouts import ImageSettings, Layout
-from ..model import Booklet, Figure, Location, iter_blocks
+from ..model import Booklet, Figure, Location, article_blocks
 from ..parse import key_line
 from . import cache as cache_module
 from .pixels import (encode, exif_orientation, is_grayscale, jpeg_embeddable, needs_srgb_conversion, normalize_mode,
@@ -107,7 +107,7 @@ def _uses(booklet: Booklet, reserve: Callable[[Figure], float] | None) -> Iterat
         where = Location(meta.where.path, key_line(meta.where, "cover_image"))
         yield meta.cover_image, _Use(where, str(meta.cover_image), None, False, 0.0, cover=True)
     for article in booklet.articles:
-        for block in iter_blocks(article.blocks):
+        for block in article_blocks(article):
             if isinstance(block, Figure):
                 yield block.image, _Use(
                     block.where, str(block.image), block.width, block.full_page,

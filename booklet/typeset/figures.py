@@ -19,7 +19,7 @@ from reportlab.platypus.doctemplate import NullActionFlowable
 
 from ..images import PreparedImage, cover_size, figure_size
 from ..layouts import Layout
-from ..model import Booklet, Figure, iter_blocks
+from ..model import Booklet, Figure, article_blocks
 
 MIN_COVER_SHARE = 0.25
 """The cover image keeps at least this share of the text block height, even if the contents
@@ -141,7 +141,7 @@ def caption_reserve(booklet: Booklet, layout: Layout) -> Callable[[Figure], floa
     reserves: dict[int, float] = {}
     for article in booklet.articles:
         article_context = StoryContext(layout, article.language, {})
-        for block in iter_blocks(article.blocks):
+        for block in article_blocks(article):
             if isinstance(block, Figure) and block.caption:
                 caption = inline_paragraph(block.caption, style, article_context)
                 height = caption.wrap(caption_box_width(block, layout), layout.page_height)[1]

@@ -12,9 +12,10 @@ from reportlab.lib.styles import ParagraphStyle
 from ..fonts import face_name, has_glyph, string_width
 from ..images import PreparedImage
 from ..layouts import Layout, TextStyle
+from ..errors import Problem
 from ..model import (
-    Article, Block, CodeBlock, DefinitionList, Figure, Footnote, Heading, Inline, LineBreak, ListBlock, NoteRef,
-    Paragraph, Quote, SectionBreak, Span, Table,
+    Article, Block, Booklet, CodeBlock, DefinitionList, Figure, Footnote, Heading, Inline, LineBreak, ListBlock, NoteRef,
+    Paragraph, Quote, SectionBreak, Span, Table, article_blocks,
 )
 from .figures import FigureFlowable, FullPageFigure, figure_flowable
 from .notes import MARK_RISE, MARK_SIZE, CallsNotes, Note, NoteRule
@@ -195,13 +196,35 @@ def _block(block: Block, context: StoryContext, style_name: str, indent: bool, m
     raise TypeError(f"unknown block {block!r}")
 
 
-def _table(block: Table, context: StoryContext, may_turn: bool) -> list[Flowable]:
-    layout = context.layout
+def _table_source(block: Table, layout: Layout, language: str) -> TableSource:
     style = layout.styles["table"]
     header = replace(style, bold=True)
     rows = tuple(tuple(tuple(runs_for(cell, header if number == 0 else style, layout)) for cell in row)
                  for number, row in enumerate((block.header, *block.rows)))
-    source = TableSource(rows, block.aligns, style, context.language, layout.hyphenation, layout.tables.min_size)
+    return TableSource(rows, block.aligns, style, language, layout.hyphenation, layout.tables.min_size)
+
+
+def unfit_tables(booklet: Booklet, layout: Layout) -> list[Problem]:
+    """A warning for each table whose longest words do not fit their columns even sideways at
+    the smallest size (`[tables] min_size`): they will be broken between letters."""
+    problems = []
+    for article in booklet.articles:
+        for block in article_blocks(article):
+            if isinstance(block, Table):
+                plan = _table_source(block, layout, article.language).plan(layout.text_width, layout.text_height)
+                if not plan.fits:
+                    problems.append(Problem(
+                        f"a table of {len(block.aligns)} columns is too wide for the page even turned sideways "
+                        f"at {layout.tables.min_size:g} pt; its longest words will be broken between letters "
+                        "(split it into narrower tables, or lower [tables] min_size in the layout)",
+                        block.where.path, block.where.line, severity="warning"))
+    return problems
+
+
+def _table(block: Table, context: StoryContext, may_turn: bool) -> list[Flowable]:
+    layout = context.layout
+    source = _table_source(block, layout, context.language)
+    rows = source.rows
     if not may_turn:
         return [_with_notes(TableFlowable(source), list(source.called_notes(range(len(rows)))), context)]
     flowables = table_flowables(source, layout.text_width, layout.text_height)

@@ -22,8 +22,9 @@ from .figures import others_waiting, wait_for_next_page
 from .paragraph import TypesetParagraph, make_paragraph
 from .words import Run, text_width
 
-PADDING_X = 2.4  # points on each side of a cell's text, at the table style's size
-PADDING_Y = 1.5  # above and below
+COLUMN_GAP = 4.8  # points between the texts of two columns, at the table style's size
+PADDING_Y = 1.5  # above and below a cell's text
+SLACK = 0.3  # points added to a column's longest word, so that rounding never breaks it
 HEAVY_RULE = 0.7
 LIGHT_RULE = 0.35
 RULE_GAP = 1.2  # between a rule and the text next to it
@@ -54,16 +55,18 @@ class TablePlan:
 
 
 def plan_table(columns: Sequence[ColumnMeasure], width: float, sideways_width: float | None,
-               padding: float, min_scale: float) -> TablePlan:
+               gap: float, min_scale: float) -> TablePlan:
     """The plan for a table `width` wide (or `sideways_width`, when the table may turn).
 
-    `padding` is the room around the text of one column at full scale (it shrinks with the type).
+    `gap` is the room between two columns at full scale (it shrinks with the type); the first
+    and last columns' text lines up with the text block's edges, as in a book.
     The largest scale up to 1 at which every column's longest word fits is taken; below
     `min_scale` the table turns sideways, and if that is no help either it is set at
     `min_scale` all the same.
     """
+    columns = [ColumnMeasure(c.natural + SLACK, c.minimum + SLACK) for c in columns]
     minimum = sum(c.minimum for c in columns)
-    pads = padding * len(columns)
+    pads = gap * (len(columns) - 1)
 
     def largest_scale(room: float) -> float:
         return min(1.0, room / (minimum + pads)) if minimum + pads > 0 else 1.0
@@ -139,7 +142,7 @@ class TableSource:
     min_size: float
 
     def plan(self, width: float, sideways_width: float | None) -> TablePlan:
-        return plan_table(measure_columns(self.rows), width, sideways_width, 2 * PADDING_X,
+        return plan_table(measure_columns(self.rows), width, sideways_width, COLUMN_GAP,
                           min(1.0, self.min_size / self.style.size))
 
     def called_notes(self, rows: range) -> tuple[int, ...]:
@@ -167,7 +170,7 @@ class TableFlowable(Flowable):
         source = self.source
         plan = self.fixed_plan or source.plan(width, None)
         scale = plan.scale
-        self.plan, self.padding_x, self.padding_y = plan, PADDING_X * scale, PADDING_Y * scale
+        self.plan, self.gap, self.padding_y = plan, COLUMN_GAP * scale, PADDING_Y * scale
         style = replace(source.style, size=source.style.size * scale, leading=source.style.leading * scale,
                         first_indent=0.0, space_before=0.0, space_after=0.0)
         self.cells: list[list[TypesetParagraph]] = []
@@ -181,7 +184,7 @@ class TableFlowable(Flowable):
                 cells.append(paragraph)
             self.cells.append(cells)
             self.row_heights.append(max([c.height for c in cells] + [style.leading]) + 2 * self.padding_y)
-        self.table_width = sum(plan.widths) + 2 * self.padding_x * len(plan.widths)
+        self.table_width = sum(plan.widths) + self.gap * (len(plan.widths) - 1)
         self._set_for = width
 
     def _frame_height(self) -> float:
@@ -233,8 +236,8 @@ class TableFlowable(Flowable):
                 y -= gap
             x = x0
             for cell, column_width in zip(self.cells[number], self.plan.widths):
-                cell.drawOn(canvas, x + self.padding_x, y - self.padding_y - cell.height)
-                x += column_width + 2 * self.padding_x
+                cell.drawOn(canvas, x, y - self.padding_y - cell.height)
+                x += column_width + self.gap
             y -= self.row_heights[number]
         if self.first == self.last:  # a table of a header only
             y -= gap
