@@ -108,9 +108,9 @@ def set_lines(items: list[Item], breaks: list[Break], justify: bool) -> list[Lin
                 font, size = brk_item.data
                 last = parts[-1] if parts else None
                 link = last.link if isinstance(last, Fragment) else None
-                strike = isinstance(last, Fragment) and last.strike
                 width = text_width("-", font, size)
-                parts.append(fragment("-", font, size, link, strike=strike))
+                # not struck through even in struck text: it hangs into the margin, a line must not
+                parts.append(fragment("-", font, size, link))
                 glyphs += width
                 hang = width - brk_item.width
                 hyphen = True
