@@ -7,19 +7,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from .cache import digest, store
 from .errors import BookletError, BookletErrors, Collector, Problem, UsageError
 from .files import atomic_output, check_output_dir
 from .images import prepare_images
 from .impose import ImposeOptions, ImposeReport, check_options, impose_pdf
 from .impose.plan import SCHEMES, scheme_module
 from .layouts import Layout, did_you_mean, layout_error, load_layout
-from .model import Booklet
+from .model import Booklet, Figure, article_blocks
 from .parse import key_line, read_booklet
 from .preflight import preflight
 from .sources import read_sources
 from .typeset.document import typeset
-from .typeset.figures import caption_reserve
-from .typeset.story import unfit_tables
+from .typeset.linecache import LineCache, using
+from .typeset.story import caption_reserve, unfit_tables
 
 
 @dataclass
@@ -30,6 +31,7 @@ class BuildResult:
     article_pages: tuple[tuple[str, int], ...]
     imposition: ImposeReport
     warnings: list[str] = field(default_factory=list)
+    sources: frozenset[Path] = frozenset()  # every file the booklet was made from (source_files)
 
 
 def load_booklet(source: Path, layout_name: str | None = None) -> tuple[Booklet, Layout]:
@@ -86,6 +88,23 @@ def _find_layout(booklet: Booklet | None, layout_name: str | None, where) -> Lay
     return layout
 
 
+def source_files(source: Path, booklet: Booklet, layout: Layout) -> frozenset[Path]:
+    """The files a build reads: the Markdown files, booklet.yaml (of a folder, even before it
+    exists), every image used, the layout file and the font files it names by path."""
+    files = {article.where.path for article in booklet.articles} | {booklet.metadata.where.path}
+    if source.is_dir():
+        files.add(source / "booklet.yaml")
+    files |= {block.image for article in booklet.articles for block in article_blocks(article)
+              if isinstance(block, Figure)}
+    if booklet.metadata.cover_image is not None:
+        files.add(booklet.metadata.cover_image)
+    if layout.path is not None:
+        files.add(layout.path)
+        named = [*layout.fonts.values(), *layout.fallback_fonts]
+        files |= {layout.path.parent / name for name in named if (layout.path.parent / name).is_file()}
+    return frozenset(Path(os.path.abspath(path)) for path in files if not path.is_dir())
+
+
 def check(source: Path, layout_name: str | None = None) -> list[Problem]:
     """Every problem found without laying out pages (what `booklet check` prints), in one pass:
     sources, metadata, front matter and layout first, then the preflight's (images, glyphs,
@@ -130,12 +149,13 @@ def check_source_date_epoch() -> None:
 
 def build(source: Path, outdir: Path, layout_name: str | None = None,
           options: ImposeOptions | None = None, scheme_chosen: bool = False,
-          progress: Callable[[str], None] = _silent) -> BuildResult:
+          progress: Callable[[str], None] = _silent, lines: LineCache | None = None) -> BuildResult:
     """Write OUTDIR/NAME-read.pdf and OUTDIR/NAME-print.pdf; on failure neither is touched.
 
     The layout decides the scheme and the sheet size unless `scheme_chosen` says that
     `options.scheme` was asked for explicitly. `progress` is called with the name of each stage
-    as it starts (the CLI shows it on a terminal).
+    as it starts (the CLI shows it on a terminal). `lines` is the line cache to use (`booklet
+    watch` keeps one in the process); by default the booklet's lines are kept in the store on disk.
     """
     check_source_date_epoch()
     if outdir.suffix.lower() == ".pdf" and not outdir.is_dir():
@@ -159,12 +179,17 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
     # blanks before the back cover are the typesetter's job (they are real pages of the
     # reading PDF); with --blanks end the imposition pads after the last page instead
     unit = scheme_module(options.scheme).PAGES_PER_SHEET if options.blanks == "before-back" else 1
-    result = typeset(booklet, layout, images, pages_per_sheet=unit)
+    if lines is None:
+        lines = LineCache(store(), digest(str(source.resolve()).encode()).hex()[:32])
+    with using(lines):
+        result = typeset(booklet, layout, images, pages_per_sheet=unit)
+    lines.finish()
+    problems += store().take_warnings()
     read_path = outdir / f"{booklet.name}-read.pdf"
     print_path = outdir / f"{booklet.name}-print.pdf"
     with atomic_output(read_path) as temporary_read:
         temporary_read.write_bytes(result.pdf)
         progress("imposing")
-        report = impose_pdf(temporary_read, print_path, options)
+        report = impose_pdf(temporary_read, print_path, options, data=result.pdf)
     return BuildResult(read_path, print_path, result.page_count, result.article_pages, report,
-                       [str(p) for p in problems])
+                       [str(p) for p in problems], source_files(source, booklet, layout))

@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 import click
 
 from . import __version__
-from .errors import BookletError, UsageError
+from .errors import UsageError, error_line
 
 
 def reports_errors(command: Callable) -> Callable:
@@ -32,28 +32,17 @@ def reports_errors(command: Callable) -> Callable:
             for note in dict.fromkeys(notes):  # after the summary, each once
                 click.echo(f"booklet: warning: {note}", err=True)
             return result
-        except BookletError as exc:
-            if debug:
-                raise
-            click.echo(f"booklet: {exc}", err=True)
-            sys.exit(2 if isinstance(exc, UsageError) else 1)
-        except OSError as exc:  # the machine, not the input: a full disk, a folder without permission
-            if debug:
-                raise
-            place = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"booklet: {place}{exc.strerror or exc}; files from earlier builds are unchanged", err=True)
-            sys.exit(1)
         except KeyboardInterrupt:
             if debug:
                 raise
             click.echo("booklet: interrupted; files from earlier builds are unchanged", err=True)
             sys.exit(130)
-        except Exception as exc:  # a bug, not the user's mistake: still one line, and a way to learn more
+        except Exception as exc:  # BookletError, OSError, or a bug: one line all the same
             if debug:
                 raise
-            click.echo(f"booklet: internal error ({type(exc).__name__}: {exc}); files from earlier builds are "
-                       "unchanged; rerun with --debug for a traceback and please report it", err=True)
-            sys.exit(70)  # EX_SOFTWARE
+            line, code = error_line(exc)
+            click.echo(f"booklet: {line}", err=True)
+            sys.exit(code)
 
     return wrapper
 
@@ -201,18 +190,33 @@ def impose_options(params: dict) -> "ImposeOptions":
     return ImposeOptions(scheme=params.pop("scheme") or "cut-stack", **values)
 
 
-def report_imposition(report, guide: bool) -> None:
-    """The imposition part of the summary: sheets, scale, guide, printing steps, warnings."""
+def write_guide_beside(report) -> Path:
+    """The folding guide PRINT-guide.pdf beside the print PDF; its path."""
     from .impose import write_guide
 
+    guide_path = report.output.with_name(f"{report.output.stem}-guide.pdf")
+    write_guide(report, guide_path)
+    return guide_path
+
+
+def report_imposition(report, guide: bool) -> None:
+    """The imposition part of the summary: sheets, scale, guide, printing steps, warnings."""
     if report.scale < 0.999:
         click.echo(f"pages printed at {report.scale:.1%} of their size")
     if guide and report.output is not None:
-        guide_path = report.output.with_name(f"{report.output.stem}-guide.pdf")
-        write_guide(report, guide_path)
-        click.echo(f"folding guide: {guide_path}")
+        click.echo(f"folding guide: {write_guide_beside(report)}")
     for number, line in enumerate(report.instructions, 1):
         click.echo(f"  {number}. {line}")
+
+
+def build_options(command: Callable) -> Callable:
+    """What `build` and `watch` share: SOURCE, -o, --layout and the imposition options."""
+    command = imposition_options(command)
+    command = click.option("--layout", "layout_name", metavar="NAME|PATH",
+                           help="A built-in layout or a layout file.")(command)
+    command = click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("."),
+                           show_default=True, help="Folder for NAME-read.pdf and NAME-print.pdf.")(command)
+    return click.argument("source", type=click.Path(path_type=Path))(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -223,11 +227,7 @@ def main(debug: bool) -> None:
 
 
 @main.command()
-@click.argument("source", type=click.Path(path_type=Path))
-@click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("."), show_default=True,
-              help="Folder for NAME-read.pdf and NAME-print.pdf.")
-@click.option("--layout", "layout_name", metavar="NAME|PATH", help="A built-in layout or a layout file.")
-@imposition_options
+@build_options
 @quiet_option
 @reports_errors
 def build(source: Path, outdir: Path, layout_name: str | None, guide: bool, quiet: bool, **params) -> None:
@@ -250,6 +250,42 @@ def build(source: Path, outdir: Path, layout_name: str | None, guide: bool, quie
         report_imposition(report, guide)
     for warning in unique_warnings([*result.warnings, *report.warnings]):
         click.echo(f"booklet: {warning}", err=True)
+
+
+@main.command()
+@build_options
+@click.option("--open", "open_viewer", is_flag=True, help="Open the reading PDF in the system viewer once.")
+@quiet_option
+@reports_errors
+def watch(source: Path, outdir: Path, layout_name: str | None, guide: bool, quiet: bool, open_viewer: bool,
+          **params) -> None:
+    """Build SOURCE, then rebuild whenever a file it is made from changes (Ctrl-C stops).
+
+    One status line per build: what changed, pages, time, warnings. A save that breaks the
+    booklet prints the error and leaves the last good PDFs in place.
+    """
+    from .build import build as build_booklet
+    from .watch import watch as watch_booklet
+
+    scheme = params["scheme"]
+    options = impose_options(params)
+
+    def rebuild(lines):
+        with library_notes() as notes:
+            result = build_booklet(source, outdir, layout_name, options, scheme_chosen=scheme is not None,
+                                   lines=lines)
+        result.warnings.extend(notes)
+        if guide:
+            write_guide_beside(result.imposition)
+        return result
+
+    def echo(line: str) -> None:
+        if not quiet or line.startswith("booklet: "):
+            click.echo(line, err=line.startswith("booklet: "))
+
+    if not quiet:
+        click.echo(f"watching {source} (Ctrl-C to stop)")
+    watch_booklet(source, rebuild, echo, open_viewer=open_viewer)
 
 
 def unique_warnings(warnings: list[str]) -> list[str]:

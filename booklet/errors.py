@@ -33,6 +33,19 @@ def format_location(path: Path | None, line: int | None, message: str) -> str:
     return f"{path}:{line}: {message}"
 
 
+def error_line(exc: Exception) -> tuple[str, int]:
+    """What the user sees for an exception that ends a build: one line (without the
+    `booklet: ` in front) and the exit code (2 usage, 1 input or machine, 70 a bug)."""
+    if isinstance(exc, BookletError):
+        return str(exc), 2 if isinstance(exc, UsageError) else 1
+    if isinstance(exc, OSError):  # the machine, not the input: a full disk, a folder without permission
+        place = f"{exc.filename}: " if exc.filename else ""
+        return f"{place}{exc.strerror or exc}; files from earlier builds are unchanged", 1
+    # a bug, not the user's mistake: still one line, and a way to learn more
+    return (f"internal error ({type(exc).__name__}: {exc}); files from earlier builds are unchanged; "
+            "rerun with --debug for a traceback and please report it"), 70  # EX_SOFTWARE
+
+
 @dataclass(frozen=True)
 class Problem:
     """One finding of a check: an error stops the build, a warning is reported in the summary."""

@@ -271,7 +271,10 @@ def _prepare(text: str) -> str:
 @cache
 def _markdown(language: str) -> MarkdownIt:
     quotes = QUOTES.get(language.split("_")[0], QUOTES["en"])
-    # html: comments must reach us as HTML to be left out (other HTML is printed as written)
+    # "html": markdown-it then hands raw HTML over as html_inline / html_block tokens, which
+    # smartquotes and replacements never touch, so it prints exactly as written (with HTML
+    # off it was plain text: `<img src="/etc/passwd"/>` came out with “ ”), and comments
+    # reach us as HTML to be left out. Nothing is interpreted: the other tokens become text.
     md = MarkdownIt("commonmark", {"typographer": True, "html": True, "quotes": quotes})
     md.enable(["replacements", "smartquotes", "table", "strikethrough"])
     return md.use(attrs_plugin).use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin)

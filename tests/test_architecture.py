@@ -14,9 +14,10 @@ if not PACKAGE.is_dir():  # tests run against an installed package
     PACKAGE = Path(booklet.__file__).parent
 
 # pipeline order: a module may import only from stages at or before its own
-STAGES = ["errors", "files", "model", "fonts", "layouts", "sources", "parse", "preflight", "images",
-          "typeset", "impose", "build", "starter", "cli"]
+STAGES = ["errors", "files", "cache", "model", "fonts", "layouts", "sources", "parse", "preflight", "images",
+          "typeset", "impose", "build", "watch", "starter", "cli"]
 FORBIDDEN_LIBRARIES = {
+    "cache": ("reportlab", "pypdf", "PIL"),
     "model": ("reportlab", "pypdf", "PIL", "markdown_it"),
     "sources": ("reportlab", "pypdf", "markdown_it"),
     "parse": ("reportlab", "pypdf"),
@@ -62,3 +63,24 @@ def test_no_stage_imports_a_later_one(path: Path):
                 assert STAGES.index(target) <= STAGES.index(stage), f"{stage} imports later stage {name}"
         for library in FORBIDDEN_LIBRARIES.get(stage, ()):
             assert not (name == library or name.startswith(library + ".")), f"{stage} must not use {library}"
+
+
+def test_modules_inside_typeset_import_one_way():
+    """docs/architecture.md §5: the modules of typeset/ form no cycle (regression: story and
+    figures imported each other)."""
+    folder = PACKAGE / "typeset"
+    graph = {p.stem: {name.split(".")[2] for name in imports(p)
+                      if name.startswith("booklet.typeset.") and len(name.split(".")) > 2}
+             for p in folder.glob("*.py")}
+    done: set[str] = set()
+
+    def visit(module: str, trail: tuple[str, ...]) -> None:
+        assert module not in trail, f"import cycle: {' → '.join((*trail, module))}"
+        if module in done:
+            return
+        for target in graph.get(module, ()):
+            visit(target, (*trail, module))
+        done.add(module)
+
+    for module in graph:
+        visit(module, ())

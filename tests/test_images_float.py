@@ -16,7 +16,7 @@ from booklet.images import prepare_images
 from booklet.layouts import load_layout
 from booklet.model import Article, Booklet, Figure, Location, Metadata, Paragraph, Span
 from booklet.typeset.document import typeset
-from booklet.typeset.figures import caption_reserve
+from booklet.typeset.story import caption_reserve
 
 from imagekit import photo
 

@@ -22,7 +22,8 @@ from booklet.parse import parse_booklet
 from booklet.preflight import preflight
 from booklet.sources import read_sources
 from booklet.typeset.document import typeset
-from booklet.typeset.figures import _png_parts, caption_reserve
+from booklet.typeset.figures import _png_parts
+from booklet.typeset.story import caption_reserve
 
 from corpus import paragraph
 from imagekit import QUADRANTS, close, exif_jpeg, line_art, photo, quadrant_colours, quadrants

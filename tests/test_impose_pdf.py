@@ -56,6 +56,16 @@ def test_landscape_schemes_and_letter_for_quarter_letter(numbered, tmp_path):
     assert all(abs(w - 210) < 0.01 for w, _ in sizes_mm(tmp_path / "ql-a4.pdf"))
 
 
+def test_imposes_from_bytes_as_from_the_file(numbered, tmp_path):
+    """The build hands over the reading PDF it has just made; the sheets are the same."""
+    source = numbered(12)
+    impose_pdf(source, tmp_path / "from-file.pdf")
+    impose_pdf(tmp_path / "not-on-disk.pdf", tmp_path / "from-bytes.pdf", data=source.read_bytes())
+    assert (tmp_path / "from-bytes.pdf").read_bytes() == (tmp_path / "from-file.pdf").read_bytes()
+    with pytest.raises(BookletError, match="not-on-disk.pdf.*not a readable PDF"):
+        impose_pdf(tmp_path / "not-on-disk.pdf", tmp_path / "x.pdf", data=b"%PDF-1.4 garbage")
+
+
 @pytest.mark.parametrize("flip, manual, expected", [
     ("long", False, "/DuplexFlipLongEdge"), ("short", False, "/DuplexFlipShortEdge"), ("long", True, "/Simplex")])
 def test_viewer_preferences(numbered, tmp_path, flip, manual, expected):

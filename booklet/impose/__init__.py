@@ -96,8 +96,12 @@ def _mm(size: tuple[float, float]) -> str:
     return f"{size[0] / MM:.0f} × {size[1] / MM:.0f} mm"
 
 
-def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOptions()) -> ImposeReport:
+def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOptions(),
+               data: bytes | None = None) -> ImposeReport:
     """Impose the pages of `source` onto sheets in `output` (written atomically).
+
+    `data`, when given, is the content of `source` (the build passes the reading PDF it has
+    just made, so it is not read back from disk).
 
     Raises BookletError (naming the file) for a missing, corrupt, encrypted or empty source,
     and for wrong-size pages with options.strict; UsageError for impossible options.
@@ -106,7 +110,7 @@ def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOption
 
     check_options(options)
     source, output = Path(source), Path(output)
-    pdf = SourcePDF(source)
+    pdf = SourcePDF(source, data)
     page_count = len(pdf.pages)
     the_plan = plan(page_count, options.scheme, flip=options.flip, manual_duplex=options.manual_duplex,
                     blanks=options.blanks, group=options.group, nest=options.nest)

@@ -9,6 +9,7 @@ and moved into place only when complete; output is byte-identical from run to ru
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 import tempfile
@@ -77,20 +78,23 @@ def quiet_pypdf():
 
 
 class SourcePDF:
-    """An opened input PDF, checked: readable, not encrypted, at least one page."""
+    """An opened input PDF, checked: readable, not encrypted, at least one page.
 
-    def __init__(self, path: Path):
+    With `data` the PDF is read from those bytes (a reading PDF just made, not yet on disk)
+    and `path` only names it in messages."""
+
+    def __init__(self, path: Path, data: bytes | None = None):
         with quiet_pypdf():
-            self._open(path)
+            self._open(path, data)
 
-    def _open(self, path: Path) -> None:
+    def _open(self, path: Path, data: bytes | None) -> None:
         self.path = Path(path)
-        if not self.path.exists():
+        if data is None and not self.path.exists():
             raise BookletError("file not found", self.path)
-        if self.path.is_dir():
+        if data is None and self.path.is_dir():
             raise BookletError("is a folder, not a PDF file", self.path)
         try:
-            self.reader = PdfReader(self.path)
+            self.reader = PdfReader(self.path if data is None else io.BytesIO(data))
             encrypted = self.reader.is_encrypted
         except (*_PDF_ERRORS, OSError) as exc:
             raise BookletError(f"not a readable PDF ({_short(exc)})", self.path) from None
@@ -317,7 +321,6 @@ def _atomic(output: Path, write) -> None:
 
 def finish_pdf_bytes(data: bytes, flip: str | None) -> bytes:
     """Add the /Duplex and /PrintScaling /None viewer preferences to a finished PDF."""
-    import io
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     duplex = {"long": "/DuplexFlipLongEdge", "short": "/DuplexFlipShortEdge", None: "/Simplex"}[flip]

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from typing import Callable
-
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObject, PDFStream
 from reportlab.platypus import Flowable, PageBreak
 from reportlab.platypus.doctemplate import NullActionFlowable
 
 from ..images import PreparedImage, cover_size, figure_size
 from ..layouts import Layout
-from ..model import Booklet, Figure, article_blocks
+from ..model import Figure
 
 MIN_COVER_SHARE = 0.25
 """The cover image keeps at least this share of the text block height, even if the contents
@@ -130,23 +128,6 @@ def caption_box_width(figure: Figure, layout: Layout, available_width: float | N
     """The width captions are set in: the figure's share of the text width."""
     width = layout.text_width if available_width is None else available_width
     return width if figure.full_page else width * min(figure.width or 1.0, 1.0)
-
-
-def caption_reserve(booklet: Booklet, layout: Layout) -> Callable[[Figure], float]:
-    """For `prepare_images(reserve=…)`: each figure's caption reserve, measured exactly as the
-    typesetter will set it, so images are prepared for the size they are printed at."""
-    from .story import StoryContext, inline_paragraph  # story imports this module
-
-    style = layout.styles["caption"]
-    reserves: dict[int, float] = {}
-    for article in booklet.articles:
-        article_context = StoryContext(layout, article.language, {})
-        for block in article_blocks(article):
-            if isinstance(block, Figure) and block.caption:
-                caption = inline_paragraph(block.caption, style, article_context)
-                height = caption.wrap(caption_box_width(block, layout), layout.page_height)[1]
-                reserves[id(block)] = figure_reserve(height, block.full_page, layout)
-    return lambda figure: reserves.get(id(figure), 0.0)
 
 
 # --- floating figures -----------------------------------------------------------

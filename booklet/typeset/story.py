@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from reportlab.platypus import DDIndenter, Flowable, Indenter, KeepTogether, ListFlowable, ListItem, Preformatted, Spacer
 from reportlab.lib.styles import ParagraphStyle
@@ -17,7 +17,7 @@ from ..model import (
     Article, Block, Booklet, CodeBlock, DefinitionList, Figure, Footnote, Heading, Inline, LineBreak, ListBlock, NoteRef,
     Paragraph, Quote, SectionBreak, Span, Table, article_blocks,
 )
-from .figures import FigureFlowable, FullPageFigure, figure_flowable
+from .figures import FigureFlowable, FullPageFigure, caption_box_width, figure_flowable, figure_reserve
 from .notes import MARK_RISE, MARK_SIZE, CallsNotes, Note, NoteRule
 from .paragraph import Run, make_paragraph
 from .tables import SidewaysTable, TableFlowable, TableSource, table_flowables
@@ -169,7 +169,9 @@ def _block(block: Block, context: StoryContext, style_name: str, indent: bool, m
     layout = context.layout
     if isinstance(block, Paragraph):
         style = layout.styles[style_name]
-        if not indent:
+        # verse and addresses (hard line breaks) keep one rule for all their lines: none is
+        # indented, rather than the first alone
+        if not indent or any(isinstance(inline, LineBreak) for inline in block.inlines):
             style = TextStyle(**{**style.__dict__, "first_indent": 0.0})
         return [inline_paragraph(block.inlines, style, context)]
     if isinstance(block, Heading):
@@ -409,3 +411,18 @@ class _CodeLines(Preformatted):
 
     # no split(): the lines stay as wrap() made them, because ReportLab's frame calls split
     # with the width before a quote's indent (regression: code in a quote passed the margin)
+
+
+def caption_reserve(booklet: Booklet, layout: Layout) -> Callable[[Figure], float]:
+    """For `prepare_images(reserve=…)`: each figure's caption reserve, measured exactly as the
+    typesetter will set it, so images are prepared for the size they are printed at."""
+    style = layout.styles["caption"]
+    reserves: dict[int, float] = {}
+    for article in booklet.articles:
+        article_context = StoryContext(layout, article.language, {})
+        for block in article_blocks(article):
+            if isinstance(block, Figure) and block.caption:
+                caption = inline_paragraph(block.caption, style, article_context)
+                height = caption.wrap(caption_box_width(block, layout), layout.page_height)[1]
+                reserves[id(block)] = figure_reserve(height, block.full_page, layout)
+    return lambda figure: reserves.get(id(figure), 0.0)
