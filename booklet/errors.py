@@ -25,6 +25,11 @@ class UsageError(BookletError):
     """A command-line usage problem (exit code 2)."""
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """"1 sheet", "2 sheets": a count with its noun in the right number, for messages."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 def format_location(path: Path | None, line: int | None, message: str) -> str:
     if path is None:
         return message

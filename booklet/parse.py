@@ -34,7 +34,7 @@ from .model import (
 from .sources import BookletSource, MarkdownSource
 
 METADATA_KEYS = ("title", "subtitle", "author", "publisher", "date", "edition", "language",
-                 "contacts", "layout", "cover_image")
+                 "contacts", "layout", "cover_image", "direction")
 ARTICLE_KEYS = ("title", "date", "author", "language")
 
 QUOTES = {
@@ -118,6 +118,13 @@ def read_metadata(data: dict[str, Any], where: Location, errors: Collector) -> M
     language = None
     with errors.attempt():
         language = _language(data, where)
+    direction = "ltr"
+    with errors.attempt():
+        written = _text(data, "direction", where) or "ltr"
+        if written not in ("ltr", "rtl"):
+            raise BookletError(f"'direction' must be ltr or rtl (the booklet binds on the right), not {written!r}",
+                               where.path, key_line(where, "direction"))
+        direction = written
     contacts = data.get("contacts", [])
     if isinstance(contacts, str):
         contacts = [contacts]
@@ -139,6 +146,7 @@ def read_metadata(data: dict[str, Any], where: Location, errors: Collector) -> M
         contacts=tuple(str(c) for c in contacts),
         layout=texts["layout"],
         cover_image=(base / cover) if cover else None,
+        direction=direction,
     )
 
 

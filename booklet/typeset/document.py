@@ -96,6 +96,16 @@ class _BookletDocument(BaseDocTemplate):
         ])
         self.marker_hidden = False
 
+    def beforeDocument(self) -> None:
+        """Open with the bookmarks (the articles) shown: /PageMode /UseOutlines; with bleed
+        (layouts.bled), every page's MediaBox is its BleedBox and its TrimBox the finished page."""
+        self.canv.showOutline()
+        inset = self.layout.trim_inset
+        if inset:
+            width, height = self.layout.page_width, self.layout.page_height
+            self.canv.setBleedBox((0, 0, width, height))
+            self.canv.setTrimBox((inset, inset, width - inset, height - inset))
+
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         if flowables and isinstance(flowables[0], _TurnToBack):
             flowables[0:1] = flowables[0].page_breaks(self.page)
