@@ -9,8 +9,8 @@ from typing import Callable, Mapping
 from reportlab.platypus import DDIndenter, Flowable, Indenter, KeepTogether, ListFlowable, ListItem, Preformatted, Spacer
 from reportlab.lib.styles import ParagraphStyle
 
-from ..fonts import face_name, has_glyph, string_width
-from ..images import PreparedImage
+from ..fonts import face_name, split_by_face, string_width
+from ..images import Prepared
 from ..layouts import Layout, TextStyle
 from ..errors import Problem
 from ..model import (
@@ -33,7 +33,7 @@ class StoryContext:
 
     layout: Layout
     language: str
-    images: Mapping[Path, PreparedImage]
+    images: Mapping[Path, Prepared]
     notes: dict[int, Note] = field(default_factory=dict)  # the article's foot notes by number
 
 
@@ -54,7 +54,7 @@ def runs_for(inlines: tuple[Inline, ...], style: TextStyle, layout: Layout) -> l
             runs.append(note_mark(inline.number, style, layout))
             continue
         face = style_face(layout, style, inline.bold, inline.italic, inline.code)
-        runs.extend(_with_fallback(inline, face, style.size, layout))
+        runs.extend(_with_fallback(inline, face, style, layout))
     return runs
 
 
@@ -64,23 +64,13 @@ def note_mark(number: int, style: TextStyle, layout: Layout, calls: bool = True)
                note=number if calls else None)
 
 
-def _with_fallback(span: Span, face: str, size: float, layout: Layout) -> list[Run]:
-    if not layout.fallback_fonts or all(has_glyph(face, char) for char in set(span.text)):
-        return [Run(span.text, face, size, span.link, strike=span.strike)]
-    pieces: list[Run] = []
-    for char in span.text:
-        font = face
-        if not has_glyph(face, char):
-            for family in layout.fallback_fonts:
-                candidate = face_name(family, span.bold, span.italic)
-                if has_glyph(candidate, char):
-                    font = candidate
-                    break
-        if pieces and pieces[-1].font == font:
-            pieces[-1] = replace(pieces[-1], text=pieces[-1].text + char)
-        else:
-            pieces.append(Run(char, font, size, span.link, strike=span.strike))
-    return pieces
+def _with_fallback(span: Span, face: str, style: TextStyle, layout: Layout) -> list[Run]:
+    """The span in `face`, and words it cannot set in the first fallback face that can."""
+    bold, italic = style.bold or span.bold, style.italic != span.italic
+    fallbacks = tuple(face_name(family, bold, italic) for family in layout.fallback_fonts)
+    # letters no font has were refused by the preflight; set any left in the span's own face
+    return [Run(text, font or face, style.size, span.link, strike=span.strike)
+            for text, font in split_by_face(span.text, face, fallbacks)]
 
 
 def text_paragraph(text: str, style_name: str, context: StoryContext) -> Flowable:
