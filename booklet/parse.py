@@ -79,12 +79,15 @@ def read_booklet(source: BookletSource) -> tuple[Booklet | None, list[Problem]]:
                              for path in source.unlisted]
     for document in source.documents:
         with errors.attempt():
-            reader = _Blocks(document, language)
             if source.single_file:
+                reader = _Blocks(document, language)
                 articles.extend(_split_single_file(document, language, reader))
+                remarks += reader.finish()
             else:
-                articles.append(_parse_article_file(document, language, reader, errors))
-            remarks += reader.finish()
+                article, problems, article_remarks = _parse_article_file(document, language)
+                articles.append(article)
+                errors.problems += problems
+                remarks += article_remarks
     articles = [a for a in articles if a.blocks or a.title]
     if not articles:
         if not errors.problems:
@@ -202,8 +205,26 @@ def key_line(where: Location, key: str) -> int | None:
 # --- articles -------------------------------------------------------------
 
 
-def _parse_article_file(document: MarkdownSource, language: str, reader: "_Blocks", errors: Collector
-                        ) -> Article:
+_ARTICLES: dict[tuple, tuple[Article, tuple[Problem, ...], tuple[Remark, ...]]] = {}
+"""Articles already parsed in this process, with their errors and remarks, by everything they
+are parsed from: `booklet watch` parses again only the file that was saved."""
+
+
+def _parse_article_file(document: MarkdownSource, language: str
+                        ) -> tuple[Article, tuple[Problem, ...], tuple[Remark, ...]]:
+    key = (document.path, document.text, repr(document.front_matter), document.body_line, language)
+    parsed = _ARTICLES.get(key)
+    if parsed is None:
+        if len(_ARTICLES) > 256:
+            _ARTICLES.clear()
+        errors = Collector()
+        reader = _Blocks(document, language)
+        article = _parse_article(document, language, reader, errors)
+        parsed = _ARTICLES[key] = (article, tuple(errors.problems), tuple(reader.finish()))
+    return parsed
+
+
+def _parse_article(document: MarkdownSource, language: str, reader: "_Blocks", errors: Collector) -> Article:
     front = document.front_matter
     where = Location(document.path, 1)
     fields: dict[str, str | None] = dict.fromkeys(ARTICLE_KEYS)
