@@ -16,8 +16,9 @@ from .impose import ImposeOptions, ImposeReport, check_options, impose_pdf, slot
 from .impose.geometry import fit_scale
 from .impose.schemes import SCHEMES, scheme_module
 from .impose.shop import write_shop_pdf
+from .impose.writer import SourcePDF, place_pages
 from .layouts import MM, Layout, bled, bound, did_you_mean, layout_error, load_layout, with_page_size
-from .model import Booklet, Figure, article_blocks
+from .model import Booklet, CoverPage, Figure, article_blocks
 from .parse import key_line, read_booklet
 from .preflight import preflight
 from .sources import read_sources
@@ -96,13 +97,14 @@ def _find_layout(booklet: Booklet | None, layout_name: str | None, where) -> Lay
 
 def source_files(source: Path, booklet: Booklet, layout: Layout) -> frozenset[Path]:
     """The files a build reads: the Markdown files, booklet.yaml (of a folder, even before it
-    exists), every image used, the layout file and the font files it names."""
+    exists), every image used, the covers, the layout file and the font files it names."""
     meta = booklet.metadata
-    files = {article.where.path for article in booklet.articles} | {meta.where.path}
+    files = {article.where.path for article in booklet.all_articles()} | {meta.where.path}
     if source.is_dir():
         files.add(source / "booklet.yaml")
-    files |= {block.image for article in booklet.articles for block in article_blocks(article)
+    files |= {block.image for article in booklet.all_articles() for block in article_blocks(article)
               if isinstance(block, Figure)}
+    files |= {page.path for page in (meta.cover, meta.back) if page is not None and page.path is not None}
     if meta.cover_image is not None:
         files.add(meta.cover_image)
     if layout.path is not None:
@@ -128,8 +130,37 @@ def check(source: Path, layout_name: str | None = None) -> list[Problem]:
 
 
 def _checks(booklet: Booklet, layout: Layout) -> list[Problem]:
-    """What the preflight finds, and the tables too wide to set even at the smallest size."""
-    return preflight(booklet, layout) + unfit_tables(booklet, layout)
+    """What the preflight finds, the tables too wide to set even at the smallest size, and
+    covers made elsewhere that cannot be read."""
+    return preflight(booklet, layout) + unfit_tables(booklet, layout) + _made_pdf_problems(booklet)
+
+
+def _made_pdfs(booklet: Booklet) -> dict[str, CoverPage]:
+    """The front and back covers given as PDFs ("front", "back" → the page)."""
+    meta = booklet.metadata
+    pages = {"front": meta.cover, "back": meta.back}
+    return {side: page for side, page in pages.items() if page is not None and page.kind == "pdf"}
+
+
+def _place_made_pages(booklet: Booklet, pdf: bytes, page_count: int) -> tuple[bytes, list[Problem]]:
+    """The covers made elsewhere as PDFs, drawn on the blank pages the typesetter left for them."""
+    made = {0 if side == "front" else page_count - 1: page for side, page in _made_pdfs(booklet).items()}
+    if not made:
+        return pdf, []
+    pdf, scaled = place_pages(pdf, {index: page.path for index, page in made.items()})
+    return pdf, [Problem(f"{made[i].path.name} is not the size of the page: it is scaled to fit, centred",
+                         made[i].where.path, made[i].where.line, severity="warning") for i in scaled]
+
+
+def _made_pdf_problems(booklet: Booklet) -> list[Problem]:
+    """Covers given as PDFs that cannot be read (encrypted, damaged, no pages)."""
+    problems = []
+    for page in _made_pdfs(booklet).values():
+        try:
+            SourcePDF(page.path)
+        except BookletError as exc:
+            problems.append(Problem(f"{page.path.name}: {exc.message}", page.where.path, page.where.line))
+    return problems
 
 
 def _silent(stage: str) -> None:
@@ -210,17 +241,19 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
         lines = LineCache(store(), digest(str(source.resolve()).encode()).hex()[:32])
     with using(lines):
         result = typeset(booklet, layout, images, pages_per_sheet=unit)
+    reading_pdf, cover_warnings = _place_made_pages(booklet, result.pdf, result.page_count)
+    problems += cover_warnings
     lines.finish()
     problems += store().take_warnings()
     read_path = outdir / f"{booklet.name}-read.pdf"
     print_path = outdir / f"{booklet.name}-print.pdf"
     with atomic_output(read_path) as temporary_read:
-        temporary_read.write_bytes(result.pdf)
+        temporary_read.write_bytes(reading_pdf)
         progress("imposing")
-        report = impose_pdf(temporary_read, print_path, options, data=result.pdf)
+        report = impose_pdf(temporary_read, print_path, options, data=reading_pdf)
         shop_path = outdir / f"{booklet.name}-shop.pdf" if shop else None
         if shop_path is not None:
-            shop_warnings = write_shop_pdf(temporary_read, shop_path, data=result.pdf)
+            shop_warnings = write_shop_pdf(temporary_read, shop_path, data=reading_pdf)
             report.warnings.extend(w for w in shop_warnings if w not in report.warnings)
     return BuildResult(read_path, print_path, result.page_count, result.article_pages, report,
                        [str(p) for p in problems], sources=source_files(source, booklet, layout),

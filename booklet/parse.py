@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,14 +28,14 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from .errors import BookletError, BookletErrors, Collector, Problem
 from .model import (
-    Article, Block, Booklet, CodeBlock, Definition, DefinitionList, Figure, Footnote, Heading, Inline,
+    Article, Block, Booklet, CodeBlock, CoverPage, Definition, DefinitionList, Figure, Footnote, Heading, Inline,
     LineBreak, ListBlock, Location, Metadata, NoteRef, Paragraph, Quote, Remark, SectionBreak, Span, Table,
     plain_text,
 )
 from .sources import BookletSource, MarkdownSource
 
 METADATA_KEYS = ("title", "subtitle", "author", "publisher", "date", "edition", "language",
-                 "contacts", "layout", "cover_image", "direction")
+                 "contacts", "layout", "cover_image", "direction", "cover", "back")
 ARTICLE_KEYS = ("title", "date", "author", "language")
 
 QUOTES = {
@@ -88,6 +89,11 @@ def read_booklet(source: BookletSource) -> tuple[Booklet | None, list[Problem]]:
                 articles.append(article)
                 errors.problems += problems
                 remarks += article_remarks
+    covers: dict[str, CoverPage | None] = {}
+    for key in ("cover", "back"):
+        with errors.attempt():
+            covers[key] = _cover_page(key, source, language)
+    metadata = replace(metadata, **covers)
     articles = [a for a in articles if a.blocks or a.title]
     if not articles:
         if not errors.problems:
@@ -151,6 +157,46 @@ def read_metadata(data: dict[str, Any], where: Location, errors: Collector) -> M
         cover_image=(base / cover) if cover else None,
         direction=direction,
     )
+
+
+COVER_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp", ".heic", ".heif", ".svg")
+
+
+def _cover_page(key: str, source: BookletSource, language: str) -> CoverPage | None:
+    """`cover:` or `back:` → the user's own page (None: the built-in one). `cover: full` sets the
+    built-in front cover over a full-page `cover_image`."""
+    where = source.metadata_where
+    value = source.metadata.get(key)
+    line = Location(where.path, key_line(where, key))
+    if value is None or value == "built-in":
+        return None
+    if key == "cover" and value == "full":
+        if source.metadata.get("cover_image") is None:
+            raise BookletError("`cover: full` sets the cover over a full-page picture: add `cover_image: FILE`",
+                               line.path, line.line)
+        return CoverPage("full", line)
+    if not isinstance(value, str) or not value.strip():
+        raise BookletError(f"{key!r} must be a file name (a Markdown file, a PDF or an image) or built-in",
+                           line.path, line.line)
+    base = where.path.parent if where.path.suffix else where.path
+    path = base / value
+    suffix = path.suffix.lower()
+    if key in source.covers:
+        article, problems, _ = _parse_article_file(source.covers[key], language)
+        if problems:
+            raise BookletErrors(list(problems))
+        return CoverPage("markdown", line, path, article)
+    if suffix == ".pdf":
+        kind = "pdf"
+    elif suffix in COVER_IMAGE_SUFFIXES:
+        kind = "image"
+    else:
+        choices = "full, built-in, " if key == "cover" else "built-in, "
+        raise BookletError(f"{key!r} must be {choices}a Markdown file (.md), a PDF or an image, not {value!r}",
+                           line.path, line.line)
+    if not path.is_file():
+        raise BookletError(f"{key} file not found: {value}", line.path, line.line)
+    return CoverPage(kind, line, path)
 
 
 def _check_keys(data: dict[str, Any], allowed: tuple[str, ...], where: Location, what: str) -> None:
