@@ -10,6 +10,7 @@ from typing import Callable
 from .cache import digest, store
 from .errors import BookletError, BookletErrors, Problem, UsageError
 from .files import atomic_outputs, check_output_dir, tidy_output_dir
+from .fonts import bundled_family
 from .images import prepare_images
 from .impose import ImposeOptions, ImposeReport, check_options, guide_beside, impose_pdf, slot_size_for, write_guide
 from .impose.geometry import fit_scale
@@ -70,18 +71,21 @@ def load_booklet(source: Path, layout_name: str | None = None) -> tuple[Booklet,
 
 def source_files(source: Path, booklet: Booklet, layout: Layout) -> frozenset[Path]:
     """The files a build reads: the Markdown files, booklet.yaml (of a folder, even before it
-    exists), every image used, the layout file and the font files it names by path."""
-    files = {article.where.path for article in booklet.articles} | {booklet.metadata.where.path}
+    exists), every image used, the layout file and the font files it names."""
+    meta = booklet.metadata
+    files = {article.where.path for article in booklet.articles} | {meta.where.path}
     if source.is_dir():
         files.add(source / "booklet.yaml")
     files |= {block.image for article in booklet.articles for block in iter_blocks(article.blocks)
               if isinstance(block, Figure)}
-    if booklet.metadata.cover_image is not None:
-        files.add(booklet.metadata.cover_image)
+    if meta.cover_image is not None:
+        files.add(meta.cover_image)
     if layout.path is not None:
         files.add(layout.path)
-        named = [*layout.fonts.values(), *layout.fallback_fonts]
-        files |= {layout.path.parent / name for name in named if (layout.path.parent / name).is_file()}
+        families = [*layout.fonts.values(), *layout.fallback_fonts]
+        files |= {face.path for family in families for face in (family.regular, family.bold, family.italic,
+                                                                  family.bold_italic)
+                  if face is not None and bundled_family(family.name) is None}
     return frozenset(Path(os.path.abspath(path)) for path in files if not path.is_dir())
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BookletError, Collector
+from .fonts import BUNDLED, FontFamily, resolve_family
 
 MM = 72 / 25.4
 """Points per millimetre."""
@@ -121,8 +122,8 @@ class Layout:
     page_width: float
     page_height: float
     margins: Margins
-    fonts: dict[str, str]  # role ("body", "title", "mono") → bundled family name
-    fallback_fonts: tuple[str, ...]
+    fonts: dict[str, FontFamily]  # role ("body", "title", "mono") → the files of its faces
+    fallback_fonts: tuple[FontFamily, ...]  # tried in order for characters a face lacks
     styles: dict[str, TextStyle]
     marker: Marker
     imposition: Imposition
@@ -350,8 +351,8 @@ class _LayoutReader:
         margins = Margins(0.0, 0.0, 0.0, 0.0)
         with errors.attempt():
             margins = self._margins(data, page_width, page_height)
-        fonts: dict[str, str] = {}
-        fallback: tuple[str, ...] = ()
+        fonts: dict[str, FontFamily] = {}
+        fallback: tuple[FontFamily, ...] = ()
         with errors.attempt():
             fonts, fallback = self._fonts(data)
         styles_data: dict[str, Any] = {}
@@ -385,18 +386,27 @@ class _LayoutReader:
             raise self.fail("[margins] leave almost no room for text", "margins")
         return margins
 
-    def _fonts(self, data: dict[str, Any]) -> tuple[dict[str, str], tuple[str, ...]]:
-        from .fonts import FAMILIES  # the bundled families a layout may name
-
+    def _fonts(self, data: dict[str, Any]) -> tuple[dict[str, FontFamily], tuple[FontFamily, ...]]:
+        """Each role's family and the fallback chain, resolved to font files (see fonts.py)."""
         f = self.table(data, "fonts", ("body", "title", "mono", "fallback"))
         fonts = {}
         for role in ("body", "title", "mono"):
-            fonts[role] = self.string(f, role, "fonts", choices=tuple(FAMILIES))
+            spec = f.get(role)
+            if not isinstance(spec, (str, dict)):
+                raise self.fail(f"[fonts] {role} must name a font: a bundled family ({', '.join(BUNDLED)}), "
+                                "a font file's path or a family installed on the system", "fonts", role)
+            fonts[role] = self._family(spec, role)
         fallback = f.get("fallback", [])
-        if not isinstance(fallback, list) or any(x not in FAMILIES for x in fallback):
-            raise self.fail(f"[fonts] fallback must be a list of bundled families: {', '.join(FAMILIES)}",
+        if not isinstance(fallback, list) or not all(isinstance(x, (str, dict)) for x in fallback):
+            raise self.fail("[fonts] fallback must be a list of fonts (family names or file paths)",
                             "fonts", "fallback")
-        return fonts, tuple(fallback)
+        return fonts, tuple(self._family(spec, "fallback") for spec in fallback)
+
+    def _family(self, spec: str | dict, key: str) -> FontFamily:
+        try:
+            return resolve_family(spec, self.path.parent)
+        except BookletError as exc:
+            raise self.fail(f"[fonts] {key}: {exc.message}", "fonts", key) from None
 
     def _style(self, styles_data: dict[str, Any], name: str, text_width: float) -> TextStyle:
         s = styles_data.get(name)

@@ -45,6 +45,25 @@ class PreparedImage:
         return self.is_jpeg and self.mode == "CMYK" and jpeg_has_adobe_marker(self.data)
 
 
+@dataclass(frozen=True)
+class PreparedDrawing:
+    """An SVG drawing, kept as vectors: `data` is the SVG text the typesetter draws (svglib),
+    `width` × `height` its own size in points (only its proportions matter)."""
+
+    source: Path
+    data: bytes
+    width: float
+    height: float
+
+    @property
+    def aspect(self) -> float:
+        return self.width / self.height
+
+
+Prepared = PreparedImage | PreparedDrawing
+"""What the image stage hands on for one file."""
+
+
 def figure_size(aspect: float, width_fraction: float | None, full_page: bool, layout: Layout,
                 reserve: float = 0.0) -> tuple[float, float]:
     """The placed (width, height) in points of an image of `aspect` (width / height).

@@ -21,7 +21,7 @@ from reportlab.platypus.doctemplate import LayoutError, _ktAllow
 
 from ..errors import BookletError
 from ..fonts import face_name, string_width
-from ..images import PreparedImage
+from ..images import Prepared
 from ..layouts import Layout
 from ..model import Article, Booklet
 from .figures import CoverImage, flush_figures, forgive_postponed
@@ -46,7 +46,7 @@ class TypesetBooklet:
     blank_pages: tuple[int, ...]
 
 
-def typeset(booklet: Booklet, layout: Layout, images: Mapping[Path, PreparedImage],
+def typeset(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared],
             pages_per_sheet: int = PAGES_PER_SHEET) -> TypesetBooklet:
     buffer = BytesIO()
     meta = booklet.metadata
@@ -340,7 +340,7 @@ def _toc_form(index: int) -> str:
     return f"toc-page-{index}"
 
 
-def _story(booklet: Booklet, layout: Layout, images: Mapping[Path, PreparedImage], unit: int) -> list[Flowable]:
+def _story(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared], unit: int) -> list[Flowable]:
     meta = booklet.metadata
     context = StoryContext(layout, meta.language, images)
     story: list[Flowable] = [*_cover(booklet, context), NextPageTemplate("body"), PageBreak()]
