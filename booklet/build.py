@@ -16,7 +16,7 @@ from .impose import ImposeOptions, ImposeReport, check_options, guide_beside, im
 from .impose.geometry import fit_scale
 from .impose.schemes import SCHEMES, scheme_module
 from .impose.shop import write_shop_pdf
-from .layouts import MM, Layout, bled, did_you_mean, layout_error, load_layout, with_page_size
+from .layouts import MM, Layout, bled, bound, did_you_mean, layout_error, load_layout, with_page_size
 from .model import Booklet, Figure, iter_blocks
 from .parse import key_line, parse_booklet
 from .preflight import preflight
@@ -166,7 +166,7 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
     if shop and not layout.bleed:
         notes.append("the layout has no bleed: add `bleed = 3` to its [page] table for pictures that run "
                      "to the edge of the cut page")
-    layout = bled(layout)
+    layout = bled(bound(layout, options.binding))
     progress("checking")
     problems = preflight(booklet, layout)
     _raise_errors(problems)

@@ -17,6 +17,7 @@ embeds TrueType outlines only: fonts with PostScript (CFF) outlines and colour e
 from __future__ import annotations
 
 import difflib
+import pickle
 import re
 import shutil
 import struct
@@ -25,11 +26,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
+from reportlab import Version as REPORTLAB_VERSION
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTEncoding, TTFError, TTFont, TTFontFace
 
-from .cache import digest
+from .cache import digest, store
 from .errors import BookletError
 
 
@@ -303,11 +306,48 @@ def load_font(file: FontFile) -> str:
     if name in _registered and _registered[name] != file:
         name = f"{name}-{file_digest(file).hex()[:8]}"
     try:
-        pdfmetrics.registerFont(TTFont(name, str(file.path), subfontIndex=file.index))
+        pdfmetrics.registerFont(_parsed_font(name, file))
     except (TTFError, OSError, struct.error) as exc:
         raise BookletError(f"cannot use font {file.path}: {exc}") from None
     _registered[name] = file
     return name
+
+
+_FRESH = ("face", "encoding", "state")
+"""A TTFont's attributes that its constructor makes anew rather than reads from the file."""
+
+
+def _parsed_font(name: str, file: FontFile) -> TTFont:
+    """ReportLab's TTFont for `file`, parsed once: later runs take the parsed tables and metrics
+    from the store (kind `fonts`, keyed by the file's digest and ReportLab's version). ReportLab's
+    parser takes 5–20 ms a face; reading them back, a few."""
+    key = f"{name}-{digest(file_digest(file), REPORTLAB_VERSION.encode()).hex()[:32]}"
+    payload = store().read("fonts", key)
+    if payload is not None:
+        try:
+            face_state, font_state = pickle.loads(payload)  # written below only; digest checked
+            font = TTFont.__new__(TTFont)
+            font.__dict__.update(font_state, fontName=name)
+            font.face = TTFontFace.__new__(TTFontFace)
+            font.face.__dict__.update(face_state)
+            font.face._pdfScale = _pdf_scale(face_state["unitsPerEm"])
+            font.encoding, font.state = TTEncoding(), WeakKeyDictionary()
+            return font
+        except (pickle.UnpicklingError, ValueError, TypeError, KeyError, AttributeError, EOFError):
+            pass
+    font = TTFont(name, str(file.path), subfontIndex=file.index)
+    face_state = {key: value for key, value in vars(font.face).items() if key != "_pdfScale"}
+    font_state = {key: value for key, value in vars(font).items() if key not in _FRESH}
+    store().write("fonts", key, pickle.dumps((face_state, font_state), protocol=pickle.HIGHEST_PROTOCOL))
+    return font
+
+
+def _pdf_scale(units_per_em: int):
+    """Font units → PDF glyph space (1000 per em), as ReportLab's parser makes it."""
+    if units_per_em == 1000:
+        return lambda x: x
+    factor = 1000 / units_per_em
+    return lambda x: x * factor
 
 
 def face_name(family: FontFamily | str, bold: bool = False, italic: bool = False) -> str:

@@ -132,6 +132,7 @@ class Layout:
     path: Path | None = None  # the file it was read from, for messages
     bleed: float = 0.0  # points of picture beyond the trim on every side, still to be added (see bled)
     trim_inset: float = 0.0  # points between the page's edge and its trim (bleed already added)
+    binding: str = "left"  # the spine's side ("right": set by bound(), margins already swapped)
 
     @property
     def text_width(self) -> float:
@@ -150,6 +151,17 @@ def with_page_size(layout: Layout, size: tuple[float, float]) -> Layout:
         raise layout_error(layout, f"the margins leave no room for text on {width / MM:.0f} × "
                                    f"{height / MM:.0f} mm pages (the slots of that sheet)", "margins")
     return replace(layout, page_width=width, page_height=height)
+
+
+def bound(layout: Layout, binding: str) -> Layout:
+    """The layout for a booklet bound on `binding` ("left" or "right"). Bound on the right, the
+    odd pages lie left of the spine, so their inner margin is on the right: the typesetter's
+    mirrored margins (inner on the left of odd pages) are given inner and outer swapped, and
+    `binding` tells it to ask viewers for spreads from right to left."""
+    if binding != "right":
+        return layout
+    m = layout.margins
+    return replace(layout, margins=Margins(m.outer, m.inner, m.top, m.bottom), binding="right")
 
 
 def bled(layout: Layout) -> Layout:

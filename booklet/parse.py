@@ -170,7 +170,22 @@ def key_line(where: Location, key: str) -> int | None:
 # --- articles -------------------------------------------------------------
 
 
+_ARTICLES: dict[tuple, Article] = {}
+"""Articles already parsed in this process, by everything they are parsed from: `booklet watch`
+parses again only the file that was saved."""
+
+
 def _parse_article_file(document: MarkdownSource, language: str) -> Article:
+    key = (document.path, document.text, repr(document.front_matter), document.body_line, language)
+    article = _ARTICLES.get(key)
+    if article is None:
+        if len(_ARTICLES) > 256:
+            _ARTICLES.clear()
+        article = _ARTICLES[key] = _parse_article(document, language)
+    return article
+
+
+def _parse_article(document: MarkdownSource, language: str) -> Article:
     front = document.front_matter
     where = Location(document.path, 1)
     _check_keys(front, ARTICLE_KEYS, where, "article")

@@ -7,6 +7,7 @@ everything in one go.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import struct
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from .cache import store
 from .errors import Problem
 from .fonts import COLOUR_EMOJI_HINT, face_name, installed_families_with, split_by_face, string_width
 from .hyphenate import resolve_language
@@ -80,10 +82,24 @@ def unreadable_image(path: Path) -> str | None:
 
     PNGs are checked chunk by chunk (`verify`); JPEGs are decoded in draft mode at 1/8
     scale, which still reads every byte, so a truncated download is found cheaply. An SVG
-    must parse as XML and have a size.
+    must parse as XML and have a size. A file found readable is remembered in the store by its
+    content's digest (kind `image-checks`), so a rebuild does not decode it again.
     """
     if (missing := missing_plugin(path)) is not None:
         return missing
+    try:
+        key = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        key = None
+    if key is not None and store().read("image-checks", key) == b"":
+        return None
+    reason = _decode_problem(path)
+    if reason is None and key is not None:
+        store().write("image-checks", key, b"")
+    return reason
+
+
+def _decode_problem(path: Path) -> str | None:
     try:
         with path.open("rb") as file:
             head = file.read(2048)

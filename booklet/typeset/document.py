@@ -15,6 +15,7 @@ from typing import Mapping
 
 from reportlab import rl_config
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfdoc import PDFName
 from reportlab.platypus import BaseDocTemplate, DDIndenter, Flowable, Frame, ListFlowable, NextPageTemplate, PageBreak
 from reportlab.platypus import PageTemplate, Spacer
 from reportlab.platypus.doctemplate import LayoutError, _ktAllow
@@ -104,8 +105,11 @@ class _BookletDocument(BaseDocTemplate):
 
     def beforeDocument(self) -> None:
         """Open with the bookmarks (the articles) shown: /PageMode /UseOutlines; with bleed
-        (layouts.bled), every page's MediaBox is its BleedBox and its TrimBox the finished page."""
+        (layouts.bled), every page's MediaBox is its BleedBox and its TrimBox the finished page;
+        bound on the right, viewers show two-page spreads from right to left (/Direction /R2L)."""
         self.canv.showOutline()
+        if self.layout.binding == "right":
+            self.canv.setViewerPreference("Direction", PDFName("R2L"))
         inset = self.layout.trim_inset
         if inset:
             width, height = self.layout.page_width, self.layout.page_height
