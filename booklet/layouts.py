@@ -110,6 +110,19 @@ class ImageSettings:
     jpeg_quality: int = 88
 
 @dataclass(frozen=True)
+class CoverSettings:
+    """The built-in cover: `title` "over" a full-page cover picture (at its top, on a band that
+    keeps it legible) or "under" it (the picture fills the top `picture_height` share of the
+    page); `title_color` (r, g, b in 0–1) of the title lines; the contents on the "cover" (when
+    they fit) or on "page2"."""
+
+    title: str = "under"
+    title_color: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    contents: str = "cover"
+    picture_height: float = 0.62
+
+
+@dataclass(frozen=True)
 class Imposition:
     scheme: str
     sheet_width: float
@@ -129,6 +142,7 @@ class Layout:
     imposition: Imposition
     hyphenation: Hyphenation = field(default_factory=Hyphenation)
     images: ImageSettings = field(default_factory=ImageSettings)
+    cover: CoverSettings = field(default_factory=CoverSettings)
     path: Path | None = None  # the file it was read from, for messages
     bleed: float = 0.0  # points of picture beyond the trim on every side, still to be added (see bled)
     trim_inset: float = 0.0  # points between the page's edge and its trim (bleed already added)
@@ -349,7 +363,7 @@ class _LayoutReader:
         errors = Collector()
         with errors.attempt():
             self.check_keys(data, ("description", "page", "margins", "fonts", "styles", "marker",
-                                   "imposition", "hyphenation", "images"), "top level")
+                                   "imposition", "hyphenation", "images", "cover"), "top level")
         description = ""
         with errors.attempt():
             description = self.string(data, "description", "top level", default="")
@@ -380,6 +394,7 @@ class _LayoutReader:
             "imposition": lambda: self._imposition(data),
             "hyphenation": lambda: self._hyphenation(data),
             "images": lambda: self._images(data),
+            "cover": lambda: self._cover(data),
         }
         for part, read in readers.items():
             with errors.attempt():
@@ -474,6 +489,19 @@ class _LayoutReader:
         return Hyphenation(int(self.number(hy, "min_before", "hyphenation", 2, within=(1, 20))),
                            int(self.number(hy, "min_after", "hyphenation", 3, within=(1, 20))),
                            self.number(hy, "penalty", "hyphenation", Hyphenation.penalty, within=(0.0, 10000.0)))
+
+    def _cover(self, data: dict[str, Any]) -> CoverSettings:
+        cv = self.table(data, "cover", ("title", "title_color", "contents", "picture_height"))
+        colour = self.string(cv, "title_color", "cover", default="#000000")
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+            raise self.fail(f'[cover] title_color must be a colour written "#rrggbb" (e.g. "#ffffff" for white), '
+                            f"not {colour!r}", "cover", "title_color")
+        return CoverSettings(
+            title=self.string(cv, "title", "cover", default="under", choices=("over", "under")),
+            title_color=tuple(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)),
+            contents=self.string(cv, "contents", "cover", default="cover", choices=("cover", "page2")),
+            picture_height=self.number(cv, "picture_height", "cover", 0.62, within=(0.2, 1.0)),
+        )
 
     def _images(self, data: dict[str, Any]) -> ImageSettings:
         im = self.table(data, "images", ("mode", "target_ppi", "warn_below_ppi", "max_height", "jpeg_quality"))

@@ -65,7 +65,10 @@ def _missing_images(booklet: Booklet) -> list[Problem]:
             problems.append(Problem(f"cover image not found: {cover}", meta.where.path, line))
         elif (reason := unreadable_image(cover)) is not None:
             problems.append(Problem(f"cannot read image {cover}: {reason}", meta.where.path, line))
-    for article in booklet.articles:
+    for page in (meta.cover, meta.back):
+        if page is not None and page.kind == "image" and (reason := unreadable_image(page.path)) is not None:
+            problems.append(Problem(f"cannot read image {page.path}: {reason}", page.where.path, page.where.line))
+    for article in booklet.all_articles():
         for block in iter_blocks(article.blocks):
             if not isinstance(block, Figure):
                 continue
@@ -157,7 +160,7 @@ def _texts(booklet: Booklet, layout: Layout):
     for value in (meta.author, meta.publisher, meta.date, meta.edition, *meta.contacts):
         if value:
             yield _Text(value, *face("cover_meta"), meta.where)
-    for article in booklet.articles:
+    for article in booklet.all_articles():
         for style_name, value in (("title", article.title), ("dateline", article.date), ("author", article.author)):
             if value:
                 yield _Text(value, *face(style_name), article.where)
@@ -296,7 +299,7 @@ def _deep_nesting(booklet: Booklet) -> list[Problem]:
                 children = block.blocks if isinstance(block, Quote) else [b for item in block.items for b in item]
                 visit(children, depth + 1)
 
-    for article in booklet.articles:
+    for article in booklet.all_articles():
         visit(article.blocks, 0)
     return problems
 
@@ -323,7 +326,7 @@ def _long_titles(booklet: Booklet, layout: Layout) -> list[Problem]:
 
 def _control_characters(booklet: Booklet) -> list[Problem]:
     """Lines of the sources with control characters, which are left out (parse drops them)."""
-    paths = dict.fromkeys([booklet.metadata.where.path, *(a.where.path for a in booklet.articles)])
+    paths = dict.fromkeys([booklet.metadata.where.path, *(a.where.path for a in booklet.all_articles())])
     problems = []
     for path in paths:
         try:

@@ -237,7 +237,7 @@ def caption_reserve(booklet: Booklet, layout: Layout) -> Callable[[Figure], floa
     typesetter will set it, so images are prepared for the size they are printed at."""
     style = layout.styles["caption"]
     reserves: dict[int, float] = {}
-    for article in booklet.articles:
+    for article in booklet.all_articles():
         article_context = StoryContext(layout, article.language, {})
         for block in iter_blocks(article.blocks):
             if isinstance(block, Figure) and block.caption:
