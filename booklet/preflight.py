@@ -19,7 +19,8 @@ from PIL import Image, UnidentifiedImageError
 
 from .cache import store
 from .errors import Problem
-from .fonts import COLOUR_EMOJI_HINT, face_name, installed_families_with, split_by_face, string_width
+from .fonts import (COLOUR_EMOJI_HINT, face_name, fallback_faces, installed_families_with, split_by_face,
+                    string_width)
 from .hyphenate import resolve_language
 from .imageformats import heif_available, is_svg, missing_plugin, svg_size
 from .layouts import Layout, builtin_layouts
@@ -151,7 +152,7 @@ def _texts(booklet: Booklet, layout: Layout):
         style = layout.styles[style_name]
         family = layout.fonts["mono" if code else style.font]
         bold, italic = style.bold or bold, style.italic != italic
-        fallbacks = tuple(face_name(f, bold, italic) for f in layout.fallback_fonts)
+        fallbacks = fallback_faces(layout.fallback_fonts, bold, italic)
         return face_name(family, bold, italic), style.size, fallbacks
 
     for style_name, value in (("cover_title", meta.title), ("cover_subtitle", meta.subtitle)):

@@ -9,7 +9,7 @@ from typing import Callable, Mapping
 from reportlab.platypus import DDIndenter, Flowable, Indenter, KeepTogether, ListFlowable, ListItem, Preformatted, Spacer
 from reportlab.lib.styles import ParagraphStyle
 
-from ..fonts import face_name, split_by_face, string_width
+from ..fonts import face_name, fallback_faces, split_by_face, string_width
 from ..images import Prepared
 from ..layouts import Layout, TextStyle
 from ..model import (
@@ -54,7 +54,7 @@ def runs_for(inlines: tuple[Inline, ...], style: TextStyle, layout: Layout) -> l
 def _with_fallback(span: Span, face: str, style: TextStyle, layout: Layout) -> list[Run]:
     """The span in `face`, and words it cannot set in the first fallback face that can."""
     bold, italic = style.bold or span.bold, style.italic != span.italic
-    fallbacks = tuple(face_name(family, bold, italic) for family in layout.fallback_fonts)
+    fallbacks = fallback_faces(layout.fallback_fonts, bold, italic)
     # letters no font has were refused by the preflight; set any left in the span's own face
     return [Run(text, font or face, style.size, span.link) for text, font in split_by_face(span.text, face, fallbacks)]
 
