@@ -295,10 +295,13 @@ def _split_single_file(document: MarkdownSource, language: str, reader: "_Blocks
     """Level-1 headings start articles; text before the first one is an untitled preface.
 
     A paragraph right after the heading that is all emphasis (`*September 6, 2024*`)
-    is the article's dateline. Footnotes are numbered afresh in each article.
+    is the article's dateline. Footnotes are numbered afresh in each article. Only a heading
+    of the document's own level starts an article: one inside a list item or a quote is part
+    of it (a heading there, as in a folder booklet). Regression: `- # bravo` cut the list in
+    two (IndexError, or "bravo" made an article and the items after it lost).
     """
     tokens = reader.tokens(document.text)
-    starts = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"]
+    starts = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1" and t.level == 0]
     articles = []
     preface = tokens[: starts[0]] if starts else tokens
     if preface:
