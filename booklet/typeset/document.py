@@ -27,8 +27,9 @@ from ..layouts import Layout
 from ..model import Article, Booklet
 from .cover import back_cover, front_cover
 from .figures import flush_figures, forgive_postponed
+from .notes import page_notes
 from .paragraph import KeepWithLines
-from .story import StoryContext, block_flowables, style_face, text_paragraph
+from .story import StoryContext, article_flowables, style_face, text_paragraph
 
 PAGES_PER_SHEET = 8  # two sides of four pages: the padding unit
 MAX_STEPS_PER_PAGE = 5000
@@ -123,6 +124,10 @@ class _BookletDocument(BaseDocTemplate):
         forgive_postponed(self, flowables)
         self._watch_progress()
         super().handle_flowable(flowables)
+
+    def handle_pageEnd(self) -> None:
+        page_notes(self, self.layout).finish_page(self.canv, self.frame)
+        super().handle_pageEnd()
 
     def _watch_progress(self) -> None:
         """The bound on Platypus's retry loop within a page: fail with a clear error rather than
@@ -341,7 +346,7 @@ def _story(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared], un
         if article.title:
             story.extend(_article_head(titled, article, article_context))
             titled += 1
-        story.extend(block_flowables(article.blocks, article_context))
+        story.extend(article_flowables(article, article_context))
     story.append(flush_figures())
     story.append(_TurnToBack(unit))
     story.extend(back_cover(booklet, context))
