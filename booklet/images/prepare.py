@@ -20,7 +20,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from ..errors import Problem
 from ..imageformats import heif_available, is_svg, missing_plugin, svg_size
 from ..layouts import ImageSettings, Layout
-from ..model import Booklet, Figure, Location, iter_blocks
+from ..model import Booklet, Figure, Location, article_blocks
 from ..parse import key_line
 from .. import cache as store_module
 from . import cache as cache_module
@@ -44,18 +44,18 @@ CACHE_VERSION = 5
 
 @dataclass(frozen=True)
 class _Use:
-    """One place an image is shown: a figure, or the cover (figure None)."""
+    """One place an image is shown: a figure, or a cover picture (`cover`: its `cover_size` mode)."""
 
     where: Location
     shown_as: str  # the path as the model holds it
     width_fraction: float | None
     full_page: bool
     reserve: float
-    cover: bool
+    cover: str | None
 
     def size(self, aspect: float, layout: Layout) -> tuple[float, float]:
-        if self.cover:
-            return cover_size(aspect, layout)
+        if self.cover is not None:
+            return cover_size(aspect, layout, self.cover)
         return figure_size(aspect, self.width_fraction, self.full_page, layout, self.reserve)
 
 
@@ -111,13 +111,17 @@ def _uses(booklet: Booklet, reserve: Callable[[Figure], float] | None) -> Iterat
     meta = booklet.metadata
     if meta.cover_image is not None:
         where = Location(meta.where.path, key_line(meta.where, "cover_image"))
-        yield meta.cover_image, _Use(where, str(meta.cover_image), None, False, 0.0, cover=True)
-    for article in booklet.articles:
-        for block in iter_blocks(article.blocks):
+        mode = "full" if meta.cover is not None and meta.cover.kind == "full" else "inline"
+        yield meta.cover_image, _Use(where, str(meta.cover_image), None, False, 0.0, cover=mode)
+    for page in (meta.cover, meta.back):
+        if page is not None and page.kind == "image" and page.path is not None:
+            yield page.path, _Use(page.where, str(page.path), None, False, 0.0, cover="page")
+    for article in booklet.all_articles():
+        for block in article_blocks(article):
             if isinstance(block, Figure):
                 yield block.image, _Use(
                     block.where, str(block.image), block.width, block.full_page,
-                    float(reserve(block)) if reserve else 0.0, cover=False)
+                    float(reserve(block)) if reserve else 0.0, cover=None)
 
 
 class _ImageError(Exception):

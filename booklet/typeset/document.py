@@ -1,4 +1,4 @@
-"""A `Booklet` and its `Layout` → the reading PDF: cover with contents, articles, blanks, back cover.
+"""A `Booklet` and its `Layout` → the reading PDF: cover and contents, articles, blanks, back cover.
 
 Pages are numbered physically (the cover is page 1). The contents' page numbers are drawn
 as PDF form XObjects that each article defines when its first page is drawn, so one layout
@@ -25,9 +25,11 @@ from ..fonts import face_name, string_width
 from ..images import Prepared
 from ..layouts import Layout
 from ..model import Article, Booklet
-from .figures import CoverImage, flush_figures, forgive_postponed
+from .cover import back_cover, front_cover
+from .figures import flush_figures, forgive_postponed
+from .notes import page_notes
 from .paragraph import KeepWithLines
-from .story import StoryContext, block_flowables, style_face, text_paragraph
+from .story import StoryContext, article_flowables, style_face, text_paragraph
 
 PAGES_PER_SHEET = 8  # two sides of four pages: the padding unit
 MAX_STEPS_PER_PAGE = 5000
@@ -122,6 +124,10 @@ class _BookletDocument(BaseDocTemplate):
         forgive_postponed(self, flowables)
         self._watch_progress()
         super().handle_flowable(flowables)
+
+    def handle_pageEnd(self) -> None:
+        page_notes(self, self.layout).finish_page(self.canv, self.frame)
+        super().handle_pageEnd()
 
     def _watch_progress(self) -> None:
         """The bound on Platypus's retry loop within a page: fail with a clear error rather than
@@ -317,25 +323,6 @@ class _TurnToBack(Flowable):
         return [*breaks, NextPageTemplate("back"), PageBreak()]
 
 
-class _AtFoot(Flowable):
-    """Flowables stacked at the bottom of the frame (the colophon)."""
-
-    def __init__(self, flowables: list[Flowable]):
-        super().__init__()
-        self.flowables = flowables
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.sizes = [f.wrap(available_width, available_height) for f in self.flowables]
-        self.width, self.height = available_width, available_height
-        return available_width, available_height - 1
-
-    def draw(self) -> None:
-        y = 0.0
-        for flowable, (_, height) in reversed(list(zip(self.flowables, self.sizes))):
-            flowable.drawOn(self.canv, 0, y)
-            y += height + flowable.getSpaceBefore()
-
-
 def _article_key(index: int) -> str:
     return f"article-{index}"
 
@@ -347,7 +334,10 @@ def _toc_form(index: int) -> str:
 def _story(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared], unit: int) -> list[Flowable]:
     meta = booklet.metadata
     context = StoryContext(layout, meta.language, images)
-    story: list[Flowable] = [*_cover(booklet, context), NextPageTemplate("body"), PageBreak()]
+    cover, contents_page = front_cover(booklet, context, _contents(booklet, layout))
+    story: list[Flowable] = [*cover, NextPageTemplate("body"), PageBreak(), *contents_page]
+    if contents_page and booklet.articles[0].title:
+        story.append(PageBreak())  # a titled article opens a page; an untitled preface shares page 2
     titled = 0
     for number, article in enumerate(booklet.articles):
         if number:
@@ -356,10 +346,10 @@ def _story(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared], un
         if article.title:
             story.extend(_article_head(titled, article, article_context))
             titled += 1
-        story.extend(block_flowables(article.blocks, article_context))
+        story.extend(article_flowables(article, article_context))
     story.append(flush_figures())
     story.append(_TurnToBack(unit))
-    story.append(_AtFoot(_colophon(booklet, context)))
+    story.extend(back_cover(booklet, context))
     return story
 
 
@@ -375,32 +365,9 @@ def _article_head(index: int, article: Article, context: StoryContext) -> list[F
     return head
 
 
-def _cover(booklet: Booklet, context: StoryContext) -> list[Flowable]:
-    meta = booklet.metadata
-    layout = context.layout
-    cover: list[Flowable] = [text_paragraph(meta.title, "cover_title", context)]
-    if meta.subtitle:
-        cover.append(text_paragraph(meta.subtitle, "cover_subtitle", context))
-    heading_lines = len(cover)
-    for line in (meta.author, " · ".join(x for x in (meta.publisher, meta.date) if x)):
-        if line:
-            cover.append(text_paragraph(line, "cover_meta", context))
-    cover.extend(text_paragraph(line, "cover_meta", context) for line in meta.contacts)
+def _contents(booklet: Booklet, layout: Layout) -> list[Flowable]:
+    """One contents line per titled article."""
+    style = layout.styles["toc"]
+    font = style_face(layout, style)
     titles = [a.title for a in booklet.articles if a.title]
-    if titles:
-        style = layout.styles["toc"]
-        font = style_face(layout, style)
-        cover.append(Spacer(0, style.leading * 1.5))
-        cover.extend(_TocEntry(i, title, font, style.size, style.leading, style.space_after)
-                     for i, title in enumerate(titles))
-    if meta.cover_image is not None and meta.cover_image in context.images:
-        cover.insert(heading_lines, CoverImage(context.images[meta.cover_image], layout, cover[heading_lines:]))
-    return cover
-
-
-def _colophon(booklet: Booklet, context: StoryContext) -> list[Flowable]:
-    meta = booklet.metadata
-    lines = [meta.title]
-    lines += [x for x in (meta.publisher, meta.edition, meta.date) if x]
-    lines += list(meta.contacts)
-    return [text_paragraph(line, "colophon", context) for line in lines]
+    return [_TocEntry(i, title, font, style.size, style.leading, style.space_after) for i, title in enumerate(titles)]

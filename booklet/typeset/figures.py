@@ -171,7 +171,7 @@ def _waiting(doc) -> list[Flowable]:
     return doc.__dict__.setdefault("_booklet_waiting_figures", [])
 
 
-def _wait(flowable: Flowable, doc) -> list[Flowable]:
+def wait_for_next_page(flowable: Flowable, doc) -> list[Flowable]:
     """Put `flowable` in the queue for the next page; the text after it goes on here."""
     _waiting(doc).append(flowable)
     release = doc.__dict__.setdefault("_booklet_release", _ReleaseFigures())
@@ -181,7 +181,7 @@ def _wait(flowable: Flowable, doc) -> list[Flowable]:
     return [NullActionFlowable()]
 
 
-def _others_waiting(flowable: Flowable) -> bool:
+def others_waiting(flowable: Flowable) -> bool:
     canvas = getattr(flowable, "canv", None)
     doc = getattr(canvas, "_doctemplate", None)
     return doc is not None and any(f is not flowable for f in _waiting(doc))
@@ -276,17 +276,17 @@ class FigureFlowable(Flowable):
         self._measure(available_width)
         self.width = available_width
         self.height = self.image_height + self.reserve
-        if _others_waiting(self):
+        if others_waiting(self):
             return available_width, max(self.height, available_height + 1)  # keep the figures' order
         return self.width, self.height
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
         doc = self.canv._doctemplate
-        if not _others_waiting(self) and doc.frame._atTop:
+        if not others_waiting(self) and doc.frame._atTop:
             # Taller than an empty page (a very long caption): shrink the image to fit.
             return [FigureFlowable(self.image, self.caption, self.layout, self.width_fraction,
                                    max_height=available_height)]
-        return _wait(self, doc)
+        return wait_for_next_page(self, doc)
 
     def draw(self) -> None:
         x = (self.width - self.image_width) / 2
@@ -311,12 +311,12 @@ class FullPageFigure(Flowable):
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         doc = self.canv._doctemplate
-        if _others_waiting(self) or not doc.frame._atTop:
+        if others_waiting(self) or not doc.frame._atTop:
             return available_width, available_height + 1
         return available_width, available_height  # the whole page
 
     def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        return _wait(self, self.canv._doctemplate)
+        return wait_for_next_page(self, self.canv._doctemplate)
 
     def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:
         layout = self.layout
