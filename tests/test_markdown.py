@@ -187,3 +187,10 @@ def test_struck_text_has_a_line_through_its_letters(tmp_path):
         assert len(lines) == 1
         assert lines[0]["x0"] <= struck["x0"] + 0.5 and lines[0]["x1"] >= words["these"]["x0"]
         assert lines[0]["x1"] < words["keep"]["x0"]  # the words after it are not struck
+
+
+def test_a_table_that_fits_nowhere_gets_a_warning(tmp_path):
+    header = "| " + " | ".join(f"Extraordinarily{c}" for c in range(14)) + " |"
+    path = write(tmp_path, f"\n{header}\n|{'---|' * 14}\n")
+    [warning] = [p for p in check(path) if "too wide for the page" in p.message]
+    assert warning.severity == "warning" and (warning.path, warning.line) == (path, 6)
