@@ -63,6 +63,9 @@ def read_sources(source: Path) -> BookletSource:
 def _read_folder(folder: Path) -> BookletSource:
     config_path = folder / BOOKLET_FILE
     config: dict[str, Any] = {}
+    if config_path.exists() and not config_path.is_file():  # regression: read as "the 'title' is missing"
+        raise BookletError(f"{BOOKLET_FILE} is a folder, not a file: the booklet's metadata goes in a YAML "
+                           "file of that name", config_path)
     if config_path.is_file():
         config = load_yaml(_read_text(config_path), config_path, first_line=1)
     name = folder.resolve().name
