@@ -7,6 +7,7 @@ as Markdown here; this stage only finds and reads files and the YAML around them
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,9 +144,10 @@ def load_yaml(text: str, path: Path, first_line: int) -> dict[str, Any]:
             data = loader.get_single_data()
         finally:
             loader.dispose()
-    except yaml.reader.ReaderError as exc:  # a control character: YAML allows none
+    except yaml.reader.ReaderError as exc:  # a control character or a noncharacter: YAML allows none
         line = first_line + text[:exc.position].count("\n")
-        raise BookletError(f"YAML does not allow the control character U+{exc.character:04X}; remove it",
+        kind = "control character" if unicodedata.category(chr(exc.character)) == "Cc" else "noncharacter"
+        raise BookletError(f"YAML does not allow the {kind} U+{exc.character:04X}; remove it",
                            path, line) from None
     except yaml.YAMLError as exc:
         line = _yaml_line(exc, text, first_line)
