@@ -24,7 +24,8 @@ from ..fonts import face_name, string_width
 from ..images import PreparedImage
 from ..layouts import Layout
 from ..model import Article, Booklet
-from .figures import CoverImage, flush_figures, forgive_postponed
+from .figures import CoverImage
+from .makeup import make_pages
 from .paragraph import KeepWithLines
 from .story import StoryContext, block_flowables, style_face, text_paragraph
 
@@ -98,7 +99,8 @@ class _BookletDocument(BaseDocTemplate):
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         if flowables and isinstance(flowables[0], _TurnToBack):
             flowables[0:1] = flowables[0].page_breaks(self.page)
-        forgive_postponed(self, flowables)
+        elif flowables and isinstance(flowables[0], _Article):
+            flowables[0:1] = flowables[0].pages(self.layout, self.canv, self.page + 1)
         super().handle_flowable(flowables)
 
     def _mirror(self, canvas, doc) -> None:
@@ -220,6 +222,21 @@ def _split_long_words(lines: list[str], font: str, size: float, width: float) ->
     return result
 
 
+class _Article(Flowable):
+    """Placeholder for an article's flowables; the document replaces it with the article's
+    pages (page breaks chosen by `makeup`), once it knows the page the article starts on."""
+
+    def __init__(self, flowables: list[Flowable]):
+        super().__init__()
+        self.flowables = flowables
+
+    def pages(self, layout: Layout, canvas, first_page: int) -> list[Flowable]:
+        result: list[Flowable] = []
+        for page in make_pages(self.flowables, layout, canvas, first_page):
+            result += [PageBreak(), page]
+        return result
+
+
 class _TurnToBack(Flowable):
     """Placeholder where the back cover begins; the document replaces it with page breaks.
 
@@ -270,17 +287,16 @@ def _toc_form(index: int) -> str:
 def _story(booklet: Booklet, layout: Layout, images: Mapping[Path, PreparedImage], unit: int) -> list[Flowable]:
     meta = booklet.metadata
     context = StoryContext(layout, meta.language, images)
-    story: list[Flowable] = [*_cover(booklet, context), NextPageTemplate("body"), PageBreak()]
+    story: list[Flowable] = [*_cover(booklet, context), NextPageTemplate("body")]
     titled = 0
-    for number, article in enumerate(booklet.articles):
-        if number:
-            story += [flush_figures(), PageBreak()]
+    for article in booklet.articles:
         article_context = StoryContext(layout, article.language, images)
+        flowables: list[Flowable] = []
         if article.title:
-            story.extend(_article_head(titled, article, article_context))
+            flowables.extend(_article_head(titled, article, article_context))
             titled += 1
-        story.extend(block_flowables(article.blocks, article_context))
-    story.append(flush_figures())
+        flowables.extend(block_flowables(article.blocks, article_context))
+        story.append(_Article(flowables))
     story.append(_TurnToBack(unit))
     story.append(_AtFoot(_colophon(booklet, context)))
     return story

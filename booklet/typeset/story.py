@@ -126,7 +126,9 @@ def _block(block: Block, context: StoryContext, style_name: str, indent: bool) -
     if isinstance(block, CodeBlock):
         return [_code(block, context)]
     if isinstance(block, SectionBreak):
-        return [text_paragraph(ORNAMENT, "ornament", context)]
+        ornament = text_paragraph(ORNAMENT, "ornament", context)
+        ornament.keepWithNext = True  # never alone at a page foot, its section overleaf
+        return [ornament]
     if isinstance(block, Figure):
         caption_style = layout.styles["caption"]
         caption = inline_paragraph(block.caption, caption_style, context) if block.caption else None
@@ -211,10 +213,10 @@ def _code(block: CodeBlock, context: StoryContext) -> Flowable:
     font = style_face(layout, style)
     paragraph_style = ParagraphStyle("code", fontName=font, fontSize=style.size, leading=style.leading,
                                      spaceBefore=style.space_before, spaceAfter=style.space_after)
-    return _CodeLines(block.text.expandtabs(4), paragraph_style, string_width("M", font, style.size))
+    return CodeLines(block.text.expandtabs(4), paragraph_style, string_width("M", font, style.size))
 
 
-class _CodeLines(Preformatted):
+class CodeLines(Preformatted):
     """Preformatted text wrapped to the width it is given, which is narrower inside lists and quotes.
 
     Regression: wrapping to the full text width let code in a list or quote pass the margin.
