@@ -105,7 +105,7 @@ def measure(article: list[Leaf], layout: Layout, canvas) -> tuple[list[Item], li
     sources: list[Source | None] = []
     width = layout.text_width
     leading = layout.styles["body"].leading
-    text_seen = False
+    opening = True  # no text and no image yet: an image here is the lead photo
     floats: set[int] = set()  # leaves set as floats, whose spaces are their own
     for number, leaf in enumerate(article):
         inner = leaf.width(width)
@@ -123,9 +123,10 @@ def measure(article: list[Leaf], layout: Layout, canvas) -> tuple[list[Item], li
             items.append(Float(0.0, full_page=True))  # (an opening one: after the title page)
             sources.append(Source(number))
             floats.add(number)
+            opening = False  # the lead photo is the article's first image, or there is none
             continue
-        if isinstance(flowable, FigureFlowable) and not text_seen and not leaf.wrappers:
-            leaf.lead = True
+        if isinstance(flowable, FigureFlowable) and opening and not leaf.wrappers:
+            leaf.lead, opening = True, False
             items.append(_lead_photo(flowable, article[:number], inner, layout, canvas))
             sources.append(Source(number))
             continue
@@ -144,7 +145,7 @@ def measure(article: list[Leaf], layout: Layout, canvas) -> tuple[list[Item], li
             items.append(Box(height))
             sources.append(Source(number))
             continue
-        text_seen = text_seen or bool(lines) and not leaf.keep_with_next
+        opening = opening and not (lines and not leaf.keep_with_next)
         leaf.lines = lines
         count = len(lines)
         for index, line in enumerate(lines):

@@ -97,7 +97,7 @@ class Page:
 
     `ratio` is how far the page's glue stretches (> 0, in units of its stretch) or shrinks
     (< 0, in units of its shrink); `goal` is where its last baseline sits (None: as it falls,
-    on an article's last page and on a full-page figure)."""
+    on an article's last page and on a full-page figure) unless the page could not be `filled`."""
 
     start: int
     end: int
@@ -106,6 +106,7 @@ class Page:
     ratio: float
     goal: float | None
     number: int  # page number (1-based, as printed)
+    filled: bool = True  # False: its glue could not bring its last baseline down to `goal`
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,7 @@ class _Builder:
                 sums.add_solid(item.height, item.depth, item.shrink, item.line)
                 followed = movable is not None
             least = sums.height - sums.depth - sums.shrink
-            if movable is not None and followed:
+            if movable is not None:  # it may yet move on, if text follows it here
                 least -= movable[1] - movable[3]
             # too full for any page: end at the next break (overfull, at a cost that only
             # an unbreakable run taller than the page leaves as the one choice)
@@ -276,12 +277,12 @@ class _Builder:
             stretch, shrink = sums.stretch - given_stretch, sums.shrink - given_shrink
             for goal in goals:
                 ragged = last
-                ratio, badness = self._fit(baseline, goal, stretch, shrink, ragged)
+                ratio, badness, filled = self._fit(baseline, goal, stretch, shrink, ragged)
                 if ragged:
                     badness += LAST_LINE_COST * max(0, MIN_LAST_LINES - sums.lines)
                 elif goal < self.frame.goal - 1e-6:
                     badness += SHORT_SPREAD_COST
-                page = Page(start + 1, end, waiting, deferred, ratio, None if ragged else goal, number)
+                page = Page(start + 1, end, waiting, deferred, ratio, None if ragged else goal, number, filled)
                 # a left (even) page fixes the goal of the right page after it
                 next_goal = goal if number % 2 == 0 and not ragged else None
                 after = _State(state.demerits + badness + cost + PAGE_COST, page, state, number + 1)
@@ -294,22 +295,22 @@ class _Builder:
                     break
 
     def _fit(self, baseline: float, goal: float, stretch: float, shrink: float, ragged: bool
-             ) -> tuple[float, float]:
-        """(ratio, badness) of bringing the last baseline from `baseline` to `goal`. A ragged
-        page (an article's last) may end short."""
+             ) -> tuple[float, float, bool]:
+        """(ratio, badness, whether the goal is met) of bringing the last baseline from
+        `baseline` to `goal`. A ragged page (an article's last) may end short."""
         excess = baseline - goal
         if excess > 1e-6:
             if shrink > 0 and shrink >= excess - 1e-6:
                 ratio = -min(1.0, excess / shrink)
-                return ratio, 100.0 * (-ratio) ** 3
-            return 0.0, OVERFULL_COST * (1.0 + excess / self.frame.line)
+                return ratio, 100.0 * (-ratio) ** 3, True
+            return 0.0, OVERFULL_COST * (1.0 + excess / self.frame.line), False
         need = -excess
         if ragged or need <= 1e-6:
-            return 0.0, 0.0
+            return 0.0, 0.0, True
         if stretch > 0 and need <= MAX_RATIO * stretch:
             ratio = need / stretch
-            return ratio, 100.0 * ratio ** 3
-        return 0.0, UNFILLED_COST * need / self.frame.line
+            return ratio, 100.0 * ratio ** 3, True
+        return 0.0, UNFILLED_COST * need / self.frame.line, False
 
     @staticmethod
     def _add(states: dict, position: int, waiting: int | None, goal: float | None, state: _State) -> None:

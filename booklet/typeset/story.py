@@ -109,11 +109,16 @@ def _block(block: Block, context: StoryContext, style_name: str, indent: bool) -
     layout = context.layout
     if isinstance(block, Paragraph):
         style = layout.styles[style_name]
-        # verse and addresses (hard line breaks) keep one rule for all their lines: none is
-        # indented, rather than the first alone
-        if not indent or any(isinstance(inline, LineBreak) for inline in block.inlines):
+        indent_all = indent and style.first_indent > 0 and any(isinstance(i, LineBreak) for i in block.inlines)
+        if not indent or indent_all:
             style = TextStyle(**{**style.__dict__, "first_indent": 0.0})
-        return [inline_paragraph(block.inlines, style, context)]
+        paragraph = inline_paragraph(block.inlines, style, context)
+        if indent_all:
+            # verse and addresses (hard line breaks) keep one rule for all their lines: each is
+            # indented, where the first alone used to be
+            width = layout.styles[style_name].first_indent
+            return [Indenter(width, 0.0), paragraph, Indenter(-width, 0.0)]
+        return [paragraph]
     if isinstance(block, Heading):
         heading = inline_paragraph(block.inlines, layout.styles[f"heading{block.level}"], context)
         heading.keepWithNext = True
