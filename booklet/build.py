@@ -7,17 +7,21 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from .cache import digest, store
 from .errors import BookletError, BookletErrors, Problem, UsageError
 from .files import atomic_output, check_output_dir
 from .images import prepare_images
-from .impose import ImposeOptions, ImposeReport, check_options, impose_pdf
-from .impose.plan import SCHEMES, scheme_module
-from .layouts import Layout, did_you_mean, layout_error, load_layout
-from .model import Booklet
+from .impose import ImposeOptions, ImposeReport, check_options, impose_pdf, slot_size_for
+from .impose.geometry import fit_scale
+from .impose.schemes import SCHEMES, scheme_module
+from .impose.shop import write_shop_pdf
+from .layouts import MM, Layout, bled, did_you_mean, layout_error, load_layout, with_page_size
+from .model import Booklet, Figure, iter_blocks
 from .parse import key_line, parse_booklet
 from .preflight import preflight
 from .sources import read_sources
 from .typeset.document import typeset
+from .typeset.linecache import LineCache, using
 from .typeset.story import caption_reserve
 
 
@@ -29,6 +33,10 @@ class BuildResult:
     article_pages: tuple[tuple[str, int], ...]
     imposition: ImposeReport
     warnings: list[str] = field(default_factory=list)
+    blank_pages: int = 0  # of `pages`, the blank ones (padding before the back cover)
+    shop_path: Path | None = None
+    notes: list[str] = field(default_factory=list)  # facts for the summary, before the page counts
+    sources: frozenset[Path] = frozenset()  # every file the booklet was made from (source_files)
 
 
 def load_booklet(source: Path, layout_name: str | None = None) -> tuple[Booklet, Layout]:
@@ -57,6 +65,23 @@ def load_booklet(source: Path, layout_name: str | None = None) -> tuple[Booklet,
         raise layout_error(layout, f"[imposition] scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}"
                                    f"{did_you_mean(scheme, SCHEMES)}", "imposition", "scheme")
     return booklet, layout
+
+
+def source_files(source: Path, booklet: Booklet, layout: Layout) -> frozenset[Path]:
+    """The files a build reads: the Markdown files, booklet.yaml (of a folder, even before it
+    exists), every image used, the layout file and the font files it names by path."""
+    files = {article.where.path for article in booklet.articles} | {booklet.metadata.where.path}
+    if source.is_dir():
+        files.add(source / "booklet.yaml")
+    files |= {block.image for article in booklet.articles for block in iter_blocks(article.blocks)
+              if isinstance(block, Figure)}
+    if booklet.metadata.cover_image is not None:
+        files.add(booklet.metadata.cover_image)
+    if layout.path is not None:
+        files.add(layout.path)
+        named = [*layout.fonts.values(), *layout.fallback_fonts]
+        files |= {layout.path.parent / name for name in named if (layout.path.parent / name).is_file()}
+    return frozenset(Path(os.path.abspath(path)) for path in files if not path.is_dir())
 
 
 def check(source: Path, layout_name: str | None = None) -> list[Problem]:
@@ -96,13 +121,18 @@ def check_source_date_epoch() -> None:
 
 
 def build(source: Path, outdir: Path, layout_name: str | None = None,
-          options: ImposeOptions | None = None, scheme_chosen: bool = False,
-          progress: Callable[[str], None] = _silent) -> BuildResult:
+          options: ImposeOptions | None = None, chosen: frozenset[str] = frozenset(),
+          progress: Callable[[str], None] = _silent, shop: bool = False,
+          lines: LineCache | None = None) -> BuildResult:
     """Write OUTDIR/NAME-read.pdf and OUTDIR/NAME-print.pdf; on failure neither is touched.
 
-    The layout decides the scheme and the sheet size unless `scheme_chosen` says that
-    `options.scheme` was asked for explicitly. `progress` is called with the name of each stage
-    as it starts (the CLI shows it on a terminal).
+    The layout decides the scheme and the sheet, the booklet's `direction` the binding, except
+    for the options named in `chosen` ("scheme", "sheet", "binding"), asked for explicitly. A
+    chosen sheet whose slots the layout's pages do not fill gives the pages the slot's size.
+    `progress` is called with the name of each stage as it starts (the CLI shows it on a terminal).
+    `shop` also writes OUTDIR/NAME-shop.pdf, the pages one by one with bleed and crop marks.
+    `lines` is the line cache to use (`booklet watch` keeps one in the process); by default the
+    booklet's lines are kept in the store on disk.
     """
     check_source_date_epoch()
     if outdir.suffix.lower() == ".pdf" and not outdir.is_dir():
@@ -111,6 +141,24 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
     check_output_dir(outdir)
     progress("reading sources")
     booklet, layout = load_booklet(source, layout_name)
+    options = options or ImposeOptions()
+    options = replace(
+        options,
+        scheme=options.scheme if "scheme" in chosen else layout.imposition.scheme,
+        sheet_size=options.sheet_size if "sheet" in chosen else (layout.imposition.sheet_width,
+                                                                 layout.imposition.sheet_height),
+        binding=options.binding if "binding" in chosen else ("right" if booklet.metadata.direction == "rtl"
+                                                             else "left"))
+    check_options(options)
+    notes = []
+    slot = slot_size_for(options.scheme, options.sheet_size)
+    if "sheet" in chosen and fit_scale((layout.page_width, layout.page_height), slot) != 1.0:
+        layout = with_page_size(layout, slot)
+        notes.append(f"pages {slot[0] / MM:.1f} × {slot[1] / MM:.1f} mm, to fill the sheet's slots at 100 %")
+    if shop and not layout.bleed:
+        notes.append("the layout has no bleed: add `bleed = 3` to its [page] table for pictures that run "
+                     "to the edge of the cut page")
+    layout = bled(layout)
     progress("checking")
     problems = preflight(booklet, layout)
     _raise_errors(problems)
@@ -118,20 +166,26 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
     images, image_problems = prepare_images(booklet, layout, reserve=caption_reserve(booklet, layout))
     problems += image_problems
     _raise_errors(image_problems)
-    options = options or ImposeOptions()
-    options = replace(options, scheme=options.scheme if scheme_chosen else layout.imposition.scheme,
-                      sheet_size=options.sheet_size or (layout.imposition.sheet_width, layout.imposition.sheet_height))
-    check_options(options)
     progress("typesetting")
     # blanks before the back cover are the typesetter's job (they are real pages of the
     # reading PDF); with --blanks end the imposition pads after the last page instead
     unit = scheme_module(options.scheme).PAGES_PER_SHEET if options.blanks == "before-back" else 1
-    result = typeset(booklet, layout, images, pages_per_sheet=unit)
+    if lines is None:
+        lines = LineCache(store(), digest(str(source.resolve()).encode()).hex()[:32])
+    with using(lines):
+        result = typeset(booklet, layout, images, pages_per_sheet=unit)
+    lines.finish()
+    problems += store().take_warnings()
     read_path = outdir / f"{booklet.name}-read.pdf"
     print_path = outdir / f"{booklet.name}-print.pdf"
     with atomic_output(read_path) as temporary_read:
         temporary_read.write_bytes(result.pdf)
         progress("imposing")
-        report = impose_pdf(temporary_read, print_path, options)
+        report = impose_pdf(temporary_read, print_path, options, data=result.pdf)
+        shop_path = outdir / f"{booklet.name}-shop.pdf" if shop else None
+        if shop_path is not None:
+            shop_warnings = write_shop_pdf(temporary_read, shop_path, data=result.pdf)
+            report.warnings.extend(w for w in shop_warnings if w not in report.warnings)
     return BuildResult(read_path, print_path, result.page_count, result.article_pages, report,
-                       [str(p) for p in problems])
+                       [str(p) for p in problems], sources=source_files(source, booklet, layout),
+                       blank_pages=len(result.blank_pages), notes=notes, shop_path=shop_path)

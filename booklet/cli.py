@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 import click
 
 from . import __version__
-from .errors import BookletError, UsageError
+from .errors import UsageError, counted, error_line
 
 
 def reports_errors(command: Callable) -> Callable:
@@ -32,28 +32,17 @@ def reports_errors(command: Callable) -> Callable:
             for note in dict.fromkeys(notes):  # after the summary, each once
                 click.echo(f"booklet: warning: {note}", err=True)
             return result
-        except BookletError as exc:
-            if debug:
-                raise
-            click.echo(f"booklet: {exc}", err=True)
-            sys.exit(2 if isinstance(exc, UsageError) else 1)
-        except OSError as exc:  # the machine, not the input: a full disk, a folder without permission
-            if debug:
-                raise
-            place = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"booklet: {place}{exc.strerror or exc}; files from earlier builds are unchanged", err=True)
-            sys.exit(1)
         except KeyboardInterrupt:
             if debug:
                 raise
             click.echo("booklet: interrupted; files from earlier builds are unchanged", err=True)
             sys.exit(130)
-        except Exception as exc:  # a bug, not the user's mistake: still one line, and a way to learn more
+        except Exception as exc:  # BookletError, OSError, or a bug: one line all the same
             if debug:
                 raise
-            click.echo(f"booklet: internal error ({type(exc).__name__}: {exc}); files from earlier builds are "
-                       "unchanged; rerun with --debug for a traceback and please report it", err=True)
-            sys.exit(70)  # EX_SOFTWARE
+            line, code = error_line(exc)
+            click.echo(f"booklet: {line}", err=True)
+            sys.exit(code)
 
     return wrapper
 
@@ -167,6 +156,11 @@ def imposition_options(command: Callable) -> Callable:
     options = [
         click.option("--scheme", type=_SCHEME_CHOICE, default=None,
                      help="How pages go on sheets (default: the layout's scheme, else cut-stack)."),
+        click.option("--sheet", metavar="a4|a3|letter|legal|tabloid|WxH",
+                     help="The paper (WxH in mm); default: the layout's sheet, else the one the pages fit."),
+        click.option("--binding", type=click.Choice(["left", "right"]), default=None,
+                     help="Spine on the left, or on the right for right-to-left booklets "
+                          "(default: left, or right for `direction: rtl`)."),
         click.option("--flip", type=click.Choice(["long", "short"]), default="long", show_default=True,
                      help="The edge your printer turns the sheet about for the back side."),
         click.option("--manual-duplex", is_flag=True,
@@ -192,27 +186,65 @@ def imposition_options(command: Callable) -> Callable:
     return command
 
 
-def impose_options(params: dict) -> "ImposeOptions":
-    """ImposeOptions from the shared options (removed from `params`); scheme None = the layout's."""
+def impose_options(params: dict) -> tuple["ImposeOptions", frozenset[str]]:
+    """ImposeOptions from the shared options (removed from `params`), and the names of those
+    given on the command line among scheme, sheet and binding (the others are the layout's)."""
     from .impose import ImposeOptions
+    from .layouts import sheet_size
 
+    chosen = frozenset(name for name in ("scheme", "sheet", "binding") if params[name] is not None)
     names = ("flip", "manual_duplex", "blanks", "printer_margin", "creep", "marks", "group", "nest", "strict")
     values = {name: params.pop(name) for name in names}
-    return ImposeOptions(scheme=params.pop("scheme") or "cut-stack", **values)
+    sheet = params.pop("sheet")
+    try:
+        values["sheet_size"] = sheet_size(sheet) if sheet is not None else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return ImposeOptions(scheme=params.pop("scheme") or "cut-stack", binding=params.pop("binding") or "left",
+                         **values), chosen
 
 
-def report_imposition(report, guide: bool) -> None:
-    """The imposition part of the summary: sheets, scale, guide, printing steps, warnings."""
+def write_guide_beside(report) -> Path:
+    """The folding guide PRINT-guide.pdf beside the print PDF; its path."""
     from .impose import write_guide
 
-    if report.scale < 0.999:
+    guide_path = report.output.with_name(f"{report.output.stem}-guide.pdf")
+    write_guide(report, guide_path)
+    return guide_path
+
+
+def report_imposition(report, guide: bool, quiet: bool) -> None:
+    """The imposition part of the summary: scale, guide (written with --quiet too), printing steps."""
+    guide_path = write_guide_beside(report) if guide and report.output is not None else None
+    if quiet:
+        return
+    if abs(report.scale - 1) > 0.0005:
         click.echo(f"pages printed at {report.scale:.1%} of their size")
-    if guide and report.output is not None:
-        guide_path = report.output.with_name(f"{report.output.stem}-guide.pdf")
-        write_guide(report, guide_path)
+    if guide_path is not None:
         click.echo(f"folding guide: {guide_path}")
     for number, line in enumerate(report.instructions, 1):
         click.echo(f"  {number}. {line}")
+
+
+def page_count_line(pages: int, blanks: int, report, others: str = "with content") -> str:
+    """"16 pages (9 with content, 7 blank) on 2 sheets": what the booklet is made of, honestly."""
+    made = counted(pages, "page")
+    if blanks:
+        made += f" ({pages - blanks} {others}, {blanks} blank)"
+    line = f"{made} on {counted(report.sheets, 'sheet')}"
+    if report.scheme == "mini-zine" and report.sheets > 1:
+        line += f": {report.sheets} separate 8-page zines, one a sheet"
+    return line
+
+
+def build_options(command: Callable) -> Callable:
+    """What `build` and `watch` share: SOURCE, -o, --layout and the imposition options."""
+    command = imposition_options(command)
+    command = click.option("--layout", "layout_name", metavar="NAME|PATH",
+                           help="A built-in layout or a layout file.")(command)
+    command = click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("."),
+                           show_default=True, help="Folder for NAME-read.pdf and NAME-print.pdf.")(command)
+    return click.argument("source", type=click.Path(path_type=Path))(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -223,33 +255,68 @@ def main(debug: bool) -> None:
 
 
 @main.command()
-@click.argument("source", type=click.Path(path_type=Path))
-@click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("."), show_default=True,
-              help="Folder for NAME-read.pdf and NAME-print.pdf.")
-@click.option("--layout", "layout_name", metavar="NAME|PATH", help="A built-in layout or a layout file.")
-@imposition_options
+@build_options
+@click.option("--shop", is_flag=True,
+              help="Also write NAME-shop.pdf: single pages in reading order with bleed and crop marks, for a copy shop.")
 @quiet_option
 @reports_errors
-def build(source: Path, outdir: Path, layout_name: str | None, guide: bool, quiet: bool, **params) -> None:
+def build(source: Path, outdir: Path, layout_name: str | None, shop: bool, guide: bool, quiet: bool,
+          **params) -> None:
     """Typeset SOURCE (a Markdown file or a booklet folder) into a reading and a print PDF."""
     from .build import build as build_booklet
 
-    scheme = params["scheme"]
-    options = impose_options(params)
+    options, chosen = impose_options(params)
     progress = make_progress(quiet)
     try:
-        result = build_booklet(source, outdir, layout_name, options, scheme_chosen=scheme is not None,
-                               progress=progress)
+        result = build_booklet(source, outdir, layout_name, options, chosen=chosen, progress=progress, shop=shop)
     finally:
         progress.close()
     report = result.imposition
     if not quiet:
-        click.echo(f"{result.pages} pages on {report.sheets} sheets")
+        for note in result.notes:
+            click.echo(note)
+        click.echo(page_count_line(result.pages + report.blanks, result.blank_pages + report.blanks, report))
         click.echo(f"reading PDF: {result.read_path}")
         click.echo(f"print PDF:   {result.print_path}")
-        report_imposition(report, guide)
+        if result.shop_path is not None:
+            click.echo(f"shop PDF:    {result.shop_path}")
+    report_imposition(report, guide, quiet)
     for warning in unique_warnings([*result.warnings, *report.warnings]):
         click.echo(f"booklet: {warning}", err=True)
+
+
+@main.command()
+@build_options
+@click.option("--open", "open_viewer", is_flag=True, help="Open the reading PDF in the system viewer once.")
+@quiet_option
+@reports_errors
+def watch(source: Path, outdir: Path, layout_name: str | None, guide: bool, quiet: bool, open_viewer: bool,
+          **params) -> None:
+    """Build SOURCE, then rebuild whenever a file it is made from changes (Ctrl-C stops).
+
+    One status line per build: what changed, pages, time, warnings. A save that breaks the
+    booklet prints the error and leaves the last good PDFs in place.
+    """
+    from .build import build as build_booklet
+    from .watch import watch as watch_booklet
+
+    options, chosen = impose_options(params)
+
+    def rebuild(lines):
+        with library_notes() as notes:
+            result = build_booklet(source, outdir, layout_name, options, chosen=chosen, lines=lines)
+        result.warnings.extend(notes)
+        if guide:
+            write_guide_beside(result.imposition)
+        return result
+
+    def echo(line: str) -> None:
+        if not quiet or line.startswith("booklet: "):
+            click.echo(line, err=line.startswith("booklet: "))
+
+    if not quiet:
+        click.echo(f"watching {source} (Ctrl-C to stop)")
+    watch_booklet(source, rebuild, echo, open_viewer=open_viewer)
 
 
 def unique_warnings(warnings: list[str]) -> list[str]:
@@ -274,7 +341,7 @@ def check_command(source: Path, layout_name: str | None, quiet: bool) -> None:
     if errors:
         sys.exit(1)
     if not quiet:
-        click.echo(f"{source}: no errors" + (f", {len(problems)} warnings" if problems else ""))
+        click.echo(f"{source}: no errors" + (f", {counted(len(problems), 'warning')}" if problems else ""))
 
 
 @main.command()
@@ -328,15 +395,40 @@ def impose(input_pdf: Path, output: Path | None, guide: bool, quiet: bool, **par
     progress = make_progress(quiet)
     progress("imposing")
     try:
-        report = impose_pdf(input_pdf, output, impose_options(params))
+        report = impose_pdf(input_pdf, output, impose_options(params)[0])
     finally:
         progress.close()
     if not quiet:
-        click.echo(f"{report.pages} pages ({report.blanks} blank added) on {report.sheets} sheet(s), "
+        click.echo(f"{page_count_line(report.pages + report.blanks, report.blanks, report, 'from the PDF')}, "
                    f"scheme {report.scheme}: {output}")
-        report_imposition(report, guide)
+    report_imposition(report, guide, quiet)
     for warning in unique_warnings(report.warnings):
         click.echo(f"booklet: {warning}", err=True)
+
+
+@main.command()
+@click.argument("source", metavar="SOURCE_OR_PDF", type=click.Path(path_type=Path))
+@click.option("-o", "--outdir", type=click.Path(path_type=Path), help="Folder for the PNGs (default NAME-preview).")
+@click.option("--pages", "kind", flag_value="pages", help="Only the single pages.")
+@click.option("--spreads", "kind", flag_value="spreads", help="Only the spreads (and the contact sheet).")
+@click.option("--sheets", "kind", flag_value="sheets", help="Only the print sheets, front and back side by side.")
+@click.option("--dpi", type=float, default=100, show_default=True, help="Pixels per inch of the pictures.")
+@click.option("--binding", type=click.Choice(["left", "right"]), default=None,
+              help="The spine's side, for the spreads (default: the booklet's direction, else left).")
+@quiet_option
+@reports_errors
+def preview(source: Path, outdir: Path | None, kind: str | None, dpi: float, binding: str | None,
+            quiet: bool) -> None:
+    """PNG pictures of a booklet (SOURCE, a reading PDF or a print PDF): pages, spreads as the
+    folded booklet shows them, print sheets, and one contact sheet of all spreads."""
+    from .preview import KINDS, preview as write_preview
+
+    result = write_preview(source, outdir, kinds=(kind,) if kind else KINDS, dpi=dpi, binding=binding)
+    if not quiet:
+        parts = [counted(len(getattr(result, k)), k[:-1]) for k in KINDS if getattr(result, k)]
+        parts += ["a contact sheet"] if result.contact else []
+        folder = result.files[0].parent if result.files else outdir
+        click.echo(f"{', '.join(parts)}: {folder}")
 
 
 @main.command()
@@ -365,35 +457,44 @@ def testsheet(output, letter):
 @click.option("--manual-duplex", is_flag=True, help="The file has all fronts, then all backs.")
 @click.option("--group", type=click.IntRange(min=1), metavar="G", help="Nests of G sheets, as imposed.")
 @click.option("--nest/--gather", default=True, help="quarto: nested sheets or gathered signatures.")
+@click.option("--binding", type=click.Choice(["left", "right"]), default="left", show_default=True,
+              help="The side the spine is on, as imposed.")
 @reports_errors
-def verify(print_pdf, scheme, page_count, flip, manual_duplex, group, nest):
+def verify(print_pdf, scheme, page_count, flip, manual_duplex, group, nest, binding):
     """Simulate printing, cutting, stacking and folding PRINT.pdf; report the reading order.
 
-    Exits 1 when pages come out missing, out of order or upside down.
+    Exits 1 when pages come out missing, out of order or upside down, with the one setting
+    to change when a single one explains it.
     """
     from .errors import BookletError
-    from .impose.plan import nest_sizes
-    from .impose.verify import check, describe, sides_from_placements, simulate
+    from .impose.schemes import scheme_module
+    from .impose.verify import Settings, check, describe, diagnose, fold_print_pdf
     from .impose.writer import read_print_pdf
 
     if not print_pdf.exists():
         raise BookletError("file not found", print_pdf)
     pages = read_print_pdf(print_pdf)
-    sides = sides_from_placements(pages, scheme)
-    from .impose.plan import scheme_module
-
+    if not any(placements for _, placements in pages):
+        raise BookletError("this is not a print PDF: no page of it places booklet pages (a reading PDF? "
+                           "impose it with `booklet impose`)", print_pdf)
     module = scheme_module(scheme)
-    sheets = len(sides) // (2 if module.DUPLEX else 1)
-    nests = [count for _, count in nest_sizes(sheets, group)]
+    room = len(pages) * module.ROWS * module.COLUMNS
+    if page_count > room:
+        raise BookletError(f"--pages {page_count}: the file has room for {room} pages at most "
+                           f"({counted(len(pages), 'page')} of {module.ROWS * module.COLUMNS} slots)", print_pdf)
+    settings = Settings(scheme, flip, manual_duplex, group, nest, binding)
     try:
-        faces = simulate(sides, scheme, flip=flip, manual_duplex=manual_duplex, nests=nests, nest=nest)
+        faces = fold_print_pdf(pages, settings)
     except (ValueError, KeyError, IndexError) as exc:
         raise BookletError(f"cannot simulate {scheme}: {exc}", print_pdf) from None
     click.echo(f"reading order: {describe(faces)}")
     problems = check(faces, page_count)
     if problems:
-        for problem in problems:
+        diagnosis = diagnose(pages, page_count, settings)
+        for problem in [diagnosis] if diagnosis else problems:
             click.echo(f"booklet: {print_pdf}: {problem}", err=True)
         sys.exit(1)
+    sheets = len(pages) // (2 if module.DUPLEX else 1)
     click.echo(f"ok: all {page_count} pages in order and upright after {scheme} "
-               f"({sheets} sheet(s), flip {flip}{', manual duplex' if manual_duplex else ''})")
+               f"({counted(sheets, 'sheet')}, flip {flip}{', manual duplex' if manual_duplex else ''}"
+               f"{', bound on the right' if binding == 'right' else ''})")

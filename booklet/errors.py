@@ -25,12 +25,30 @@ class UsageError(BookletError):
     """A command-line usage problem (exit code 2)."""
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """"1 sheet", "2 sheets": a count with its noun in the right number, for messages."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 def format_location(path: Path | None, line: int | None, message: str) -> str:
     if path is None:
         return message
     if line is None:
         return f"{path}: {message}"
     return f"{path}:{line}: {message}"
+
+
+def error_line(exc: Exception) -> tuple[str, int]:
+    """What the user sees for an exception that ends a build: one line (without the
+    `booklet: ` in front) and the exit code (2 usage, 1 input or machine, 70 a bug)."""
+    if isinstance(exc, BookletError):
+        return str(exc), 2 if isinstance(exc, UsageError) else 1
+    if isinstance(exc, OSError):  # the machine, not the input: a full disk, a folder without permission
+        place = f"{exc.filename}: " if exc.filename else ""
+        return f"{place}{exc.strerror or exc}; files from earlier builds are unchanged", 1
+    # a bug, not the user's mistake: still one line, and a way to learn more
+    return (f"internal error ({type(exc).__name__}: {exc}); files from earlier builds are unchanged; "
+            "rerun with --debug for a traceback and please report it"), 70  # EX_SOFTWARE
 
 
 @dataclass(frozen=True)

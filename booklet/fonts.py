@@ -14,6 +14,8 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from .cache import digest
+
 
 @dataclass(frozen=True)
 class FontFamily:
@@ -72,6 +74,14 @@ def _register(file_name: str) -> str:
     name = Path(file_name).stem
     pdfmetrics.registerFont(TTFont(name, str(font_path(file_name))))
     return name
+
+
+@cache
+def font_digest(font_name: str) -> bytes:
+    """A digest of the file behind a registered font (what its metrics come from, whatever
+    its name)."""
+    face = pdfmetrics.getFont(font_name).face
+    return digest(Path(face.filename).read_bytes())
 
 
 def has_glyph(font_name: str, char: str) -> bool:

@@ -16,11 +16,11 @@ from __future__ import annotations
 import atexit
 import importlib.util
 import marshal
-import os
 import re
 from functools import cache
 from pathlib import Path
 
+from .cache import store
 from .layouts import Hyphenation
 
 SOFT_HYPHEN = "\u00ad"
@@ -109,26 +109,27 @@ class Hyphenator:
         self._fold: dict[int, str] = {}
         self._cache: dict[str, tuple[int, ...]] = {}
         # the words of earlier builds, so that a rebuild needs no pattern matching at all
-        self._words_file = _cache_file(dictionary_path(dictionary),
-                                       f"words-{self.min_before}-{self.min_after}")
+        self._words_key = _cache_key(dictionary_path(dictionary), f"words-{self.min_before}-{self.min_after}")
         self._saved = 0
-        if self._words_file is not None:
-            try:
-                loaded = marshal.loads(self._words_file.read_bytes())
-                if isinstance(loaded, dict):
-                    self._cache = loaded
-                    self._saved = len(loaded)
-            except (OSError, ValueError, EOFError, TypeError):
-                pass
+        loaded = _read_cached(self._words_key)
+        if isinstance(loaded, dict):
+            self._cache = loaded
+            self._saved = len(loaded)
         _LIVE.append(self)
+
+    @property
+    def key(self) -> str:
+        """What the hyphenation points depend on: the dictionary (its file's size and time),
+        the minimum lengths and this module's version."""
+        return f"{self.dictionary}-{self.min_before}-{self.min_after}-{self._words_key}"
 
     def save(self) -> None:
         """Keep the words learned in this run for the next (at exit; errors ignored)."""
-        if self._words_file is None or len(self._cache) <= self._saved:
+        if self._words_key is None or len(self._cache) <= self._saved:
             return
         if len(self._cache) > _WORDS_LIMIT:
             return  # a cache this big is not a booklet's vocabulary; leave the file as it is
-        _write_atomically(self._words_file, marshal.dumps(self._cache))
+        store().write("hyphenation", self._words_key, marshal.dumps(self._cache))
         self._saved = len(self._cache)
 
     def points(self, token: str) -> tuple[int, ...]:
@@ -234,23 +235,22 @@ def _save_words() -> None:
         live.save()
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def _read_cached(key: str | None) -> object:
+    """The value kept under `key` (verified by the store), or None."""
+    payload = store().read("hyphenation", key) if key is not None else None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-    except OSError:
-        pass  # a read-only home: compute again next time
+        return marshal.loads(payload) if payload is not None else None
+    except (ValueError, EOFError, TypeError):
+        return None
 
 
-def _cache_file(path, kind: str = "patterns") -> Path | None:
-    """Where the parsed patterns of a dictionary file (`kind` "patterns"), or the points of
-    the words already hyphenated with it ("words-MIN-MIN"), are kept between runs; None for
-    nowhere.
+def _cache_key(path, kind: str = "patterns") -> str | None:
+    """The store's key for the parsed patterns of a dictionary file (`kind` "patterns"), or
+    the points of the words already hyphenated with it ("words-MIN-MIN"); None for a file
+    that cannot be found.
 
     Parsing en_US takes about 50 ms and matching a booklet's words about 40 ms, together a
-    sixth of a whole build; reading both back takes a few. The name carries the dictionary
+    sixth of a whole build; reading both back takes a few. The key carries the dictionary
     file's size and time, so a new pyphen invalidates it, and _CACHE_VERSION, which goes up
     whenever this module changes what it computes.
     """
@@ -258,9 +258,7 @@ def _cache_file(path, kind: str = "patterns") -> Path | None:
         stat = Path(str(path)).stat()
     except OSError:
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    name = f"{Path(str(path)).stem}-{stat.st_size}-{int(stat.st_mtime)}-{kind}-v{_CACHE_VERSION}.marshal"
-    return Path(base) / "booklet" / "hyphenation" / name
+    return f"{Path(str(path)).stem}-{stat.st_size}-{int(stat.st_mtime)}-{kind}-v{_CACHE_VERSION}.marshal"
 
 
 _CACHE_VERSION = 3
@@ -278,17 +276,17 @@ class _Patterns:
     def __init__(self, path):
         self.fallback = None  # a pyphen.HyphDict for dictionaries this reader does not handle
         self.patterns: dict[str, tuple[int, tuple[int, ...]]] = {}
-        cached = _cache_file(path)
-        if cached is not None:
-            try:
-                self.patterns, self.prefixes = marshal.loads(cached.read_bytes())
-                self.maxlen = max(len(key) for key in self.patterns)
-                return
-            except (OSError, ValueError, EOFError, TypeError):
-                self.patterns = {}
+        key = _cache_key(path)
+        cached = _read_cached(key)
+        try:
+            self.patterns, self.prefixes = cached
+            self.maxlen = max(len(key) for key in self.patterns)
+            return
+        except (ValueError, TypeError, AttributeError):
+            self.patterns = {}
         self._parse(path)
-        if cached is not None and self.fallback is None:
-            _write_atomically(cached, marshal.dumps((self.patterns, self.prefixes)))
+        if key is not None and self.fallback is None:
+            store().write("hyphenation", key, marshal.dumps((self.patterns, self.prefixes)))
 
     def _parse(self, path) -> None:
         raw = path.read_bytes()

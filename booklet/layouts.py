@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,19 +20,43 @@ MM = 72 / 25.4
 """Points per millimetre."""
 
 PAPER_SIZES_MM: dict[str, tuple[float, float]] = {
+    "A3": (297.0, 420.0),
     "A4": (210.0, 297.0),
     "A5": (148.0, 210.0),
     "A6": (105.0, 148.0),
     "A7": (74.0, 105.0),
     "Letter": (215.9, 279.4),
+    "Legal": (215.9, 355.6),
+    "Tabloid": (279.4, 431.8),
+    "half-letter": (139.7, 215.9),
     "quarter-letter": (107.95, 139.7),
 }
 """Portrait paper sizes (width, height) in millimetres."""
+
+SHEETS = ("A4", "A3", "Letter", "Legal", "Tabloid")
+"""The sheet sizes `--sheet` names (any other is given as WxH in millimetres)."""
 
 def paper_size(name: str) -> tuple[float, float]:
     """A named portrait paper size in points."""
     w, h = PAPER_SIZES_MM[name]
     return w * MM, h * MM
+
+
+def sheet_size(text: str) -> tuple[float, float]:
+    """`--sheet`'s value → a portrait sheet in points: a name of SHEETS (any case) or `WxH` in
+    millimetres (e.g. `320x450`). Raises ValueError with the message for the user."""
+    names = {name.lower(): name for name in SHEETS}
+    if text.strip().lower() in names:
+        return paper_size(names[text.strip().lower()])
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*[x×]\s*(\d+(?:\.\d+)?)\s*(?:mm)?\s*", text.lower())
+    if not match:
+        raise ValueError(f"--sheet must be one of {', '.join(n.lower() for n in SHEETS)} or WxH in mm "
+                         f"(e.g. 320x450), not {text!r}")
+    w, h = sorted(float(v) for v in match.groups())
+    if w < 50 or h > 2000:
+        raise ValueError(f"--sheet {text}: a sheet is 50 to 2000 mm on a side")
+    return w * MM, h * MM
+
 
 @dataclass(frozen=True)
 class Margins:
@@ -105,6 +129,8 @@ class Layout:
     hyphenation: Hyphenation = field(default_factory=Hyphenation)
     images: ImageSettings = field(default_factory=ImageSettings)
     path: Path | None = None  # the file it was read from, for messages
+    bleed: float = 0.0  # points of picture beyond the trim on every side, still to be added (see bled)
+    trim_inset: float = 0.0  # points between the page's edge and its trim (bleed already added)
 
     @property
     def text_width(self) -> float:
@@ -113,6 +139,32 @@ class Layout:
     @property
     def text_height(self) -> float:
         return self.page_height - self.margins.top - self.margins.bottom
+
+def with_page_size(layout: Layout, size: tuple[float, float]) -> Layout:
+    """The layout on pages of `size` points: margins, type and marker stay as they are (so a
+    half-letter page keeps the A5 layout's look); refused when the margins leave no room."""
+    width, height = size
+    m = layout.margins
+    if m.inner + m.outer >= width * 0.8 or m.top + m.bottom >= height * 0.8:
+        raise layout_error(layout, f"the margins leave no room for text on {width / MM:.0f} × "
+                                   f"{height / MM:.0f} mm pages (the slots of that sheet)", "margins")
+    return replace(layout, page_width=width, page_height=height)
+
+
+def bled(layout: Layout) -> Layout:
+    """The layout on pages grown by its bleed on every side: the page the typesetter draws (the
+    PDF's MediaBox and BleedBox), its content where it was on the trimmed page (margins and the
+    marker's baseline move out by the bleed), and `trim_inset` saying where the trim is. Full-page
+    pictures, which fill the page, then run into the bleed. A layout without bleed is returned as is."""
+    b = layout.bleed
+    if not b:
+        return layout
+    m = layout.margins
+    return replace(layout, page_width=layout.page_width + 2 * b, page_height=layout.page_height + 2 * b,
+                   margins=Margins(m.inner + b, m.outer + b, m.top + b, m.bottom + b),
+                   marker=replace(layout.marker, baseline=layout.marker.baseline + b),
+                   bleed=0.0, trim_inset=layout.trim_inset + b)
+
 
 MIN_LEADING = 0.8
 """Leading below this share of the type size makes lines overlap."""
@@ -289,8 +341,12 @@ class _LayoutReader:
         with errors.attempt():
             description = self.string(data, "description", "top level", default="")
         page_width, page_height = paper_size("A6")  # stand-ins while the real ones are wrong
+        bleed = 0.0
         with errors.attempt():
-            page_width, page_height = self.size(self.table(data, "page", ("size", "width", "height")), "page")
+            page = self.table(data, "page", ("size", "width", "height", "bleed"))
+            page_width, page_height = self.size(page, "page")
+            # 3 mm is the copy-shop convention; more than 10 mm is paper thrown away
+            bleed = self.number(page, "bleed", "page", default=0.0, within=(0.0, 10.0)) * MM
         margins = Margins(0.0, 0.0, 0.0, 0.0)
         with errors.attempt():
             margins = self._margins(data, page_width, page_height)
@@ -318,7 +374,8 @@ class _LayoutReader:
         errors.raise_any()
         return Layout(
             name=self.path.stem, description=description, page_width=page_width, page_height=page_height,
-            margins=margins, fonts=fonts, fallback_fonts=fallback, styles=styles, path=self.path, **parts,
+            margins=margins, fonts=fonts, fallback_fonts=fallback, styles=styles, path=self.path, bleed=bleed,
+            **parts,
         )
 
     def _margins(self, data: dict[str, Any], page_width: float, page_height: float) -> Margins:

@@ -139,6 +139,7 @@ class Metadata:
     contacts: tuple[str, ...] = ()
     layout: str | None = None
     cover_image: Path | None = None
+    direction: str = "ltr"  # "rtl": read from right to left, bound on the right
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from .model import (
 from .sources import BookletSource, MarkdownSource
 
 METADATA_KEYS = ("title", "subtitle", "author", "publisher", "date", "edition", "language",
-                 "contacts", "layout", "cover_image")
+                 "contacts", "layout", "cover_image", "direction")
 ARTICLE_KEYS = ("title", "date", "author", "language")
 
 QUOTES = {
@@ -87,6 +87,12 @@ def parse_metadata(data: dict[str, Any], where: Location) -> Metadata:
     language = None
     with errors.attempt():
         language = _language(data, where)
+    direction = "ltr"
+    with errors.attempt():
+        direction = _text(data, "direction", where) or "ltr"
+        if direction not in ("ltr", "rtl"):
+            raise BookletError(f"'direction' must be ltr or rtl (the booklet binds on the right), not {direction!r}",
+                               where.path, key_line(where, "direction"))
     contacts = data.get("contacts", [])
     if isinstance(contacts, str):
         contacts = [contacts]
@@ -108,6 +114,7 @@ def parse_metadata(data: dict[str, Any], where: Location) -> Metadata:
         contacts=tuple(str(c) for c in contacts),
         layout=texts["layout"],
         cover_image=(base / cover) if cover else None,
+        direction=direction,
     )
 
 

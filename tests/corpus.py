@@ -100,3 +100,13 @@ def make_booklet(folder: Path, articles: int = 3, words_per_article: int = 1200,
     ]
     (folder / "booklet.yaml").write_text("\n".join(meta) + "\n", encoding="utf-8")
     return folder
+
+
+def booklet_with_own_layout(folder: Path, **options) -> Path:
+    """make_booklet(folder, **options) with a copy of the pocket layout as its own mine.toml."""
+    make_booklet(folder, **options)
+    pocket = Path(__file__).resolve().parent.parent / "layouts" / "pocket.toml"
+    (folder / "mine.toml").write_text(pocket.read_text(encoding="utf-8"), encoding="utf-8")
+    meta = folder / "booklet.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "layout: mine.toml\n", encoding="utf-8")
+    return folder

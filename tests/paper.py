@@ -198,7 +198,8 @@ def fold_horizontal(pile: Pile, line: int, move: str = "top", under: bool = True
 
 
 def read_booklet(pile: Pile) -> list[Face]:
-    """A closed booklet, cover up, spine on the left: each leaf's up face, then its down face."""
+    """A closed booklet, cover up: each leaf's up face, then its down face (seen by turning the
+    leaf about the spine, a vertical axis whichever side the spine is on)."""
     positions = {(l.column, l.row) for l in pile}
     assert len(positions) == 1, f"the pile is not folded down to one page size: {sorted(positions)}"
     return [face for layer in pile for face in (layer.up, layer.down)]
@@ -206,11 +207,15 @@ def read_booklet(pile: Pile) -> list[Face]:
 
 # --- the schemes, as a person at a table would finish them -------------------------------
 
-def finish(scheme: str, sheets: list[Pile], nests: list[int], quarto_nested: bool = True) -> list[Face]:
+def finish(scheme: str, sheets: list[Pile], nests: list[int], quarto_nested: bool = True,
+           binding: str = "left") -> list[Face]:
     """Finish printed sheets into a booklet and read it.
 
     nests: how many sheets each nest (cut-stack, saddle-2up, quarto) or zine holds, in order.
+    binding: "left" folds the left half under (the spine ends on the left of the cover);
+        "right" folds the right half under, for a booklet read from right to left.
     """
+    away = "left" if binding == "left" else "right"  # the half that folds under, behind the cover
     faces: list[Face] = []
     start = 0
     for count in nests:
@@ -219,27 +224,29 @@ def finish(scheme: str, sheets: list[Pile], nests: list[int], quarto_nested: boo
         if scheme == "cut-stack":
             tops, bottoms = zip(*(cut_rows(sheet, 1) for sheet in group))
             pile = stack(*tops, *bottoms)            # top halves on bottom halves
-            faces += read_booklet(fold_vertical(pile, 1, "left", under=True))
+            faces += read_booklet(fold_vertical(pile, 1, away, under=True))
         elif scheme == "saddle-2up":
-            faces += read_booklet(fold_vertical(stack(*group), 1, "left", under=True))
+            faces += read_booklet(fold_vertical(stack(*group), 1, away, under=True))
         elif scheme == "quarto":
             halves = [fold_horizontal(sheet, 1, "top", under=True) for sheet in group]
             if quarto_nested:   # fold the half-folded sheets together: they nest
-                faces += read_booklet(fold_vertical(stack(*halves), 1, "left", under=True))
+                faces += read_booklet(fold_vertical(stack(*halves), 1, away, under=True))
             else:
                 for half in halves:
-                    faces += read_booklet(fold_vertical(half, 1, "left", under=True))
+                    faces += read_booklet(fold_vertical(half, 1, away, under=True))
         elif scheme == "mini-zine":
             for sheet in group:
-                faces += read_mini_zine(sheet)
+                faces += read_mini_zine(sheet, cover_column=-1 if binding == "left" else 0)
         else:
             raise ValueError(scheme)
     return faces
 
 
-def read_mini_zine(sheet: Pile) -> list[Face]:
+def read_mini_zine(sheet: Pile, cover_column: int = -1) -> list[Face]:
     """Slit, fold and collapse a one-sheet zine, and read it.
 
+    cover_column: where the cover tile is in the bottom row, -1 the right end (a zine bound
+    on the left), 0 the left end (bound on the right).
     The slit cuts the horizontal centre line through the middle two columns, so the only
     hinges left are the vertical creases within each row and the horizontal crease at the two
     outer columns: the sheet becomes a ring of eight tiles. Folded along the centre (printed
@@ -260,7 +267,7 @@ def read_mini_zine(sheet: Pile) -> list[Face]:
                 neighbours[(r, c)].append(other)
                 neighbours[other].append((r, c))
     assert all(len(n) == 2 for n in neighbours.values()), "the slit sheet is not a ring"
-    cover = (rows - 1, columns - 1)
+    cover = (rows - 1, cover_column % columns)
     ring = [cover, (cover[0] - 1, cover[1])]  # first across the centre fold, which stays folded
     while len(ring) < len(tiles):
         ring.append(next(n for n in neighbours[ring[-1]] if n != ring[-2]))
@@ -310,13 +317,13 @@ def sides_from_plan(plan) -> list[dict]:
 
 def simulate(sides: list[dict], scheme: str, rows: int, columns: int, *, landscape: bool, duplex: bool,
              flip: str = "long", manual_duplex: bool = False, nests: list[int] | None = None,
-             quarto_nested: bool = True) -> list[Face]:
+             quarto_nested: bool = True, binding: str = "left") -> list[Face]:
     """Print, cut, stack and fold; the booklet's pages in reading order (blanks included)."""
     sheets = print_sheets(sides, rows, columns, duplex=duplex, flip=flip, manual_duplex=manual_duplex,
                           landscape=landscape)
     if nests is None:
         nests = [1] * len(sheets) if scheme == "mini-zine" else [len(sheets)]
-    return finish(scheme, sheets, nests, quarto_nested)
+    return finish(scheme, sheets, nests, quarto_nested, binding)
 
 
 def reading_order(faces: list[Face]) -> list[int]:

@@ -14,9 +14,10 @@ if not PACKAGE.is_dir():  # tests run against an installed package
     PACKAGE = Path(booklet.__file__).parent
 
 # pipeline order: a module may import only from stages at or before its own
-STAGES = ["errors", "files", "model", "fonts", "layouts", "sources", "parse", "preflight", "images",
-          "typeset", "impose", "build", "starter", "cli"]
+STAGES = ["errors", "files", "cache", "model", "fonts", "layouts", "sources", "parse", "preflight", "images",
+          "typeset", "impose", "build", "preview", "watch", "starter", "cli"]
 FORBIDDEN_LIBRARIES = {
+    "cache": ("reportlab", "pypdf", "PIL"),
     "model": ("reportlab", "pypdf", "PIL", "markdown_it"),
     "sources": ("reportlab", "pypdf", "markdown_it"),
     "parse": ("reportlab", "pypdf"),
@@ -62,6 +63,19 @@ def test_no_stage_imports_a_later_one(path: Path):
                 assert STAGES.index(target) <= STAGES.index(stage), f"{stage} imports later stage {name}"
         for library in FORBIDDEN_LIBRARIES.get(stage, ()):
             assert not (name == library or name.startswith(library + ".")), f"{stage} must not use {library}"
+
+
+# inside impose/: the data types first, the schemes on them, the table of schemes, the planner
+IMPOSE_ORDER = ["slots", "cut_stack", "quarto", "saddle_2up", "mini_zine", "schemes", "plan"]
+
+
+@pytest.mark.parametrize("name", IMPOSE_ORDER)
+def test_impose_plan_and_schemes_depend_one_way(name: str):
+    path = PACKAGE / "impose" / f"{name}.py"
+    for imported in imports(path):
+        if imported.startswith("booklet.impose."):
+            target = imported.split(".")[2]
+            assert target in IMPOSE_ORDER[:IMPOSE_ORDER.index(name)], f"impose/{name} imports {target}"
 
 
 def test_modules_inside_typeset_import_one_way():

@@ -37,7 +37,10 @@ def test_build_writes_both_pdfs_and_a_summary(built):
     result, read_pdf, print_pdf = built
     pages = len(pypdf.PdfReader(read_pdf).pages)
     sheets = len(pypdf.PdfReader(print_pdf).pages) // 2
-    assert f"{pages} pages on {sheets} sheets" in result.output
+    with pdfplumber.open(read_pdf) as pdf:
+        blank = sum(not page.chars and not page.images for page in pdf.pages)
+    assert blank, "the generated booklet is padded"
+    assert f"{pages} pages ({pages - blank} with content, {blank} blank) on {sheets} sheets" in result.output
     assert str(read_pdf) in result.output and str(print_pdf) in result.output
     assert sheets * 8 == pages
 

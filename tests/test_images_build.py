@@ -137,9 +137,9 @@ def test_rebuild_uses_the_cache(tmp_path, monkeypatch):
     photo(3000, 2000).save(book / "p.jpg", quality=90)
     first = run(tmp_path, monkeypatch, "build", "book", "-o", "out", "-q")
     assert first.exit_code == 0
-    folder = tmp_path / "xdg-cache" / "booklet" / "images"
-    assert len(list(folder.glob("*.bin"))) == 1
-    assert len(list(folder.glob("*.facts.json"))) == 1
+    folder = tmp_path / "xdg-cache" / "booklet"
+    assert len(list((folder / "images").iterdir())) == 1
+    assert len(list((folder / "image-facts").iterdir())) == 1
     read = (tmp_path / "out" / "book-read.pdf").read_bytes()
     from booklet.images import prepare as prepare_module
 

@@ -29,7 +29,7 @@ def test_impose_default_output_and_summary(run, tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "zine-print.pdf").exists()
     out = result.stdout
-    assert "61 pages (3 blank added) on 8 sheet(s)" in out
+    assert "64 pages (61 from the PDF, 3 blank) on 8 sheets" in out
     assert "zine-print.pdf" in out
     assert "flipping on the long edge" in out
     assert "Cut the whole pile across the middle (148.5 mm" in out
@@ -137,8 +137,35 @@ def test_verify_reports_wrong_settings(run, tmp_path):
     assert good.exit_code == 0 and "reading order: 1–16" in good.stdout
     wrong = run("verify", "in-print.pdf", "--pages", 16, "--flip", "short")
     assert wrong.exit_code == 1
-    assert "turned 180°" in wrong.stderr
+    assert wrong.stderr == ("booklet: in-print.pdf: the file is imposed for a printer that flips on the long edge; "
+                            "yours flips on the short edge: impose it again with --flip short\n")
     assert run("verify", "missing.pdf", "--pages", 3).exit_code == 1
+
+
+@pytest.mark.parametrize("imposed, told, diagnosis", [
+    (["--scheme", "quarto"], [], "use --scheme quarto"),
+    (["--manual-duplex"], [], "use --manual-duplex"),
+    (["--binding", "right"], [], "use --binding right"),
+])
+def test_verify_names_the_one_wrong_setting(run, tmp_path, imposed, told, diagnosis):
+    make_numbered_pdf(tmp_path / "in.pdf", 24)
+    assert run("impose", "in.pdf", *imposed).exit_code == 0
+    wrong = run("verify", "in-print.pdf", "--pages", 24, *told)
+    assert wrong.exit_code == 1
+    lines = wrong.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].endswith(diagnosis), wrong.stderr
+    assert run("verify", "in-print.pdf", "--pages", 24, *imposed).exit_code == 0
+
+
+def test_verify_refuses_a_reading_pdf_and_an_impossible_page_count(run, tmp_path):
+    make_numbered_pdf(tmp_path / "in.pdf", 16)
+    reading = run("verify", "in.pdf", "--pages", 16)
+    assert reading.exit_code == 1 and "this is not a print PDF" in reading.stderr
+    assert len(reading.stderr.strip().splitlines()) == 1
+    assert run("impose", "in.pdf").exit_code == 0
+    huge = run("verify", "in-print.pdf", "--pages", 100_000_000)
+    assert huge.exit_code == 1 and "room for 16 pages at most" in huge.stderr
+    assert len(huge.stderr.strip().splitlines()) == 1
 
 
 def test_help_on_every_command(run):

@@ -10,7 +10,7 @@ from booklet.errors import UsageError
 from booklet.impose import ImposeOptions, impose_pdf, sheet_size_for
 from booklet.impose.geometry import (apply, fit_scale, place, printer_margin_scale, slot_rect, transform_rect,
                                      upright)
-from booklet.impose.plan import Slot
+from booklet.impose.slots import Slot
 from booklet.layouts import MM, paper_size
 from paper import make_numbered_pdf
 

@@ -31,8 +31,8 @@ def test_one_way_dependencies():
 
 
 def test_plan_and_scheme_modules_are_pure():
-    for name in ("plan.py", "cut_stack.py", "quarto.py", "saddle_2up.py", "mini_zine.py", "geometry.py",
-                 "marks.py", "instructions.py", "verify.py"):
+    for name in ("slots.py", "schemes.py", "plan.py", "cut_stack.py", "quarto.py", "saddle_2up.py", "mini_zine.py",
+                 "geometry.py", "marks.py", "instructions.py", "verify.py", "annotations.py", "shop.py"):
         names = imports(PACKAGE / name)
         assert not any(n.split(".")[0] in ("pypdf", "reportlab", "pdfplumber") for n in names), name
 

@@ -17,7 +17,8 @@ from reportlab.pdfgen import canvas
 from booklet.errors import BookletError
 from booklet.impose import ImposeOptions, impose_pdf, marks, write_guide, write_testsheet
 from booklet.impose.geometry import creep_shift, slot_rect
-from booklet.impose.plan import Slot, plan
+from booklet.impose.plan import plan
+from booklet.impose.slots import Slot
 from booklet.impose.writer import read_print_pdf
 from booklet.layouts import MM, paper_size
 from paper import A6, make_numbered_pdf
@@ -54,6 +55,16 @@ def test_landscape_schemes_and_letter_for_quarter_letter(numbered, tmp_path):
     assert all(abs(w - 215.9) < 0.01 and abs(h - 279.4) < 0.01 for w, h in sizes_mm(tmp_path / "ql-print.pdf"))
     impose_pdf(src, tmp_path / "ql-a4.pdf", ImposeOptions(sheet_size=paper_size("A4")))
     assert all(abs(w - 210) < 0.01 for w, _ in sizes_mm(tmp_path / "ql-a4.pdf"))
+
+
+def test_imposes_from_bytes_as_from_the_file(numbered, tmp_path):
+    """The build hands over the reading PDF it has just made; the sheets are the same."""
+    source = numbered(12)
+    impose_pdf(source, tmp_path / "from-file.pdf")
+    impose_pdf(tmp_path / "not-on-disk.pdf", tmp_path / "from-bytes.pdf", data=source.read_bytes())
+    assert (tmp_path / "from-bytes.pdf").read_bytes() == (tmp_path / "from-file.pdf").read_bytes()
+    with pytest.raises(BookletError, match="not-on-disk.pdf.*not a readable PDF"):
+        impose_pdf(tmp_path / "not-on-disk.pdf", tmp_path / "x.pdf", data=b"%PDF-1.4 garbage")
 
 
 @pytest.mark.parametrize("flip, manual, expected", [
@@ -129,7 +140,7 @@ def test_mixed_page_sizes_handled_per_page(tmp_path):
     source = make_numbered_pdf(tmp_path / "mixed.pdf", 8, sizes=sizes)
     out = tmp_path / "out.pdf"
     report = impose_pdf(source, out)
-    assert "2 page(s)" in report.warnings[0] or "4 page(s)" in report.warnings[0]
+    assert report.warnings[0].startswith("2 pages (2, 6) are not 105 × 148 mm")  # the A5 ones, shrunk below 95 %
     for (w, h), placements in read_print_pdf(out):
         assert len(placements) == 4
     # every page fits inside its slot
@@ -318,7 +329,7 @@ def test_guide_and_testsheet(numbered, tmp_path):
     with pdfplumber.open(tmp_path / "guide.pdf") as pdf:
         assert len(pdf.pages) == 1
         text = pdf.pages[0].extract_text()
-    assert "3 sheet(s)" in text and "nest" in text.lower()
+    assert "on 3 sheets" in text and "nest" in text.lower()
     write_testsheet(tmp_path / "test.pdf")
     reader = PdfReader(tmp_path / "test.pdf")
     assert len(reader.pages) == 2

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from booklet.impose.plan import SCHEMES, pad_reading, plan, scheme_module
+from booklet.impose.plan import pad_reading, plan
+from booklet.impose.schemes import SCHEMES, scheme_module
 
 
 def table(p, sheet: int, side: str) -> str:

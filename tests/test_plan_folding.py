@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from booklet.impose.plan import SCHEMES, plan
+from booklet.impose.plan import plan
+from booklet.impose.schemes import SCHEMES
 from paper import reading_order, sides_from_plan, simulate
 
 
@@ -14,17 +15,18 @@ def folded(count, scheme, **options):
     nests = [n for _, n in p.nests]
     faces = simulate(sides_from_plan(p), scheme, p.rows, p.columns, landscape=p.landscape, duplex=p.duplex,
                      flip=options.get("flip", "long"), manual_duplex=options.get("manual_duplex", False),
-                     nests=nests, quarto_nested=options.get("nest", True))
+                     nests=nests, quarto_nested=options.get("nest", True), binding=options.get("binding", "left"))
     return p, faces
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("flip", ["long", "short"])
 @pytest.mark.parametrize("manual_duplex", [False, True])
-def test_every_page_count_1_to_200_reads_in_order(scheme, flip, manual_duplex):
+@pytest.mark.parametrize("binding", ["left", "right"])
+def test_every_page_count_1_to_200_reads_in_order(scheme, flip, manual_duplex, binding):
     for count in range(1, 201):
-        p, faces = folded(count, scheme, flip=flip, manual_duplex=manual_duplex)
-        assert reading_order(faces) == list(range(count)), (scheme, flip, manual_duplex, count)
+        p, faces = folded(count, scheme, flip=flip, manual_duplex=manual_duplex, binding=binding)
+        assert reading_order(faces) == list(range(count)), (scheme, flip, manual_duplex, binding, count)
         if count > 1:
             assert faces[-1].page_index == count - 1 or scheme == "mini-zine" and count > 8, count
 
@@ -64,6 +66,19 @@ def test_simulator_catches_a_wrong_flip():
         reading_order(faces)
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_right_binding_mirrors_the_sides(scheme):
+    """A right-bound sheet is the left-bound one seen in a mirror, and folded the left-bound
+    way it does not read in order: the binding really changes the paper."""
+    left, right = plan(16, scheme), plan(16, scheme, binding="right")
+    for a, b in zip(left.sides, right.sides):
+        assert {(s.row, left.columns - 1 - s.column, s.page_index) for s in a.slots} == \
+            {(s.row, s.column, s.page_index) for s in b.slots}
+    faces = simulate(sides_from_plan(right), scheme, right.rows, right.columns, landscape=right.landscape,
+                     duplex=right.duplex)
+    assert [f.page_index for f in faces] != [f.page_index for f in folded(16, scheme)[1]]
+
+
 def test_simulator_catches_a_wrong_nesting():
     p = plan(16, group=1)  # two nests, but folded as one
     faces = simulate(sides_from_plan(p), "cut-stack", 2, 2, landscape=False, duplex=True)
@@ -77,9 +92,10 @@ from hypothesis import strategies as st  # noqa: E402
 @settings(max_examples=400, deadline=None)
 @given(count=st.integers(1, 300), scheme=st.sampled_from(SCHEMES), flip=st.sampled_from(["long", "short"]),
        manual=st.booleans(), blanks=st.sampled_from(["before-back", "end"]),
-       group=st.one_of(st.none(), st.integers(1, 9)), nest=st.booleans())
-def test_any_options_fold_into_reading_order(count, scheme, flip, manual, blanks, group, nest):
-    _, faces = folded(count, scheme, flip=flip, manual_duplex=manual, blanks=blanks, group=group, nest=nest)
+       group=st.one_of(st.none(), st.integers(1, 9)), nest=st.booleans(), binding=st.sampled_from(["left", "right"]))
+def test_any_options_fold_into_reading_order(count, scheme, flip, manual, blanks, group, nest, binding):
+    _, faces = folded(count, scheme, flip=flip, manual_duplex=manual, blanks=blanks, group=group, nest=nest,
+                      binding=binding)
     assert reading_order(faces) == list(range(count))
 
 

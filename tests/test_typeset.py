@@ -121,6 +121,7 @@ def test_outline_and_clickable_contents(reading):
     reader = pypdf.PdfReader(path)
     outline = [(item.title, reader.get_destination_page_number(item) + 1) for item in reader.outline]
     assert outline == list(result.article_pages)
+    assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"  # viewers open with the bookmarks shown
     annotations = reader.pages[0].get("/Annots") or []
     links = [a.get_object() for a in annotations if a.get_object()["/Subtype"] == "/Link"]
     assert len(links) == len(result.article_pages)

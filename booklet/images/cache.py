@@ -1,96 +1,67 @@
-"""Prepared images on disk, by content and settings, so that a rebuild does not redo them."""
+"""Prepared images kept by content and settings (in booklet's verified store), so that a rebuild
+does not redo them."""
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from ..cache import Store, default_folder
 from .prepared import PreparedImage
 
-CACHE_LIMIT = 512 * 1024 * 1024
-"""Bytes the image cache may hold before its least recently used entries are dropped."""
+_FIELDS = ("pixel_width", "pixel_height", "placed_width", "placed_height", "ppi", "mode")
 
 
 def default_cache_dir() -> Path:
     """$XDG_CACHE_HOME/booklet (default ~/.cache/booklet)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "booklet"
+    return default_folder()
 
 
 class Cache:
-    """Prepared images on disk: `<key>.json` (fields) and `<key>.bin` (the bytes, unless the
-    original file is embedded). Any failure to read or write just means no cache."""
+    """Prepared images in the store: entry `images/<key>` is the fields as JSON and the image's
+    bytes (absent when the original file is embedded as it is); `image-facts/<digest>` is a
+    source file's size and orientation. An entry that fails its digest, or whose fields are not
+    what this module writes, is a miss: the image is prepared again, never embedded damaged."""
 
-    def __init__(self, folder: Path):
-        self.folder = Path(folder) / "images"
+    def __init__(self, folder: Path | Store):
+        self.store = folder if isinstance(folder, Store) else Store(folder)
 
     def get(self, key: str, path: Path, source: bytes) -> PreparedImage | None:
+        payload = self.store.read("images", key)
+        if payload is None:
+            return None
         try:
-            meta = json.loads((self.folder / f"{key}.json").read_text())
-            data = source if meta.pop("passthrough") else (self.folder / f"{key}.bin").read_bytes()
-            if len(data) != meta.pop("size"):
+            size = int.from_bytes(payload[:4], "little")
+            meta = json.loads(payload[4:4 + size])
+            data = source if meta["passthrough"] else payload[4 + size:]
+            if len(data) != meta["size"]:
                 return None
-            os.utime(self.folder / f"{key}.json")  # recently used: kept when the cache is pruned
-            return PreparedImage(source=path, data=data, **meta)
-        except (OSError, ValueError, KeyError, TypeError):
+            fields = {name: meta[name] for name in _FIELDS}
+            if not all(isinstance(fields[name], int) for name in _FIELDS[:2]) or \
+                    not all(isinstance(fields[name], (int, float)) for name in _FIELDS[2:5]) or \
+                    not isinstance(fields["mode"], str):
+                return None
+            return PreparedImage(source=path, data=data, **fields)
+        except (ValueError, KeyError, TypeError):
             return None
 
     def get_facts(self, digest: str) -> tuple[int, int, int] | None:
         """(width, height, EXIF orientation) of the image file with this content digest: with
         them a rebuild finds its entry without opening the file (Pillow decodes a whole PNG
         to look for EXIF data after the pixels)."""
+        payload = self.store.read("image-facts", digest)
         try:
-            width, height, orientation = json.loads((self.folder / f"{digest}.facts.json").read_text())
+            width, height, orientation = json.loads(payload)
             return int(width), int(height), int(orientation)
-        except (OSError, ValueError, TypeError):
+        except (ValueError, TypeError):
             return None
 
     def put_facts(self, digest: str, facts: tuple[int, int, int]) -> None:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self._write(f"{digest}.facts.json", json.dumps(list(facts)).encode())
-        except OSError:
-            pass
+        self.store.write("image-facts", digest, json.dumps(list(facts)).encode())
 
     def put(self, key: str, image: PreparedImage, passthrough: bool) -> None:
-        meta = {"passthrough": passthrough, "size": len(image.data), "pixel_width": image.pixel_width,
-                "pixel_height": image.pixel_height, "placed_width": image.placed_width,
-                "placed_height": image.placed_height, "ppi": image.ppi, "mode": image.mode}
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            if not passthrough:
-                self._write(f"{key}.bin", image.data)
-            self._write(f"{key}.json", json.dumps(meta).encode())  # last: it marks the entry complete
-            self._prune()
-        except OSError:
-            pass
-
-    def _prune(self) -> None:
-        """Past CACHE_LIMIT bytes, drop the least recently used entries down to 3/4 of it."""
-        entries = []
-        total = 0
-        for meta in self.folder.glob("*.json"):
-            data = meta.with_suffix(".bin")
-            size = meta.stat().st_size + (data.stat().st_size if data.exists() else 0)
-            entries.append((meta.stat().st_mtime, size, meta, data))
-            total += size
-        if total <= CACHE_LIMIT:
-            return
-        for _, size, meta, data in sorted(entries):
-            meta.unlink(missing_ok=True)
-            data.unlink(missing_ok=True)
-            total -= size
-            if total <= CACHE_LIMIT * 3 // 4:
-                break
-
-    def _write(self, name: str, data: bytes) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, self.folder / name)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        meta = {"passthrough": passthrough, "size": len(image.data),
+                **{name: getattr(image, name) for name in _FIELDS}}
+        head = json.dumps(meta).encode()
+        body = b"" if passthrough else image.data
+        self.store.write("images", key, len(head).to_bytes(4, "little") + head + body)

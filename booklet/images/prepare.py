@@ -21,6 +21,7 @@ from ..errors import Problem
 from ..layouts import ImageSettings, Layout
 from ..model import Booklet, Figure, Location, iter_blocks
 from ..parse import key_line
+from .. import cache as store_module
 from . import cache as cache_module
 from .pixels import (encode, exif_orientation, is_grayscale, jpeg_embeddable, needs_srgb_conversion, normalize_mode,
                      resize, to_srgb)
@@ -62,7 +63,8 @@ def prepare_images(booklet: Booklet, layout: Layout, cache_dir: Path | None = No
     """Every figure's image and the cover image, prepared for print, keyed by their paths as the
     model holds them (`Figure.image`, `Metadata.cover_image`: already relative to the naming file).
 
-    `cache_dir` (default `cache.default_cache_dir()`) keeps processed images by content and settings.
+    `cache_dir` (default: the process's store in `cache.default_folder()`) keeps processed images
+    by content and settings.
     `reserve(figure)` is the height in points to keep free under a figure for its caption.
     Problems come in document order: errors (missing, unreadable, corrupt, unsupported, too many
     pixels) name the Markdown file and line; a warning names each image below
@@ -71,7 +73,7 @@ def prepare_images(booklet: Booklet, layout: Layout, cache_dir: Path | None = No
     uses: dict[Path, list[tuple[int, _Use]]] = {}
     for index, (path, use) in enumerate(_uses(booklet, reserve)):
         uses.setdefault(path, []).append((index, use))
-    cache = cache_module.Cache(cache_module.default_cache_dir() if cache_dir is None else cache_dir)
+    cache = cache_module.Cache(store_module.store() if cache_dir is None else cache_dir)
     jobs = [(path, [u for _, u in indexed]) for path, indexed in uses.items()]
     workers = max(1, min(len(jobs), os.cpu_count() or 1, 4))
     if workers == 1:

@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BookletError, UsageError
-from ..layouts import MM, paper_size
+from ..layouts import MM, SHEETS, paper_size
 from . import geometry, marks as marks_module
 from .instructions import finishing_steps, print_steps
-from .plan import BLANKS, FLIPS, SCHEMES, Plan, plan, scheme_module
+from .plan import BINDINGS, BLANKS, FLIPS, plan
+from .schemes import SCHEMES, scheme_module
+from .slots import Plan
 
 __all__ = ["ImposeOptions", "ImposeReport", "impose_pdf", "write_guide", "write_testsheet",
-           "plan", "Plan", "SCHEMES", "MARKS", "sheet_size_for"]
+           "plan", "Plan", "SCHEMES", "MARKS", "sheet_size_for", "slot_size_for"]
 
 MARKS = marks_module.MARKS
 MAX_FOLDED_PER_NEST = 16  # more folded sheets or strips than this in one nest fold badly
@@ -30,6 +32,7 @@ class ImposeOptions:
 
     scheme: str = "cut-stack"        # cut-stack | quarto | saddle-2up | mini-zine
     flip: str = "long"               # long | short
+    binding: str = "left"            # left | right (right-to-left booklets)
     manual_duplex: bool = False
     blanks: str = "before-back"      # before-back | end   (where padding blanks go)
     printer_margin: float = 0.0      # points
@@ -63,6 +66,8 @@ def check_options(options: ImposeOptions) -> None:
         raise UsageError(f"unknown scheme {options.scheme!r}; choose one of {', '.join(SCHEMES)}")
     if options.flip not in FLIPS:
         raise UsageError(f"--flip must be long or short, not {options.flip!r}")
+    if options.binding not in BINDINGS:
+        raise UsageError(f"--binding must be left or right, not {options.binding!r}")
     if options.blanks not in BLANKS:
         raise UsageError(f"--blanks must be before-back or end, not {options.blanks!r}")
     unknown = set(options.marks) - set(MARKS)
@@ -78,14 +83,27 @@ def check_options(options: ImposeOptions) -> None:
 
 def sheet_size_for(scheme: str, page_size: tuple[float, float] | None = None,
                    sheet_size: tuple[float, float] | None = None) -> tuple[float, float]:
-    """The sheet in points, turned to the scheme's orientation: the given size, or A4
-    (US Letter when the pages are quarter-Letter)."""
+    """The sheet in points, turned to the scheme's orientation: the given size, else the home
+    printer's paper whose slots the pages fill, Letter or A4 (A4 when neither does; larger
+    sheets only when asked for)."""
     if sheet_size is None:
         sheet_size = paper_size("A4")
-        if page_size is not None and _close(page_size, paper_size("quarter-letter")):
-            sheet_size = paper_size("Letter")
+        for name in ("A4", "Letter"):
+            if page_size is not None and _close(page_size, slot_size_for(scheme, paper_size(name))):
+                sheet_size = paper_size(name)
+                break
     w, h = min(sheet_size), max(sheet_size)
     return (h, w) if scheme_module(scheme).LANDSCAPE else (w, h)
+
+
+def slot_size_for(scheme: str, sheet_size: tuple[float, float]) -> tuple[float, float]:
+    """One page slot of `scheme` on a sheet (any orientation) in points: the sheet turned to
+    the scheme's orientation, divided into its grid."""
+    module = scheme_module(scheme)
+    w, h = sorted(sheet_size)
+    if module.LANDSCAPE:
+        w, h = h, w
+    return w / module.COLUMNS, h / module.ROWS
 
 
 def _close(a: tuple[float, float], b: tuple[float, float], tolerance: float = 1 * MM) -> bool:
@@ -96,22 +114,28 @@ def _mm(size: tuple[float, float]) -> str:
     return f"{size[0] / MM:.0f} × {size[1] / MM:.0f} mm"
 
 
-def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOptions()) -> ImposeReport:
+def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOptions(),
+               data: bytes | None = None) -> ImposeReport:
     """Impose the pages of `source` onto sheets in `output` (written atomically).
 
-    Raises BookletError (naming the file) for a missing, corrupt, encrypted or empty source,
-    and for wrong-size pages with options.strict; UsageError for impossible options.
+    A page's trim box (its finished size; the crop box when it has none) fills its slot, its
+    bleed is kept up to the slot's edges except across a fold. Raises BookletError (naming the
+    file) for a missing, corrupt, password-protected or empty source, and for wrong-size pages
+    with options.strict; UsageError for impossible options.
+
+    `data`, when given, is the content of `source` (the build passes the reading PDF it has
+    just made, so it is not read back from disk).
     """
     from .writer import SourcePDF, source_title, write_print_pdf
 
     check_options(options)
     source, output = Path(source), Path(output)
-    pdf = SourcePDF(source)
+    pdf = SourcePDF(source, data)
     page_count = len(pdf.pages)
     the_plan = plan(page_count, options.scheme, flip=options.flip, manual_duplex=options.manual_duplex,
-                    blanks=options.blanks, group=options.group, nest=options.nest)
-    _, first_width, first_height = geometry.upright(pdf.pages[0].box, pdf.pages[0].rotate)
-    sheet = sheet_size_for(options.scheme, (first_width, first_height), options.sheet_size)
+                    blanks=options.blanks, group=options.group, nest=options.nest, binding=options.binding)
+    first = _finished_size(pdf.pages[0])
+    sheet = sheet_size_for(options.scheme, first, options.sheet_size)
     try:
         margin_scale = geometry.printer_margin_scale(sheet, the_plan.rows, the_plan.columns,
                                                      options.printer_margin)
@@ -120,9 +144,9 @@ def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOption
     slot_size = (sheet[0] / the_plan.columns, sheet[1] / the_plan.rows)
     fits, warnings = _fit_pages(pdf, slot_size, options.strict)
     if warnings:
-        warnings[0] += _scheme_hint((first_width, first_height), options.scheme)
+        warnings[0] += _size_hint(first, options.scheme, sheet)
     drawings = _draw_sheets(the_plan, pdf, sheet, margin_scale, options)
-    warnings += _nest_warnings(the_plan, options)
+    warnings = pdf.warnings + warnings + _nest_warnings(the_plan, options)
     instructions = print_steps(the_plan, output.name) + finishing_steps(the_plan, sheet)
     if margin_scale < 1:
         instructions.append(f"Pages are shrunk to {margin_scale:.1%} to stay "
@@ -132,38 +156,57 @@ def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOption
                             f"{options.creep / MM:.2f} mm toward the spine.")
 
     duplex = the_plan.duplex and not the_plan.manual_duplex
-    write_print_pdf(pdf, drawings, output, flip=options.flip if duplex else None, title=source_title(pdf))
+    warnings += write_print_pdf(pdf, drawings, output, flip=options.flip if duplex else None,
+                                title=source_title(pdf))
     return ImposeReport(pages=page_count, blanks=the_plan.blanks, sheets=the_plan.sheets,
                         scale=min(fits) * margin_scale, warnings=warnings, instructions=instructions,
                         scheme=options.scheme, output=output, sheet_size=sheet, plan=the_plan)
 
 
+WARN_BELOW = 0.95  # pages shrunk more than this to fit their slots get a warning, not just a note
+
+
+def _finished_size(page) -> tuple[float, float]:
+    """A source page's finished (trim) size as shown, in points."""
+    to_upright, _, _ = geometry.upright(page.box, page.rotate)
+    x0, y0, x1, y1 = geometry.transform_rect(to_upright, page.finished)
+    return x1 - x0, y1 - y0
+
+
 def _fit_pages(pdf, slot_size: tuple[float, float], strict: bool) -> tuple[list[float], list[str]]:
-    """Each page's scale to fit its slot (1 for the right size), and a warning for the rest;
-    with `strict` a wrong-size page is an error."""
+    """Each page's scale to fit its slot (1 for the right size), and a warning when a page is
+    shrunk below WARN_BELOW (the summary states any other scale); with `strict` a wrong-size
+    page is an error."""
     fits = []
     for index, page in enumerate(pdf.pages):
-        _, w, h = geometry.upright(page.box, page.rotate)
+        w, h = _finished_size(page)
         fits.append(geometry.fit_scale((w, h), slot_size))
         if fits[-1] != 1.0 and strict:
             raise BookletError(f"page {index + 1} is {_mm((w, h))}, not {_mm(slot_size)} like its slot; "
                                "--strict refuses to scale it", pdf.path)
-    resized = [i for i, k in enumerate(fits) if k != 1.0]
-    if not resized:
+    shrunk = [i for i, k in enumerate(fits) if k < WARN_BELOW]
+    if not shrunk:
         return fits, []
-    pages = ", ".join(str(i + 1) for i in resized[:5]) + (" …" if len(resized) > 5 else "")
-    scales = sorted(fits[i] for i in resized)
+    pages = ", ".join(str(i + 1) for i in shrunk[:5]) + (" …" if len(shrunk) > 5 else "")
+    scales = sorted(fits[i] for i in shrunk)
     span = f"{scales[0]:.0%}" if scales[0] == scales[-1] else f"{scales[0]:.0%} to {scales[-1]:.0%}"
-    return fits, [f"{len(resized)} page(s) ({pages}) are not {_mm(slot_size)}: scaled to fit their slots ({span})"]
+    count = f"{len(shrunk)} page" + ("s" if len(shrunk) > 1 else "")
+    return fits, [f"{count} ({pages}) {'are' if len(shrunk) > 1 else 'is'} not {_mm(slot_size)} like "
+                  f"{'their slots' if len(shrunk) > 1 else 'its slot'}: scaled to fit ({span})"]
 
 
-def _scheme_hint(page_size: tuple[float, float], scheme: str) -> str:
-    """"; for A5 pages try --scheme saddle-2up" when another scheme is made for these pages."""
-    for other in SCHEMES:
-        size = paper_size(scheme_module(other).PAGE_SIZE)
-        if _close(page_size, size) and scheme_module(scheme).PAGE_SIZE != scheme_module(other).PAGE_SIZE:
-            return f"; for {scheme_module(other).PAGE_SIZE} pages try --scheme {other}"
-    return ""
+def _size_hint(page_size: tuple[float, float], scheme: str, sheet: tuple[float, float]) -> str:
+    """"; for these pages try --sheet a3" (or --scheme …) when a scheme and a sheet exist whose
+    slots these pages fill: the same sheet first (the paper at hand), then the same scheme."""
+    current = next((name for name in SHEETS if _close(sorted(sheet), sorted(paper_size(name)))), None)
+    fitting = [(other, name) for other in SCHEMES for name in SHEETS
+               if _close(page_size, slot_size_for(other, paper_size(name)))]
+    fitting.sort(key=lambda pair: (pair[1] != current, pair[0] != scheme))
+    if not fitting:
+        return ""
+    other, name = fitting[0]
+    parts = ([f"--scheme {other}"] if other != scheme else []) + ([f"--sheet {name.lower()}"] if name != current else [])
+    return f"; for {_mm(page_size)} pages try {' '.join(parts)}" if parts else ""
 
 
 def _draw_sheets(the_plan: Plan, pdf, sheet: tuple[float, float], margin_scale: float,
@@ -180,7 +223,9 @@ def _draw_sheets(the_plan: Plan, pdf, sheet: tuple[float, float], margin_scale: 
             if slot.page_index is None:
                 continue
             page = pdf.pages[slot.page_index]
-            placed = geometry.place(slot, sheet, rows, columns, page.box, page.rotate, margin_scale, options.creep)
+            folds = geometry.fold_edges(slot, rows, columns, scheme_module(the_plan.scheme).FOLDED_INNER_EDGES)
+            placed = geometry.place(slot, sheet, rows, columns, page.box, page.rotate, margin_scale, options.creep,
+                                    page.trim, folds)
             drawing.placements.append((slot.page_index, placed.matrix, placed.clip))
             drawing.form_matrices[slot.page_index] = placed.form_matrix
             rects.append(placed.page_rect)
@@ -199,7 +244,7 @@ def _nest_warnings(the_plan: Plan, options: ImposeOptions) -> list[str]:
     if the_plan.scheme == "mini-zine":
         return [f"a mini-zine holds 8 pages: this makes {the_plan.sheets} separate zines"] \
             if the_plan.sheets > 1 else []
-    folded_per_sheet = {"cut-stack": 2, "quarto": 2, "saddle-2up": 1}[the_plan.scheme]
+    folded_per_sheet = scheme_module(the_plan.scheme).FOLDED_PER_SHEET
     biggest = max(count for _, count in the_plan.nests)
     strips = biggest * folded_per_sheet
     if strips <= MAX_FOLDED_PER_NEST:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .plan import Slot
+from .slots import Slot
 
 Matrix = tuple[float, float, float, float, float, float]
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1
@@ -32,6 +32,10 @@ def translate(x: float, y: float) -> Matrix:
 
 def scale(k: float) -> Matrix:
     return (k, 0.0, 0.0, k, 0.0, 0.0)
+
+
+def scale_xy(kx: float, ky: float) -> Matrix:
+    return (kx, 0.0, 0.0, ky, 0.0, 0.0)
 
 
 def rotate(degrees: int) -> Matrix:
@@ -109,9 +113,10 @@ def creep_shift(slot: Slot, creep: float) -> float:
 @dataclass(frozen=True)
 class Placement:
     """Where one source page lands. `form_matrix` turns the page's own coordinates into the
-    page as shown (upright, lower left corner at the origin; it becomes the form XObject's
-    /Matrix); `matrix` maps that shown page onto the sheet; `page_rect` is the placed page
-    area; `clip` is the slot (nothing is drawn outside it)."""
+    page as shown (upright, lower left corner of its drawn box at the origin; it becomes the
+    form XObject's /Matrix); `matrix` maps that shown page onto the sheet; `page_rect` is the
+    placed finished page (its trim box); `clip` is what may be drawn: the slot, less any bleed
+    that would cross a fold."""
 
     form_matrix: Matrix
     matrix: Matrix
@@ -120,19 +125,43 @@ class Placement:
     scale: float
 
 
+def fold_edges(slot: Slot, rows: int, columns: int, inner_edges_fold: bool) -> frozenset[str]:
+    """The slot's edges ("left", "right", "top", "bottom" on the printed side) that become folds
+    and stay folded: the spine, and with `inner_edges_fold` (mini-zine) every edge shared with
+    another slot. Bleed is clipped there, at the trim; at a cut or the sheet edge it is kept
+    (the knife takes it)."""
+    edges = {slot.spine} if slot.spine else set()
+    if inner_edges_fold:
+        edges |= {edge for edge, inside in (("left", slot.column > 0), ("right", slot.column < columns - 1),
+                                            ("top", slot.row > 0), ("bottom", slot.row < rows - 1)) if inside}
+    return frozenset(edges)
+
+
+def clip_at_folds(slot: Rect, page: Rect, folds: frozenset[str]) -> Rect:
+    """The slot, its fold edges moved in to the page's trim edge."""
+    x0, y0, x1, y1 = slot
+    return (max(x0, page[0]) if "left" in folds else x0, max(y0, page[1]) if "bottom" in folds else y0,
+            min(x1, page[2]) if "right" in folds else x1, min(y1, page[3]) if "top" in folds else y1)
+
+
 def place(slot: Slot, sheet_size: tuple[float, float], rows: int, columns: int, box: Rect,
-          page_rotate: int, margin_scale: float = 1.0, creep: float = 0.0) -> Placement:
-    """Place a page (visible box `box`, /Rotate `page_rotate`) into `slot`: upright as shown,
-    fitted to the slot, shrunk by `margin_scale`, centred, turned by the slot's rotation and
-    shifted toward the spine by its creep."""
-    clip = slot_rect(sheet_size, rows, columns, slot.row, slot.column)
-    to_upright, w, h = upright(box, page_rotate)
-    slot_size = (clip[2] - clip[0], clip[3] - clip[1])
+          page_rotate: int, margin_scale: float = 1.0, creep: float = 0.0, trim: Rect | None = None,
+          folds: frozenset[str] = frozenset()) -> Placement:
+    """Place a page (drawn box `box`, finished page `trim` inside it, /Rotate `page_rotate`)
+    into `slot`: upright as shown, its finished page fitted to the slot, shrunk by
+    `margin_scale`, centred, turned by the slot's rotation and shifted toward the spine by its
+    creep; its bleed (box outside trim) is drawn up to the slot's edges except at `folds`."""
+    slot_box = slot_rect(sheet_size, rows, columns, slot.row, slot.column)
+    to_upright, _, _ = upright(box, page_rotate)
+    finished = transform_rect(to_upright, trim or box)
+    w, h = finished[2] - finished[0], finished[3] - finished[1]
+    slot_size = (slot_box[2] - slot_box[0], slot_box[3] - slot_box[1])
     turned = slot.rotation % 180 == 90
     k = fit_scale((h, w) if turned else (w, h), slot_size) * margin_scale
-    cx = (clip[0] + clip[2]) / 2 + creep_shift(slot, creep)
-    cy = (clip[1] + clip[3]) / 2
-    m = multiply(translate(-w / 2, -h / 2), scale(k))
+    cx = (slot_box[0] + slot_box[2]) / 2 + creep_shift(slot, creep)
+    cy = (slot_box[1] + slot_box[3]) / 2
+    m = multiply(translate(-(finished[0] + finished[2]) / 2, -(finished[1] + finished[3]) / 2), scale(k))
     m = multiply(m, rotate(slot.rotation))
     m = multiply(m, translate(cx, cy))
-    return Placement(to_upright, m, transform_rect(m, (0.0, 0.0, w, h)), clip, k)
+    page_rect = transform_rect(m, finished)
+    return Placement(to_upright, m, page_rect, clip_at_folds(slot_box, page_rect, folds), k)

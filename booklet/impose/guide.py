@@ -10,6 +10,7 @@ import io
 
 from reportlab.pdfgen import canvas
 
+from ..errors import counted
 from ..fonts import face_name
 from ..layouts import MM, paper_size
 
@@ -34,7 +35,7 @@ def guide_pdf(report) -> bytes:
     y -= 20
     c.setFont(regular, 10)
     name = report.output.name if report.output else "the print PDF"
-    c.drawString(margin, y, f"{report.pages} pages + {report.blanks} blank on {report.sheets} sheet(s) "
+    c.drawString(margin, y, f"{counted(report.pages, 'page')} + {report.blanks} blank on {counted(report.sheets, 'sheet')} "
                             f"of {report.sheet_size[0] / MM:.0f} × {report.sheet_size[1] / MM:.0f} mm: {name}")
     y -= 14
     if report.scale < 0.999:

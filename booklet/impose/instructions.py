@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .plan import Plan
+from .slots import Plan
 
 MM = 72 / 25.4
 
@@ -31,8 +31,18 @@ def print_steps(plan: Plan, output_name: str) -> list[str]:
 
 
 def finishing_steps(plan: Plan, sheet_size: tuple[float, float]) -> list[str]:
-    """How to cut, stack, fold and bind the printed sheets."""
+    """How to cut, stack, fold and bind the printed sheets (a right binding mirrors the steps,
+    and says so first)."""
+    steps = _finishing_steps(plan, sheet_size)
+    if plan.binding == "right":
+        steps.insert(0, "Bound on the right: the spine is on the right of the cover and the booklet "
+                        "opens from right to left.")
+    return steps
+
+
+def _finishing_steps(plan: Plan, sheet_size: tuple[float, float]) -> list[str]:
     s = plan.sheets
+    near, far = ("right", "left") if plan.binding == "left" else ("left", "right")
     nests = plan.nests
     several = len(nests) > 1
     if plan.scheme == "cut-stack":
@@ -56,9 +66,9 @@ def finishing_steps(plan: Plan, sheet_size: tuple[float, float]) -> list[str]:
         return steps
     if plan.scheme == "quarto":
         steps = [
-            "Take each sheet with its front (the cover at the bottom right) facing you.",
+            f"Take each sheet with its front (the cover at the bottom {near}) facing you.",
             "Fold the top half back, behind the bottom half (the heads meet in this fold).",
-            "Fold the left half back, behind the right half: the cover is on top, the fold is the spine.",
+            f"Fold the {far} half back, behind the {near} half: the cover is on top, the fold is the spine.",
         ]
         if all(count == 1 for _, count in nests) and s > 1:
             steps.append("Stack the folded signatures in order, sheet 1 on top, and sew or glue the spine.")

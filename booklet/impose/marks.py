@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .plan import Plan, SheetSide
+from .slots import Plan, SheetSide
 
 MARKS = ("cut", "fold", "crop", "collate")
 MM = 72 / 25.4
@@ -101,7 +101,7 @@ def sheet_marks(plan: Plan, side: SheetSide, sheet_size: tuple[float, float], pa
         marks += _fold_marks(plan, width, height)
     if "crop" in kinds:
         for rect, clip in zip(page_rects, clips):
-            marks += _crop_marks(rect, clip)
+            marks += crop_marks(rect, clip)
     if "collate" in kinds and front and plan.scheme != "mini-zine":
         marks += _collate_marks(plan, side, width, height)
     return marks
@@ -120,10 +120,12 @@ def _fold_marks(plan: Plan, width: float, height: float) -> list[Line]:
     return marks
 
 
-def _crop_marks(rect, clip) -> list[Line]:
+def crop_marks(rect, clip, gap: float = CROP_MARK_GAP) -> list[Line]:
+    """Crop marks at the corners of `rect` (the trim), `gap` away from it (past any bleed),
+    inside `clip`."""
     x0, y0, x1, y1 = rect
     cx0, cy0, cx1, cy1 = clip
-    g = CROP_MARK_GAP
+    g = gap
     marks = []
     # horizontal ticks left and right of each corner, vertical ticks above and below,
     # only where the slot leaves room between the page and its edge

@@ -17,13 +17,15 @@ to be read one after the other.
 
 from __future__ import annotations
 
-from .plan import Slot
+from .slots import Slot
 
 ROWS = 2
 COLUMNS = 4
 LANDSCAPE = True
 DUPLEX = False
 PAGES_PER_SHEET = 8
+FOLDED_PER_SHEET = 0  # folded sheets or strips one sheet adds to its nest
+FOLDED_INNER_EDGES = True  # every edge between two pages stays folded: bleed is clipped there
 PAGE_SIZE = "A7"
 
 # reading position → (row, column, rotation): the classic one-sheet zine.

@@ -22,13 +22,15 @@ sheets, sheet k holds bifolia 2k and 2k + 1 (0 outermost); creep is applied per 
 
 from __future__ import annotations
 
-from .plan import Slot, bifolium_pages
+from .slots import Slot, bifolium_pages
 
 ROWS = 2
 COLUMNS = 2
 LANDSCAPE = False
 DUPLEX = True
 PAGES_PER_SHEET = 8
+FOLDED_PER_SHEET = 2  # folded sheets or strips one sheet adds to its nest
+FOLDED_INNER_EDGES = False  # the edges between slots are cut (or trimmed) except the spine
 PAGE_SIZE = "A6"
 
 

@@ -14,13 +14,15 @@ their own nest and the nests are gathered in order.
 
 from __future__ import annotations
 
-from .plan import Slot, bifolium_pages
+from .slots import Slot, bifolium_pages
 
 ROWS = 1
 COLUMNS = 2
 LANDSCAPE = True
 DUPLEX = True
 PAGES_PER_SHEET = 4
+FOLDED_PER_SHEET = 1  # folded sheets or strips one sheet adds to its nest
+FOLDED_INNER_EDGES = False  # the edges between slots are cut (or trimmed) except the spine
 PAGE_SIZE = "A5"
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .plan import scheme_module
+from ..errors import counted
+from .schemes import scheme_module
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,10 @@ def sides_from_placements(pages, scheme: str) -> list[dict[tuple[int, int], Face
 
 
 def simulate(sides, scheme: str, *, flip: str = "long", manual_duplex: bool = False,
-             nests: list[int] | None = None, nest: bool = True) -> list[Face]:
-    """Print the sides, finish the sheets as the scheme says, read the booklet cover to back."""
+             nests: list[int] | None = None, nest: bool = True, binding: str = "left") -> list[Face]:
+    """Print the sides, finish the sheets as the scheme says, read the booklet cover to back.
+
+    binding "right" folds the right half under instead of the left (the spine ends on the right)."""
     module = scheme_module(scheme)
     rows, columns = module.ROWS, module.COLUMNS
     if not module.DUPLEX:
@@ -82,14 +85,14 @@ def simulate(sides, scheme: str, *, flip: str = "long", manual_duplex: bool = Fa
         if scheme == "cut-stack":
             tops = [[t for t in s if t.row == 0] for s in group]
             bottoms = [[replace(t, row=0) for t in s if t.row == 1] for s in group]
-            faces += _read(_fold_left_under(_stack(tops + bottoms)))
+            faces += _read(_fold_half_under(_stack(tops + bottoms), binding))
         elif scheme == "saddle-2up":
-            faces += _read(_fold_left_under(_stack(group)))
+            faces += _read(_fold_half_under(_stack(group), binding))
         elif scheme == "quarto":
-            faces += _read(_fold_left_under(_stack([_fold_top_under(s) for s in group])))
+            faces += _read(_fold_half_under(_stack([_fold_top_under(s) for s in group]), binding))
         else:
             for sheet in group:
-                faces += _mini_zine(sheet)
+                faces += _mini_zine(sheet, binding)
     return faces
 
 
@@ -97,10 +100,12 @@ def _stack(piles):
     return [t for pile in piles for t in pile]
 
 
-def _fold_left_under(pile):
-    moving = [t for t in pile if t.column == 0]
-    staying = [t for t in pile if t.column != 0]
-    return staying + [replace(t, column=1, up=t.down, down=t.up) for t in reversed(moving)]
+def _fold_half_under(pile, binding: str):
+    """Fold the left half (the right half for a right binding) of a two-column pile under the other."""
+    away = 0 if binding == "left" else 1
+    moving = [t for t in pile if t.column == away]
+    staying = [t for t in pile if t.column != away]
+    return staying + [replace(t, column=1 - away, up=t.down, down=t.up) for t in reversed(moving)]
 
 
 def _fold_top_under(pile):
@@ -114,7 +119,7 @@ def _read(pile):
     return [f for t in pile for f in (t.up, t.down)]
 
 
-def _mini_zine(sheet):
+def _mini_zine(sheet, binding: str = "left"):
     """Slit, fold, collapse and read a one-sheet zine (see mini_zine.py). The slit leaves a
     ring of tiles; it collapses with the cover on top and the others in ring order, first
     across the centre fold. A tile's faces follow from the creases crossed to reach it: each
@@ -128,7 +133,8 @@ def _mini_zine(sheet):
             if other in tiles and frozenset({(r, c), other}) not in slit:
                 neighbours[(r, c)].append(other)
                 neighbours[other].append((r, c))
-    ring = [(rows - 1, columns - 1), (rows - 2, columns - 1)]
+    cover_column = columns - 1 if binding == "left" else 0
+    ring = [(rows - 1, cover_column), (rows - 2, cover_column)]
     while len(ring) < len(tiles):
         ring.append(next(n for n in neighbours[ring[-1]] if n != ring[-2]))
     faces, flipped, offset = [], False, 0
@@ -148,16 +154,22 @@ def check(faces: list[Face], page_count: int) -> list[str]:
     """Problems with a simulated booklet: pages missing, repeated, out of order or turned."""
     problems = []
     pages = [f.page_index for f in faces if f.page_index is not None]
-    for position, face in enumerate(faces, 1):
+    turned: dict[int, list[int]] = {}
+    for face in faces:
         if face.page_index is not None and face.rotation:
-            problems.append(f"position {position}: page {face.page_index + 1} is turned {face.rotation}°")
+            turned.setdefault(face.rotation, []).append(face.page_index + 1)
+    for rotation, numbers in sorted(turned.items()):
+        listed = ", ".join(map(str, numbers[:8])) + (" …" if len(numbers) > 8 else "")
+        problems.append(f"{counted(len(numbers), 'page')} ({listed}) turned {rotation}°")
     if pages != list(range(page_count)):
         missing = sorted(set(range(page_count)) - set(pages))
         if missing:
-            problems.append(f"missing page(s): {', '.join(str(p + 1) for p in missing[:10])}")
+            problems.append(f"missing {'page' if len(missing) == 1 else 'pages'}: "
+                            f"{', '.join(str(p + 1) for p in missing[:10])}")
         extra = sorted(set(pages) - set(range(page_count)))
         if extra:
-            problems.append(f"unexpected page(s): {', '.join(str(p + 1) for p in extra[:10])}")
+            problems.append(f"unexpected {'page' if len(extra) == 1 else 'pages'}: "
+                            f"{', '.join(str(p + 1) for p in extra[:10])}")
         for position, (got, want) in enumerate(zip(pages, range(page_count)), 1):
             if got != want:
                 problems.append(f"the {_ordinal(position)} printed page is page {got + 1}, expected {want + 1}")
@@ -191,3 +203,58 @@ def describe(faces: list[Face]) -> str:
             run.append(f.page_index + 1)
     flush()
     return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a print PDF is assumed to be printed and finished (what `booklet verify` is told)."""
+
+    scheme: str = "cut-stack"
+    flip: str = "long"
+    manual_duplex: bool = False
+    group: int | None = None
+    nest: bool = True
+    binding: str = "left"
+
+
+def fold_print_pdf(pages, settings: Settings) -> list[Face]:
+    """read_print_pdf output → the booklet's faces in reading order, printed and finished as
+    `settings` say."""
+    from .plan import nest_sizes
+
+    module = scheme_module(settings.scheme)
+    sides = sides_from_placements(pages, settings.scheme)
+    sheets = len(sides) // (2 if module.DUPLEX else 1)
+    nests = [count for _, count in nest_sizes(sheets, settings.group)]
+    return simulate(sides, settings.scheme, flip=settings.flip, manual_duplex=settings.manual_duplex,
+                    nests=nests, nest=settings.nest, binding=settings.binding)
+
+
+def diagnose(pages, page_count: int, settings: Settings) -> str | None:
+    """One sentence naming the single setting that, changed, makes the booklet read in order
+    (a wrong flip, scheme, duplex mode or binding); None when no single change does."""
+    from .schemes import SCHEMES
+
+    candidates = [
+        (replace(settings, flip=other), f"the file is imposed for a printer that flips on the {other} edge; "
+                                        f"yours flips on the {settings.flip} edge: impose it again with "
+                                        f"--flip {settings.flip}")
+        for other in ("long", "short") if other != settings.flip
+    ] + [
+        (replace(settings, manual_duplex=not settings.manual_duplex),
+         "the file is imposed " + ("for automatic duplex: leave out --manual-duplex" if settings.manual_duplex
+                                   else "for manual duplex (all fronts, then all backs): use --manual-duplex"))
+    ] + [
+        (replace(settings, binding=other), f"the file is imposed for binding on the {other}: use --binding {other}")
+        for other in ("left", "right") if other != settings.binding
+    ] + [
+        (replace(settings, scheme=other), f"the file is imposed with another scheme: use --scheme {other}")
+        for other in SCHEMES if other != settings.scheme
+    ]
+    for candidate, sentence in candidates:
+        try:
+            if not check(fold_print_pdf(pages, candidate), page_count):
+                return sentence
+        except (ValueError, KeyError, IndexError):
+            continue
+    return None

@@ -1,4 +1,4 @@
-"""Source PDF + drawing instructions → the print PDF on disk (the only module using pypdf).
+"""Source PDF + drawing instructions → the print PDF on disk (with annotations.py, the only modules using pypdf).
 
 Each source page becomes one form XObject holding its content stream and resources (fonts
 and images are copied once, shared by reference), and every sheet draws its slots with
@@ -9,6 +9,7 @@ and moved into place only when complete; output is byte-identical from run to ru
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 import tempfile
@@ -25,11 +26,14 @@ from pypdf.generic import (
     FloatObject,
     IndirectObject,
     NameObject,
+    NumberObject,
     RectangleObject,
     StreamObject,
+    TextStringObject,
 )
 
 from ..errors import BookletError
+from .annotations import PageAnnotations, SheetLink, dropped_warning, read_annotations, sheet_links
 from .marks import Box, Line
 
 # What pypdf (and zlib under it) raise on damaged files: all of them become one line
@@ -40,10 +44,17 @@ _PDF_ERRORS = (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, Attrib
 
 @dataclass(frozen=True)
 class SourcePage:
-    """A source page's visible box (its CropBox, in its own coordinates) and /Rotate."""
+    """A source page in its own coordinates: `box` is what may be drawn (the BleedBox within the
+    CropBox; the CropBox when there is no bleed), `trim` the finished page (the TrimBox within
+    the box; the box itself when there is none), `rotate` its /Rotate (clockwise degrees)."""
 
     box: tuple[float, float, float, float]
     rotate: int
+    trim: tuple[float, float, float, float] | None = None
+
+    @property
+    def finished(self) -> tuple[float, float, float, float]:
+        return self.trim or self.box
 
 
 @dataclass
@@ -60,6 +71,7 @@ class Drawing:
     placements: list[tuple[int, tuple[float, ...], tuple[float, float, float, float]]] = field(default_factory=list)
     marks: list[Line | Box] = field(default_factory=list)
     trim: tuple[float, float, float, float] | None = None
+    bleed: tuple[float, float, float, float] | None = None  # the BleedBox, when the sheet has one
     form_matrices: dict[int, tuple[float, ...]] = field(default_factory=dict)
 
 
@@ -77,32 +89,65 @@ def quiet_pypdf():
 
 
 class SourcePDF:
-    """An opened input PDF, checked: readable, not encrypted, at least one page."""
+    """An opened input PDF, checked: readable, not encrypted, at least one page.
 
-    def __init__(self, path: Path):
+    With `data` the PDF is read from those bytes (a reading PDF just made, not yet on disk)
+    and `path` only names it in messages."""
+
+    def __init__(self, path: Path, data: bytes | None = None):
         with quiet_pypdf():
-            self._open(path)
+            self._open(path, data)
 
-    def _open(self, path: Path) -> None:
+    def _open(self, path: Path, data: bytes | None) -> None:
         self.path = Path(path)
-        if not self.path.exists():
+        if data is None and not self.path.exists():
             raise BookletError("file not found", self.path)
-        if self.path.is_dir():
+        if data is None and self.path.is_dir():
             raise BookletError("is a folder, not a PDF file", self.path)
+        self.reader = open_reader(self.path if data is None else io.BytesIO(data), self.path)
+        self.warnings: list[str] = []
+        self.annotations: dict[int, PageAnnotations] = {}  # page_index → its annotations, once copied
         try:
-            self.reader = PdfReader(self.path)
-            encrypted = self.reader.is_encrypted
-        except (*_PDF_ERRORS, OSError) as exc:
-            raise BookletError(f"not a readable PDF ({_short(exc)})", self.path) from None
-        if encrypted:
-            raise BookletError("the PDF is encrypted; save an unencrypted copy first "
-                               "(e.g. qpdf --decrypt IN.pdf OUT.pdf)", self.path)
-        try:
-            self.pages = [SourcePage(_box(page), int(page.rotation) % 360) for page in self.reader.pages]
+            self.pages = [_source_page(page, self._rotation(number, page))
+                          for number, page in enumerate(self.reader.pages, 1)]
         except _PDF_ERRORS as exc:
             raise BookletError(f"not a readable PDF ({_short(exc)})", self.path) from None
         if not self.pages:
             raise BookletError("the PDF has no pages", self.path)
+
+
+    def _rotation(self, number: int, page) -> int:
+        """The page's /Rotate. A value that is not a multiple of 90 breaks the PDF rule (ISO 32000-1
+        § 7.7.3.3); viewers show such a page unrotated (pdf.js drops the value, PDFium rounds
+        45 down to 0), so it is imposed as shown there, with a warning."""
+        rotate = int(page.rotation)
+        if rotate % 90:
+            self.warnings.append(f"page {number} has /Rotate {rotate}, not a multiple of 90: "
+                                 "imposed unrotated, as PDF viewers show it")
+            return 0
+        return rotate % 360
+
+
+def open_reader(source, path: Path | None = None) -> PdfReader:
+    """A pypdf reader, decrypted when the PDF needs no password to open.
+
+    A PDF locked by an owner password only (no printing restriction a viewer would ask about,
+    any viewer opens it) has an empty user password, which pypdf tries for us; RC4 and AES
+    (128 and 256 bit) both decrypt (AES through pypdf's crypto extra). One that needs a user
+    password to open is refused with one line. `source` is a path or a binary stream, `path`
+    the name for messages (default: `source`).
+    """
+    path = path or source
+    try:
+        reader = PdfReader(source)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise BookletError("the PDF is encrypted with a password; save an unencrypted copy first "
+                               "(e.g. qpdf --password=PASSWORD --decrypt IN.pdf OUT.pdf)", path)
+        return reader
+    except BookletError:
+        raise
+    except (*_PDF_ERRORS, OSError) as exc:
+        raise BookletError(f"not a readable PDF ({_short(exc)})", path) from None
 
 
 def _short(exc: BaseException) -> str:
@@ -110,12 +155,30 @@ def _short(exc: BaseException) -> str:
     return text[:120]
 
 
-def _box(page) -> tuple[float, float, float, float]:
-    box = page.cropbox
+def _source_page(page, rotate: int) -> SourcePage:
+    """The page's boxes as ISO 32000-1 § 14.11.2 nests them: trim ⊆ bleed ⊆ crop ⊆ media (a
+    box reaching outside its container is cut to it). A page without a BleedBox or TrimBox
+    has them equal to the CropBox (pypdf's defaults), i.e. no bleed."""
+    crop = _rect(page.cropbox)
+    box = _within(_rect(page.bleedbox), crop) if "/BleedBox" in page else crop
+    trim = _within(_rect(page.trimbox), box) if "/TrimBox" in page else None
+    if trim is not None and all(abs(a - b) < 0.01 for a, b in zip(trim, box)):
+        trim = None
+    return SourcePage(box, rotate, trim)
+
+
+def _rect(box) -> tuple[float, float, float, float]:
     x0, y0, x1, y1 = (float(v) for v in (box.left, box.bottom, box.right, box.top))
     if x1 - x0 <= 0 or y1 - y0 <= 0:
         raise ValueError("a page has an empty box")
     return x0, y0, x1, y1
+
+
+def _within(inner, outer) -> tuple[float, float, float, float]:
+    """`inner` cut to `outer`; `outer` when they do not overlap (a broken box is ignored)."""
+    x0, y0 = max(inner[0], outer[0]), max(inner[1], outer[1])
+    x1, y1 = min(inner[2], outer[2]), min(inner[3], outer[3])
+    return (x0, y0, x1, y1) if x1 - x0 > 0 and y1 - y0 > 0 else outer
 
 
 def _number(value: float) -> str:
@@ -124,17 +187,19 @@ def _number(value: float) -> str:
 
 
 def write_print_pdf(source: SourcePDF, drawings: list[Drawing], output: Path, *, flip: str | None,
-                    title: str | None = None) -> None:
-    """Write `drawings` as the pages of `output`, atomically.
+                    title: str | None = None) -> list[str]:
+    """Write `drawings` as the pages of `output`, atomically, the source pages' visible
+    annotations drawn with them and their links kept where they still work; returns the
+    warning naming what was left out (or nothing).
 
     flip: "long" or "short" for the /Duplex viewer preference, None for single-sided.
     """
     with quiet_pypdf():
-        _write_print_pdf(source, drawings, Path(output), flip, title)
+        return _write_print_pdf(source, drawings, Path(output), flip, title)
 
 
 def _write_print_pdf(source: SourcePDF, drawings: list[Drawing], output: Path, flip: str | None,
-                     title: str | None) -> None:
+                     title: str | None) -> list[str]:
     writer = PdfWriter()
     forms: dict[int, object] = {}
     shared_resources: dict[object, object] = {}
@@ -150,6 +215,11 @@ def _write_print_pdf(source: SourcePDF, drawings: list[Drawing], output: Path, f
     contents: dict[bytes, object] = {}
     for drawing in drawings:
         _add_sheet(writer, drawing, forms, contents)
+    links, dropped = sheet_links(source.annotations, drawings)
+    for page, page_links in zip(writer.pages, links):
+        if page_links:
+            page[NameObject("/Annots")] = ArrayObject(writer._add_object(_link_annotation(writer, link))
+                                                      for link in page_links)
     _inherit_media_box(writer)
 
     duplex = {"long": "/DuplexFlipLongEdge", "short": "/DuplexFlipShortEdge", None: "/Simplex"}[flip]
@@ -162,6 +232,7 @@ def _write_print_pdf(source: SourcePDF, drawings: list[Drawing], output: Path, f
         info["/Title"] = title
     writer.add_metadata(info)
     _write_atomically(writer, Path(output))
+    return dropped_warning(dropped)
 
 
 def source_title(source: SourcePDF) -> str | None:
@@ -209,7 +280,45 @@ def _form_xobject(writer: PdfWriter, source: SourcePDF, page_index: int, matrix,
     group = page.get("/Group")
     if group is not None:
         form[NameObject("/Group")] = group.clone(writer)
-    return writer._add_object(form)
+    annotations = read_annotations(source.reader, page)
+    source.annotations[page_index] = annotations
+    if not annotations.appearances:
+        return writer._add_object(form)
+    # Flattened: the page's own content becomes an inner form, drawn first by an outer one that
+    # then draws every appearance where it lies on the page (its matrix as § 12.5.5 computes it).
+    outer_matrix = form.pop("/Matrix", None)
+    del form["/Name"]
+    xobjects = DictionaryObject({NameObject("/C"): writer._add_object(form)})
+    ops = ["/C Do"]
+    for k, appearance in enumerate(annotations.appearances):
+        cloned = appearance.form.clone(writer)
+        xobjects[NameObject(f"/A{k}")] = cloned.indirect_reference or writer._add_object(cloned)
+        ops.append(f"q {' '.join(_number(v) for v in appearance.matrix)} cm /A{k} Do Q")
+    outer = EncodedStreamObject()
+    outer._data = zlib.compress("\n".join(ops).encode("ascii"), 9)
+    outer[NameObject("/Filter")] = NameObject("/FlateDecode")
+    outer[NameObject("/Subtype")] = NameObject("/Form")
+    outer[NameObject("/Name")] = NameObject(f"/P{page_index}")
+    outer[NameObject("/BBox")] = form["/BBox"]
+    if outer_matrix is not None:
+        outer[NameObject("/Matrix")] = outer_matrix
+    outer[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
+    return writer._add_object(outer)
+
+
+def _link_annotation(writer: PdfWriter, link: SheetLink) -> DictionaryObject:
+    annotation = DictionaryObject({
+        NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
+        NameObject("/Rect"): RectangleObject(link.rect),
+        NameObject("/Border"): ArrayObject([NumberObject(0)] * 3),
+    })
+    if link.uri is not None:
+        annotation[NameObject("/A")] = DictionaryObject({NameObject("/S"): NameObject("/URI"),
+                                                         NameObject("/URI"): TextStringObject(link.uri)})
+    else:
+        annotation[NameObject("/Dest")] = ArrayObject([writer.pages[link.sheet].indirect_reference,
+                                                       NameObject("/Fit")])
+    return annotation
 
 
 def _resources(writer: PdfWriter, resources, shared: dict):
@@ -262,6 +371,8 @@ def _add_sheet(writer: PdfWriter, drawing: Drawing, forms, contents: dict[bytes,
     page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
     if drawing.trim is not None and any(abs(a - b) > 0.01 for a, b in zip(drawing.trim, (0, 0, width, height))):
         page[NameObject("/TrimBox")] = RectangleObject(drawing.trim)
+    if drawing.bleed is not None:
+        page[NameObject("/BleedBox")] = RectangleObject(drawing.bleed)
     # add_blank_page stores the size as given: exact floats, never PaperSize's rounded values
     page[NameObject("/MediaBox")] = RectangleObject((0, 0, width, height))
 
@@ -317,7 +428,6 @@ def _atomic(output: Path, write) -> None:
 
 def finish_pdf_bytes(data: bytes, flip: str | None) -> bytes:
     """Add the /Duplex and /PrintScaling /None viewer preferences to a finished PDF."""
-    import io
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
     duplex = {"long": "/DuplexFlipLongEdge", "short": "/DuplexFlipShortEdge", None: "/Simplex"}[flip]
@@ -330,6 +440,14 @@ def finish_pdf_bytes(data: bytes, flip: str | None) -> bytes:
     return out.getvalue()
 
 
+def is_duplex(path: Path) -> bool:
+    """Whether a print PDF asks for double-sided printing (its /Duplex viewer preference is a
+    flip edge, not /Simplex, which single-sided and manual-duplex files have)."""
+    with quiet_pypdf():
+        preferences = open_reader(path).trailer["/Root"].get("/ViewerPreferences", {})
+        return str(preferences.get_object().get("/Duplex", "/Simplex")) != "/Simplex" if preferences else False
+
+
 def read_print_pdf(path: Path) -> list[tuple[tuple[float, float], list[tuple[int, int, float, float]]]]:
     """A print PDF written by write_print_pdf → for every page: (size, placements), each
     placement (source page_index, rotation in degrees counter-clockwise, centre x, centre y).
@@ -338,9 +456,7 @@ def read_print_pdf(path: Path) -> list[tuple[tuple[float, float], list[tuple[int
     `booklet verify` checks the file, not the plan that made it.
     """
     try:
-        reader = PdfReader(path)
-        if reader.is_encrypted:
-            raise BookletError("the PDF is encrypted", path)
+        reader = open_reader(path)
         result = []
         for page in reader.pages:
             size = (float(page.mediabox.width), float(page.mediabox.height))

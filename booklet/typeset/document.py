@@ -15,9 +15,9 @@ from typing import Mapping
 
 from reportlab import rl_config
 from reportlab.lib.utils import simpleSplit
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak
+from reportlab.platypus import BaseDocTemplate, DDIndenter, Flowable, Frame, ListFlowable, NextPageTemplate, PageBreak
 from reportlab.platypus import PageTemplate, Spacer
-from reportlab.platypus.doctemplate import LayoutError
+from reportlab.platypus.doctemplate import LayoutError, _ktAllow
 
 from ..errors import BookletError
 from ..fonts import face_name, string_width
@@ -30,6 +30,9 @@ from .paragraph import KeepWithLines
 from .story import StoryContext, block_flowables, style_face, text_paragraph
 
 PAGES_PER_SHEET = 8  # two sides of four pages: the padding unit
+MAX_STEPS_PER_PAGE = 5000
+"""Platypus steps (placing, splitting, postponing a flowable, an action) on one page: a full
+page of short list items and their splits takes a few hundred."""
 
 rl_config.useA85 = 0  # binary streams: smaller files, and no slow ASCII85 encoding of images
 
@@ -57,6 +60,9 @@ def typeset(booklet: Booklet, layout: Layout, images: Mapping[Path, PreparedImag
     story = _story(booklet, layout, images, pages_per_sheet)
     try:
         doc.build(story)
+    except PageBuilderStuck as exc:
+        raise BookletError(f"internal error: the page layout made no progress ({exc}); please report "
+                           f"this file", booklet.metadata.where.path) from exc
     except LayoutError as exc:  # the preflight catches the known causes; this is the safety net
         detail = str(exc).split("\n")[0]
         raise BookletError(f"something is too large to fit on a page and cannot be laid out ({detail[:160]})",
@@ -95,13 +101,60 @@ class _BookletDocument(BaseDocTemplate):
             PageTemplate("back", [frame], onPage=self._mirror),
         ])
         self.marker_hidden = False
+        self._steps_page = self._steps = 0  # steps taken on the page numbered _steps_page
+
+    def beforeDocument(self) -> None:
+        """Open with the bookmarks (the articles) shown: /PageMode /UseOutlines; with bleed
+        (layouts.bled), every page's MediaBox is its BleedBox and its TrimBox the finished page."""
+        self.canv.showOutline()
+        inset = self.layout.trim_inset
+        if inset:
+            width, height = self.layout.page_width, self.layout.page_height
+            self.canv.setBleedBox((0, 0, width, height))
+            self.canv.setTrimBox((inset, inset, width - inset, height - inset))
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         if flowables and isinstance(flowables[0], _TurnToBack):
             flowables[0:1] = flowables[0].page_breaks(self.page)
         elif flowables and isinstance(flowables[0], _Article):
             flowables[0:1] = flowables[0].pages(self.layout, self.canv, self.page + 1)
+        self._watch_progress()
         super().handle_flowable(flowables)
+
+    def _watch_progress(self) -> None:
+        """The bound on Platypus's retry loop within a page: fail with a clear error rather than
+        spin. (Across pages, Platypus itself stops after ten empty pages in a row.)"""
+        if self.page != self._steps_page:
+            self._steps_page, self._steps = self.page, 0
+        self._steps += 1
+        if self._steps > MAX_STEPS_PER_PAGE:
+            raise PageBuilderStuck(f"{MAX_STEPS_PER_PAGE} steps on page {self.page} without finishing it")
+
+    def handle_keepWithNext(self, flowables: list[Flowable]) -> None:
+        """Platypus's keepWithNext, extended to lists and without its endless loop.
+
+        Platypus groups a kept flowable (a heading) with the next one in a KeepTogether, but no
+        list may go into one, either side. So a list that ends in a kept flowable (a list item
+        ending in a heading) is opened into its items when it comes up, and so is a list that
+        follows a kept flowable (as Platypus itself opens a list that reaches a page foot): the
+        heading then travels with the next item. When nothing can join (a figure follows, or the
+        story ends), the kept flowable is kept no longer. Regression: a heading that ended a
+        list item, followed by a list with another marker, was grouped alone, over and over:
+        Platypus puts a split list item (a DDIndenter) back on the story instead of placing it,
+        and the next step grouped it again, for ever.
+        """
+        while flowables and _is_list(flowables[0]) and _ends_kept(flowables[0]):
+            flowables[0:1] = flowables[0].split(0, 0)  # its items (the sizes are not used)
+        kept = 0
+        while kept < len(flowables) and flowables[kept].getKeepWithNext() and _ktAllow(flowables[kept]):
+            kept += 1
+        if not kept:
+            return
+        if kept < len(flowables) and isinstance(flowables[kept], ListFlowable):
+            flowables[kept:kept + 1] = flowables[kept].split(0, 0)
+        elif kept == len(flowables) or not _ktAllow(flowables[kept]):
+            flowables[kept - 1].keepWithNext = False  # through a DDIndenter, the flowable inside
+        super().handle_keepWithNext(flowables)
 
     def _mirror(self, canvas, doc) -> None:
         """Odd (right-hand) pages have the inner margin on the left, even pages on the right."""
@@ -124,6 +177,26 @@ class _BookletDocument(BaseDocTemplate):
         canvas.setFont(self.marker_font, marker.size)
         canvas.drawCentredString(frame._x1 + frame._width / 2, marker.baseline, text)
         canvas.restoreState()
+
+
+def _is_list(flowable: Flowable) -> bool:
+    """A list, or a list inside an indent (a nested list is a list item holding a list)."""
+    if isinstance(flowable, DDIndenter):
+        return _is_list(flowable._flowable)
+    return isinstance(flowable, ListFlowable)
+
+
+def _ends_kept(flowable: Flowable) -> bool:
+    """Whether the last thing in a (nested) list is to be kept with what follows the list."""
+    if isinstance(flowable, DDIndenter):
+        return _ends_kept(flowable._flowable)
+    if isinstance(flowable, ListFlowable):
+        return bool(flowable._content) and _ends_kept(flowable._content[-1])
+    return bool(flowable.getKeepWithNext())
+
+
+class PageBuilderStuck(LayoutError):
+    """The page layout loops without finishing a page: a bug in booklet, told as one line."""
 
 
 class IndentAwareFrame(Frame):

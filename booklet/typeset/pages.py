@@ -239,7 +239,8 @@ class _Builder:
                     sums.glue_height = sums.glue_stretch = sums.glue_shrink = 0.0
                     continue
                 before = item.space_before if sums.solid else 0.0
-                if item.movable and sums.solid:
+                # a figure right after the break is already on the page after its text
+                if item.movable and sums.solid > (waiting is not None):
                     movable, followed = (index, before + item.height + item.space_after + sums.glue_height,
                                          sums.glue_stretch, item.shrink + sums.glue_shrink), False
                 else:

@@ -11,14 +11,22 @@ hyphens are drawn at hyphenated breaks; links are clickable on every line they s
 
 from __future__ import annotations
 
+import marshal
+import sys
 from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 from typing import Sequence
 
+from reportlab import Version as REPORTLAB_VERSION
 from reportlab.platypus import Flowable, KeepTogether
 
+from .. import __version__
+from ..cache import digest
+from ..fonts import font_digest
 from ..hyphenate import Hyphenator, hyphenator
 from ..layouts import Hyphenation, TextStyle
+from . import linecache
 from .linebreak import INFINITY, Box, Break, Glue, Item, Parameters, Penalty, break_lines, line_items
 from .words import (
     INSIDE_WORD, KERN, PROTRUSION, PROTRUSION_LEFT, SPACING, Fragment, Run, Spacing, fragment, paragraph_items,
@@ -223,16 +231,40 @@ class TypesetParagraph(Flowable):
                                           tie_single_letters=self.tie_single_letters)
         return self._items
 
-    def lines_for(self, width: float) -> list[Line]:
-        lines = self._cache.get(width)
+    def lines_for(self, width: float, parameters: Parameters = PARAMETERS) -> list[Line]:
+        """The paragraph's lines at a measure of `width` points: from the line cache in use
+        (`linecache.using`) when it has them, else broken and kept there."""
+        lines = self._cache.get(width) if parameters is PARAMETERS else None
         if lines is None:
             if self._fixed is not None:
                 # a part of a split paragraph asked for another width: keep the lines (they
                 # were broken for the frame it left; our frames all have one width)
                 return self._fixed
-            lines = self._cache[width] = break_paragraph(self.items(), self.style, width,
-                                                         spacing=self.spacing)
+            lines = self._cached_break(width, parameters)
+            if parameters is PARAMETERS:
+                self._cache[width] = lines
         return lines
+
+    def _cached_break(self, width: float, parameters: Parameters) -> list[Line]:
+        cache = linecache.current()
+        if cache is None:
+            return break_paragraph(self.items(), self.style, width, parameters, self.spacing)
+        key = self.lines_key(width, parameters)
+        lines = cache.get(key, decode_lines)
+        if lines is None:
+            lines = break_paragraph(self.items(), self.style, width, parameters, self.spacing)
+            cache.put(key, lines, encode_lines)
+        return lines
+
+    def lines_key(self, width: float, parameters: Parameters = PARAMETERS) -> bytes:
+        """A digest of everything the lines depend on (docs/architecture.md, 2): the runs with
+        their font files' digests, the style, the measure, the line-breaking parameters, the
+        spacing (hyphen penalty included), the hyphenation dictionary and minimum lengths, and
+        the code that sets lines."""
+        runs = tuple((run.text, run.font, font_digest(run.font), run.size, run.link) for run in self.runs)
+        hyph = self.hyph.key if self.hyph is not None else None
+        return digest(_code_stamp(), marshal.dumps((runs, repr(self.style), width, repr(parameters),
+                                                    repr(self.spacing), hyph, self.tie_single_letters)))
 
 
 def break_paragraph(items: list[Item], style: TextStyle, width: float,
@@ -258,6 +290,56 @@ def break_paragraph(items: list[Item], style: TextStyle, width: float,
         items = with_emergency_points(items, 0.0, spacing)
         lines = set_lines(items, break_lines(items, widths, parameters), justify)
     return lines
+
+
+def encode_lines(lines: list[Line]) -> tuple:
+    """Lines as plain values for marshal: a table of the distinct parts (fragments as 5-tuples,
+    spaces as their 3-tuples) and each line's parts as indices into it (words recur: a
+    paragraph's lines read back in a fraction of the time they take to break)."""
+    table: dict[tuple, int] = {}
+    plain = []
+    for line in lines:
+        codes = tuple(table.setdefault((p.text, p.font, p.size, p.link, p.width) if isinstance(p, Fragment) else p,
+                                       len(table)) for p in line.parts)
+        plain.append((codes, line.glyphs, line.spaces, line.space_count, line.width, line.hang,
+                      line.justified, line.hyphenated, line.continues, line.hang_left))
+    return tuple(table), tuple(plain)
+
+
+def decode_lines(plain: tuple) -> list[Line]:
+    table, lines = plain
+    parts = [_part(p) for p in table]
+    return [Line(tuple(map(parts.__getitem__, codes)), *rest) for codes, *rest in lines]
+
+
+_PARTS: dict[tuple, Fragment | tuple] = {}
+
+
+def _part(plain: tuple) -> Fragment | tuple:
+    """One Fragment object for equal fragments of every paragraph read back (a frozen
+    dataclass is slow to make, and the same words recur all through a booklet)."""
+    part = _PARTS.get(plain)
+    if part is None:
+        if len(_PARTS) > 100_000:
+            _PARTS.clear()
+        part = _PARTS[plain] = Fragment(*plain) if len(plain) == 5 else tuple(plain)
+    return part
+
+
+@cache
+def _code_stamp() -> bytes:
+    """booklet's and ReportLab's versions and the source of the modules that set lines: an
+    edit to any of them (even without a new version number) invalidates every cached line."""
+    from . import linebreak, words
+    from .. import fonts, hyphenate
+
+    sources = b""
+    for module in (linebreak, words, sys.modules[__name__], fonts, hyphenate):
+        try:
+            sources += Path(module.__file__).read_bytes()
+        except (OSError, TypeError):
+            pass
+    return digest(__version__.encode(), REPORTLAB_VERSION.encode(), sources)
 
 
 def _overfull(line: Line, spacing: Spacing) -> bool:

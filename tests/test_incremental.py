@@ -1,0 +1,161 @@
+"""The build cache: a build from a warm cache is byte-identical to a clean build (after edits to
+the text, an image, the layout, the language); damaged or foreign entries are rebuilt, never used;
+an unwritable cache folder is one warning; a one-word edit re-breaks only its paragraph."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from booklet.build import build
+from booklet.cache import Store
+from booklet.cli import main
+from booklet.typeset.linecache import LineCache
+from corpus import booklet_with_own_layout, make_image
+
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    return booklet_with_own_layout(tmp_path / "zine", articles=2, words_per_article=500, photo_size=(900, 600))
+
+
+def clean_build(source: Path, out: Path, cache: Path) -> tuple[bytes, bytes]:
+    """A build in a new process with an empty cache folder: the reference."""
+    return subprocess_build(source, out, cache, fresh=True)
+
+
+def subprocess_build(source: Path, out: Path, cache: Path, fresh: bool = False) -> tuple[bytes, bytes]:
+    if fresh:
+        shutil.rmtree(cache, ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    done = subprocess.run([sys.executable, "-m", "booklet", "build", "-q", str(source), "-o", str(out)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return pdfs(source, out)
+
+
+def pdfs(source: Path, out: Path) -> tuple[bytes, bytes]:
+    return (out / f"{source.name}-read.pdf").read_bytes(), (out / f"{source.name}-print.pdf").read_bytes()
+
+
+def cli_build(source: Path, out: Path, cache: Path, monkeypatch) -> tuple[bytes, bytes]:
+    """A build in this process (its fonts, hyphenators and word caches are warm) from the disk cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    out.mkdir(parents=True, exist_ok=True)
+    result = CliRunner().invoke(main, ["build", "-q", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return pdfs(source, out)
+
+
+def edit_text(source: Path) -> None:
+    article = source / "01-article.md"
+    text = article.read_text()
+    index = text.index(" the ", text.index("---", 4))
+    article.write_text(text[:index] + " a " + text[index + 5:])
+
+
+def edit_image(source: Path) -> None:
+    make_image(source / "images" / "lead1.jpg", (900, 700), seed=12345)
+
+
+def edit_layout(source: Path) -> None:
+    layout = source / "mine.toml"
+    layout.write_text(layout.read_text().replace("outer = 9", "outer = 12"))
+
+
+def edit_language(source: Path) -> None:
+    meta = source / "booklet.yaml"
+    meta.write_text(meta.read_text().replace("language: en", "language: en-GB"))
+
+
+def test_incremental_builds_equal_clean_builds(source: Path, tmp_path: Path, monkeypatch) -> None:
+    cache = tmp_path / "warm"
+    first = cli_build(source, tmp_path / "out", cache, monkeypatch)
+    assert first == clean_build(source, tmp_path / "clean", tmp_path / "empty")
+    for edit in (edit_text, edit_image, edit_layout, edit_language):
+        edit(source)
+        incremental = cli_build(source, tmp_path / "out", cache, monkeypatch)
+        assert incremental != first, f"{edit.__name__} changed nothing"
+        assert incremental == clean_build(source, tmp_path / "clean", tmp_path / "empty"), edit.__name__
+        first = incremental
+
+
+def test_one_word_edit_breaks_only_its_paragraph(source: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    out.mkdir()
+    lines = LineCache()  # in the process, as `booklet watch` keeps it
+    build(source, out, lines=lines)
+    assert lines.misses > 20 and lines.hits == 0
+    lines.hits = lines.misses = 0
+    edit_text(source)
+    build(source, out, lines=lines)
+    assert 1 <= lines.misses <= 3 and lines.hits > 20
+    lines.hits = lines.misses = 0
+    edit_layout(source)  # a new measure: every paragraph again
+    build(source, out, lines=lines)
+    assert lines.hits == 0
+
+
+def damage(entry: Path, how: str, other: Path) -> None:
+    data = entry.read_bytes()
+    if how == "flipped":
+        middle = len(data) // 2
+        entry.write_bytes(data[:middle] + bytes([data[middle] ^ 0x55]) + data[middle + 1:])
+    elif how == "truncated":
+        entry.write_bytes(data[:len(data) // 2])
+    else:  # foreign: a valid entry of another key, or a file the store did not write
+        entry.write_bytes(other.read_bytes() if other != entry else b"\x00" * len(data))
+
+
+@pytest.mark.parametrize("how", ["flipped", "truncated", "foreign"])
+def test_damaged_cache_entries_are_rebuilt_not_used(source: Path, tmp_path: Path, how: str) -> None:
+    cache = tmp_path / "cache"
+    reference = clean_build(source, tmp_path / "clean", cache)
+    entries = [p for p in (cache / "booklet").rglob("*") if p.is_file()]
+    assert {p.parent.name for p in entries} >= {"images", "lines", "hyphenation"}
+    for index, entry in enumerate(entries):
+        damage(entry, how, entries[(index + 1) % len(entries)])
+    rebuilt = subprocess_build(source, tmp_path / "out", cache)
+    assert embedded_pixels(rebuilt[0]) == embedded_pixels(reference[0])
+    assert rebuilt == reference
+    again = subprocess_build(source, tmp_path / "out", cache)  # the damaged entries were replaced
+    assert again == reference
+
+
+def embedded_pixels(pdf: bytes) -> list[bytes]:
+    return [image.image.tobytes() for page in PdfReader(io.BytesIO(pdf)).pages for image in page.images]
+
+
+def test_unwritable_cache_folder_is_one_warning(source: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would be")
+    out = tmp_path / "out"
+    out.mkdir()
+    env = {**os.environ, "XDG_CACHE_HOME": str(blocker)}
+    done = subprocess.run([sys.executable, "-m", "booklet", "build", "-q", str(source), "-o", str(out)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if "cache folder" in line]
+    assert len(warnings) == 1 and warnings[0].startswith("booklet: warning: "), done.stderr
+    assert "Traceback" not in done.stderr
+    assert pdfs(source, out) == clean_build(source, tmp_path / "clean", tmp_path / "empty")
+
+
+def test_store_verifies_every_entry(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.write("kind", "key", b"payload")
+    assert store.read("kind", "key") == b"payload"
+    shutil.copy(tmp_path / "kind" / "key", tmp_path / "kind" / "other")
+    assert store.read("kind", "other") is None  # a valid entry under another name is foreign
+    assert store.read("kind", "missing") is None

@@ -1,0 +1,101 @@
+"""`booklet preview`: PNGs whose count and sizes match the PDFs, and the right pages side by side."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image, ImageChops
+from pypdf import PdfReader
+
+from booklet.cli import main
+from booklet.impose import ImposeOptions, impose_pdf
+from booklet.preview import preview, render_pages, spread_pages
+from paper import A6, make_numbered_pdf
+
+DPI = 30
+
+
+def same(a: Image.Image, b: Image.Image) -> bool:
+    """Pixel for pixel the same, but for the outermost columns (where a spread draws its fold)."""
+    if a.size != b.size:
+        return False
+    inner = (1, 0, a.width - 1, a.height)
+    return ImageChops.difference(a.convert("RGB").crop(inner), b.convert("RGB").crop(inner)).getbbox() is None
+
+
+def halves(spread: Image.Image, page_size: tuple[int, int], gap: int = 0) -> tuple[Image.Image, Image.Image]:
+    """The two page areas of a two-page picture (its ground margin is the same on every side)."""
+    width, height = page_size
+    margin = (spread.height - height) // 2
+    left = spread.crop((margin, margin, margin + width, margin + height))
+    right = spread.crop((margin + width + gap, margin, margin + 2 * width + gap, margin + height))
+    return left, right
+
+
+def test_spread_pages_cover_alone_then_pairs_then_back_alone():
+    assert spread_pages(1) == [(None, 0)]
+    assert spread_pages(4) == [(None, 0), (1, 2), (3, None)]
+    assert spread_pages(5) == [(None, 0), (1, 2), (3, 4)]
+
+
+@pytest.fixture()
+def reading(tmp_path):
+    return make_numbered_pdf(tmp_path / "zine-read.pdf", 10)
+
+
+def test_pages_and_spreads_show_the_right_pages(tmp_path, reading):
+    result = preview(reading, tmp_path / "out", kinds=("pages", "spreads"), dpi=DPI)
+    pages = [Image.open(p) for p in result.pages]
+    assert len(pages) == 10 and not result.sheets and result.contact is not None
+    for image in pages:  # the page size at DPI: 105 × 148 mm
+        assert abs(image.width - A6[0] * DPI / 72) <= 1 and abs(image.height - A6[1] * DPI / 72) <= 1
+    renders = render_pages(reading, DPI)
+    assert all(same(a, b) for a, b in zip(pages, renders))
+    spreads = [Image.open(p) for p in result.spreads]
+    assert len(spreads) == 6  # cover, 2|3, 4|5, 6|7, 8|9, back
+    size = pages[0].size
+    for spread, (left, right) in zip(spreads, spread_pages(10)):
+        shown = halves(spread, size)
+        for page_index, half in zip((left, right), shown):
+            if page_index is None:
+                assert half.getcolors(1) is not None  # one colour: the ground, no page
+            else:
+                assert same(half, pages[page_index]), (left, right)
+    assert not same(pages[1], pages[2])  # the comparison can tell pages apart
+
+
+def test_right_binding_mirrors_the_spreads(tmp_path, reading):
+    result = preview(reading, tmp_path / "out", kinds=("spreads",), dpi=DPI, binding="right")
+    pages = render_pages(reading, DPI)
+    left, right = halves(Image.open(result.spreads[1]), pages[0].size)
+    assert same(left, pages[2]) and same(right, pages[1])  # 3 | 2
+
+
+def test_sheets_show_front_and_back_side_by_side(tmp_path, reading):
+    result = preview(reading, tmp_path / "out", kinds=("sheets",), dpi=DPI)
+    printed = tmp_path / "printed.pdf"
+    impose_pdf(reading, printed, ImposeOptions())
+    sides = render_pages(printed, DPI)
+    assert len(result.sheets) == len(PdfReader(printed).pages) // 2 == 2
+    for number, path in enumerate(result.sheets):
+        picture = Image.open(path)
+        margin = (picture.height - sides[0].height) // 2
+        front, back = halves(picture, sides[0].size, gap=2 * margin)
+        assert same(front, sides[2 * number]) and same(back, sides[2 * number + 1])
+
+
+def test_cli_on_a_print_pdf_and_a_source(tmp_path, reading, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    impose_pdf(reading, tmp_path / "zine-print.pdf", ImposeOptions(scheme="cut-stack", manual_duplex=True))
+    result = CliRunner().invoke(main, ["preview", "zine-print.pdf", "--dpi", str(DPI)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "4 sheets: zine-preview\n"  # manual duplex: every side alone
+    wrong = CliRunner().invoke(main, ["preview", "zine-print.pdf", "--pages"])
+    assert wrong.exit_code == 2 and len(wrong.stderr.strip().splitlines()) == 1
+    source = tmp_path / "tiny.md"
+    source.write_text("---\ntitle: Tiny\n---\n# One\n\nA short text to preview.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["preview", "tiny.md", "-o", "p", "--dpi", str(DPI)])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "p").iterdir())
+    assert "tiny-contact.png" in names and "tiny-sheet-1.png" in names and "tiny-page-1.png" in names
+    assert not list(tmp_path.glob("tiny-*.pdf"))  # the PDFs were built in a temporary folder

@@ -1,0 +1,114 @@
+"""`booklet watch` as a person runs it: a process on a copy of a booklet, edited while it runs."""
+
+from __future__ import annotations
+
+import io
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from corpus import booklet_with_own_layout, make_image
+
+TIMEOUT = 60.0  # seconds for one build on a slow, busy machine; a passing test takes far less
+
+
+class Watcher:
+    """`booklet watch` in a subprocess; its stdout lines arrive on a queue."""
+
+    def __init__(self, source: Path, out: Path, cache: Path):
+        env = {**os.environ, "XDG_CACHE_HOME": str(cache), "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen([sys.executable, "-m", "booklet", "watch", str(source), "-o", str(out)],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.stderr: list[str] = []
+        threading.Thread(target=self._read, args=(self.process.stdout, self.lines.put), daemon=True).start()
+        threading.Thread(target=self._read, args=(self.process.stderr, self.stderr.append), daemon=True).start()
+
+    @staticmethod
+    def _read(stream, put) -> None:
+        for line in stream:
+            put(line.rstrip("\n"))
+
+    def status(self) -> str:
+        """The next status line of a build (skipping the greeting)."""
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.1)
+            except queue.Empty:
+                assert self.process.poll() is None, f"watch ended: {self.stderr}"
+                continue
+            if " pages in " in line or "not built" in line:
+                return line
+        pytest.fail(f"no build within {TIMEOUT} s; stderr: {self.stderr}")
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=TIMEOUT)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+
+
+@pytest.fixture
+def booklet(tmp_path: Path) -> Path:
+    return booklet_with_own_layout(tmp_path / "zine", articles=1, words_per_article=300, photo_size=(600, 400))
+
+
+def text_of(pdf: Path) -> str:
+    with pdfplumber.open(io.BytesIO(pdf.read_bytes())) as document:
+        return "\n".join(page.extract_text() or "" for page in document.pages)
+
+
+def image_sizes(pdf: Path) -> list[tuple[int, int]]:
+    return [(image.image.width, image.image.height) for page in PdfReader(pdf).pages for image in page.images]
+
+
+def test_watch_rebuilds_on_every_kind_of_edit_and_survives_a_broken_save(booklet: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    read, printed = out / "zine-read.pdf", out / "zine-print.pdf"
+    watcher = Watcher(booklet, out, tmp_path / "cache")
+    try:
+        assert "first build" in watcher.status()
+        assert read.is_file() and printed.is_file()
+        assert "Zanzibarite" not in text_of(read)
+
+        article = booklet / "01-article.md"
+        article.write_text(article.read_text().replace(" the ", " Zanzibarite ", 1))
+        assert "01-article.md" in watcher.status()
+        assert "Zanzibarite" in text_of(read)
+
+        before = image_sizes(read)
+        make_image(booklet / "images" / "lead1.jpg", (400, 600), seed=3)  # now a portrait
+        assert "lead1.jpg" in watcher.status()
+        after = image_sizes(read)
+        assert after != before and any(width < height for width, height in after)
+
+        layout = booklet / "mine.toml"
+        layout.write_text(layout.read_text().replace('format = "← {n} →"', 'format = "page {n} of ours"'))
+        assert "mine.toml" in watcher.status()
+        assert "page 3 of ours" in text_of(read)
+
+        good = read.read_bytes(), printed.read_bytes()
+        meta = booklet / "booklet.yaml"
+        meta.write_text(meta.read_text() + "title: [unclosed\n")
+        assert "not built" in watcher.status()
+        assert (read.read_bytes(), printed.read_bytes()) == good
+        assert watcher.process.poll() is None
+        assert any(line.startswith("booklet: ") and "booklet.yaml" in line for line in watcher.stderr)
+    finally:
+        code = watcher.stop()
+    assert code == 0
+    assert not any("Traceback" in line for line in watcher.stderr), watcher.stderr
