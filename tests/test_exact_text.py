@@ -4,7 +4,6 @@ breaks keeps one indent rule for all its lines (after a paragraph: all indented)
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pdfplumber
 import pytest

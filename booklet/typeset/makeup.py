@@ -70,6 +70,8 @@ def leaves(flowables: list[Flowable]) -> list[Leaf]:
 
 
 def _flatten(flowable: Flowable, left: float, right: float, wrappers: tuple) -> list[Leaf]:
+    # ReportLab's ListFlowable holds its items as LIIndenters (_content, what its split()
+    # returns); an LIIndenter or DDIndenter holds one flowable (_flowable) at its indents
     if isinstance(flowable, ListFlowable):
         found = [leaf for item in flowable._content for leaf in _flatten(item, left, right, wrappers)]
     elif isinstance(flowable, (LIIndenter, DDIndenter)):
@@ -104,7 +106,6 @@ def measure(article: list[Leaf], layout: Layout, canvas) -> tuple[list[Item], li
     items: list[Item] = []
     sources: list[Source | None] = []
     width = layout.text_width
-    leading = layout.styles["body"].leading
     opening = True  # no text and no image yet: an image here is the lead photo
     floats: set[int] = set()  # leaves set as floats, whose spaces are their own
     for number, leaf in enumerate(article):
@@ -133,8 +134,10 @@ def measure(article: list[Leaf], layout: Layout, canvas) -> tuple[list[Item], li
         if isinstance(flowable, FigureFlowable):
             flowable.wrapOn(canvas, inner, layout.page_height)
             caption_depth = _depth(flowable.caption.style) if flowable.caption is not None else 0.0
+            # 1-bit line art keeps its prepared size: scaled by a fraction its lines turn grey
+            shrink = 0.0 if flowable.image.mode == "1" else FIGURE_SHRINK * flowable.image_height
             items.append(Float(flowable.height, caption_depth, flowable.getSpaceBefore(), flowable.getSpaceAfter(),
-                               FIGURE_SHRINK * flowable.image_height,
+                               shrink,
                                movable=not _introduces(article[number - 1], leaf) if number else True))
             sources.append(Source(number))
             floats.add(number)

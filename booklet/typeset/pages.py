@@ -123,6 +123,8 @@ def page_breaks(items: Sequence[Item], frame: Frame, first_page: int) -> tuple[P
     """The pages of an article that starts on page number `first_page` (odd: a right-hand
     page), chosen to minimise the total demerits. Always returns a layout: a page that cannot
     be filled is accepted at a high cost rather than failing."""
+    if not any(isinstance(item, (Box, Float)) for item in items):
+        return ()
     return _Builder(list(items), frame).run(first_page)
 
 
@@ -189,7 +191,7 @@ class _Builder:
         states: dict[int, dict[tuple, _State]] = {-1: {(None, None, first_page % 2): _State(0.0, None, None,
                                                                                           first_page)}}
         for start in [-1, *sorted(self.breaks - {self.n})]:
-            for (waiting, goal, _), state in sorted(states.pop(start, {}).items(), key=_order):
+            for (waiting, goal, _), state in states.pop(start, {}).items():
                 self._pages_from(start, waiting, goal, state, states)
         best = min(states[self.n].values(), key=lambda s: s.demerits)
         pages: list[Page] = []
@@ -325,7 +327,3 @@ class _Builder:
 def _forced(item: Item) -> bool:
     return isinstance(item, Penalty) and item.cost <= -INFINITY
 
-
-def _order(entry):
-    (waiting, goal, parity), _state = entry
-    return (waiting is not None, waiting or 0, goal or 0.0, parity)
