@@ -243,7 +243,7 @@ def main() -> None:
     except ImportError:
         sys.exit("pdfplumber is not installed (the metric and the page measures need it): pip install '.[test]'")
 
-    layout_body = load_layout(str(LAYOUT)).fonts["body"]
+    layout_body = load_layout(str(LAYOUT)).fonts["body"].name
     family = FACES[args.font] if args.font else layout_body
     font = args.font or next((k for k, v in FACES.items() if v == family), family.replace(" ", "").lower())
     out = args.out or Path(tempfile.mkdtemp(prefix="reference-engines-"))

@@ -10,13 +10,15 @@ from typing import Callable
 from .cache import digest, store
 from .errors import BookletError, BookletErrors, Problem, UsageError
 from .files import atomic_output, check_output_dir
+from .fonts import bundled_family
 from .images import prepare_images
 from .impose import ImposeOptions, ImposeReport, check_options, impose_pdf, slot_size_for
 from .impose.geometry import fit_scale
 from .impose.schemes import SCHEMES, scheme_module
 from .impose.shop import write_shop_pdf
-from .layouts import MM, Layout, bled, did_you_mean, layout_error, load_layout, with_page_size
-from .model import Booklet, Figure, iter_blocks
+from .impose.writer import SourcePDF, place_pages
+from .layouts import MM, Layout, bled, bound, did_you_mean, layout_error, load_layout, with_page_size
+from .model import Booklet, CoverPage, Figure, iter_blocks
 from .parse import key_line, parse_booklet
 from .preflight import preflight
 from .sources import read_sources
@@ -69,18 +71,22 @@ def load_booklet(source: Path, layout_name: str | None = None) -> tuple[Booklet,
 
 def source_files(source: Path, booklet: Booklet, layout: Layout) -> frozenset[Path]:
     """The files a build reads: the Markdown files, booklet.yaml (of a folder, even before it
-    exists), every image used, the layout file and the font files it names by path."""
-    files = {article.where.path for article in booklet.articles} | {booklet.metadata.where.path}
+    exists), every image used, the covers, the layout file and the font files it names."""
+    meta = booklet.metadata
+    files = {article.where.path for article in booklet.all_articles()} | {meta.where.path}
     if source.is_dir():
         files.add(source / "booklet.yaml")
-    files |= {block.image for article in booklet.articles for block in iter_blocks(article.blocks)
+    files |= {block.image for article in booklet.all_articles() for block in iter_blocks(article.blocks)
               if isinstance(block, Figure)}
-    if booklet.metadata.cover_image is not None:
-        files.add(booklet.metadata.cover_image)
+    files |= {page.path for page in (meta.cover, meta.back) if page is not None and page.path is not None}
+    if meta.cover_image is not None:
+        files.add(meta.cover_image)
     if layout.path is not None:
         files.add(layout.path)
-        named = [*layout.fonts.values(), *layout.fallback_fonts]
-        files |= {layout.path.parent / name for name in named if (layout.path.parent / name).is_file()}
+        families = [*layout.fonts.values(), *layout.fallback_fonts]
+        files |= {face.path for family in families for face in (family.regular, family.bold, family.italic,
+                                                                  family.bold_italic)
+                  if face is not None and bundled_family(family.name) is None}
     return frozenset(Path(os.path.abspath(path)) for path in files if not path.is_dir())
 
 
@@ -90,9 +96,37 @@ def check(source: Path, layout_name: str | None = None) -> list[Problem]:
         booklet, layout = load_booklet(source, layout_name)
     except BookletErrors as exc:  # mistakes in the metadata or front matter: all of them
         return exc.problems
-    problems = preflight(booklet, layout)
+    problems = preflight(booklet, layout) + _made_pdf_problems(booklet)
     if not any(p.severity == "error" for p in problems):
         problems += prepare_images(booklet, layout)[1]
+    return problems
+
+
+def _made_pdfs(booklet: Booklet) -> dict[str, CoverPage]:
+    """The front and back covers given as PDFs ("front", "back" → the page)."""
+    meta = booklet.metadata
+    pages = {"front": meta.cover, "back": meta.back}
+    return {side: page for side, page in pages.items() if page is not None and page.kind == "pdf"}
+
+
+def _place_made_pages(booklet: Booklet, pdf: bytes, page_count: int) -> tuple[bytes, list[Problem]]:
+    """The covers made elsewhere as PDFs, drawn on the blank pages the typesetter left for them."""
+    made = {0 if side == "front" else page_count - 1: page for side, page in _made_pdfs(booklet).items()}
+    if not made:
+        return pdf, []
+    pdf, scaled = place_pages(pdf, {index: page.path for index, page in made.items()})
+    return pdf, [Problem(f"{made[i].path.name} is not the size of the page: it is scaled to fit, centred",
+                         made[i].where.path, made[i].where.line, severity="warning") for i in scaled]
+
+
+def _made_pdf_problems(booklet: Booklet) -> list[Problem]:
+    """Covers given as PDFs that cannot be read (encrypted, damaged, no pages)."""
+    problems = []
+    for page in _made_pdfs(booklet).values():
+        try:
+            SourcePDF(page.path)
+        except BookletError as exc:
+            problems.append(Problem(f"{page.path.name}: {exc.message}", page.where.path, page.where.line))
     return problems
 
 
@@ -158,9 +192,9 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
     if shop and not layout.bleed:
         notes.append("the layout has no bleed: add `bleed = 3` to its [page] table for pictures that run "
                      "to the edge of the cut page")
-    layout = bled(layout)
+    layout = bled(bound(layout, options.binding))
     progress("checking")
-    problems = preflight(booklet, layout)
+    problems = preflight(booklet, layout) + _made_pdf_problems(booklet)
     _raise_errors(problems)
     progress("preparing images")
     images, image_problems = prepare_images(booklet, layout, reserve=caption_reserve(booklet, layout))
@@ -174,17 +208,19 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
         lines = LineCache(store(), digest(str(source.resolve()).encode()).hex()[:32])
     with using(lines):
         result = typeset(booklet, layout, images, pages_per_sheet=unit)
+    reading_pdf, cover_warnings = _place_made_pages(booklet, result.pdf, result.page_count)
+    problems += cover_warnings
     lines.finish()
     problems += store().take_warnings()
     read_path = outdir / f"{booklet.name}-read.pdf"
     print_path = outdir / f"{booklet.name}-print.pdf"
     with atomic_output(read_path) as temporary_read:
-        temporary_read.write_bytes(result.pdf)
+        temporary_read.write_bytes(reading_pdf)
         progress("imposing")
-        report = impose_pdf(temporary_read, print_path, options, data=result.pdf)
+        report = impose_pdf(temporary_read, print_path, options, data=reading_pdf)
         shop_path = outdir / f"{booklet.name}-shop.pdf" if shop else None
         if shop_path is not None:
-            shop_warnings = write_shop_pdf(temporary_read, shop_path, data=result.pdf)
+            shop_warnings = write_shop_pdf(temporary_read, shop_path, data=reading_pdf)
             report.warnings.extend(w for w in shop_warnings if w not in report.warnings)
     return BuildResult(read_path, print_path, result.page_count, result.article_pages, report,
                        [str(p) for p in problems], sources=source_files(source, booklet, layout),

@@ -498,3 +498,4 @@ def verify(print_pdf, scheme, page_count, flip, manual_duplex, group, nest, bind
     click.echo(f"ok: all {page_count} pages in order and upright after {scheme} "
                f"({counted(sheets, 'sheet')}, flip {flip}{', manual duplex' if manual_duplex else ''}"
                f"{', bound on the right' if binding == 'right' else ''})")
+

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BookletError, Collector
+from .fonts import BUNDLED, FontFamily, resolve_family
 
 MM = 72 / 25.4
 """Points per millimetre."""
@@ -109,6 +110,19 @@ class ImageSettings:
     jpeg_quality: int = 88
 
 @dataclass(frozen=True)
+class CoverSettings:
+    """The built-in cover: `title` "over" a full-page cover picture (at its top, on a band that
+    keeps it legible) or "under" it (the picture fills the top `picture_height` share of the
+    page); `title_color` (r, g, b in 0–1) of the title lines; the contents on the "cover" (when
+    they fit) or on "page2"."""
+
+    title: str = "under"
+    title_color: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    contents: str = "cover"
+    picture_height: float = 0.62
+
+
+@dataclass(frozen=True)
 class Imposition:
     scheme: str
     sheet_width: float
@@ -121,16 +135,18 @@ class Layout:
     page_width: float
     page_height: float
     margins: Margins
-    fonts: dict[str, str]  # role ("body", "title", "mono") → bundled family name
-    fallback_fonts: tuple[str, ...]
+    fonts: dict[str, FontFamily]  # role ("body", "title", "mono") → the files of its faces
+    fallback_fonts: tuple[FontFamily, ...]  # tried in order for characters a face lacks
     styles: dict[str, TextStyle]
     marker: Marker
     imposition: Imposition
     hyphenation: Hyphenation = field(default_factory=Hyphenation)
     images: ImageSettings = field(default_factory=ImageSettings)
+    cover: CoverSettings = field(default_factory=CoverSettings)
     path: Path | None = None  # the file it was read from, for messages
     bleed: float = 0.0  # points of picture beyond the trim on every side, still to be added (see bled)
     trim_inset: float = 0.0  # points between the page's edge and its trim (bleed already added)
+    binding: str = "left"  # the spine's side ("right": set by bound(), margins already swapped)
 
     @property
     def text_width(self) -> float:
@@ -149,6 +165,17 @@ def with_page_size(layout: Layout, size: tuple[float, float]) -> Layout:
         raise layout_error(layout, f"the margins leave no room for text on {width / MM:.0f} × "
                                    f"{height / MM:.0f} mm pages (the slots of that sheet)", "margins")
     return replace(layout, page_width=width, page_height=height)
+
+
+def bound(layout: Layout, binding: str) -> Layout:
+    """The layout for a booklet bound on `binding` ("left" or "right"). Bound on the right, the
+    odd pages lie left of the spine, so their inner margin is on the right: the typesetter's
+    mirrored margins (inner on the left of odd pages) are given inner and outer swapped, and
+    `binding` tells it to ask viewers for spreads from right to left."""
+    if binding != "right":
+        return layout
+    m = layout.margins
+    return replace(layout, margins=Margins(m.outer, m.inner, m.top, m.bottom), binding="right")
 
 
 def bled(layout: Layout) -> Layout:
@@ -336,7 +363,7 @@ class _LayoutReader:
         errors = Collector()
         with errors.attempt():
             self.check_keys(data, ("description", "page", "margins", "fonts", "styles", "marker",
-                                   "imposition", "hyphenation", "images"), "top level")
+                                   "imposition", "hyphenation", "images", "cover"), "top level")
         description = ""
         with errors.attempt():
             description = self.string(data, "description", "top level", default="")
@@ -350,8 +377,8 @@ class _LayoutReader:
         margins = Margins(0.0, 0.0, 0.0, 0.0)
         with errors.attempt():
             margins = self._margins(data, page_width, page_height)
-        fonts: dict[str, str] = {}
-        fallback: tuple[str, ...] = ()
+        fonts: dict[str, FontFamily] = {}
+        fallback: tuple[FontFamily, ...] = ()
         with errors.attempt():
             fonts, fallback = self._fonts(data)
         styles_data: dict[str, Any] = {}
@@ -367,6 +394,7 @@ class _LayoutReader:
             "imposition": lambda: self._imposition(data),
             "hyphenation": lambda: self._hyphenation(data),
             "images": lambda: self._images(data),
+            "cover": lambda: self._cover(data),
         }
         for part, read in readers.items():
             with errors.attempt():
@@ -385,18 +413,27 @@ class _LayoutReader:
             raise self.fail("[margins] leave almost no room for text", "margins")
         return margins
 
-    def _fonts(self, data: dict[str, Any]) -> tuple[dict[str, str], tuple[str, ...]]:
-        from .fonts import FAMILIES  # the bundled families a layout may name
-
+    def _fonts(self, data: dict[str, Any]) -> tuple[dict[str, FontFamily], tuple[FontFamily, ...]]:
+        """Each role's family and the fallback chain, resolved to font files (see fonts.py)."""
         f = self.table(data, "fonts", ("body", "title", "mono", "fallback"))
         fonts = {}
         for role in ("body", "title", "mono"):
-            fonts[role] = self.string(f, role, "fonts", choices=tuple(FAMILIES))
+            spec = f.get(role)
+            if not isinstance(spec, (str, dict)):
+                raise self.fail(f"[fonts] {role} must name a font: a bundled family ({', '.join(BUNDLED)}), "
+                                "a font file's path or a family installed on the system", "fonts", role)
+            fonts[role] = self._family(spec, role)
         fallback = f.get("fallback", [])
-        if not isinstance(fallback, list) or any(x not in FAMILIES for x in fallback):
-            raise self.fail(f"[fonts] fallback must be a list of bundled families: {', '.join(FAMILIES)}",
+        if not isinstance(fallback, list) or not all(isinstance(x, (str, dict)) for x in fallback):
+            raise self.fail("[fonts] fallback must be a list of fonts (family names or file paths)",
                             "fonts", "fallback")
-        return fonts, tuple(fallback)
+        return fonts, tuple(self._family(spec, "fallback") for spec in fallback)
+
+    def _family(self, spec: str | dict, key: str) -> FontFamily:
+        try:
+            return resolve_family(spec, self.path.parent)
+        except BookletError as exc:
+            raise self.fail(f"[fonts] {key}: {exc.message}", "fonts", key) from None
 
     def _style(self, styles_data: dict[str, Any], name: str, text_width: float) -> TextStyle:
         s = styles_data.get(name)
@@ -452,6 +489,19 @@ class _LayoutReader:
         return Hyphenation(int(self.number(hy, "min_before", "hyphenation", 2, within=(1, 20))),
                            int(self.number(hy, "min_after", "hyphenation", 3, within=(1, 20))),
                            self.number(hy, "penalty", "hyphenation", Hyphenation.penalty, within=(0.0, 10000.0)))
+
+    def _cover(self, data: dict[str, Any]) -> CoverSettings:
+        cv = self.table(data, "cover", ("title", "title_color", "contents", "picture_height"))
+        colour = self.string(cv, "title_color", "cover", default="#000000")
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+            raise self.fail(f'[cover] title_color must be a colour written "#rrggbb" (e.g. "#ffffff" for white), '
+                            f"not {colour!r}", "cover", "title_color")
+        return CoverSettings(
+            title=self.string(cv, "title", "cover", default="under", choices=("over", "under")),
+            title_color=tuple(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)),
+            contents=self.string(cv, "contents", "cover", default="cover", choices=("cover", "page2")),
+            picture_height=self.number(cv, "picture_height", "cover", 0.62, within=(0.2, 1.0)),
+        )
 
     def _images(self, data: dict[str, Any]) -> ImageSettings:
         im = self.table(data, "images", ("mode", "target_ppi", "warn_below_ppi", "max_height", "jpeg_quality"))

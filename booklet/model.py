@@ -127,6 +127,21 @@ class Article:
 
 
 @dataclass(frozen=True)
+class CoverPage:
+    """A front or back cover of the user's own, instead of the built-in one.
+
+    `kind` is "full" (the built-in front cover over a full-page `cover_image`), "markdown"
+    (`article`: a Markdown file typeset on the page, its `#` heading as the cover title), or
+    "pdf" / "image" (`path`: a page made elsewhere, used as it is).
+    """
+
+    kind: str
+    where: Location
+    path: Path | None = None
+    article: Article | None = None
+
+
+@dataclass(frozen=True)
 class Metadata:
     title: str
     where: Location
@@ -140,6 +155,8 @@ class Metadata:
     layout: str | None = None
     cover_image: Path | None = None
     direction: str = "ltr"  # "rtl": read from right to left, bound on the right
+    cover: CoverPage | None = None  # None: the built-in cover
+    back: CoverPage | None = None  # None: the built-in back cover (the colophon)
 
 
 @dataclass(frozen=True)
@@ -149,6 +166,11 @@ class Booklet:
     name: str
     metadata: Metadata
     articles: tuple[Article, ...] = field(default_factory=tuple)
+
+    def all_articles(self) -> tuple[Article, ...]:
+        """The articles and the front and back covers written in Markdown: every text typeset."""
+        covers = (self.metadata.cover, self.metadata.back)
+        return (*self.articles, *(c.article for c in covers if c is not None and c.article is not None))
 
 
 def iter_blocks(blocks: tuple[Block, ...]):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,13 +23,13 @@ from mdit_py_plugins.attrs import attrs_plugin
 
 from .errors import BookletError, Collector
 from .model import (
-    Article, Block, Booklet, CodeBlock, Figure, Heading, Inline, LineBreak, ListBlock, Location,
+    Article, Block, Booklet, CodeBlock, CoverPage, Figure, Heading, Inline, LineBreak, ListBlock, Location,
     Metadata, Paragraph, Quote, SectionBreak, Span, plain_text,
 )
 from .sources import BookletSource, MarkdownSource
 
 METADATA_KEYS = ("title", "subtitle", "author", "publisher", "date", "edition", "language",
-                 "contacts", "layout", "cover_image", "direction")
+                 "contacts", "layout", "cover_image", "direction", "cover", "back")
 ARTICLE_KEYS = ("title", "date", "author", "language")
 
 QUOTES = {
@@ -63,8 +64,13 @@ def parse_booklet(source: BookletSource) -> Booklet:
                 articles.extend(_split_single_file(document, language))
             else:
                 articles.append(_parse_article_file(document, language))
+    covers: dict[str, CoverPage | None] = {}
+    for key in ("cover", "back"):
+        with errors.attempt():
+            covers[key] = _cover_page(key, source, language)
     errors.raise_any()
     assert metadata is not None
+    metadata = replace(metadata, **covers)
     articles = [a for a in articles if a.blocks or a.title]
     if not articles:
         raise BookletError("the booklet has no text", source.metadata_where.path)
@@ -116,6 +122,43 @@ def parse_metadata(data: dict[str, Any], where: Location) -> Metadata:
         cover_image=(base / cover) if cover else None,
         direction=direction,
     )
+
+
+COVER_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp", ".heic", ".heif", ".svg")
+
+
+def _cover_page(key: str, source: BookletSource, language: str) -> CoverPage | None:
+    """`cover:` or `back:` → the user's own page (None: the built-in one). `cover: full` sets the
+    built-in front cover over a full-page `cover_image`."""
+    where = source.metadata_where
+    value = source.metadata.get(key)
+    line = Location(where.path, key_line(where, key))
+    if value is None or value == "built-in":
+        return None
+    if key == "cover" and value == "full":
+        if source.metadata.get("cover_image") is None:
+            raise BookletError("`cover: full` sets the cover over a full-page picture: add `cover_image: FILE`",
+                               line.path, line.line)
+        return CoverPage("full", line)
+    if not isinstance(value, str) or not value.strip():
+        raise BookletError(f"{key!r} must be a file name (a Markdown file, a PDF or an image) or built-in",
+                           line.path, line.line)
+    base = where.path.parent if where.path.suffix else where.path
+    path = base / value
+    suffix = path.suffix.lower()
+    if key in source.covers:
+        return CoverPage("markdown", line, path, _parse_article_file(source.covers[key], language))
+    if suffix == ".pdf":
+        kind = "pdf"
+    elif suffix in COVER_IMAGE_SUFFIXES:
+        kind = "image"
+    else:
+        choices = "full, built-in, " if key == "cover" else "built-in, "
+        raise BookletError(f"{key!r} must be {choices}a Markdown file (.md), a PDF or an image, not {value!r}",
+                           line.path, line.line)
+    if not path.is_file():
+        raise BookletError(f"{key} file not found: {value}", line.path, line.line)
+    return CoverPage(kind, line, path)
 
 
 def _check_keys(data: dict[str, Any], allowed: tuple[str, ...], where: Location, what: str) -> None:
@@ -170,7 +213,22 @@ def key_line(where: Location, key: str) -> int | None:
 # --- articles -------------------------------------------------------------
 
 
+_ARTICLES: dict[tuple, Article] = {}
+"""Articles already parsed in this process, by everything they are parsed from: `booklet watch`
+parses again only the file that was saved."""
+
+
 def _parse_article_file(document: MarkdownSource, language: str) -> Article:
+    key = (document.path, document.text, repr(document.front_matter), document.body_line, language)
+    article = _ARTICLES.get(key)
+    if article is None:
+        if len(_ARTICLES) > 256:
+            _ARTICLES.clear()
+        article = _ARTICLES[key] = _parse_article(document, language)
+    return article
+
+
+def _parse_article(document: MarkdownSource, language: str) -> Article:
     front = document.front_matter
     where = Location(document.path, 1)
     _check_keys(front, ARTICLE_KEYS, where, "article")

@@ -7,19 +7,22 @@ everything in one go.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import struct
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from .cache import store
 from .errors import Problem
-from .fonts import face_name, has_glyph, string_width
+from .fonts import COLOUR_EMOJI_HINT, face_name, installed_families_with, split_by_face, string_width
 from .hyphenate import resolve_language
-from .layouts import Layout
+from .imageformats import heif_available, is_svg, missing_plugin, svg_size
+from .layouts import Layout, builtin_layouts
 from .model import (
     Booklet, CodeBlock, Figure, Heading, Inline, ListBlock, Location, Paragraph, Quote, Span, iter_blocks,
 )
@@ -62,7 +65,10 @@ def _missing_images(booklet: Booklet) -> list[Problem]:
             problems.append(Problem(f"cover image not found: {cover}", meta.where.path, line))
         elif (reason := unreadable_image(cover)) is not None:
             problems.append(Problem(f"cannot read image {cover}: {reason}", meta.where.path, line))
-    for article in booklet.articles:
+    for page in (meta.cover, meta.back):
+        if page is not None and page.kind == "image" and (reason := unreadable_image(page.path)) is not None:
+            problems.append(Problem(f"cannot read image {page.path}: {reason}", page.where.path, page.where.line))
+    for article in booklet.all_articles():
         for block in iter_blocks(article.blocks):
             if not isinstance(block, Figure):
                 continue
@@ -75,12 +81,35 @@ def _missing_images(booklet: Booklet) -> list[Problem]:
 
 
 def unreadable_image(path: Path) -> str | None:
-    """Why Pillow cannot read the image at `path` to its end, or None when it can.
+    """Why booklet cannot read the image at `path` to its end, or None when it can.
 
     PNGs are checked chunk by chunk (`verify`); JPEGs are decoded in draft mode at 1/8
-    scale, which still reads every byte, so a truncated download is found cheaply.
+    scale, which still reads every byte, so a truncated download is found cheaply. An SVG
+    must parse as XML and have a size. A file found readable is remembered in the store by its
+    content's digest (kind `image-checks`), so a rebuild does not decode it again.
     """
+    if (missing := missing_plugin(path)) is not None:
+        return missing
     try:
+        key = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        key = None
+    if key is not None and store().read("image-checks", key) == b"":
+        return None
+    reason = _decode_problem(path)
+    if reason is None and key is not None:
+        store().write("image-checks", key, b"")
+    return reason
+
+
+def _decode_problem(path: Path) -> str | None:
+    try:
+        with path.open("rb") as file:
+            head = file.read(2048)
+        if is_svg(path, head):
+            svg_size(path.read_bytes())
+            return None
+        heif_available()  # registers the HEIC/HEIF opener
         with Image.open(path) as image:
             if image.format == "PNG":
                 image.verify()
@@ -90,12 +119,15 @@ def unreadable_image(path: Path) -> str | None:
     except Image.DecompressionBombError:
         return "the image is too large (more than Pillow's limit of pixels)"
     except UnidentifiedImageError:
-        return "not an image Pillow can read (use JPEG or PNG)"
+        return f"not an image booklet can read ({IMAGE_FORMATS})"
     except PermissionError:
         return "permission denied (the file cannot be read)"
     except (OSError, SyntaxError, ValueError, struct.error) as exc:
         return f"the file is damaged or incomplete ({exc})"
     return None
+
+
+IMAGE_FORMATS = "JPEG, PNG, GIF, WebP, TIFF, BMP, HEIC/HEIF or SVG"
 
 
 @dataclass(frozen=True)
@@ -105,6 +137,7 @@ class _Text:
     text: str
     face: str
     size: float
+    fallbacks: tuple[str, ...]  # the fallback faces of the same weight and slant
     where: Location
     code: bool = False
 
@@ -113,10 +146,13 @@ def _texts(booklet: Booklet, layout: Layout):
     """Every piece of text that will be set (as `_Text`), in the face and size that set it."""
     meta = booklet.metadata
 
-    def face(style_name: str, bold: bool = False, italic: bool = False, code: bool = False) -> tuple[str, float]:
+    def face(style_name: str, bold: bool = False, italic: bool = False, code: bool = False
+             ) -> tuple[str, float, tuple[str, ...]]:
         style = layout.styles[style_name]
         family = layout.fonts["mono" if code else style.font]
-        return face_name(family, style.bold or bold, style.italic != italic), style.size
+        bold, italic = style.bold or bold, style.italic != italic
+        fallbacks = tuple(face_name(f, bold, italic) for f in layout.fallback_fonts)
+        return face_name(family, bold, italic), style.size, fallbacks
 
     for style_name, value in (("cover_title", meta.title), ("cover_subtitle", meta.subtitle)):
         if value:
@@ -124,7 +160,7 @@ def _texts(booklet: Booklet, layout: Layout):
     for value in (meta.author, meta.publisher, meta.date, meta.edition, *meta.contacts):
         if value:
             yield _Text(value, *face("cover_meta"), meta.where)
-    for article in booklet.articles:
+    for article in booklet.all_articles():
         for style_name, value in (("title", article.title), ("dateline", article.date), ("author", article.author)):
             if value:
                 yield _Text(value, *face(style_name), article.where)
@@ -146,24 +182,63 @@ def _texts(booklet: Booklet, layout: Layout):
 
 
 def _missing_glyphs(booklet: Booklet, layout: Layout) -> list[Problem]:
-    """Characters that neither the face that sets them nor a fallback font can draw."""
-    fallbacks = [face_name(family) for family in layout.fallback_fonts]
-    missing: dict[str, list[Location]] = defaultdict(list)
+    """Characters that neither the face that sets them nor a fallback font can draw: one error,
+    at the first place, naming every such character and a font the user can add."""
+    missing: dict[str, list[Location]] = {}
     for piece in _texts(booklet, layout):
-        for char in set(piece.text):
-            if has_glyph(piece.face, char) or any(has_glyph(f, char) for f in fallbacks):
-                continue
-            missing[char].append(piece.where)
-    problems = []
-    by_place: dict[tuple[Path, int | None], set[str]] = defaultdict(set)
-    for char, places in missing.items():
-        for place in places:
-            by_place[(place.path, place.line)].add(char)
-    for (path, line), chars in sorted(by_place.items(), key=lambda item: (str(item[0][0]), item[0][1] or 0)):
-        shown = " ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(chars))
-        problems.append(Problem(f"no font has a glyph for {shown}; name a fallback font in the layout's [fonts]",
-                                path, line))
-    return problems
+        for text, font in split_by_face(piece.text, piece.face, piece.fallbacks):
+            if font is None:
+                for char in dict.fromkeys(text):
+                    places = missing.setdefault(char, [])
+                    if piece.where not in places:
+                        places.append(piece.where)
+    if not missing:
+        return []
+    first = min((places[0] for places in missing.values()), key=_place_order)
+    shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in missing)
+    others = sorted({p for places in missing.values() for p in places} - {first}, key=_place_order)
+    elsewhere = ""
+    if others:
+        listed = ", ".join(f"{p.path.name}:{p.line}" if p.line else p.path.name for p in others[:3])
+        elsewhere = f" (also at {listed}{f' and {len(others) - 3} more places' if len(others) > 3 else ''})"
+    return [Problem(f"no font has a glyph for {shown}{elsewhere}; {_font_advice(''.join(missing), layout)}",
+                    first.path, first.line)]
+
+
+def _place_order(place: Location) -> tuple[str, int]:
+    return str(place.path), place.line or 0
+
+
+EMOJI_RANGES = ((0x1F000, 0x1FAFF), (0x2600, 0x27BF))
+"""Emoji and pictographs: a colour emoji font cannot be embedded, so the advice names monochrome ones."""
+
+
+def _font_advice(chars: str, layout: Layout) -> str:
+    """What to add to the layout so that `chars` print: the exact key, a font installed on this
+    machine that has them (fontconfig), or how to find or name one."""
+    where = f"your layout {layout.path}"
+    if layout.path in builtin_layouts().values():
+        where = f"a layout of your own (`cp {layout.path} my.toml`, then `layout: my.toml` in the metadata)"
+    chain = [f'"{f.name}"' for f in layout.fallback_fonts]
+    remaining, notes = list(chars), []
+    while remaining:  # installed families, each covering most of what is still missing
+        counts = Counter(f for c in remaining for f in installed_families_with(c))
+        if not counts:
+            break
+        family = counts.most_common(1)[0][0]
+        covered = [c for c in remaining if family in installed_families_with(c)]
+        remaining = [c for c in remaining if c not in covered]
+        chain.append(f'"{family}"')
+        notes.append(f"{family} is installed on this machine and has {' '.join(covered)}")
+    if remaining:
+        chain.append('"fonts/MyFont.ttf"')
+        emoji = any(low <= ord(c) <= high for c in remaining for low, high in EMOJI_RANGES)
+        notes.append(f"for {' '.join(remaining)} no installed font is usable: install one or name a TrueType file "
+                     f"(relative to the layout); `fc-list ':charset={ord(remaining[0]):x}' family` lists the "
+                     f"installed fonts that have {remaining[0]}"
+                     + (f"; colour emoji fonts cannot be embedded, so {COLOUR_EMOJI_HINT}" if emoji else ""))
+    return f"add fonts that have them to [fonts] fallback in {where}: fallback = [{', '.join(chain)}] " \
+           f"({'; '.join(notes)})"
 
 
 MAX_WORD_LINES = 3
@@ -224,7 +299,7 @@ def _deep_nesting(booklet: Booklet) -> list[Problem]:
                 children = block.blocks if isinstance(block, Quote) else [b for item in block.items for b in item]
                 visit(children, depth + 1)
 
-    for article in booklet.articles:
+    for article in booklet.all_articles():
         visit(article.blocks, 0)
     return problems
 
@@ -251,7 +326,7 @@ def _long_titles(booklet: Booklet, layout: Layout) -> list[Problem]:
 
 def _control_characters(booklet: Booklet) -> list[Problem]:
     """Lines of the sources with control characters, which are left out (parse drops them)."""
-    paths = dict.fromkeys([booklet.metadata.where.path, *(a.where.path for a in booklet.articles)])
+    paths = dict.fromkeys([booklet.metadata.where.path, *(a.where.path for a in booklet.all_articles())])
     problems = []
     for path in paths:
         try:

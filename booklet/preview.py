@@ -119,7 +119,7 @@ def write_previews(folder: Path, name: str, reading_pdf: Path | None, print_pdf:
                    binding: str = "left") -> Preview:
     """Write NAME-page-NN.png, NAME-spread-NN.png, NAME-sheet-NN.png and NAME-contact.png into
     `folder` (each file written whole): pages and spreads from the reading PDF, sheets from the
-    print PDF; the contact sheet shows every spread, at a third of `dpi`."""
+    print PDF; the contact sheet shows every spread at a third of their size."""
     written: dict[str, list[Path]] = {kind: [] for kind in KINDS}
     contact = None
 
@@ -128,7 +128,7 @@ def write_previews(folder: Path, name: str, reading_pdf: Path | None, print_pdf:
         import io
 
         buffer = io.BytesIO()
-        image.save(buffer, format="PNG", optimize=True)
+        image.save(buffer, format="PNG")  # optimize=True is 4–5 × slower for 10 % smaller files
         write_atomic(path, buffer.getvalue())
         written.setdefault(kind, []).append(path)
         return path
@@ -143,8 +143,7 @@ def write_previews(folder: Path, name: str, reading_pdf: Path | None, print_pdf:
             images = spreads(pages, binding)
             for number, image in enumerate(images, 1):
                 save(image, "spreads", f"spread-{number:0{len(str(len(images)))}d}")
-            small = spreads(render_pages(reading_pdf, dpi / 3), binding)
-            contact = save(contact_sheet(small), "contact", "contact")
+            contact = save(contact_sheet([image.reduce(3) for image in images]), "contact", "contact")
     if print_pdf is not None and "sheets" in kinds:
         images = sheets(render_pages(print_pdf, dpi), duplex)
         for number, image in enumerate(images, 1):

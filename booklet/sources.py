@@ -7,7 +7,7 @@ as Markdown here; this stage only finds and reads files and the YAML around them
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ class BookletSource:
     metadata_where: Location
     documents: tuple[MarkdownSource, ...]
     single_file: bool  # one Markdown file: its level-1 headings start the articles
+    covers: dict[str, MarkdownSource] = field(default_factory=dict)  # "cover"/"back" given as Markdown
 
 
 def read_sources(source: Path) -> BookletSource:
@@ -53,6 +54,7 @@ def read_sources(source: Path) -> BookletSource:
         metadata_where=Location(source, 1),
         documents=(document,),
         single_file=True,
+        covers=_cover_documents(document.front_matter, source.parent, source),
     )
 
 
@@ -91,7 +93,27 @@ def _read_folder(folder: Path) -> BookletSource:
     errors.raise_any()
     documents = tuple(documents)
     where = Location(config_path, 1) if config_path.is_file() else Location(folder)
-    return BookletSource(name, config, where, documents, single_file=False)
+    return BookletSource(name, config, where, documents, single_file=False,
+                         covers=_cover_documents(config, folder, config_path))
+
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def _cover_documents(metadata: dict[str, Any], base: Path, named_in: Path) -> dict[str, MarkdownSource]:
+    """The front and back covers given as Markdown files (`cover: cover.md`, `back: back.md`)."""
+    covers = {}
+    errors = Collector()
+    for key in ("cover", "back"):
+        value = metadata.get(key)
+        if isinstance(value, str) and value.lower().endswith(MARKDOWN_SUFFIXES):
+            path = base / value
+            with errors.attempt():
+                if not path.is_file():
+                    raise BookletError(f"{key} file not found: {value}", named_in, _key_line(named_in, key))
+                covers[key] = read_markdown(path)
+    errors.raise_any()
+    return covers
 
 
 def read_markdown(path: Path) -> MarkdownSource:

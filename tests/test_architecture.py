@@ -14,14 +14,15 @@ if not PACKAGE.is_dir():  # tests run against an installed package
     PACKAGE = Path(booklet.__file__).parent
 
 # pipeline order: a module may import only from stages at or before its own
-STAGES = ["errors", "files", "cache", "model", "fonts", "layouts", "sources", "parse", "preflight", "images",
-          "typeset", "impose", "build", "preview", "watch", "starter", "cli"]
+STAGES = ["errors", "files", "cache", "model", "fonts", "layouts", "sources", "parse", "imageformats", "preflight",
+          "images", "typeset", "impose", "build", "preview", "watch", "starter", "cli"]
 FORBIDDEN_LIBRARIES = {
     "cache": ("reportlab", "pypdf", "PIL"),
     "model": ("reportlab", "pypdf", "PIL", "markdown_it"),
     "sources": ("reportlab", "pypdf", "markdown_it"),
     "parse": ("reportlab", "pypdf"),
-    "images": ("reportlab", "pypdf"),
+    "imageformats": ("reportlab", "pypdf", "svglib"),
+    "images": ("reportlab", "pypdf", "svglib"),
     "typeset": ("pypdf",),
     "impose": ("reportlab.platypus",),
 }

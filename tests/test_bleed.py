@@ -176,3 +176,24 @@ def test_reading_pdf_with_bleed_shop_pdf_and_print_pdf(tmp_path):
             marks = [line for line in plumbed.lines
                      if not (bleed[0] <= line["x0"] <= bleed[2] and bleed[1] <= height - line["top"] <= bleed[3])]
             assert len(marks) == 8  # two at each corner, all outside the bleed
+
+
+def test_crop_marks_start_past_the_bleed(tmp_path):
+    import pdfplumber
+
+    source = full_bleed_pdf(tmp_path / "bleed.pdf", 8)
+    out = tmp_path / "out.pdf"
+    report = impose_pdf(source, out, ImposeOptions(printer_margin=8 * mm, marks=frozenset({"crop"})))
+    box = (0.0, 0.0, TRIM[0] + 2 * BLEED, TRIM[1] + 2 * BLEED)
+    trim = (BLEED, BLEED, BLEED + TRIM[0], BLEED + TRIM[1])
+    height = report.sheet_size[1]
+    with pdfplumber.open(out) as pdf:
+        lines = pdf.pages[0].lines
+    assert lines
+    for slot in report.plan.sides[0].slots:
+        placed = place(slot, report.sheet_size, 2, 2, box, 0, report.scale, trim=trim)
+        assert placed.bleed == pytest.approx(BLEED * report.scale)
+        d0, e0, d1, e1 = placed.drawn_rect
+        for line in lines:  # no mark on the bleed: each lies wholly outside the drawn area
+            x0, x1, y0, y1 = line["x0"], line["x1"], height - line["bottom"], height - line["top"]
+            assert x1 <= d0 + 0.01 or x0 >= d1 - 0.01 or y1 <= e0 + 0.01 or y0 >= e1 - 0.01, line

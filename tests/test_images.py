@@ -423,9 +423,9 @@ def test_unsupported_format(md):
     assert "unsupported" in message and "PPM" in message
 
 
-def test_svg_hint(md):
+def test_an_svg_without_a_size_says_so(md):
     (md.parent / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
-    assert "export it as PNG" in errors_for(md, "logo.svg")
+    assert "the SVG has no width, height or viewBox" in errors_for(md, "logo.svg")
 
 
 def test_decompression_bomb_header(md):

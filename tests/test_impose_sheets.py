@@ -109,6 +109,14 @@ def small_booklet(folder, direction=None):
     return folder / "zine.md"
 
 
+def left_edge(pdf, page_index: int) -> float:
+    """Where the text of a page starts, in mm from its left edge."""
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as document:
+        return min(ch["x0"] for ch in document.pages[page_index].chars) / MM
+
+
 def test_build_on_letter_makes_half_letter_pages_and_rtl_binds_right(tmp_path):
     source = small_booklet(tmp_path / "src", direction="rtl")
     out = tmp_path / "out"
@@ -124,11 +132,14 @@ def test_build_on_letter_makes_half_letter_pages_and_rtl_binds_right(tmp_path):
     assert sorted((float(sheet.mediabox.width) / MM, float(sheet.mediabox.height) / MM)) == \
         pytest.approx([215.9, 279.4])
     pages = len(PdfReader(out / "zine-read.pdf").pages)
+    assert left_edge(out / "zine-read.pdf", 2) == pytest.approx(13, abs=0.3)  # page 3, left of the spine: outer 13 mm
+    assert PdfReader(out / "zine-read.pdf").trailer["/Root"]["/ViewerPreferences"]["/Direction"] == "/R2L"
     ok = CliRunner().invoke(main, ["verify", str(out / "zine-print.pdf"), "--pages", str(pages),
                                    "--scheme", "saddle-2up", "--binding", "right"])
     assert ok.exit_code == 0, ok.stderr
     left = CliRunner().invoke(main, ["build", str(source), "-o", str(out), "--layout", "a5", "--binding", "left"])
     assert left.exit_code == 0 and "pages printed at" not in left.stdout
+    assert left_edge(out / "zine-read.pdf", 2) == pytest.approx(16, abs=0.3)  # right of the spine: inner 16 mm
     assert CliRunner().invoke(main, ["verify", str(out / "zine-print.pdf"), "--pages", str(pages),
                                      "--scheme", "saddle-2up"]).exit_code == 0
 

@@ -123,7 +123,7 @@ def test_damaged_cache_entries_are_rebuilt_not_used(source: Path, tmp_path: Path
     cache = tmp_path / "cache"
     reference = clean_build(source, tmp_path / "clean", cache)
     entries = [p for p in (cache / "booklet").rglob("*") if p.is_file()]
-    assert {p.parent.name for p in entries} >= {"images", "lines", "hyphenation"}
+    assert {p.parent.name for p in entries} >= {"images", "lines", "hyphenation", "fonts", "image-checks"}
     for index, entry in enumerate(entries):
         damage(entry, how, entries[(index + 1) % len(entries)])
     rebuilt = subprocess_build(source, tmp_path / "out", cache)

@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from booklet.fonts import FAMILIES, face_name, has_glyph
+from booklet.fonts import BUNDLED, face_name, has_glyph
 from booklet.images import prepare_images
 from booklet.layouts import load_layout
 from booklet.parse import parse_booklet
@@ -213,7 +213,7 @@ def picture() -> bytes:
 
 def settable_anywhere(char: str) -> bool:
     return any(has_glyph(face_name(family, bold, italic), char)
-               for family in FAMILIES for bold in (False, True) for italic in (False, True))
+               for family in BUNDLED for bold in (False, True) for italic in (False, True))
 
 
 def normalize(text: str) -> str:

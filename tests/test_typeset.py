@@ -144,8 +144,9 @@ def test_nested_blocks_are_typeset(reading):
     assert "* * *" in text and "Print it, fold it, pass it on!" in text
 
 
-def test_contents_continue_on_page_two_with_right_numbers(tmp_path):
-    """Forty articles: the contents run onto page 2, and every number is still right."""
+def test_contents_too_long_for_the_cover_get_pages_of_their_own_with_right_numbers(tmp_path):
+    """Forty articles: the contents leave the cover for page 2 (under the language's heading),
+    run onto page 3, and every number is still right."""
     parts = ["---", "title: Many Articles", "language: uk", "---", "Передмова.", ""]
     for number in range(1, 41):
         parts += [f"# Стаття {number}: про ґанок і їжака", "*1 вересня 2026*", "", "Їжак і ґанок. " * 40, ""]
@@ -156,8 +157,9 @@ def test_contents_continue_on_page_two_with_right_numbers(tmp_path):
     path = tmp_path / "many-read.pdf"
     path.write_bytes(result.pdf)
     lines = page_lines(path)
-    contents = [text for page in lines[:2] for text, *_ in page if text.startswith("Стаття")]
-    assert len(contents) == 40 and any(t.startswith("Стаття") for t, *_ in lines[1])
+    contents = [text for page in lines[:3] for text, *_ in page if text.startswith("Стаття")]
+    assert not any(t.startswith("Стаття") for t, *_ in lines[0]) and lines[1][0][0] == "Зміст"
+    assert len(contents) == 40 and any(t.startswith("Стаття") for t, *_ in lines[2])
     for entry, (title, page_number) in zip(contents, result.article_pages):
         assert entry == f"{title} {page_number}"
         assert lines[page_number - 1][0][0].startswith(title[:10])

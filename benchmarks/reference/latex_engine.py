@@ -75,8 +75,8 @@ def mm(points: float) -> str:
 
 def latex_font(style: TextStyle, layout: Layout) -> str:
     """Font switch for a style: family, size/leading in bp, weight and shape."""
-    family = layout.fonts[style.font]
-    family = "" if family == layout.fonts["body"] else r"\%s" % latex_family_command(family)
+    family = layout.fonts[style.font].name
+    family = "" if family == layout.fonts["body"].name else r"\%s" % latex_family_command(family)
     series = (r"\bfseries" if style.bold else "") + (r"\itshape" if style.italic else "")
     return rf"\normalfont{family}\fontsize{{{style.size}bp}}{{{style.leading}bp}}\selectfont{series}"
 
@@ -86,7 +86,7 @@ def latex_document(articles: list[list[Block]], layout: Layout, microtype: bool,
     s, fonts, margins = layout.styles, layout.fonts, layout.margins
     body = s["body"]
     used = [s[name] for name in STYLES] + [marker_style(layout)]
-    families = sorted({fonts[st.font] for st in used} - {fonts["body"]})
+    families = sorted({fonts[st.font].name for st in used} - {fonts["body"].name})
     heads = []
     for level in (2, 3, 4):
         h = s[f"heading{level}"]
@@ -105,8 +105,8 @@ def latex_document(articles: list[list[Block]], layout: Layout, microtype: bool,
         rf"  footskip={mm(margins.bottom - layout.marker.baseline)}, twoside]{{geometry}}  % footskip: marker baseline",
         r"\usepackage[english]{babel}",
         r"\usepackage{fontspec}",
-        latex_family(fonts["body"], "setmainfont"),
-        latex_family(fonts["mono"], "setmonofont"),
+        latex_family(fonts["body"].name, "setmainfont"),
+        latex_family(fonts["mono"].name, "setmonofont"),
         *(latex_family(f, "newfontfamily\\" + latex_family_command(f)) for f in families),
         r"\usepackage[protrusion=true, expansion=true]{microtype}" if microtype else "% (no microtype)",
         r"\makeatletter",

@@ -38,7 +38,7 @@ def typst_block(block: Block) -> str:
 def typst_text(style: TextStyle, layout: Layout) -> str:
     """Arguments of text() for a style; line boxes are 1 em high (0.8 em above the baseline,
     0.2 em below), so par leading = style leading - size puts baselines a leading apart."""
-    return (f'font: "{layout.fonts[style.font]}", size: {style.size}pt, '
+    return (f'font: "{layout.fonts[style.font].name}", size: {style.size}pt, '
             f'weight: "{"bold" if style.bold else "regular"}", style: "{"italic" if style.italic else "normal"}"')
 
 
@@ -60,7 +60,7 @@ def typst_document(articles: list[list[Block]], layout: Layout, extra: dict[str,
         f'#set text({typst_text(body, layout)}, lang: "en", region: "us", hyphenate: true,',
         "  top-edge: 0.8em, bottom-edge: -0.2em)",
         f"#set par(justify: true, leading: {gap}pt, spacing: {gap}pt, first-line-indent: {body.first_indent}pt)",
-        f'#show raw: set text(font: "{layout.fonts["mono"]}")',
+        f'#show raw: set text(font: "{layout.fonts["mono"].name}")',
         "#show heading: set text(hyphenate: false)",
         "#show heading: set par(justify: false)",
     ]

@@ -1,5 +1,6 @@
 """Image files named by a booklet → `PreparedImage`s: upright, in print-ready colour, no sharper
-than the layout's target resolution at their placed size, as the JPEG or PNG bytes to embed.
+than the layout's target resolution at their placed size, as the JPEG or PNG bytes to embed;
+SVG drawings → `PreparedDrawing`s, kept as vectors.
 
 Pillow only; the typesetter embeds `PreparedImage.data` as it is (`booklet/typeset/figures.py`).
 All lengths are in points (1/72 inch); resolutions in pixels per inch at the placed size.
@@ -12,6 +13,6 @@ All lengths are in points (1/72 inch); resolutions in pixels per inch at the pla
 
 from .cache import default_cache_dir
 from .prepare import SUPPORTED_FORMATS, prepare_images
-from .prepared import PreparedImage, cover_size, figure_size
+from .prepared import Prepared, PreparedDrawing, PreparedImage, cover_area, cover_size, figure_size
 
-__all__ = ["PreparedImage", "SUPPORTED_FORMATS", "cover_size", "default_cache_dir", "figure_size", "prepare_images"]
+__all__ = ["Prepared", "PreparedDrawing", "PreparedImage", "SUPPORTED_FORMATS", "cover_area", "cover_size", "default_cache_dir", "figure_size", "prepare_images"]

@@ -18,6 +18,7 @@ from typing import Callable, Iterator
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..errors import Problem
+from ..imageformats import heif_available, is_svg, missing_plugin, svg_size
 from ..layouts import ImageSettings, Layout
 from ..model import Booklet, Figure, Location, iter_blocks
 from ..parse import key_line
@@ -25,11 +26,12 @@ from .. import cache as store_module
 from . import cache as cache_module
 from .pixels import (encode, exif_orientation, is_grayscale, jpeg_embeddable, needs_srgb_conversion, normalize_mode,
                      resize, to_srgb)
-from .prepared import PreparedImage, cover_size, figure_size
+from .prepared import Prepared, PreparedDrawing, PreparedImage, cover_size, figure_size
 
 SUPPORTED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "GIF": "GIF", "WEBP": "WebP",
-                     "TIFF": "TIFF", "BMP": "BMP"}
-"""Pillow format names accepted → the name users know. MPO is the multi-picture JPEG of phones."""
+                     "TIFF": "TIFF", "BMP": "BMP", "HEIF": "HEIC/HEIF"}
+"""Pillow format names accepted → the name users know. MPO is the multi-picture JPEG of phones,
+HEIF the HEIC photos of iPhones (through pillow-heif). SVG is read apart (`imageformats`)."""
 
 _LOSSLESS_FORMATS = {"PNG", "GIF", "BMP", "TIFF"}
 
@@ -42,24 +44,24 @@ CACHE_VERSION = 5
 
 @dataclass(frozen=True)
 class _Use:
-    """One place an image is shown: a figure, or the cover (figure None)."""
+    """One place an image is shown: a figure, or a cover picture (`cover`: its `cover_size` mode)."""
 
     where: Location
     shown_as: str  # the path as the model holds it
     width_fraction: float | None
     full_page: bool
     reserve: float
-    cover: bool
+    cover: str | None
 
     def size(self, aspect: float, layout: Layout) -> tuple[float, float]:
-        if self.cover:
-            return cover_size(aspect, layout)
+        if self.cover is not None:
+            return cover_size(aspect, layout, self.cover)
         return figure_size(aspect, self.width_fraction, self.full_page, layout, self.reserve)
 
 
 def prepare_images(booklet: Booklet, layout: Layout, cache_dir: Path | None = None, *,
                    reserve: Callable[[Figure], float] | None = None,
-                   ) -> tuple[dict[Path, PreparedImage], list[Problem]]:
+                   ) -> tuple[dict[Path, Prepared], list[Problem]]:
     """Every figure's image and the cover image, prepared for print, keyed by their paths as the
     model holds them (`Figure.image`, `Metadata.cover_image`: already relative to the naming file).
 
@@ -82,7 +84,7 @@ def prepare_images(booklet: Booklet, layout: Layout, cache_dir: Path | None = No
         with ThreadPoolExecutor(max_workers=workers) as pool:  # Pillow releases the GIL while decoding
             results = list(pool.map(lambda job: _prepare_path(job[0], job[1], layout, cache), jobs))
 
-    prepared: dict[Path, PreparedImage] = {}
+    prepared: dict[Path, Prepared] = {}
     found: list[tuple[int, Problem]] = []
     for (path, indexed), (image, error) in zip(uses.items(), results):
         if image is None:
@@ -90,6 +92,8 @@ def prepare_images(booklet: Booklet, layout: Layout, cache_dir: Path | None = No
                       for i, u in indexed]
             continue
         prepared[path] = image
+        if isinstance(image, PreparedDrawing):
+            continue  # vectors are sharp at any size
         for i, u in indexed:
             width, _ = u.size(image.aspect, layout)
             ppi = image.pixel_width * 72.0 / width
@@ -107,13 +111,17 @@ def _uses(booklet: Booklet, reserve: Callable[[Figure], float] | None) -> Iterat
     meta = booklet.metadata
     if meta.cover_image is not None:
         where = Location(meta.where.path, key_line(meta.where, "cover_image"))
-        yield meta.cover_image, _Use(where, str(meta.cover_image), None, False, 0.0, cover=True)
-    for article in booklet.articles:
+        mode = "full" if meta.cover is not None and meta.cover.kind == "full" else "inline"
+        yield meta.cover_image, _Use(where, str(meta.cover_image), None, False, 0.0, cover=mode)
+    for page in (meta.cover, meta.back):
+        if page is not None and page.kind == "image" and page.path is not None:
+            yield page.path, _Use(page.where, str(page.path), None, False, 0.0, cover="page")
+    for article in booklet.all_articles():
         for block in iter_blocks(article.blocks):
             if isinstance(block, Figure):
                 yield block.image, _Use(
                     block.where, str(block.image), block.width, block.full_page,
-                    float(reserve(block)) if reserve else 0.0, cover=False)
+                    float(reserve(block)) if reserve else 0.0, cover=None)
 
 
 class _ImageError(Exception):
@@ -121,9 +129,17 @@ class _ImageError(Exception):
 
 
 def _prepare_path(path: Path, uses: list[_Use], layout: Layout, cache: cache_module.Cache,
-                  ) -> tuple[PreparedImage | None, str]:
+                  ) -> tuple[Prepared | None, str]:
     try:
         source = _read(path, uses[0].shown_as)
+        if (missing := missing_plugin(path)) is not None:
+            raise _ImageError(f"image {{}} cannot be read: {missing}")
+        if is_svg(path, source):
+            try:
+                size = svg_size(source)
+            except ValueError as exc:
+                raise _ImageError(f"image {{}} cannot be used: {exc}") from None
+            return PreparedDrawing(path, source, size.width, size.height), ""
         digest = hashlib.sha256(source).hexdigest()
         im = None
         facts = cache.get_facts(digest)
@@ -235,6 +251,7 @@ def _open(path: Path, source: bytes) -> Image.Image:
     with warnings.catch_warnings():
         # Pillow only warns between its limit and twice the limit; we refuse both (issue 5).
         warnings.simplefilter("error", Image.DecompressionBombWarning)
+        heif_available()  # registers the HEIC/HEIF opener
         try:
             im = Image.open(io.BytesIO(source))
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
@@ -261,7 +278,7 @@ def _load(im: Image.Image) -> None:
 
 
 def _supported_names() -> str:
-    return ", ".join(dict.fromkeys(SUPPORTED_FORMATS.values()))
+    return ", ".join([*dict.fromkeys(SUPPORTED_FORMATS.values()), "SVG"])
 
 
 def _bomb_message(exc: Exception) -> str:
@@ -272,10 +289,7 @@ def _bomb_message(exc: Exception) -> str:
     return f"image {{}} has too many pixels ({exc}); scale it down first"
 
 
-_HINTS = {".svg": "SVG is a vector format; export it as PNG",
-          ".heic": "HEIC is not supported; export it as JPEG",
-          ".heif": "HEIF is not supported; export it as JPEG",
-          ".pdf": "a PDF is not an image; export it as PNG or JPEG",
+_HINTS = {".pdf": "a PDF is not an image; export it as PNG or JPEG",
           ".avif": "AVIF is not supported; export it as JPEG or PNG"}
 
 

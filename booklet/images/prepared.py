@@ -45,6 +45,25 @@ class PreparedImage:
         return self.is_jpeg and self.mode == "CMYK" and jpeg_has_adobe_marker(self.data)
 
 
+@dataclass(frozen=True)
+class PreparedDrawing:
+    """An SVG drawing, kept as vectors: `data` is the SVG text the typesetter draws (svglib),
+    `width` × `height` its own size in points (only its proportions matter)."""
+
+    source: Path
+    data: bytes
+    width: float
+    height: float
+
+    @property
+    def aspect(self) -> float:
+        return self.width / self.height
+
+
+Prepared = PreparedImage | PreparedDrawing
+"""What the image stage hands on for one file."""
+
+
 def figure_size(aspect: float, width_fraction: float | None, full_page: bool, layout: Layout,
                 reserve: float = 0.0) -> tuple[float, float]:
     """The placed (width, height) in points of an image of `aspect` (width / height).
@@ -63,10 +82,29 @@ def figure_size(aspect: float, width_fraction: float | None, full_page: bool, la
     return _fit(aspect, box_width, max(box_height, 1.0))
 
 
-def cover_size(aspect: float, layout: Layout) -> tuple[float, float]:
-    """The placed size in points of the cover image: the text width, at most
-    `layout.images.max_height` of the text block high (the title and contents share the page)."""
+def cover_size(aspect: float, layout: Layout, mode: str = "inline",
+               area: tuple[float, float] | None = None) -> tuple[float, float]:
+    """The placed size in points of a cover picture of `aspect`.
+
+    "inline": the built-in cover's image, the text width, at most `layout.images.max_height`
+    of the text block high (the title and contents share the page); "full": covering `area`
+    (default `cover_area`; cropped to it); "page": a cover made elsewhere, fitted whole inside
+    the page.
+    """
+    if mode == "full":
+        width, height = area or cover_area(layout, mode)
+        return (width, width / aspect) if aspect < width / height else (height * aspect, height)
+    if mode == "page":
+        return _fit(aspect, *cover_area(layout, mode))
     return figure_size(aspect, None, False, layout)
+
+
+def cover_area(layout: Layout, mode: str) -> tuple[float, float]:
+    """(width, height) of the part of the page, from its top edge, that a full-page cover
+    picture covers: all of it, or the top share above a title set under the picture."""
+    if mode == "full" and layout.cover.title == "under":
+        return layout.page_width, layout.cover.picture_height * layout.page_height
+    return layout.page_width, layout.page_height
 
 
 def _fit(aspect: float, box_width: float, box_height: float) -> tuple[float, float]:

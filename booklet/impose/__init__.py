@@ -218,7 +218,7 @@ def _draw_sheets(the_plan: Plan, pdf, sheet: tuple[float, float], margin_scale: 
     drawings = []
     for side in the_plan.sides:
         drawing = Drawing(size=sheet)
-        rects, clips = [], []
+        rects, clips, gaps = [], [], []
         for slot in side.slots:
             if slot.page_index is None:
                 continue
@@ -230,8 +230,9 @@ def _draw_sheets(the_plan: Plan, pdf, sheet: tuple[float, float], margin_scale: 
             drawing.form_matrices[slot.page_index] = placed.form_matrix
             rects.append(placed.page_rect)
             clips.append(placed.clip)
+            gaps.append(placed.bleed + marks_module.CROP_MARK_GAP)  # crop marks start past the bleed
         if options.marks:
-            drawing.marks = marks_module.sheet_marks(the_plan, side, sheet, rects, clips, options.marks)
+            drawing.marks = marks_module.sheet_marks(the_plan, side, sheet, rects, clips, options.marks, gaps)
         if rects:
             drawing.trim = (min(r[0] for r in rects), min(r[1] for r in rects),
                             max(r[2] for r in rects), max(r[3] for r in rects))

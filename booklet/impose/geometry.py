@@ -123,6 +123,13 @@ class Placement:
     page_rect: Rect
     clip: Rect
     scale: float
+    drawn_rect: Rect  # what is drawn of the page (its bleed box, within the clip)
+
+    @property
+    def bleed(self) -> float:
+        """How far the drawn bleed reaches beyond the trim, at the widest edge (points)."""
+        (x0, y0, x1, y1), (d0, e0, d1, e1) = self.page_rect, self.drawn_rect
+        return max(0.0, x0 - d0, y0 - e0, d1 - x1, e1 - y1)
 
 
 def fold_edges(slot: Slot, rows: int, columns: int, inner_edges_fold: bool) -> frozenset[str]:
@@ -164,4 +171,7 @@ def place(slot: Slot, sheet_size: tuple[float, float], rows: int, columns: int, 
     m = multiply(m, rotate(slot.rotation))
     m = multiply(m, translate(cx, cy))
     page_rect = transform_rect(m, finished)
-    return Placement(to_upright, m, page_rect, clip_at_folds(slot_box, page_rect, folds), k)
+    clip = clip_at_folds(slot_box, page_rect, folds)
+    drawn = transform_rect(multiply(to_upright, m), box)
+    drawn = (max(drawn[0], clip[0]), max(drawn[1], clip[1]), min(drawn[2], clip[2]), min(drawn[3], clip[3]))
+    return Placement(to_upright, m, page_rect, clip, k, drawn)

@@ -86,9 +86,10 @@ def label_width(text: str, height: float) -> float:
 
 
 def sheet_marks(plan: Plan, side: SheetSide, sheet_size: tuple[float, float], page_rects, clips,
-                kinds: frozenset[str]) -> list[Line | Box]:
-    """The marks of `kinds` for one side. page_rects and clips are the placed page areas and
-    slot rectangles of the side's slots, in the same order as side.slots."""
+                kinds: frozenset[str], crop_gaps=None) -> list[Line | Box]:
+    """The marks of `kinds` for one side. page_rects and clips are the placed page areas (trim)
+    and slot rectangles of the side's printed pages, in order; crop_gaps how far from each
+    page's trim its crop marks start (past its bleed; CROP_MARK_GAP by default)."""
     width, height = sheet_size
     marks: list[Line | Box] = []
     front = side.side == "front"
@@ -100,8 +101,8 @@ def sheet_marks(plan: Plan, side: SheetSide, sheet_size: tuple[float, float], pa
     if "fold" in kinds and front:
         marks += _fold_marks(plan, width, height)
     if "crop" in kinds:
-        for rect, clip in zip(page_rects, clips):
-            marks += crop_marks(rect, clip)
+        for rect, clip, gap in zip(page_rects, clips, crop_gaps or [CROP_MARK_GAP] * len(page_rects)):
+            marks += crop_marks(rect, clip, gap)
     if "collate" in kinds and front and plan.scheme != "mini-zine":
         marks += _collate_marks(plan, side, width, height)
     return marks

@@ -17,7 +17,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.errors import PdfReadError, PyPdfError
 from pypdf.generic import (
     ArrayObject,
@@ -446,6 +446,40 @@ def is_duplex(path: Path) -> bool:
     with quiet_pypdf():
         preferences = open_reader(path).trailer["/Root"].get("/ViewerPreferences", {})
         return str(preferences.get_object().get("/Duplex", "/Simplex")) != "/Simplex" if preferences else False
+
+
+def place_pages(data: bytes, pages: dict[int, Path]) -> tuple[bytes, list[int]]:
+    """The PDF `data` with the first page of each PDF in `pages` (page_index → file: covers made
+    elsewhere) drawn on that page, which the typesetter left blank: its trim (or visible box) on
+    the page's trim, as it is when they are the same size (its bleed runs into the page's), else
+    scaled to fit and centred. Returns the new PDF and the indices of the pages that were scaled."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    scaled = []
+    for page_index, path in sorted(pages.items()):
+        source = SourcePDF(path)
+        with quiet_pypdf():
+            try:
+                made = source.reader.pages[0]
+                if made.rotation % 360:  # as a viewer shows it: turn the content, not the page
+                    made = PdfWriter().add_page(made)
+                    made.transfer_rotation_to_content()
+                shown = _source_page(made, 0)
+                x0, y0, x1, y1 = shown.trim or shown.box
+            except _PDF_ERRORS as exc:
+                raise BookletError(f"not a readable PDF ({_short(exc)})", path) from None
+            target = writer.pages[page_index]
+            tx0, ty0, tx1, ty1 = _rect(target.trimbox if "/TrimBox" in target else target.mediabox)
+            width, height = tx1 - tx0, ty1 - ty0
+            scale = 1.0
+            if abs(x1 - x0 - width) >= 0.5 or abs(y1 - y0 - height) >= 0.5:
+                scale = min(width / (x1 - x0), height / (y1 - y0))
+                scaled.append(page_index)
+            dx = tx0 + (width - (x1 - x0) * scale) / 2 - x0 * scale
+            dy = ty0 + (height - (y1 - y0) * scale) / 2 - y0 * scale
+            target.merge_transformed_page(made, Transformation().scale(scale).translate(dx, dy))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), scaled
 
 
 def read_print_pdf(path: Path) -> list[tuple[tuple[float, float], list[tuple[int, int, float, float]]]]:

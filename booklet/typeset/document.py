@@ -1,4 +1,4 @@
-"""A `Booklet` and its `Layout` → the reading PDF: cover with contents, articles, blanks, back cover.
+"""A `Booklet` and its `Layout` → the reading PDF: cover and contents, articles, blanks, back cover.
 
 Pages are numbered physically (the cover is page 1). The contents' page numbers are drawn
 as PDF form XObjects that each article defines when its first page is drawn, so one layout
@@ -15,16 +15,17 @@ from typing import Mapping
 
 from reportlab import rl_config
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfdoc import PDFName
 from reportlab.platypus import BaseDocTemplate, DDIndenter, Flowable, Frame, ListFlowable, NextPageTemplate, PageBreak
 from reportlab.platypus import PageTemplate, Spacer
 from reportlab.platypus.doctemplate import LayoutError, _ktAllow
 
 from ..errors import BookletError
 from ..fonts import face_name, string_width
-from ..images import PreparedImage
+from ..images import Prepared
 from ..layouts import Layout
 from ..model import Article, Booklet
-from .figures import CoverImage
+from .cover import back_cover, front_cover
 from .makeup import make_pages
 from .paragraph import KeepWithLines
 from .story import StoryContext, block_flowables, style_face, text_paragraph
@@ -47,7 +48,7 @@ class TypesetBooklet:
     blank_pages: tuple[int, ...]
 
 
-def typeset(booklet: Booklet, layout: Layout, images: Mapping[Path, PreparedImage],
+def typeset(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared],
             pages_per_sheet: int = PAGES_PER_SHEET) -> TypesetBooklet:
     buffer = BytesIO()
     meta = booklet.metadata
@@ -105,8 +106,11 @@ class _BookletDocument(BaseDocTemplate):
 
     def beforeDocument(self) -> None:
         """Open with the bookmarks (the articles) shown: /PageMode /UseOutlines; with bleed
-        (layouts.bled), every page's MediaBox is its BleedBox and its TrimBox the finished page."""
+        (layouts.bled), every page's MediaBox is its BleedBox and its TrimBox the finished page;
+        bound on the right, viewers show two-page spreads from right to left (/Direction /R2L)."""
         self.canv.showOutline()
+        if self.layout.binding == "right":
+            self.canv.setViewerPreference("Direction", PDFName("R2L"))
         inset = self.layout.trim_inset
         if inset:
             width, height = self.layout.page_width, self.layout.page_height
@@ -330,25 +334,6 @@ class _TurnToBack(Flowable):
         return [*breaks, NextPageTemplate("back"), PageBreak()]
 
 
-class _AtFoot(Flowable):
-    """Flowables stacked at the bottom of the frame (the colophon)."""
-
-    def __init__(self, flowables: list[Flowable]):
-        super().__init__()
-        self.flowables = flowables
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.sizes = [f.wrap(available_width, available_height) for f in self.flowables]
-        self.width, self.height = available_width, available_height
-        return available_width, available_height - 1
-
-    def draw(self) -> None:
-        y = 0.0
-        for flowable, (_, height) in reversed(list(zip(self.flowables, self.sizes))):
-            flowable.drawOn(self.canv, 0, y)
-            y += height + flowable.getSpaceBefore()
-
-
 def _article_key(index: int) -> str:
     return f"article-{index}"
 
@@ -357,21 +342,27 @@ def _toc_form(index: int) -> str:
     return f"toc-page-{index}"
 
 
-def _story(booklet: Booklet, layout: Layout, images: Mapping[Path, PreparedImage], unit: int) -> list[Flowable]:
+def _story(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared], unit: int) -> list[Flowable]:
     meta = booklet.metadata
     context = StoryContext(layout, meta.language, images)
-    story: list[Flowable] = [*_cover(booklet, context), NextPageTemplate("body")]
+    cover, contents_page = front_cover(booklet, context, _contents(booklet, layout))
+    story: list[Flowable] = [*cover, NextPageTemplate("body")]
+    if contents_page:
+        story += [PageBreak(), *contents_page]
     titled = 0
-    for article in booklet.articles:
+    for number, article in enumerate(booklet.articles):
         article_context = StoryContext(layout, article.language, images)
         flowables: list[Flowable] = []
         if article.title:
             flowables.extend(_article_head(titled, article, article_context))
             titled += 1
         flowables.extend(block_flowables(article.blocks, article_context))
-        story.append(_Article(flowables))
+        if number == 0 and contents_page and not article.title:
+            story.extend(flowables)  # an untitled preface shares the contents' page, as it falls
+        else:
+            story.append(_Article(flowables))  # opens a page; its page breaks chosen by makeup
     story.append(_TurnToBack(unit))
-    story.append(_AtFoot(_colophon(booklet, context)))
+    story.extend(back_cover(booklet, context))
     return story
 
 
@@ -387,32 +378,9 @@ def _article_head(index: int, article: Article, context: StoryContext) -> list[F
     return head
 
 
-def _cover(booklet: Booklet, context: StoryContext) -> list[Flowable]:
-    meta = booklet.metadata
-    layout = context.layout
-    cover: list[Flowable] = [text_paragraph(meta.title, "cover_title", context)]
-    if meta.subtitle:
-        cover.append(text_paragraph(meta.subtitle, "cover_subtitle", context))
-    heading_lines = len(cover)
-    for line in (meta.author, " · ".join(x for x in (meta.publisher, meta.date) if x)):
-        if line:
-            cover.append(text_paragraph(line, "cover_meta", context))
-    cover.extend(text_paragraph(line, "cover_meta", context) for line in meta.contacts)
+def _contents(booklet: Booklet, layout: Layout) -> list[Flowable]:
+    """One contents line per titled article."""
+    style = layout.styles["toc"]
+    font = style_face(layout, style)
     titles = [a.title for a in booklet.articles if a.title]
-    if titles:
-        style = layout.styles["toc"]
-        font = style_face(layout, style)
-        cover.append(Spacer(0, style.leading * 1.5))
-        cover.extend(_TocEntry(i, title, font, style.size, style.leading, style.space_after)
-                     for i, title in enumerate(titles))
-    if meta.cover_image is not None and meta.cover_image in context.images:
-        cover.insert(heading_lines, CoverImage(context.images[meta.cover_image], layout, cover[heading_lines:]))
-    return cover
-
-
-def _colophon(booklet: Booklet, context: StoryContext) -> list[Flowable]:
-    meta = booklet.metadata
-    lines = [meta.title]
-    lines += [x for x in (meta.publisher, meta.edition, meta.date) if x]
-    lines += list(meta.contacts)
-    return [text_paragraph(line, "colophon", context) for line in lines]
+    return [_TocEntry(i, title, font, style.size, style.leading, style.space_after) for i, title in enumerate(titles)]

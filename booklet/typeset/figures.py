@@ -9,11 +9,17 @@ CMYK stays CMYK (ReportLab's own `drawImage` would decode and re-encode anything
 from __future__ import annotations
 
 import hashlib
+import io
+import logging
 import struct
+from functools import cache
+
+from reportlab.graphics import renderPDF
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObject, PDFStream
 from reportlab.platypus import Flowable
 
-from ..images import PreparedImage, cover_size, figure_size
+from ..errors import BookletError
+from ..images import Prepared, PreparedDrawing, PreparedImage, cover_size, figure_size
 from ..layouts import Layout
 from ..model import Figure
 
@@ -87,9 +93,13 @@ def _png_parts(data: bytes) -> tuple[int, int, int, int, bytes]:
     return width, height, depth, 1 if colour_type == 0 else 3, b"".join(idat)
 
 
-def draw_image(canvas, image: PreparedImage, x: float, y: float, width: float, height: float) -> None:
+def draw_image(canvas, image: Prepared, x: float, y: float, width: float, height: float) -> None:
     """Draw `image` with its lower left corner at (x, y), scaled to width × height points.
-    An image drawn twice is embedded once (as ReportLab's `drawImage` does)."""
+    An image drawn twice is embedded once (as ReportLab's `drawImage` does); a drawing is
+    drawn as vectors (paths, not an image)."""
+    if isinstance(image, PreparedDrawing):
+        _draw_svg(canvas, image, x, y, width, height)
+        return
     name = "img" + hashlib.sha1(image.data).hexdigest()[:20]
     document = canvas._doc
     registered = document.getXObjectName(name)
@@ -104,6 +114,29 @@ def draw_image(canvas, image: PreparedImage, x: float, y: float, width: float, h
     canvas.restoreState()
     canvas._formsinuse.append(name)
     canvas._currentPageHasImages = 1
+
+
+def _draw_svg(canvas, drawing: PreparedDrawing, x: float, y: float, width: float, height: float) -> None:
+    shapes = _svg_shapes(drawing.data)
+    if shapes is None or not shapes.width or not shapes.height:
+        raise BookletError(f"the SVG drawing {drawing.source} cannot be drawn (svglib read no shapes from it)")
+    canvas.saveState()
+    canvas.translate(x, y)
+    canvas.scale(width / shapes.width, height / shapes.height)
+    renderPDF.draw(shapes, canvas, 0, 0)
+    canvas.restoreState()
+
+
+@cache
+def _svg_shapes(data: bytes):
+    """The SVG as a ReportLab Drawing (ReportLab's own route for SVG), read once per build."""
+    from svglib.svglib import svg2rlg  # optional: the image stage has checked that it is installed
+
+    logging.getLogger("svglib").setLevel(logging.ERROR)  # its notes on unsupported CSS are not the user's
+    try:
+        return svg2rlg(io.BytesIO(data))
+    except Exception as exc:  # svglib raises many kinds on odd input
+        raise BookletError(f"an SVG drawing cannot be read ({exc})") from None
 
 
 # --- reserve for captions -----------------------------------------------------
@@ -136,7 +169,7 @@ class FigureFlowable(Flowable):
     `max_height` scales the image down so that image and caption take no more (the page
     builder decides where a figure goes and how tall it is)."""
 
-    def __init__(self, image: PreparedImage, caption: Flowable | None, layout: Layout,
+    def __init__(self, image: Prepared, caption: Flowable | None, layout: Layout,
                  width_fraction: float | None = None, max_height: float | None = None):
         super().__init__()
         self.image, self.caption, self.layout = image, caption, layout
@@ -174,7 +207,7 @@ class FullPageFigure(Flowable):
     """An image fitted to the whole page, on a page of its own with no marker; its caption, if
     any, sits on the bottom margin."""
 
-    def __init__(self, image: PreparedImage, caption: Flowable | None, layout: Layout):
+    def __init__(self, image: Prepared, caption: Flowable | None, layout: Layout):
         super().__init__()
         self.image, self.caption, self.layout = image, caption, layout
 
@@ -200,7 +233,7 @@ class FullPageFigure(Flowable):
         pass
 
 
-def figure_flowable(figure: Figure, image: PreparedImage, caption: Flowable | None, layout: Layout) -> Flowable:
+def figure_flowable(figure: Figure, image: Prepared, caption: Flowable | None, layout: Layout) -> Flowable:
     """The flowable for a figure block: full-page or in the text."""
     if figure.full_page:
         return FullPageFigure(image, caption, layout)
@@ -214,7 +247,7 @@ class CoverImage(Flowable):
     """The cover image: as wide as the text, no taller than `cover_size`, and small enough to
     leave room for the cover flowables that follow it (`below`: title lines, contents)."""
 
-    def __init__(self, image: PreparedImage, layout: Layout, below: list[Flowable]):
+    def __init__(self, image: Prepared, layout: Layout, below: list[Flowable]):
         super().__init__()
         self.image, self.layout, self.below = image, layout, below
         self.spaceAfter = layout.styles["body"].leading

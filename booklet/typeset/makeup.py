@@ -135,7 +135,7 @@ def measure(article: list[Leaf], layout: Layout, canvas) -> tuple[list[Item], li
             flowable.wrapOn(canvas, inner, layout.page_height)
             caption_depth = _depth(flowable.caption.style) if flowable.caption is not None else 0.0
             # 1-bit line art keeps its prepared size: scaled by a fraction its lines turn grey
-            shrink = 0.0 if flowable.image.mode == "1" else FIGURE_SHRINK * flowable.image_height
+            shrink = 0.0 if getattr(flowable.image, "mode", None) == "1" else FIGURE_SHRINK * flowable.image_height
             items.append(Float(flowable.height, caption_depth, flowable.getSpaceBefore(), flowable.getSpaceAfter(),
                                shrink,
                                movable=not _introduces(article[number - 1], leaf) if number else True))

@@ -9,8 +9,8 @@ from typing import Callable, Mapping
 from reportlab.platypus import DDIndenter, Flowable, Indenter, KeepTogether, ListFlowable, ListItem, Preformatted, Spacer
 from reportlab.lib.styles import ParagraphStyle
 
-from ..fonts import face_name, has_glyph, string_width
-from ..images import PreparedImage
+from ..fonts import face_name, split_by_face, string_width
+from ..images import Prepared
 from ..layouts import Layout, TextStyle
 from ..model import (
     Block, Booklet, CodeBlock, Figure, Heading, Inline, LineBreak, ListBlock, Paragraph, Quote, SectionBreak, Span,
@@ -30,7 +30,7 @@ class StoryContext:
 
     layout: Layout
     language: str
-    images: Mapping[Path, PreparedImage]
+    images: Mapping[Path, Prepared]
 
 
 def style_face(layout: Layout, style: TextStyle, bold: bool = False, italic: bool = False, code: bool = False) -> str:
@@ -47,27 +47,16 @@ def runs_for(inlines: tuple[Inline, ...], style: TextStyle, layout: Layout) -> l
             runs.append(Run("\n", style_face(layout, style), style.size))
             continue
         face = style_face(layout, style, inline.bold, inline.italic, inline.code)
-        runs.extend(_with_fallback(inline, face, style.size, layout))
+        runs.extend(_with_fallback(inline, face, style, layout))
     return runs
 
 
-def _with_fallback(span: Span, face: str, size: float, layout: Layout) -> list[Run]:
-    if not layout.fallback_fonts or all(has_glyph(face, char) for char in set(span.text)):
-        return [Run(span.text, face, size, span.link)]
-    pieces: list[Run] = []
-    for char in span.text:
-        font = face
-        if not has_glyph(face, char):
-            for family in layout.fallback_fonts:
-                candidate = face_name(family, span.bold, span.italic)
-                if has_glyph(candidate, char):
-                    font = candidate
-                    break
-        if pieces and pieces[-1].font == font:
-            pieces[-1] = Run(pieces[-1].text + char, font, size, span.link)
-        else:
-            pieces.append(Run(char, font, size, span.link))
-    return pieces
+def _with_fallback(span: Span, face: str, style: TextStyle, layout: Layout) -> list[Run]:
+    """The span in `face`, and words it cannot set in the first fallback face that can."""
+    bold, italic = style.bold or span.bold, style.italic != span.italic
+    fallbacks = tuple(face_name(family, bold, italic) for family in layout.fallback_fonts)
+    # letters no font has were refused by the preflight; set any left in the span's own face
+    return [Run(text, font or face, style.size, span.link) for text, font in split_by_face(span.text, face, fallbacks)]
 
 
 def text_paragraph(text: str, style_name: str, context: StoryContext) -> Flowable:
@@ -255,7 +244,7 @@ def caption_reserve(booklet: Booklet, layout: Layout) -> Callable[[Figure], floa
     typesetter will set it, so images are prepared for the size they are printed at."""
     style = layout.styles["caption"]
     reserves: dict[int, float] = {}
-    for article in booklet.articles:
+    for article in booklet.all_articles():
         article_context = StoryContext(layout, article.language, {})
         for block in iter_blocks(article.blocks):
             if isinstance(block, Figure) and block.caption:

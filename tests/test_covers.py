@@ -1,0 +1,202 @@
+"""The covers: the built-in one (inline picture, full-page picture with the title over or under
+it, contents on the cover or on page 2), a Markdown cover, a PDF or image made elsewhere used
+as it is, and a back cover of the user's own."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+from reportlab.lib.pagesizes import A5, A6
+from reportlab.pdfgen import canvas as pdf_canvas
+
+from booklet.cli import main
+from booklet.layouts import builtin_layouts
+from building import build_reading_pdf
+
+ARTICLES = ("# The Long Table\n\nWe fold on Thursdays and staple on Fridays.\n",
+            "# Ink and Drum\n\nThe drum turns and the paper comes out warm.\n")
+
+
+def write_booklet(folder: Path, metadata: str = "", cover_layout: str | None = None) -> Path:
+    """A folder booklet of two short articles; `cover_layout` is a [cover] table for a copy of pocket."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, text in enumerate(ARTICLES):
+        (folder / f"{number}.md").write_text(text, encoding="utf-8")
+    if cover_layout is not None:
+        pocket = builtin_layouts()["pocket"].read_text(encoding="utf-8")
+        table = re.compile(r"^\[cover\]\n(?:[^\[\n].*\n)*", re.M)
+        (folder / "mine.toml").write_text(table.sub(f"[cover]\n{cover_layout}\n\n", pocket), encoding="utf-8")
+        metadata += "layout: mine.toml\n"
+    (folder / "booklet.yaml").write_text(
+        "title: Long Tables\nsubtitle: Notes from the back room\nauthor: The Folding Club\n"
+        "publisher: Back Room Press\ndate: May 2026\ncontacts:\n  - fold@example.org\n"
+        f"articles:\n  - 0.md\n  - 1.md\n{metadata}", encoding="utf-8")
+    return folder
+
+
+def photo(path: Path, size=(1200, 900)) -> Path:
+    image = Image.new("RGB", size, (40, 90, 140))
+    image.paste((230, 180, 60), (0, size[1] // 2, size[0], size[1]))
+    image.save(path, quality=90)
+    return path
+
+
+def words_with_top(pdf: Path, page_index: int) -> dict[str, float]:
+    """Each word of the page and the top of its first occurrence (points from the top edge)."""
+    with pdfplumber.open(pdf) as document:
+        words: dict[str, float] = {}
+        for word in document.pages[page_index].extract_words():
+            words.setdefault(word["text"], word["top"])
+        return words
+
+
+def page_images(pdf: Path, page_index: int) -> list[dict]:
+    with pdfplumber.open(pdf) as document:
+        return list(document.pages[page_index].images)
+
+
+def page_text(pdf: Path, page_index: int) -> str:
+    with pdfplumber.open(pdf) as document:
+        return document.pages[page_index].extract_text()
+
+
+def test_built_in_cover_with_its_picture_contents_and_imprint_at_the_foot(tmp_path):
+    folder = write_booklet(tmp_path / "b", "cover_image: photo.jpg\n")
+    photo(folder / "photo.jpg")
+    pdf = build_reading_pdf(folder)
+    words = words_with_top(pdf, 0)
+    (image,) = page_images(pdf, 0)
+    height = float(pypdf.PdfReader(pdf).pages[0].mediabox.height)
+    assert words["Long"] < image["top"]  # the title above the picture
+    assert image["bottom"] < words["Ink"]  # the contents below it
+    assert words["fold@example.org"] > height * 0.8  # the imprint at the foot
+    assert "Contents" not in words
+
+
+def test_full_page_picture_with_the_title_under_it_and_the_contents_on_page_two(tmp_path):
+    folder = write_booklet(tmp_path / "b", "cover_image: photo.jpg\ncover: full\n")
+    photo(folder / "photo.jpg")
+    pdf = build_reading_pdf(folder)
+    page = pypdf.PdfReader(pdf).pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    (image,) = page_images(pdf, 0)
+    # the picture runs off the top and both sides (it is cropped to them) and covers 62 % of the page
+    assert image["x0"] <= 0.01 and image["x1"] >= width - 0.01 and image["top"] <= 0.01
+    assert image["bottom"] == pytest.approx(0.62 * height, abs=0.5)
+    words = words_with_top(pdf, 0)
+    assert image["bottom"] < words["Long"] < words["Notes"] < words["Press"]
+    assert words["Press"] > height * 0.85  # the imprint line at the foot; the contacts go on the back
+    assert "Ink" not in words and "fold@example.org" not in words
+    contents = words_with_top(pdf, 1)
+    assert contents["Contents"] < contents["Long"] < contents["Ink"]
+
+
+def test_full_page_picture_with_a_white_title_over_it(tmp_path):
+    folder = write_booklet(tmp_path / "b", "cover_image: photo.jpg\ncover: full\n",
+                           cover_layout='title = "over"\ntitle_color = "#ffffff"')
+    photo(folder / "photo.jpg")
+    pdf = build_reading_pdf(folder)
+    height = float(pypdf.PdfReader(pdf).pages[0].mediabox.height)
+    (image,) = page_images(pdf, 0)
+    assert image["top"] <= 0.01 and image["bottom"] >= height - 0.01  # the whole page
+    with pdfplumber.open(pdf) as document:
+        chars = document.pages[0].chars
+    title = [c for c in chars if c["top"] < height / 3]
+    assert "".join(c["text"] for c in title).startswith("Long Tables")
+    assert all(tuple(c["non_stroking_color"]) == (1, 1, 1) for c in title)  # white, as the layout says
+    page = pypdf.PdfReader(pdf).pages[0]
+    alphas = {float(state.get("/ca", 1)) for state in page["/Resources"].get("/ExtGState", {}).values()}
+    assert 0.5 in alphas and 1.0 in alphas  # a translucent band under the title, the title opaque
+
+
+def test_a_markdown_cover(tmp_path):
+    folder = write_booklet(tmp_path / "b", "cover: cover.md\n")
+    (folder / "cover.md").write_text("# Fold Here\n\nA zine about *tables*, made by hand.\n", encoding="utf-8")
+    pdf = build_reading_pdf(folder)
+    first = page_text(pdf, 0)
+    assert first.startswith("Fold Here") and "made by hand" in first and "Ink" not in first
+    assert "Ink and Drum" in page_text(pdf, 1)  # the contents, on page 2
+    with pdfplumber.open(pdf) as document:
+        title_size = max(c["size"] for c in document.pages[0].chars)
+    assert title_size == pytest.approx(20)  # the cover_title style
+
+
+def made_pdf(path: Path, size=A6) -> Path:
+    drawing = pdf_canvas.Canvas(str(path), pagesize=size)
+    drawing.setFillColorRGB(0.9, 0.2, 0.3)
+    drawing.rect(10, 10, size[0] - 20, size[1] - 20, stroke=0, fill=1)
+    drawing.setFillColorRGB(1, 1, 1)
+    drawing.setFont("Helvetica-Bold", 18)
+    drawing.drawString(20, size[1] / 2, "MADE ELSEWHERE")
+    drawing.save()
+    return path
+
+
+def test_a_pdf_cover_is_page_one_as_it_is(tmp_path):
+    folder = write_booklet(tmp_path / "b", "cover: front.pdf\n")
+    made_pdf(folder / "front.pdf")
+    pdf = build_reading_pdf(folder)
+    reader = pypdf.PdfReader(pdf)
+    first, second = reader.pages[0], reader.pages[1]
+    assert (float(first.mediabox.width), float(first.mediabox.height)) == pytest.approx(A6, abs=0.01)
+    assert (first.mediabox.width, first.mediabox.height) == (second.mediabox.width, second.mediabox.height)
+    assert page_text(pdf, 0) == "MADE ELSEWHERE"
+    with pdfplumber.open(pdf) as document:
+        (rect,) = document.pages[0].rects
+        assert (rect["x0"], rect["top"]) == pytest.approx((10, 10), abs=0.01)  # not moved, not scaled
+    assert len(reader.pages) % 8 == 0 and "Ink and Drum" in page_text(pdf, 1)
+
+
+def test_a_pdf_cover_of_another_size_is_scaled_to_the_page_with_a_warning(tmp_path):
+    folder = write_booklet(tmp_path / "b", "cover: front.pdf\n")
+    made_pdf(folder / "front.pdf", size=A5)
+    out = tmp_path / "out"
+    out.mkdir()
+    result = CliRunner().invoke(main, ["build", str(folder), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "front.pdf is not the size of the page: it is scaled to fit" in result.output
+    with pdfplumber.open(out / "b-read.pdf") as document:
+        (rect,) = document.pages[0].rects
+        scale = min(A6[0] / A5[0], A6[1] / A5[1])  # fitted whole, centred
+        assert rect["x0"] == pytest.approx((A6[0] - A5[0] * scale) / 2 + 10 * scale, abs=0.05)
+        assert rect["width"] == pytest.approx((A5[0] - 20) * scale, abs=0.05)
+
+
+def test_an_image_cover_fills_the_page_as_it_is(tmp_path):
+    folder = write_booklet(tmp_path / "b", "cover: front.png\n")
+    Image.new("RGB", (1240, 1748), (200, 60, 90)).save(folder / "front.png")  # A6 at 300 ppi
+    pdf = build_reading_pdf(folder)
+    page = pypdf.PdfReader(pdf).pages[0]
+    (image,) = page_images(pdf, 0)
+    assert (image["x0"], image["top"]) == pytest.approx((0, 0), abs=0.3)
+    assert (image["x1"], image["bottom"]) == pytest.approx((float(page.mediabox.width),
+                                                            float(page.mediabox.height)), abs=0.3)
+    assert page_text(pdf, 0) == ""
+
+
+def test_a_markdown_back_cover_on_the_last_page(tmp_path):
+    folder = write_booklet(tmp_path / "b", "back: back.md\n")
+    (folder / "back.md").write_text("Printed on the long table.\n\n**Fold with care.**\n", encoding="utf-8")
+    pdf = build_reading_pdf(folder)
+    count = len(pypdf.PdfReader(pdf).pages)
+    last = page_text(pdf, count - 1)
+    assert "Printed on the long table." in last and "Fold with care." in last
+    assert "Back Room Press" not in last  # instead of the built-in colophon
+
+
+@pytest.mark.parametrize(("metadata", "layout", "message"), [
+    ("cover: full\n", None, r"booklet\.yaml:\d+: `cover: full` sets the cover over a full-page picture"),
+    ("cover: front.docx\n", None, r"booklet\.yaml:\d+: 'cover' must be full, built-in, a Markdown file"),
+    ("back: gone.md\n", None, r"booklet\.yaml:\d+: back file not found: gone\.md"),
+    ("", 'title_color = "white"', r"mine\.toml:\d+: \[cover\] title_color must be a colour written \"#rrggbb\""),
+])
+def test_cover_mistakes_are_one_line_each(tmp_path, metadata, layout, message):
+    folder = write_booklet(tmp_path / "b", metadata, cover_layout=layout)
+    result = CliRunner().invoke(main, ["check", str(folder)])
+    assert result.exit_code == 1 and re.search(message, result.output), result.output

@@ -1,0 +1,98 @@
+"""HEIC photos and SVG drawings as figures: the photo embedded upright, the drawing kept as vectors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pypdf
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from booklet.cli import main
+from building import build_reading_pdf
+
+pillow_heif = pytest.importorskip("pillow_heif")
+pytest.importorskip("svglib")
+
+SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="120mm" height="60mm" viewBox="0 0 120 60">
+  <rect x="0" y="0" width="120" height="60" fill="#f4e04d"/>
+  <circle cx="30" cy="30" r="20" fill="#c0392b"/>
+  <path d="M 60 50 L 80 10 L 100 50 Z" fill="#2c3e50"/>
+</svg>
+"""
+
+
+def write_booklet(folder: Path, figures: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "booklet.yaml").write_text("title: Formats\narticles:\n  - one.md\n", encoding="utf-8")
+    (folder / "one.md").write_text(f"# Pictures\n\nA photo and a drawing.\n\n{figures}\n", encoding="utf-8")
+    return folder
+
+
+def heic_photo(path: Path) -> None:
+    """A landscape photo, red above blue, stored turned a quarter (as phones store them) with the
+    EXIF orientation that turns it back."""
+    upright = Image.new("RGB", (600, 400), (220, 30, 30))
+    upright.paste((30, 30, 220), (0, 200, 600, 400))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to show
+    pillow_heif.register_heif_opener()
+    upright.transpose(Image.Transpose.ROTATE_90).save(path, format="HEIF", exif=exif.tobytes(), quality=90)
+
+
+def image_xobjects(page) -> list:
+    resources = page["/Resources"]
+    found = []
+    for xobject in resources.get("/XObject", {}).values():
+        xobject = xobject.get_object()
+        if xobject["/Subtype"] == "/Image":
+            found.append(xobject)
+        elif xobject["/Subtype"] == "/Form" and "/Resources" in xobject:
+            found += image_xobjects(xobject)
+    return found
+
+
+def test_a_heic_photo_is_embedded_upright(tmp_path):
+    folder = write_booklet(tmp_path / "heic", "![The yard at noon](yard.heic)")
+    heic_photo(folder / "yard.heic")
+    pdf = build_reading_pdf(folder)
+    images = pypdf.PdfReader(pdf).pages[1].images
+    assert len(images) == 1
+    picture = images[0].image.convert("RGB")
+    width, height = picture.size
+    assert width > height  # landscape, as it is shown
+    top, bottom = picture.getpixel((width // 2, height // 8)), picture.getpixel((width // 2, height * 7 // 8))
+    assert top[0] > 150 > top[2] and bottom[2] > 150 > bottom[0]  # red above blue
+    with pdfplumber.open(pdf) as document:
+        assert "The yard at noon" in document.pages[1].extract_text()
+
+
+def test_an_svg_drawing_stays_vectors(tmp_path):
+    folder = write_booklet(tmp_path / "svg", "![A sun and a hill](drawing.svg)")
+    (folder / "drawing.svg").write_text(SVG, encoding="utf-8")
+    pdf = build_reading_pdf(folder)
+    page = pypdf.PdfReader(pdf).pages[1]
+    assert image_xobjects(page) == []  # no image for it
+    with pdfplumber.open(pdf) as document:
+        drawn = document.pages[1]
+        shapes = drawn.rects + drawn.curves
+        assert len(shapes) >= 3  # the background, the circle and the triangle, as paths
+        margin = 9 * 72 / 25.4 - 0.5  # the pocket layout's narrower side margin, in points
+        assert all(margin <= s["x0"] and s["x1"] <= float(drawn.width) - margin for s in shapes)
+        background = max(drawn.rects, key=lambda r: r["width"])
+        assert background["width"] / background["height"] == pytest.approx(2.0, rel=0.02)
+        assert "A sun and a hill" in drawn.extract_text()
+
+
+def test_without_the_heif_plugin_the_message_names_the_format_and_the_package(tmp_path, monkeypatch):
+    import booklet.imageformats
+
+    folder = write_booklet(tmp_path / "noplugin", "![The yard](yard.heic)")
+    heic_photo(folder / "yard.heic")
+    monkeypatch.setattr(booklet.imageformats, "heif_available", lambda: False)
+    result = CliRunner().invoke(main, ["check", str(folder)])
+    assert result.exit_code == 1
+    assert "HEIC/HEIF photos need the pillow-heif package, which is not installed: pip install pillow-heif" \
+        in result.output
