@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from .cache import digest, store
-from .errors import BookletError, BookletErrors, Problem, UsageError
+from .errors import BookletError, BookletErrors, Collector, Problem, UsageError
 from .files import atomic_output, check_output_dir
 from .fonts import bundled_family
 from .images import prepare_images
@@ -18,13 +18,13 @@ from .impose.schemes import SCHEMES, scheme_module
 from .impose.shop import write_shop_pdf
 from .impose.writer import SourcePDF, place_pages
 from .layouts import MM, Layout, bled, bound, did_you_mean, layout_error, load_layout, with_page_size
-from .model import Booklet, CoverPage, Figure, iter_blocks
-from .parse import key_line, parse_booklet
+from .model import Booklet, CoverPage, Figure, article_blocks
+from .parse import key_line, read_booklet
 from .preflight import preflight
 from .sources import read_sources
 from .typeset.document import typeset
 from .typeset.linecache import LineCache, using
-from .typeset.story import caption_reserve
+from .typeset.story import caption_reserve, unfit_tables
 
 
 @dataclass
@@ -42,9 +42,35 @@ class BuildResult:
 
 
 def load_booklet(source: Path, layout_name: str | None = None) -> tuple[Booklet, Layout]:
-    """Read and parse a booklet and find its layout (command line beats metadata beats `pocket`)."""
-    booklet = parse_booklet(read_sources(source))
-    where = booklet.metadata.where
+    """Read and parse a booklet and find its layout (command line beats metadata beats `pocket`);
+    every error of the sources and the layout is raised together (BookletErrors)."""
+    booklet, layout, problems = read_booklet_and_layout(source, layout_name)
+    if problems:
+        raise BookletErrors(problems)
+    assert booklet is not None
+    return booklet, layout
+
+
+def read_booklet_and_layout(source: Path, layout_name: str | None = None
+                            ) -> tuple[Booklet | None, Layout, list[Problem]]:
+    """The booklet (None if it has no text to check), its layout (`pocket` in place of a layout
+    with errors) and the errors of both, found in one pass."""
+    booklet: Booklet | None = None
+    problems: list[Problem] = []
+    collect = Collector()
+    with collect.attempt():
+        booklet, problems = read_booklet(read_sources(source))
+    problems = collect.problems + problems
+    where = booklet.metadata.where if booklet else None
+    collect = Collector()
+    layout = None
+    with collect.attempt():
+        layout = _find_layout(booklet, layout_name, where)
+    problems += collect.problems
+    return booklet, layout or load_layout("pocket"), problems
+
+
+def _find_layout(booklet: Booklet | None, layout_name: str | None, where) -> Layout:
     if layout_name is not None:
         try:
             layout = load_layout(layout_name, Path.cwd())
@@ -52,7 +78,7 @@ def load_booklet(source: Path, layout_name: str | None = None) -> tuple[Booklet,
             if exc.path is None:  # an unknown name given with --layout: a usage error
                 raise UsageError(exc.message) from None
             raise
-    elif booklet.metadata.layout is not None:
+    elif booklet is not None and booklet.metadata.layout is not None:
         try:
             base = where.path.parent if where.path.is_file() else where.path
             layout = load_layout(booklet.metadata.layout, base)
@@ -66,7 +92,7 @@ def load_booklet(source: Path, layout_name: str | None = None) -> tuple[Booklet,
         scheme = layout.imposition.scheme
         raise layout_error(layout, f"[imposition] scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}"
                                    f"{did_you_mean(scheme, SCHEMES)}", "imposition", "scheme")
-    return booklet, layout
+    return layout
 
 
 def source_files(source: Path, booklet: Booklet, layout: Layout) -> frozenset[Path]:
@@ -76,7 +102,7 @@ def source_files(source: Path, booklet: Booklet, layout: Layout) -> frozenset[Pa
     files = {article.where.path for article in booklet.all_articles()} | {meta.where.path}
     if source.is_dir():
         files.add(source / "booklet.yaml")
-    files |= {block.image for article in booklet.all_articles() for block in iter_blocks(article.blocks)
+    files |= {block.image for article in booklet.all_articles() for block in article_blocks(article)
               if isinstance(block, Figure)}
     files |= {page.path for page in (meta.cover, meta.back) if page is not None and page.path is not None}
     if meta.cover_image is not None:
@@ -91,15 +117,22 @@ def source_files(source: Path, booklet: Booklet, layout: Layout) -> frozenset[Pa
 
 
 def check(source: Path, layout_name: str | None = None) -> list[Problem]:
-    """Every problem found without laying out pages (what `booklet check` prints)."""
-    try:
-        booklet, layout = load_booklet(source, layout_name)
-    except BookletErrors as exc:  # mistakes in the metadata or front matter: all of them
-        return exc.problems
-    problems = preflight(booklet, layout) + _made_pdf_problems(booklet)
-    if not any(p.severity == "error" for p in problems):
-        problems += prepare_images(booklet, layout)[1]
+    """Every problem found without laying out pages (what `booklet check` prints), in one pass:
+    sources, metadata, front matter and layout first, then the preflight's (images, glyphs,
+    words, Markdown printed as written), tables that fit nowhere, and the images' own problems."""
+    booklet, layout, problems = read_booklet_and_layout(source, layout_name)
+    if booklet is None:
+        return problems
+    problems += _checks(booklet, layout)
+    flagged = {(p.path, p.line) for p in problems if p.severity == "error"}
+    problems += [p for p in prepare_images(booklet, layout)[1] if (p.path, p.line) not in flagged]
     return problems
+
+
+def _checks(booklet: Booklet, layout: Layout) -> list[Problem]:
+    """What the preflight finds, the tables too wide to set even at the smallest size, and
+    covers made elsewhere that cannot be read."""
+    return preflight(booklet, layout) + unfit_tables(booklet, layout) + _made_pdf_problems(booklet)
 
 
 def _made_pdfs(booklet: Booklet) -> dict[str, CoverPage]:
@@ -194,7 +227,7 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
                      "to the edge of the cut page")
     layout = bled(bound(layout, options.binding))
     progress("checking")
-    problems = preflight(booklet, layout) + _made_pdf_problems(booklet)
+    problems = _checks(booklet, layout)
     _raise_errors(problems)
     progress("preparing images")
     images, image_problems = prepare_images(booklet, layout, reserve=caption_reserve(booklet, layout))

@@ -366,6 +366,12 @@ def font_digest(font_name: str) -> bytes:
     return file_digest(_registered[font_name])
 
 
+@cache
+def fallback_faces(families: tuple[FontFamily, ...], bold: bool = False, italic: bool = False) -> tuple[str, ...]:
+    """The ReportLab names of the faces of a fallback chain in one weight and slant."""
+    return tuple(face_name(family, bold, italic) for family in families)
+
+
 def has_glyph(font_name: str, char: str) -> bool:
     """Whether a registered font has a glyph for `char` (spaces and controls always pass)."""
     return ord(char) in _cmap(font_name) or not char.isprintable() or char.isspace() or char in INVISIBLE

@@ -110,6 +110,24 @@ class ImageSettings:
     jpeg_quality: int = 88
 
 @dataclass(frozen=True)
+class TableSettings:
+    """How wide tables are fitted: their type shrinks down to `min_size` points before a
+    table is turned sideways onto a page of its own."""
+
+    min_size: float = 6.0
+
+
+@dataclass(frozen=True)
+class NoteSettings:
+    """Where footnotes go: "foot" sets each at the foot of the page that calls it (a note
+    taller than `max_share` of the text block goes to the article's end instead), "end" sets
+    them all at the end of their article."""
+
+    place: str = "foot"
+    max_share: float = 0.35
+
+
+@dataclass(frozen=True)
 class CoverSettings:
     """The built-in cover: `title` "over" a full-page cover picture (at its top, on a band that
     keeps it legible) or "under" it (the picture fills the top `picture_height` share of the
@@ -142,6 +160,8 @@ class Layout:
     imposition: Imposition
     hyphenation: Hyphenation = field(default_factory=Hyphenation)
     images: ImageSettings = field(default_factory=ImageSettings)
+    tables: TableSettings = field(default_factory=TableSettings)
+    notes: NoteSettings = field(default_factory=NoteSettings)
     cover: CoverSettings = field(default_factory=CoverSettings)
     path: Path | None = None  # the file it was read from, for messages
     bleed: float = 0.0  # points of picture beyond the trim on every side, still to be added (see bled)
@@ -199,8 +219,17 @@ MIN_LEADING = 0.8
 STYLE_NAMES = (
     "body", "title", "dateline", "author", "heading2", "heading3", "heading4", "caption",
     "quote", "code", "list", "ornament", "cover_title", "cover_subtitle", "cover_meta",
-    "toc", "colophon",
+    "toc", "colophon", "table", "footnote",
 )
+OPTIONAL_STYLES = {"table": 0.9, "footnote": 0.82}
+"""Styles a layout may leave out (layouts written before tables and footnotes existed): they
+are then set in the body face at this share of its size, ragged (tables) or justified."""
+
+def _derived_style(body: TextStyle, share: float, justify: bool) -> TextStyle:
+    size = round(body.size * share, 1)
+    return TextStyle(font=body.font, size=size, leading=round(body.leading * share, 1),
+                     align="justify" if justify else "left", hyphenate=True)
+
 
 def builtin_layouts() -> dict[str, Path]:
     """Built-in layout names → their files, found inside the installed package."""
@@ -363,7 +392,7 @@ class _LayoutReader:
         errors = Collector()
         with errors.attempt():
             self.check_keys(data, ("description", "page", "margins", "fonts", "styles", "marker",
-                                   "imposition", "hyphenation", "images", "cover"), "top level")
+                                   "imposition", "hyphenation", "images", "tables", "notes", "cover"), "top level")
         description = ""
         with errors.attempt():
             description = self.string(data, "description", "top level", default="")
@@ -387,13 +416,19 @@ class _LayoutReader:
         styles = {}
         for name in STYLE_NAMES:
             with errors.attempt():
-                styles[name] = self._style(styles_data, name, page_width - margins.inner - margins.outer)
+                if name in OPTIONAL_STYLES and name not in styles_data:
+                    if "body" in styles:  # (a wrong body style is reported already)
+                        styles[name] = _derived_style(styles["body"], OPTIONAL_STYLES[name], name == "footnote")
+                else:
+                    styles[name] = self._style(styles_data, name, page_width - margins.inner - margins.outer)
         parts: dict[str, Any] = {}
         readers = {
             "marker": lambda: self._marker(data, page_height),
             "imposition": lambda: self._imposition(data),
             "hyphenation": lambda: self._hyphenation(data),
             "images": lambda: self._images(data),
+            "tables": lambda: self._tables(data),
+            "notes": lambda: self._notes(data),
             "cover": lambda: self._cover(data),
         }
         for part, read in readers.items():
@@ -489,6 +524,15 @@ class _LayoutReader:
         return Hyphenation(int(self.number(hy, "min_before", "hyphenation", 2, within=(1, 20))),
                            int(self.number(hy, "min_after", "hyphenation", 3, within=(1, 20))),
                            self.number(hy, "penalty", "hyphenation", Hyphenation.penalty, within=(0.0, 10000.0)))
+
+    def _tables(self, data: dict[str, Any]) -> TableSettings:
+        tables = self.table(data, "tables", ("min_size",))
+        return TableSettings(self.number(tables, "min_size", "tables", TableSettings.min_size, within=(3.0, 30.0)))
+
+    def _notes(self, data: dict[str, Any]) -> NoteSettings:
+        notes = self.table(data, "notes", ("place", "max_share"))
+        return NoteSettings(self.string(notes, "place", "notes", NoteSettings.place, choices=("foot", "end")),
+                            self.number(notes, "max_share", "notes", NoteSettings.max_share, within=(0.1, 0.9)))
 
     def _cover(self, data: dict[str, Any]) -> CoverSettings:
         cv = self.table(data, "cover", ("title", "title_color", "contents", "picture_height"))

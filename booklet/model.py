@@ -32,6 +32,7 @@ class Span:
     italic: bool = False
     code: bool = False
     link: str | None = None
+    strike: bool = False
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,20 @@ class LineBreak:
     """A hard line break inside a paragraph."""
 
 
-Inline = Union[Span, LineBreak]
+@dataclass(frozen=True)
+class NoteRef:
+    """A footnote's call: `number` is the note's number in its article (1-based, in the order
+    of first calls); the note itself is in `Article.notes`."""
+
+    number: int
+
+
+Inline = Union[Span, LineBreak, NoteRef]
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:
-    """The text of some inlines, hard breaks as spaces."""
-    return "".join(i.text if isinstance(i, Span) else " " for i in inlines)
+    """The text of some inlines, hard breaks as spaces, note calls left out."""
+    return "".join(i.text if isinstance(i, Span) else " " if isinstance(i, LineBreak) else "" for i in inlines)
 
 
 # --- blocks ---------------------------------------------------------------
@@ -73,11 +82,43 @@ class Quote:
 
 @dataclass(frozen=True)
 class ListBlock:
-    """An ordered or bulleted list; each item is a tuple of blocks (so lists nest)."""
+    """An ordered or bulleted list; each item is a tuple of blocks (so lists nest).
+
+    `checks` holds, per item of a task list (`- [ ]`, `- [x]`), whether it is done (None for
+    an item without a box); it is empty for a list without boxes."""
 
     items: tuple[tuple["Block", ...], ...]
     ordered: bool
     start: int
+    where: Location
+    checks: tuple[bool | None, ...] = ()
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A term and its descriptions (`Term` then `: description` lines): each a tuple of blocks."""
+
+    term: tuple[Inline, ...]
+    descriptions: tuple[tuple["Block", ...], ...]
+
+
+@dataclass(frozen=True)
+class DefinitionList:
+    items: tuple[Definition, ...]
+    where: Location
+
+
+Cell = tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A GFM pipe table: a header row, body rows (each as wide as the header) and, per column,
+    its alignment ("left", "center" or "right")."""
+
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    aligns: tuple[str, ...]
     where: Location
 
 
@@ -108,7 +149,25 @@ class Figure:
     full_page: bool = False
 
 
-Block = Union[Paragraph, Heading, Quote, ListBlock, CodeBlock, SectionBreak, Figure]
+Block = Union[Paragraph, Heading, Quote, ListBlock, CodeBlock, SectionBreak, Figure, Table, DefinitionList]
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote of an article: its number there and its text."""
+
+    number: int
+    blocks: tuple[Block, ...]
+    where: Location
+
+
+@dataclass(frozen=True)
+class Remark:
+    """Something the reader of the sources should know that is not an error (Markdown that is
+    printed as written, a Markdown file the booklet leaves out): a warning with its place."""
+
+    message: str
+    where: Location
 
 
 # --- the booklet ----------------------------------------------------------
@@ -124,6 +183,7 @@ class Article:
     date: str | None = None
     author: str | None = None
     language: str = "en"
+    notes: tuple[Footnote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,6 +226,7 @@ class Booklet:
     name: str
     metadata: Metadata
     articles: tuple[Article, ...] = field(default_factory=tuple)
+    remarks: tuple[Remark, ...] = ()
 
     def all_articles(self) -> tuple[Article, ...]:
         """The articles and the front and back covers written in Markdown: every text typeset."""
@@ -174,7 +235,7 @@ class Booklet:
 
 
 def iter_blocks(blocks: tuple[Block, ...]):
-    """Every block, depth first, including those nested in quotes and lists."""
+    """Every block, depth first, including those nested in quotes, lists and definitions."""
     for block in blocks:
         yield block
         if isinstance(block, Quote):
@@ -182,3 +243,30 @@ def iter_blocks(blocks: tuple[Block, ...]):
         elif isinstance(block, ListBlock):
             for item in block.items:
                 yield from iter_blocks(item)
+        elif isinstance(block, DefinitionList):
+            for definition in block.items:
+                for description in definition.descriptions:
+                    yield from iter_blocks(description)
+
+
+def article_blocks(article: Article):
+    """Every block of an article, its footnotes' blocks after its own."""
+    yield from iter_blocks(article.blocks)
+    for note in article.notes:
+        yield from iter_blocks(note.blocks)
+
+
+def block_inlines(block: Block) -> list[tuple[str, tuple[Inline, ...]]]:
+    """The runs of text a block holds itself (not those of nested blocks), each with the
+    layout style that sets it: a paragraph's, a heading's, a caption, table cells, terms."""
+    if isinstance(block, Paragraph):
+        return [("body", block.inlines)]
+    if isinstance(block, Heading):
+        return [(f"heading{block.level}", block.inlines)]
+    if isinstance(block, Figure):
+        return [("caption", block.caption)]
+    if isinstance(block, Table):
+        return [("table", cell) for row in (block.header, *block.rows) for cell in row]
+    if isinstance(block, DefinitionList):
+        return [("body", definition.term) for definition in block.items]
+    return []

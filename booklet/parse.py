@@ -1,8 +1,10 @@
 """`BookletSource` → `Booklet`: YAML metadata checked into `Metadata`, Markdown tokens into blocks.
 
 Markdown is CommonMark as markdown-it-py reads it, with the typographer (language-specific
-quotes, dashes, ellipsis) and the attrs plugin (`{width="60%"}`, `{.full}` on images).
-Raw HTML is switched off, so it stays literal text.
+quotes, dashes, ellipsis), its GFM tables and strikethrough, and mdit-py-plugins' attrs
+(`{width="60%"}`, `{.full}` on images), footnotes (`[^1]`, `^[inline]`), definition lists and
+task lists. HTML comments are left out; other raw HTML is printed as written, with a warning,
+as is any Markdown these do not read (a table without its `|---|` line, a note never defined).
 """
 
 from __future__ import annotations
@@ -20,11 +22,15 @@ from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLinkText
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
 
-from .errors import BookletError, Collector
+from .errors import BookletError, BookletErrors, Collector, Problem
 from .model import (
-    Article, Block, Booklet, CodeBlock, CoverPage, Figure, Heading, Inline, LineBreak, ListBlock, Location,
-    Metadata, Paragraph, Quote, SectionBreak, Span, plain_text,
+    Article, Block, Booklet, CodeBlock, CoverPage, Definition, DefinitionList, Figure, Footnote, Heading, Inline,
+    LineBreak, ListBlock, Location, Metadata, NoteRef, Paragraph, Quote, Remark, SectionBreak, Span, Table,
+    plain_text,
 )
 from .sources import BookletSource, MarkdownSource
 
@@ -52,29 +58,49 @@ _UNQUOTED_PERCENT = re.compile(r'(\{[^}\n]*\bwidth=)(\d+(?:\.\d+)?%)')
 
 def parse_booklet(source: BookletSource) -> Booklet:
     """Metadata and articles; the errors of all of them are raised together (BookletErrors)."""
+    booklet, problems = read_booklet(source)
+    if problems:
+        raise BookletErrors(problems)
+    assert booklet is not None
+    return booklet
+
+
+def read_booklet(source: BookletSource) -> tuple[Booklet | None, list[Problem]]:
+    """The booklet and every error found while reading it: a wrong field of the metadata or of
+    an article's front matter is left empty, so that everything else can be checked all the
+    same; an article that cannot be read at all is left out. None when there is no text."""
     errors = Collector()
-    metadata = None
-    with errors.attempt():
-        metadata = parse_metadata(source.metadata, source.metadata_where)
-    language = metadata.language if metadata else "en"
+    errors.problems += source.problems
+    metadata = read_metadata(source.metadata, source.metadata_where, errors)
+    language = metadata.language
     articles: list[Article] = []
+    remarks: list[Remark] = [Remark(f"{path.name} is not in the 'articles' list of {source.metadata_where.path.name}, "
+                                    "so it is left out of the booklet; add it to the list to print it",
+                                    Location(source.metadata_where.path, key_line(source.metadata_where, "articles")))
+                             for path in source.unlisted]
     for document in source.documents:
         with errors.attempt():
             if source.single_file:
-                articles.extend(_split_single_file(document, language))
+                reader = _Blocks(document, language)
+                articles.extend(_split_single_file(document, language, reader))
+                remarks += reader.finish()
             else:
-                articles.append(_parse_article_file(document, language))
+                article, problems, article_remarks = _parse_article_file(document, language)
+                articles.append(article)
+                errors.problems += problems
+                remarks += article_remarks
     covers: dict[str, CoverPage | None] = {}
     for key in ("cover", "back"):
         with errors.attempt():
             covers[key] = _cover_page(key, source, language)
-    errors.raise_any()
-    assert metadata is not None
     metadata = replace(metadata, **covers)
     articles = [a for a in articles if a.blocks or a.title]
     if not articles:
-        raise BookletError("the booklet has no text", source.metadata_where.path)
-    return Booklet(name=source.name, metadata=metadata, articles=tuple(articles))
+        if not errors.problems:
+            errors.problems.append(Problem("the booklet has no text", source.metadata_where.path))
+        return None, errors.problems
+    booklet = Booklet(name=source.name, metadata=metadata, articles=tuple(articles), remarks=tuple(remarks))
+    return booklet, errors.problems
 
 
 # --- metadata -------------------------------------------------------------
@@ -83,6 +109,14 @@ def parse_booklet(source: BookletSource) -> Booklet:
 def parse_metadata(data: dict[str, Any], where: Location) -> Metadata:
     """Booklet metadata, every key checked; all mistakes are raised together (BookletErrors)."""
     errors = Collector()
+    metadata = read_metadata(data, where, errors)
+    errors.raise_any()
+    return metadata
+
+
+def read_metadata(data: dict[str, Any], where: Location, errors: Collector) -> Metadata:
+    """Booklet metadata, every key checked; each mistake goes to `errors` and its field is left
+    empty, so that the rest of the booklet can still be checked."""
     with errors.attempt():
         _check_keys(data, METADATA_KEYS, where, "metadata")
     texts: dict[str, str | None] = {}
@@ -95,17 +129,18 @@ def parse_metadata(data: dict[str, Any], where: Location) -> Metadata:
         language = _language(data, where)
     direction = "ltr"
     with errors.attempt():
-        direction = _text(data, "direction", where) or "ltr"
-        if direction not in ("ltr", "rtl"):
-            raise BookletError(f"'direction' must be ltr or rtl (the booklet binds on the right), not {direction!r}",
+        written = _text(data, "direction", where) or "ltr"
+        if written not in ("ltr", "rtl"):
+            raise BookletError(f"'direction' must be ltr or rtl (the booklet binds on the right), not {written!r}",
                                where.path, key_line(where, "direction"))
+        direction = written
     contacts = data.get("contacts", [])
     if isinstance(contacts, str):
         contacts = [contacts]
     if not isinstance(contacts, list) or not all(isinstance(c, (str, int, float)) for c in contacts):
         with errors.attempt():
             raise BookletError("'contacts' must be a list of lines", where.path, key_line(where, "contacts"))
-    errors.raise_any()
+        contacts = []
     cover = texts["cover_image"]
     base = where.path.parent if where.path.suffix else where.path
     return Metadata(
@@ -147,7 +182,10 @@ def _cover_page(key: str, source: BookletSource, language: str) -> CoverPage | N
     path = base / value
     suffix = path.suffix.lower()
     if key in source.covers:
-        return CoverPage("markdown", line, path, _parse_article_file(source.covers[key], language))
+        article, problems, _ = _parse_article_file(source.covers[key], language)
+        if problems:
+            raise BookletErrors(list(problems))
+        return CoverPage("markdown", line, path, article)
     if suffix == ".pdf":
         kind = "pdf"
     elif suffix in COVER_IMAGE_SUFFIXES:
@@ -213,50 +251,60 @@ def key_line(where: Location, key: str) -> int | None:
 # --- articles -------------------------------------------------------------
 
 
-_ARTICLES: dict[tuple, Article] = {}
-"""Articles already parsed in this process, by everything they are parsed from: `booklet watch`
-parses again only the file that was saved."""
+_ARTICLES: dict[tuple, tuple[Article, tuple[Problem, ...], tuple[Remark, ...]]] = {}
+"""Articles already parsed in this process, with their errors and remarks, by everything they
+are parsed from: `booklet watch` parses again only the file that was saved."""
 
 
-def _parse_article_file(document: MarkdownSource, language: str) -> Article:
+def _parse_article_file(document: MarkdownSource, language: str
+                        ) -> tuple[Article, tuple[Problem, ...], tuple[Remark, ...]]:
     key = (document.path, document.text, repr(document.front_matter), document.body_line, language)
-    article = _ARTICLES.get(key)
-    if article is None:
+    parsed = _ARTICLES.get(key)
+    if parsed is None:
         if len(_ARTICLES) > 256:
             _ARTICLES.clear()
-        article = _ARTICLES[key] = _parse_article(document, language)
-    return article
+        errors = Collector()
+        reader = _Blocks(document, language)
+        article = _parse_article(document, language, reader, errors)
+        parsed = _ARTICLES[key] = (article, tuple(errors.problems), tuple(reader.finish()))
+    return parsed
 
 
-def _parse_article(document: MarkdownSource, language: str) -> Article:
+def _parse_article(document: MarkdownSource, language: str, reader: "_Blocks", errors: Collector) -> Article:
     front = document.front_matter
     where = Location(document.path, 1)
-    _check_keys(front, ARTICLE_KEYS, where, "article")
-    language = _language(front, where) or language
-    tokens = _markdown(language).parse(_prepare(document.text))
-    title = _text(front, "title", where)
+    fields: dict[str, str | None] = dict.fromkeys(ARTICLE_KEYS)
+    with errors.attempt():
+        _check_keys(front, ARTICLE_KEYS, where, "article")
+    for key in ARTICLE_KEYS:
+        with errors.attempt():
+            fields[key] = _language(front, where) if key == "language" else _text(front, key, where)
+    language = fields["language"] or language
+    reader.language = language
+    tokens = reader.tokens(document.text)
+    title = fields["title"]
     if title is None and len(tokens) >= 3 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
-        title = plain_text(_inlines(tokens[1], document, language))
+        title = plain_text(reader.inlines(tokens[1]))
         tokens = tokens[3:]
-    blocks = _Blocks(document, language).read(tokens)
-    return Article(title=title, blocks=tuple(blocks), where=where, date=_text(front, "date", where),
-                   author=_text(front, "author", where), language=language)
+    blocks = reader.read(tokens)
+    return Article(title=title, blocks=tuple(blocks), where=where, date=fields["date"], author=fields["author"],
+                   language=language, notes=reader.article_notes())
 
 
-def _split_single_file(document: MarkdownSource, language: str) -> list[Article]:
+def _split_single_file(document: MarkdownSource, language: str, reader: "_Blocks") -> list[Article]:
     """Level-1 headings start articles; text before the first one is an untitled preface.
 
     A paragraph right after the heading that is all emphasis (`*September 6, 2024*`)
-    is the article's dateline.
+    is the article's dateline. Footnotes are numbered afresh in each article.
     """
-    tokens = _markdown(language).parse(_prepare(document.text))
-    reader = _Blocks(document, language)
+    tokens = reader.tokens(document.text)
     starts = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"]
     articles = []
     preface = tokens[: starts[0]] if starts else tokens
     if preface:
-        articles.append(Article(None, tuple(reader.read(preface)),
-                                Location(document.path, document.body_line), language=language))
+        blocks = tuple(reader.read(preface))
+        articles.append(Article(None, blocks, Location(document.path, document.body_line), language=language,
+                                notes=reader.article_notes()))
     for number, start in enumerate(starts):
         end = starts[number + 1] if number + 1 < len(starts) else len(tokens)
         title = plain_text(reader.inlines(tokens[start + 1]))
@@ -264,8 +312,9 @@ def _split_single_file(document: MarkdownSource, language: str) -> list[Article]
         date = _dateline(body)
         if date is not None:
             body = body[3:]
-        articles.append(Article(title, tuple(reader.read(body)), reader.where(tokens[start]),
-                                date=date, language=language))
+        blocks = tuple(reader.read(body))
+        articles.append(Article(title, blocks, reader.where(tokens[start]), date=date, language=language,
+                                notes=reader.article_notes()))
     return articles
 
 
@@ -299,26 +348,85 @@ def _markdown(language: str) -> MarkdownIt:
     quotes = QUOTES.get(language.split("_")[0], QUOTES["en"])
     # "html": markdown-it then hands raw HTML over as html_inline / html_block tokens, which
     # smartquotes and replacements never touch, so it prints exactly as written (with HTML
-    # off it was plain text: `<img src="/etc/passwd"/>` came out with “ ”). Nothing is
-    # interpreted either way: the tokens become text.
+    # off it was plain text: `<img src="/etc/passwd"/>` came out with “ ”), and comments
+    # reach us as HTML to be left out. Nothing is interpreted: the other tokens become text.
     md = MarkdownIt("commonmark", {"typographer": True, "html": True, "quotes": quotes})
-    return md.enable(["replacements", "smartquotes"]).use(attrs_plugin)
+    md.enable(["replacements", "smartquotes", "table", "strikethrough"])
+    return md.use(attrs_plugin).use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin)
 
 
-def _inlines(token: Token, document: MarkdownSource, language: str) -> tuple[Inline, ...]:
-    return _Blocks(document, language).inlines(token)
+_COMMENTS = re.compile(r"\s*(<!--.*?-->\s*)+", re.S)
+_CHECKBOX = "task-list-item-checkbox"
+_LINE_BREAK_TAG = re.compile(r"(?i)<br\s*/?>")
+_NOTE_CALL = re.compile(r"\[\^[^\]\s]+\]")
+_ALIGNS = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
+
+
+def _is_comment(html: str) -> bool:
+    return bool(_COMMENTS.fullmatch(html))
 
 
 class _Blocks:
-    """Turns a flat markdown-it token stream into nested model blocks."""
+    """Turns a flat markdown-it token stream into nested model blocks, numbering each article's
+    footnotes in the order of their first calls, and keeping remarks on what it prints as written."""
 
     def __init__(self, document: MarkdownSource, language: str):
         self.document = document
         self.language = language
+        self.remarks: list[Remark] = []
+        self.definitions: dict[int, tuple[list[Token], str | None]] = {}  # note id → (tokens, label)
+        self.called: set[int] = set()
+        self.numbers: dict[int, int] = {}  # note id → its number in the current article
+        self.calls: dict[int, Location] = {}  # note id → where it is first called
 
     def where(self, token: Token) -> Location:
         line = token.map[0] + self.document.body_line if token.map else None
         return Location(self.document.path, line)
+
+    def remark(self, message: str, where: Location) -> None:
+        self.remarks.append(Remark(message, where))
+
+    def tokens(self, text: str) -> list[Token]:
+        """The document's tokens, its footnote definitions taken out (kept for `article_notes`)."""
+        tokens = _markdown(self.language).parse(_prepare(text))
+        if tokens and tokens[-1].type == "footnote_block_close":
+            start = max(i for i, t in enumerate(tokens) if t.type == "footnote_block_open")
+            block, tokens = tokens[start + 1:-1], tokens[:start]
+            index = 0
+            while index < len(block):
+                end = self._close(block, index)
+                if block[index].type == "footnote_open":
+                    body = [t for t in block[index + 1:end] if t.type != "footnote_anchor"]
+                    for token in body:  # the back-reference arrow is HTML's, not paper's
+                        if token.children:
+                            token.children = [c for c in token.children if c.type != "footnote_anchor"]
+                    self.definitions[block[index].meta["id"]] = (body, block[index].meta.get("label"))
+                index = end + 1
+        return tokens
+
+    def article_notes(self) -> tuple[Footnote, ...]:
+        """The footnotes called in the article just read; numbering starts afresh after it."""
+        notes: list[Footnote] = []
+        done: set[int] = set()
+        while len(done) < len(self.numbers):  # a note's text may call further notes
+            for note_id, number in sorted(self.numbers.items(), key=lambda item: item[1]):
+                if note_id in done:
+                    continue
+                done.add(note_id)
+                body, _ = self.definitions.get(note_id, ([], None))
+                where = next((self.where(t) for t in body if t.map), self.calls[note_id])
+                notes.append(Footnote(number, tuple(self.read(body)), where))
+        self.numbers = {}
+        return tuple(sorted(notes, key=lambda note: note.number))
+
+    def finish(self) -> list[Remark]:
+        """The remarks on the whole document, notes defined but never called among them."""
+        for note_id, (body, label) in self.definitions.items():
+            if note_id not in self.called:
+                where = next((self.where(t) for t in body if t.map), Location(self.document.path))
+                self.remark(f"footnote [^{label}] is never called, so it is left out; call it with [^{label}] "
+                            "in the text", where)
+        return self.remarks
 
     def read(self, tokens: list[Token]) -> list[Block]:
         blocks: list[Block] = []
@@ -336,12 +444,24 @@ class _Blocks:
                 blocks.append(Quote(tuple(self.read(tokens[index + 1: end])), self.where(token)))
             elif kind in ("bullet_list_open", "ordered_list_open"):
                 blocks.append(self._list(tokens[index + 1: end], token))
+            elif kind == "table_open":
+                blocks.append(self._table(tokens[index + 1: end], token))
+            elif kind == "dl_open":
+                blocks.append(self._definitions(tokens[index + 1: end], token))
             elif kind in ("fence", "code_block"):
                 blocks.append(CodeBlock(token.content.rstrip("\n"), self.where(token)))
             elif kind == "hr":
                 blocks.append(SectionBreak(self.where(token)))
+            elif kind == "html_block" and _is_comment(token.content):
+                pass  # an HTML comment: a note to the writer, not for the page
             elif kind in ("html_block", "text", "inline"):
+                if kind == "html_block":
+                    self.remark("raw HTML is printed as written (booklet does not interpret HTML)",
+                                self.where(token))
                 blocks.append(Paragraph((Span(token.content.rstrip("\n")),), self.where(token)))
+            else:
+                self.remark(f"Markdown that booklet does not print ({kind.removesuffix('_open')}) is left out",
+                            self.where(token))
             index = end + 1
         return blocks
 
@@ -359,14 +479,62 @@ class _Blocks:
 
     def _list(self, tokens: list[Token], opener: Token) -> ListBlock:
         items = []
+        checks: list[bool | None] = []
         index = 0
         while index < len(tokens):
             end = self._close(tokens, index)
             if tokens[index].type == "list_item_open":
-                items.append(tuple(self.read(tokens[index + 1: end])))
+                item = tokens[index + 1: end]
+                checks.append(self._take_checkbox(item))
+                items.append(tuple(self.read(item)))
             index = end + 1
         start = int(opener.attrs.get("start", 1)) if opener.type == "ordered_list_open" else 1
-        return ListBlock(tuple(items), opener.type == "ordered_list_open", start, self.where(opener))
+        return ListBlock(tuple(items), opener.type == "ordered_list_open", start, self.where(opener),
+                         checks=tuple(checks) if any(c is not None for c in checks) else ())
+
+    @staticmethod
+    def _take_checkbox(item: list[Token]) -> bool | None:
+        """Whether a task list item is done (its box is taken out of its text); None if it has none."""
+        inline = next((t for t in item if t.type == "inline"), None)
+        children = inline.children if inline is not None else None
+        if not children or children[0].type != "html_inline" or _CHECKBOX not in children[0].content:
+            return None
+        done = "checked" in children[0].content
+        inline.children = children[1:]
+        if inline.children and inline.children[0].type == "text":
+            inline.children[0].content = inline.children[0].content.lstrip()
+        return done
+
+    def _table(self, tokens: list[Token], opener: Token) -> Table:
+        rows: list[tuple[tuple[Inline, ...], ...]] = []
+        aligns: list[str] = []
+        cells: list[tuple[Inline, ...]] = []
+        for token in tokens:
+            if token.type == "tr_open":
+                cells = []
+            elif token.type in ("th_open", "td_open") and not rows:
+                aligns.append(_ALIGNS.get(str(token.attrs.get("style", "")), "left"))
+            elif token.type == "inline":
+                cells.append(self.inlines(token))
+            elif token.type == "tr_close":
+                rows.append(tuple(cells))
+        columns = len(rows[0])
+        body = tuple(row + ((),) * (columns - len(row)) for row in rows[1:])
+        return Table(rows[0], body, tuple(aligns[:columns]), self.where(opener))
+
+    def _definitions(self, tokens: list[Token], opener: Token) -> DefinitionList:
+        items: list[Definition] = []
+        index = 0
+        while index < len(tokens):
+            end = self._close(tokens, index)
+            kind = tokens[index].type
+            if kind == "dt_open":
+                items.append(Definition(self.inlines(tokens[index + 1]), ()))
+            elif kind == "dd_open" and items:
+                last = items[-1]
+                items[-1] = Definition(last.term, (*last.descriptions, tuple(self.read(tokens[index + 1: end]))))
+            index = end + 1
+        return DefinitionList(tuple(items), self.where(opener))
 
     def _paragraph(self, inline: Token, opener: Token) -> list[Block]:
         """A paragraph; an image alone in it is a figure, captioned by its alt text."""
@@ -381,10 +549,24 @@ class _Blocks:
                 blocks.append(self._figure(child, where))
             else:
                 pending.append(child)
-        spans = self._spans(pending)
-        if plain_text(spans).strip():
+        spans = self._spans(pending, where)
+        if plain_text(spans).strip() or any(isinstance(s, NoteRef) for s in spans):
             blocks.insert(0, Paragraph(spans, where))
+        self._leftover_syntax(inline.content, plain_text(spans), where)
         return blocks
+
+    def _leftover_syntax(self, source: str, printed: str, where: Location) -> None:
+        """Remarks on Markdown that was read as plain text and will be printed as written."""
+        lines = source.splitlines()
+        if len(lines) > 1 and sum(line.strip().startswith("|") and line.count("|") > 1 for line in lines) > 1:
+            self.remark("this looks like a table but is printed as text: a table needs a line such as "
+                        "|---|---| right under its header row", where)
+        for call in dict.fromkeys(_NOTE_CALL.findall(printed)):
+            self.remark(f"footnote {call} has no text, so it is printed as written; add a line "
+                        f"`{call}: the note` to the file", where)
+        if re.search(r"!\[[^\]]*\]\([^)<>]*\s[^)]*\)", printed):
+            self.remark("an image whose file name has spaces is printed as text: write the name in "
+                        "<…>, as ![caption](<my photo.jpg>)", where)
 
     def _figure(self, token: Token, where: Location) -> Figure:
         src = str(token.attrs.get("src", ""))
@@ -403,29 +585,54 @@ class _Blocks:
                                    where.path, where.line)
             fraction = float(match.group(1)) / 100
         classes = str(token.attrs.get("class", "")).split()
-        caption = self._spans(token.children or [])
+        caption = self._spans(token.children or [], where)
         return Figure(image=self.document.path.parent / src, caption=caption, where=where,
                       width=fraction, full_page="full" in classes)
 
     def inlines(self, inline: Token) -> tuple[Inline, ...]:
-        return self._spans(inline.children or [])
+        return self._spans(inline.children or [], self.where(inline))
 
-    def _spans(self, children: list[Token]) -> tuple[Inline, ...]:
+    def _note_call(self, token: Token, where: Location) -> NoteRef:
+        note_id = token.meta["id"]
+        self.called.add(note_id)
+        self.calls.setdefault(note_id, where)
+        number = self.numbers.setdefault(note_id, len(self.numbers) + 1)
+        return NoteRef(number)
+
+    def _spans(self, children: list[Token], where: Location) -> tuple[Inline, ...]:
         spans: list[Inline] = []
-        bold = italic = 0
+        bold = italic = strike = 0
         link: str | None = None
         clickable: str | None = None  # only absolute URLs become PDF links: a PDF has no "relative"
         link_start = 0
+
+        def span(text: str, code: bool = False) -> Span:
+            return Span(text, bold > 0, italic > 0, code, clickable, strike > 0)
+
         for child in children:
             kind = child.type
-            if kind in ("text", "html_inline"):
-                spans.append(Span(child.content, bold > 0, italic > 0, False, clickable))
+            if kind == "html_inline" and _is_comment(child.content):
+                continue
+            if kind == "html_inline" and _LINE_BREAK_TAG.fullmatch(child.content):
+                spans.append(LineBreak())  # <br> is how people break a line in a table cell
+            elif kind == "html_inline":
+                self.remark(f"raw HTML {child.content[:30]!r} is printed as written (booklet does not "
+                            "interpret HTML)", where)
+                spans.append(span(child.content))
+            elif kind == "text":
+                spans.append(span(child.content))
             elif kind == "softbreak":
-                spans.append(Span(" ", bold > 0, italic > 0, False, clickable))
+                spans.append(span(" "))
             elif kind == "hardbreak":
                 spans.append(LineBreak())
             elif kind == "code_inline":
-                spans.append(Span(child.content, bold > 0, italic > 0, True, clickable))
+                spans.append(span(child.content, code=True))
+            elif kind == "footnote_ref":
+                spans.append(self._note_call(child, where))
+            elif kind == "s_open":
+                strike += 1
+            elif kind == "s_close":
+                strike -= 1
             elif kind == "strong_open":
                 bold += 1
             elif kind == "strong_close":
@@ -445,9 +652,8 @@ class _Blocks:
                 printable = normalizeLinkText(target).removeprefix("mailto:")
                 if printable and printable not in shown:
                     # paper has no links: print where it goes
-                    spans.append(Span(f" ({printable})", bold > 0, italic > 0, False, clickable))
+                    spans.append(span(f" ({printable})"))
                 link = clickable = None
             elif kind == "image":  # an image inside a link or heading: keep its alt text
-                spans.append(Span(plain_text(self._spans(child.children or [])), bold > 0, italic > 0, False,
-                                  clickable))
+                spans.append(span(plain_text(self._spans(child.children or [], where))))
         return tuple(spans)

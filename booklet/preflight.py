@@ -19,12 +19,13 @@ from PIL import Image, UnidentifiedImageError
 
 from .cache import store
 from .errors import Problem
-from .fonts import COLOUR_EMOJI_HINT, face_name, installed_families_with, split_by_face, string_width
+from .fonts import (COLOUR_EMOJI_HINT, face_name, fallback_faces, installed_families_with, split_by_face,
+                    string_width)
 from .hyphenate import resolve_language
 from .imageformats import heif_available, is_svg, missing_plugin, svg_size
 from .layouts import Layout, builtin_layouts
 from .model import (
-    Booklet, CodeBlock, Figure, Heading, Inline, ListBlock, Location, Paragraph, Quote, Span, iter_blocks,
+    Booklet, CodeBlock, DefinitionList, Figure, ListBlock, Location, Quote, Span, article_blocks, block_inlines,
 )
 from .parse import CONTROL_CHARACTERS, key_line
 
@@ -38,6 +39,7 @@ def preflight(booklet: Booklet, layout: Layout) -> list[Problem]:
     problems += _control_characters(booklet)
     problems += _long_titles(booklet, layout)
     problems += _unhyphenated_languages(booklet)
+    problems += [Problem(r.message, r.where.path, r.where.line, severity="warning") for r in booklet.remarks]
     return problems
 
 
@@ -69,7 +71,7 @@ def _missing_images(booklet: Booklet) -> list[Problem]:
         if page is not None and page.kind == "image" and (reason := unreadable_image(page.path)) is not None:
             problems.append(Problem(f"cannot read image {page.path}: {reason}", page.where.path, page.where.line))
     for article in booklet.all_articles():
-        for block in iter_blocks(article.blocks):
+        for block in article_blocks(article):
             if not isinstance(block, Figure):
                 continue
             if not block.image.is_file():
@@ -151,7 +153,7 @@ def _texts(booklet: Booklet, layout: Layout):
         style = layout.styles[style_name]
         family = layout.fonts["mono" if code else style.font]
         bold, italic = style.bold or bold, style.italic != italic
-        fallbacks = tuple(face_name(f, bold, italic) for f in layout.fallback_fonts)
+        fallbacks = fallback_faces(layout.fallback_fonts, bold, italic)
         return face_name(family, bold, italic), style.size, fallbacks
 
     for style_name, value in (("cover_title", meta.title), ("cover_subtitle", meta.subtitle)):
@@ -164,21 +166,14 @@ def _texts(booklet: Booklet, layout: Layout):
         for style_name, value in (("title", article.title), ("dateline", article.date), ("author", article.author)):
             if value:
                 yield _Text(value, *face(style_name), article.where)
-        for block in iter_blocks(article.blocks):
-            inlines: tuple[Inline, ...] = ()
-            style_name = "body"
-            if isinstance(block, Paragraph):
-                inlines = block.inlines
-            elif isinstance(block, Heading):
-                inlines, style_name = block.inlines, f"heading{block.level}"
-            elif isinstance(block, Figure):
-                inlines, style_name = block.caption, "caption"
-            elif isinstance(block, CodeBlock):
+        for block in article_blocks(article):
+            if isinstance(block, CodeBlock):
                 yield _Text(block.text, *face("code"), block.where, code=True)
-            for inline in inlines:
-                if isinstance(inline, Span):
-                    face_and_size = face(style_name, inline.bold, inline.italic, inline.code)
-                    yield _Text(inline.text, *face_and_size, block.where)
+            for style_name, inlines in block_inlines(block):
+                for inline in inlines:
+                    if isinstance(inline, Span):
+                        face_and_size = face(style_name, inline.bold, inline.italic, inline.code)
+                        yield _Text(inline.text, *face_and_size, block.where)
 
 
 def _missing_glyphs(booklet: Booklet, layout: Layout) -> list[Problem]:
@@ -290,13 +285,18 @@ def _deep_nesting(booklet: Booklet) -> list[Problem]:
 
     def visit(blocks, depth: int) -> None:
         for block in blocks:
-            if isinstance(block, (Quote, ListBlock)):
+            if isinstance(block, (Quote, ListBlock, DefinitionList)):
                 if depth + 1 > MAX_NESTING:
                     problems.append(Problem(
                         f"quotes and lists nested more than {MAX_NESTING} deep leave no room for the text; "
                         "nest them less", block.where.path, block.where.line))
                     continue
-                children = block.blocks if isinstance(block, Quote) else [b for item in block.items for b in item]
+                if isinstance(block, Quote):
+                    children = list(block.blocks)
+                elif isinstance(block, ListBlock):
+                    children = [b for item in block.items for b in item]
+                else:
+                    children = [b for d in block.items for description in d.descriptions for b in description]
                 visit(children, depth + 1)
 
     for article in booklet.all_articles():

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .errors import BookletError, Collector
+from .errors import BookletError, BookletErrors, Collector, Problem
 from .model import Location
 
 BOOKLET_FILE = "booklet.yaml"
@@ -36,6 +36,8 @@ class BookletSource:
     metadata_where: Location
     documents: tuple[MarkdownSource, ...]
     single_file: bool  # one Markdown file: its level-1 headings start the articles
+    unlisted: tuple[Path, ...] = ()  # Markdown files in the folder that `articles:` leaves out
+    problems: tuple[Problem, ...] = ()  # article files missing or unreadable (the others are read)
     covers: dict[str, MarkdownSource] = field(default_factory=dict)  # "cover"/"back" given as Markdown
 
 
@@ -65,6 +67,7 @@ def _read_folder(folder: Path) -> BookletSource:
         config = load_yaml(_read_text(config_path), config_path, first_line=1)
     name = folder.resolve().name
     articles = config.pop("articles", None)
+    unlisted: tuple[Path, ...] = ()
     if articles is None:
         paths = sorted(p for p in folder.glob("*.md") if p.is_file())
         if not paths:
@@ -75,26 +78,26 @@ def _read_folder(folder: Path) -> BookletSource:
             raise BookletError("'articles' must be a list of Markdown file names", config_path, line)
         if not articles:
             raise BookletError("'articles' is empty: the booklet has no text", config_path, line)
-        paths = []
-        missing = Collector()
-        for entry in articles:
-            path = folder / entry
-            if not path.is_file():
-                with missing.attempt():
-                    raise BookletError(f"article file not found: {entry}", config_path,
-                                       _entry_line(config_path, entry))
-            paths.append(path)
-        missing.raise_any()
+        paths = [folder / entry for entry in articles]
+        listed = {path.resolve() for path in paths}
+        unlisted = tuple(sorted(p for p in folder.glob("*.md") if p.is_file() and p.resolve() not in listed))
+    # every article that can be read is, so that one run reports the problems of all of them
     errors = Collector()
     documents = []
     for path in paths:
         with errors.attempt():
+            if not path.is_file():
+                raise BookletError(f"article file not found: {path.relative_to(folder)}", config_path,
+                                   _entry_line(config_path, str(path.relative_to(folder))))
             documents.append(read_markdown(path))
-    errors.raise_any()
-    documents = tuple(documents)
+    if not documents:
+        errors.raise_any()
     where = Location(config_path, 1) if config_path.is_file() else Location(folder)
-    return BookletSource(name, config, where, documents, single_file=False,
-                         covers=_cover_documents(config, folder, config_path))
+    covers = _cover_documents(config, folder, config_path)
+    cover_paths = {document.path.resolve() for document in covers.values()}
+    return BookletSource(name, config, where, tuple(documents), single_file=False,
+                         unlisted=tuple(p for p in unlisted if p.resolve() not in cover_paths),
+                         problems=tuple(errors.problems), covers=covers)
 
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")

@@ -18,6 +18,9 @@ edition: EN 01
 language: en
 contacts:
   - hello@example.org
+# The articles, in the order they are printed. A Markdown file of this folder that is not
+# listed here is left out of the booklet (build and check warn about it): add new files
+# here. Without this list, every *.md file is printed, in the order of their names.
 articles:
   - 00-preface.md
   - 01-first.md

@@ -46,3 +46,33 @@ def contains_in_order(haystack: list[str], needles: list[str]) -> int:
             continue
         found += 1
     return found
+
+
+def page_text(page) -> str:
+    """A page's text in reading order, also for a page turned sideways (a wide table): its
+    characters run up the page, each line of the table left of the next, and pdfplumber would
+    read them backwards."""
+    chars = [c for c in page.chars if c["text"].strip()]
+    turned = [c for c in chars if _turned(c)]
+    if not turned:
+        return page.extract_text()
+    lines: dict[float, list] = {}
+    for char in turned:
+        lines.setdefault(round(char["x0"] * 2) / 2, []).append(char)
+    text = []
+    for x in sorted(lines):
+        line = sorted(lines[x], key=lambda c: -c["top"])
+        words, previous = [], None
+        for char in line:
+            if previous is not None and previous["top"] - char["bottom"] > char["size"] * 0.15:
+                words.append(" ")  # characters apart by more than a letter's spacing: a space
+            words.append(char["text"])
+            previous = char
+        text.append("".join(words))
+    upright = page.filter(lambda o: o.get("object_type") != "char" or not _turned(o)).extract_text()
+    return "\n".join([*text, upright])
+
+
+def _turned(char) -> bool:
+    """Whether a character is set a quarter turn left (its text matrix is a 90° rotation)."""
+    return char["matrix"][1] > 0.5 and char["matrix"][2] < -0.5

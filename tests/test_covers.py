@@ -195,8 +195,12 @@ def test_a_markdown_back_cover_on_the_last_page(tmp_path):
     ("cover: front.docx\n", None, r"booklet\.yaml:\d+: 'cover' must be full, built-in, a Markdown file"),
     ("back: gone.md\n", None, r"booklet\.yaml:\d+: back file not found: gone\.md"),
     ("", 'title_color = "white"', r"mine\.toml:\d+: \[cover\] title_color must be a colour written \"#rrggbb\""),
+    ("cover: broken.pdf\n", None, r"booklet\.yaml:\d+: broken\.pdf: not a readable PDF"),
+    ("back: runes.md\n", None, r"runes\.md:3: no font has a glyph for 'ᚠ'"),
 ])
 def test_cover_mistakes_are_one_line_each(tmp_path, metadata, layout, message):
     folder = write_booklet(tmp_path / "b", metadata, cover_layout=layout)
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
+    (folder / "runes.md").write_text("# Runes\n\nA rune: \u16a0.\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["check", str(folder)])
     assert result.exit_code == 1 and re.search(message, result.output), result.output

@@ -15,4 +15,5 @@ from .cache import default_cache_dir
 from .prepare import SUPPORTED_FORMATS, prepare_images
 from .prepared import Prepared, PreparedDrawing, PreparedImage, cover_area, cover_size, figure_size
 
-__all__ = ["Prepared", "PreparedDrawing", "PreparedImage", "SUPPORTED_FORMATS", "cover_area", "cover_size", "default_cache_dir", "figure_size", "prepare_images"]
+__all__ = ["Prepared", "PreparedDrawing", "PreparedImage", "SUPPORTED_FORMATS", "cover_area", "cover_size",
+           "default_cache_dir", "figure_size", "prepare_images"]

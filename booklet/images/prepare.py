@@ -20,7 +20,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from ..errors import Problem
 from ..imageformats import heif_available, is_svg, missing_plugin, svg_size
 from ..layouts import ImageSettings, Layout
-from ..model import Booklet, Figure, Location, iter_blocks
+from ..model import Booklet, Figure, Location, article_blocks
 from ..parse import key_line
 from .. import cache as store_module
 from . import cache as cache_module
@@ -117,7 +117,7 @@ def _uses(booklet: Booklet, reserve: Callable[[Figure], float] | None) -> Iterat
         if page is not None and page.kind == "image" and page.path is not None:
             yield page.path, _Use(page.where, str(page.path), None, False, 0.0, cover="page")
     for article in booklet.all_articles():
-        for block in iter_blocks(article.blocks):
+        for block in article_blocks(article):
             if isinstance(block, Figure):
                 yield block.image, _Use(
                     block.where, str(block.image), block.width, block.full_page,

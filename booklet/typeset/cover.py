@@ -130,7 +130,8 @@ def _full_bleed(meta: Metadata, context: StoryContext) -> list[Flowable]:
     margins = layout.margins
     if settings.title == "over":
         # the bands run from the text to the page's edge, behind the title and the imprint
-        return [PagePicture(image, layout, "full"), TextBlock(head, settings.title_color, scrim=(SCRIM_PAD, margins.top)),
+        return [PagePicture(image, layout, "full"),
+                TextBlock(head, settings.title_color, scrim=(SCRIM_PAD, margins.top)),
                 TextBlock(foot, settings.title_color, scrim=(margins.bottom, SCRIM_PAD), at_foot=True)]
     gap = layout.styles["body"].leading
     text = sum(_height(f, layout.text_width) for f in (*head, *foot))

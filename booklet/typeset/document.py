@@ -26,9 +26,11 @@ from ..images import Prepared
 from ..layouts import Layout
 from ..model import Article, Booklet
 from .cover import back_cover, front_cover
+from .figures import flush_figures, forgive_postponed
 from .makeup import make_pages
+from .notes import page_notes
 from .paragraph import KeepWithLines
-from .story import StoryContext, block_flowables, style_face, text_paragraph
+from .story import StoryContext, article_flowables, style_face, text_paragraph
 
 PAGES_PER_SHEET = 8  # two sides of four pages: the padding unit
 MAX_STEPS_PER_PAGE = 5000
@@ -122,8 +124,13 @@ class _BookletDocument(BaseDocTemplate):
             flowables[0:1] = flowables[0].page_breaks(self.page)
         elif flowables and isinstance(flowables[0], _Article):
             flowables[0:1] = flowables[0].pages(self.layout, self.canv, self.page + 1)
+        forgive_postponed(self, flowables)
         self._watch_progress()
         super().handle_flowable(flowables)
+
+    def handle_pageEnd(self) -> None:
+        page_notes(self, self.layout).finish_page(self.canv, self.frame)
+        super().handle_pageEnd()
 
     def _watch_progress(self) -> None:
         """The bound on Platypus's retry loop within a page: fail with a clear error rather than
@@ -356,9 +363,11 @@ def _story(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared], un
         if article.title:
             flowables.extend(_article_head(titled, article, article_context))
             titled += 1
-        flowables.extend(block_flowables(article.blocks, article_context))
+        flowables.extend(article_flowables(article, article_context))
         if number == 0 and contents_page and not article.title:
-            story.extend(flowables)  # an untitled preface shares the contents' page, as it falls
+            # an untitled preface shares the contents' page, as it falls (its figures may
+            # float; they are placed before the next article opens)
+            story += [*flowables, flush_figures()]
         else:
             story.append(_Article(flowables))  # opens a page; its page breaks chosen by makeup
     story.append(_TurnToBack(unit))

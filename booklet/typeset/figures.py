@@ -1,4 +1,5 @@
-"""Prepared images → flowables: captioned figures, full-page images, and the cover image.
+"""Prepared images → flowables: captioned figures that float to the next page when they do not
+fit (the text after them fills the space), full-page images, and the cover image.
 
 Every image is embedded as exactly the bytes `booklet.images` prepared: a JPEG as DCTDecode, a
 PNG's compressed data as FlateDecode with the PNG predictor, so 1-bit line art stays 1-bit and
@@ -16,7 +17,8 @@ from functools import cache
 
 from reportlab.graphics import renderPDF
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObject, PDFStream
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, PageBreak
+from reportlab.platypus.doctemplate import NullActionFlowable
 
 from ..errors import BookletError
 from ..images import Prepared, PreparedDrawing, PreparedImage, cover_size, figure_size
@@ -161,13 +163,93 @@ def caption_box_width(figure: Figure, layout: Layout, available_width: float | N
     return width if figure.full_page else width * min(figure.width or 1.0, 1.0)
 
 
-# --- figures in the text ---------------------------------------------------------------
+# --- floating figures -----------------------------------------------------------
+
+
+def _waiting(doc) -> list[Flowable]:
+    """Figures that did not fit on their page, in order, waiting for the top of the next one."""
+    return doc.__dict__.setdefault("_booklet_waiting_figures", [])
+
+
+def wait_for_next_page(flowable: Flowable, doc) -> list[Flowable]:
+    """Put `flowable` in the queue for the next page; the text after it goes on here."""
+    _waiting(doc).append(flowable)
+    release = doc.__dict__.setdefault("_booklet_release", _ReleaseFigures())
+    if release not in doc._pageTopFlowables:
+        # Platypus hands page-top flowables to every new page (SetPageTopFlowables uses the same list).
+        doc._pageTopFlowables = [*doc._pageTopFlowables, release]
+    return [NullActionFlowable()]
+
+
+def others_waiting(flowable: Flowable) -> bool:
+    canvas = getattr(flowable, "canv", None)
+    doc = getattr(canvas, "_doctemplate", None)
+    return doc is not None and any(f is not flowable for f in _waiting(doc))
+
+
+class _ReleaseFigures(Flowable):
+    """Zero-size; at the top of a new page it puts the waiting figures in front of the story."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        doc = self.canv._doctemplate
+        waiting = _waiting(doc)
+        figures, waiting[:] = waiting[:], []
+        doc._pageTopFlowables = [f for f in doc._pageTopFlowables if f is not self]
+        if figures:
+            doc.frame.add_generated_content(*figures)
+            doc._booklet_released_on = doc.page
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+def forgive_postponed(doc, flowables: list[Flowable]) -> None:
+    """For the document's `handle_flowable`: a flowable that did not fit at the foot of the last
+    page and now finds released figures filling this one may move on once more (Platypus
+    otherwise calls a flowable that fails on two pages in a row too large)."""
+    if (flowables and getattr(doc, "_booklet_released_on", None) == doc.page
+            and hasattr(flowables[0], "_postponed")):
+        del flowables[0]._postponed
+
+
+class FlushFigures(Flowable):
+    """Before a forced page break (the end of an article): waiting figures get their own pages
+    first, so that none lands on the next article's opening page."""
+
+    # Platypus asks a flowable to split only if some room is left, and otherwise postpones it,
+    # which breaks the page in the middle of the flowables released at a page top; this makes
+    # it always ask, and split() always answers.
+    _ZEROSIZE = True
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        doc = getattr(self.canv, "_doctemplate", None)
+        if doc is not None and _waiting(doc):
+            return available_width, available_height + 1  # does not fit: split() breaks the page
+        return 0, 0
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        return [PageBreak(), self]
+
+    def draw(self) -> None:
+        pass
+
+
+def flush_figures() -> Flowable:
+    return FlushFigures()
 
 
 class FigureFlowable(Flowable):
     """An image centred in its share of the text width with its caption under it, one unit.
-    `max_height` scales the image down so that image and caption take no more (the page
-    builder decides where a figure goes and how tall it is)."""
+
+    If it does not fit in what is left of the page, it waits for the top of the next page and
+    the text after it fills this one. Figures keep their order.
+    """
+
+    # Platypus asks a flowable to split only if some room is left, and otherwise postpones it,
+    # which breaks the page in the middle of the flowables released at a page top; this makes
+    # it always ask, and split() always answers.
+    _ZEROSIZE = True
 
     def __init__(self, image: Prepared, caption: Flowable | None, layout: Layout,
                  width_fraction: float | None = None, max_height: float | None = None):
@@ -194,7 +276,17 @@ class FigureFlowable(Flowable):
         self._measure(available_width)
         self.width = available_width
         self.height = self.image_height + self.reserve
+        if others_waiting(self):
+            return available_width, max(self.height, available_height + 1)  # keep the figures' order
         return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        doc = self.canv._doctemplate
+        if not others_waiting(self) and doc.frame._atTop:
+            # Taller than an empty page (a very long caption): shrink the image to fit.
+            return [FigureFlowable(self.image, self.caption, self.layout, self.width_fraction,
+                                   max_height=available_height)]
+        return wait_for_next_page(self, doc)
 
     def draw(self) -> None:
         x = (self.width - self.image_width) / 2
@@ -205,14 +297,26 @@ class FigureFlowable(Flowable):
 
 class FullPageFigure(Flowable):
     """An image fitted to the whole page, on a page of its own with no marker; its caption, if
-    any, sits on the bottom margin."""
+    any, sits on the bottom margin. Placed at the top of the next page when the current one
+    already has text."""
+
+    # Platypus asks a flowable to split only if some room is left, and otherwise postpones it,
+    # which breaks the page in the middle of the flowables released at a page top; this makes
+    # it always ask, and split() always answers.
+    _ZEROSIZE = True
 
     def __init__(self, image: Prepared, caption: Flowable | None, layout: Layout):
         super().__init__()
         self.image, self.caption, self.layout = image, caption, layout
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        doc = self.canv._doctemplate
+        if others_waiting(self) or not doc.frame._atTop:
+            return available_width, available_height + 1
         return available_width, available_height  # the whole page
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        return wait_for_next_page(self, self.canv._doctemplate)
 
     def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:
         layout = self.layout

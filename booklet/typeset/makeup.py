@@ -19,9 +19,11 @@ from reportlab.platypus.flowables import LIIndenter
 
 from ..layouts import Layout
 from .figures import FigureFlowable, FullPageFigure
+from .notes import CallsNotes, PageNotes
 from .pages import INFINITY, Box, Float, Frame, Glue, Item, Page, Penalty, page_breaks
 from .paragraph import TypesetParagraph
 from .story import CodeLines
+from .tables import SidewaysTable
 
 BROKEN_PENALTY = 100.0
 """A page that ends in a hyphenated line (TeX's \\brokenpenalty)."""
@@ -95,10 +97,12 @@ def _flatten(flowable: Flowable, left: float, right: float, wrappers: tuple) -> 
 
 @dataclass(frozen=True)
 class Source:
-    """What an item stands for: line `line` of leaf `leaf`, or the whole leaf (line None)."""
+    """What an item stands for: line `line` of leaf `leaf`, its part `part` (one of the pieces
+    a table taller than a page is split into), or the whole leaf."""
 
     leaf: int
     line: int | None = None
+    part: int | None = None
 
 
 def measure(article: list[Leaf], layout: Layout, canvas) -> tuple[list[Item], list[Source | None]]:
@@ -120,7 +124,7 @@ def measure(article: list[Leaf], layout: Layout, canvas) -> tuple[list[Item], li
                 sources.append(None)
             items.append(Glue(space, GLUE_STRETCH * space, GLUE_SHRINK * space))
             sources.append(None)
-        if isinstance(flowable, FullPageFigure):  # the page after the one its text is on
+        if isinstance(flowable, (FullPageFigure, SidewaysTable)):  # the page after the one its text is on
             items.append(Float(0.0, full_page=True))  # (an opening one: after the title page)
             sources.append(Source(number))
             floats.add(number)
@@ -144,9 +148,18 @@ def measure(article: list[Leaf], layout: Layout, canvas) -> tuple[list[Item], li
             continue
         lines, line_height, depth = _lines(flowable, inner, canvas)
         if lines is None:
-            height = flowable.wrapOn(canvas, inner, layout.page_height)[1]
-            items.append(Box(height))
-            sources.append(Source(number))
+            pieces = _pieces_of(flowable, inner, _frame(layout).goal, canvas)
+            leaf.lines = pieces
+            for index, (piece, height) in enumerate(pieces):
+                if index:
+                    items.append(Penalty(0.0))
+                    sources.append(None)
+                # foot notes take room at the foot of the page; a fresh PageNotes counts the
+                # rule above them as if they were the page's first (never too little room)
+                insert = (PageNotes(layout).extra_height(piece.called(), width)
+                          if isinstance(piece, CallsNotes) else 0.0)
+                items.append(Box(height, insert=insert))
+                sources.append(Source(number, part=index))
             continue
         opening = opening and not (lines and not leaf.keep_with_next)
         leaf.lines = lines
@@ -188,6 +201,21 @@ def _lines(flowable: Flowable, width: float, canvas) -> tuple[list | None, float
         style = flowable.style
         return list(flowable.lines), style.leading, style.leading - style.fontSize
     return None, 0.0, 0.0
+
+
+def _pieces_of(flowable: Flowable, width: float, goal: float, canvas) -> list[tuple[Flowable, float]]:
+    """Anything else (a table, a block calling foot notes): whole, or if taller than a page, in
+    the parts it splits into page by page, with their heights."""
+    pieces = []
+    while True:
+        height = flowable.wrapOn(canvas, width, 1e6)[1]
+        parts = flowable.splitOn(canvas, width, goal) if height > goal else []
+        if len(parts) < 2:
+            pieces.append((flowable, height))
+            return pieces
+        for part in parts[:-1]:
+            pieces.append((part, part.wrapOn(canvas, width, 1e6)[1]))
+        flowable = parts[-1]
 
 
 def _lead_photo(figure: FigureFlowable, head: list[Leaf], width: float, layout: Layout, canvas) -> Box:
@@ -290,7 +318,12 @@ def _pieces(page: Page, items: list[Item], sources: list[Source | None], article
             glue = 0.0
             continue
         leaf = article[source.leaf]
-        if source.line is not None:
+        if source.part is not None:
+            close_run()
+            y += glue
+            pieces.append((_wrapped(leaf, leaf.lines[source.part][0], source.part == 0), y, leaf.left, leaf.right))
+            y += item.height
+        elif source.line is not None:
             if run is not None and run[0] == source.leaf:
                 run = (run[0], run[1], source.line, run[3])
                 y += glue + item.height

@@ -45,12 +45,15 @@ MAX_RATIO = 3.0
 @dataclass(frozen=True)
 class Box:
     """Something set: a line of text, an image, an unsplittable block. `depth` is the part of
-    `height` below the last baseline; an image may give up to `shrink` points of its height."""
+    `height` below the last baseline; an image may give up to `shrink` points of its height.
+    `insert` is taken from the foot of the page the box is on (TeX's insertions): the text
+    there ends that much higher."""
 
     height: float
     depth: float = 0.0
     shrink: float = 0.0
     line: bool = False  # a line of text (counted for the last page's minimum)
+    insert: float = 0.0  # room it takes at the foot of its page (the foot notes it calls)
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,7 @@ class _Sums:
     glue_shrink: float = 0.0
     solid: int = 0
     lines: int = 0
+    insert: float = 0.0
 
     def add_glue(self, glue: Glue) -> None:
         if self.solid:  # glue at the top of a page is dropped
@@ -158,7 +162,8 @@ class _Sums:
             self.glue_stretch += glue.stretch
             self.glue_shrink += glue.shrink
 
-    def add_solid(self, height: float, depth: float, shrink: float, line: bool) -> None:
+    def add_solid(self, height: float, depth: float, shrink: float, line: bool, insert: float = 0.0) -> None:
+        self.insert += insert
         self.height += self.glue_height + height
         self.stretch += self.glue_stretch
         self.shrink += self.glue_shrink + shrink
@@ -250,14 +255,14 @@ class _Builder:
                 sums.add_solid(before + item.height + item.space_after, item.depth + item.space_after,
                                item.shrink, False)
             else:
-                sums.add_solid(item.height, item.depth, item.shrink, item.line)
+                sums.add_solid(item.height, item.depth, item.shrink, item.line, item.insert)
                 followed = movable is not None
             least = sums.height - sums.depth - sums.shrink
             if movable is not None:  # it may yet move on, if text follows it here
                 least -= movable[1] - movable[3]
             # too full for any page: end at the next break (overfull, at a cost that only
             # an unbreakable run taller than the page leaves as the one choice)
-            too_full = too_full or least > frame.goal + 1e-6
+            too_full = too_full or least > frame.goal - sums.insert + 1e-6
 
     def _close(self, start: int, end: int, waiting: int | None, fixed_goal: float | None, state: _State,
                states: dict, sums: _Sums, movable: tuple[int, float, float, float] | None,
@@ -276,7 +281,7 @@ class _Builder:
             options.append(movable)
         goals = [fixed_goal] if fixed_goal is not None else [self.frame.goal, self.frame.goal - self.frame.line]
         for deferred, given_height, given_stretch, given_shrink in options:
-            baseline = sums.height - given_height - sums.depth
+            baseline = sums.height - given_height - sums.depth + sums.insert  # notes below the text
             stretch, shrink = sums.stretch - given_stretch, sums.shrink - given_shrink
             for goal in goals:
                 ragged = last

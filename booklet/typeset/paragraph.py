@@ -117,6 +117,7 @@ def set_lines(items: list[Item], breaks: list[Break], justify: bool) -> list[Lin
                 last = parts[-1] if parts else None
                 link = last.link if isinstance(last, Fragment) else None
                 width = text_width("-", font, size)
+                # not struck through even in struck text: it hangs into the margin, a line must not
                 parts.append(fragment("-", font, size, link))
                 glyphs += width
                 hang = width - brk_item.width
@@ -223,6 +224,11 @@ class TypesetParagraph(Flowable):
         draw_lines(self.canv, self.lines, self.style, self.height, self.leading, self.first, self.width,
                    self.spacing)
 
+    def called_notes(self) -> tuple[int, ...]:
+        """The numbers of the footnotes that the lines set by the last `wrap` call, in order."""
+        return tuple(dict.fromkeys(part.note for line in self.lines for part in line.parts
+                                   if isinstance(part, Fragment) and part.note is not None))
+
     # line breaking ----------------------------------------------------------------------------
 
     def items(self) -> list[Item]:
@@ -261,7 +267,8 @@ class TypesetParagraph(Flowable):
         their font files' digests, the style, the measure, the line-breaking parameters, the
         spacing (hyphen penalty included), the hyphenation dictionary and minimum lengths, and
         the code that sets lines."""
-        runs = tuple((run.text, run.font, font_digest(run.font), run.size, run.link) for run in self.runs)
+        runs = tuple((run.text, run.font, font_digest(run.font), run.size, run.link, run.rise, run.strike, run.note)
+                     for run in self.runs)
         hyph = self.hyph.key if self.hyph is not None else None
         return digest(_code_stamp(), marshal.dumps((runs, repr(self.style), width, repr(parameters),
                                                     repr(self.spacing), hyph, self.tie_single_letters)))
@@ -293,13 +300,14 @@ def break_paragraph(items: list[Item], style: TextStyle, width: float,
 
 
 def encode_lines(lines: list[Line]) -> tuple:
-    """Lines as plain values for marshal: a table of the distinct parts (fragments as 5-tuples,
+    """Lines as plain values for marshal: a table of the distinct parts (fragments as 8-tuples,
     spaces as their 3-tuples) and each line's parts as indices into it (words recur: a
     paragraph's lines read back in a fraction of the time they take to break)."""
     table: dict[tuple, int] = {}
     plain = []
     for line in lines:
-        codes = tuple(table.setdefault((p.text, p.font, p.size, p.link, p.width) if isinstance(p, Fragment) else p,
+        codes = tuple(table.setdefault((p.text, p.font, p.size, p.link, p.width, p.rise, p.strike, p.note)
+                                       if isinstance(p, Fragment) else p,
                                        len(table)) for p in line.parts)
         plain.append((codes, line.glyphs, line.spaces, line.space_count, line.width, line.hang,
                       line.justified, line.hyphenated, line.continues, line.hang_left))
@@ -322,7 +330,7 @@ def _part(plain: tuple) -> Fragment | tuple:
     if part is None:
         if len(_PARTS) > 100_000:
             _PARTS.clear()
-        part = _PARTS[plain] = Fragment(*plain) if len(plain) == 5 else tuple(plain)
+        part = _PARTS[plain] = Fragment(*plain) if len(plain) == 8 else tuple(plain)
     return part
 
 
@@ -372,49 +380,76 @@ def _draw_line(canvas, line: Line, x: float, y: float, scale: float, word_space:
     if word_space:
         text.setWordSpace(word_space)
     font = size = None
+    rise = 0.0
     buffer: list[str] = []
-    links: list[list] = []  # [url, x0, x1, size]; the last one is open while spaces follow it
-    link_open = False
+    # [key, x0, x1, size] of links (key: the URL) and struck text (key: True): one rectangle or
+    # line over words and the spaces between them; the last one is open while spaces follow it
+    links: list[list] = []
+    strikes: list[list] = []
+    open_runs = {id(links): False, id(strikes): False}
+
+    def extend(segments: list[list], key, start: float, end: float, part_size: float) -> None:
+        if key and open_runs[id(segments)] and segments[-1][0] == key:
+            segments[-1][2] = end
+            segments[-1][3] = max(segments[-1][3], part_size)
+        elif key:
+            segments.append([key, start, end, part_size])
+        open_runs[id(segments)] = bool(key)
+
     cursor = x
     for part in line.parts:
         if isinstance(part, Fragment):
-            if part.font != font or part.size != size:
+            if part.font != font or part.size != size or part.rise != rise:
                 if buffer:
                     text.textOut("".join(buffer))
                     buffer.clear()
-                font, size = part.font, part.size
-                text.setFont(font, size)
+                if part.font != font or part.size != size:
+                    font, size = part.font, part.size
+                    text.setFont(font, size)
+                if part.rise != rise:
+                    rise = part.rise
+                    text.setRise(rise)
             buffer.append(part.text)
             width = part.width * scale
-            if part.link:
-                if link_open and links[-1][0] == part.link:
-                    links[-1][2] = cursor + width  # one rectangle over words and spaces
-                    links[-1][3] = max(links[-1][3], part.size)
-                else:
-                    links.append([part.link, cursor, cursor + width, part.size])
-                link_open = True
-            else:
-                link_open = False
+            extend(links, part.link, cursor, cursor + width, part.size)
+            extend(strikes, part.strike and not part.rise, cursor, cursor + width, part.size)
             cursor += width
         else:
             space_font, space_size, space_width = part
-            if space_font != font or space_size != size:
+            if space_font != font or space_size != size or rise:
                 if buffer:
                     text.textOut("".join(buffer))
                     buffer.clear()
-                font, size = space_font, space_size
-                text.setFont(font, size)
+                if space_font != font or space_size != size:
+                    font, size = space_font, space_size
+                    text.setFont(font, size)
+                if rise:
+                    rise = 0.0
+                    text.setRise(0.0)
             buffer.append(" ")
             cursor += (space_width + word_space) * scale
     if buffer:
         text.textOut("".join(buffer))
+    if rise:
+        text.setRise(0.0)
     if word_space:
         text.setWordSpace(0)
     if scale != 1.0:
         text.setHorizScale(100.0)
     canvas.drawText(text)
+    for _, x0, x1, size in strikes:
+        # through the middle of the lower-case letters (about half the x-height of the
+        # bundled faces), as thick as the letters' hairlines
+        canvas.saveState()
+        canvas.setLineWidth(size * STRIKE_WEIGHT)
+        canvas.line(x0, y + size * STRIKE_HEIGHT, x1, y + size * STRIKE_HEIGHT)
+        canvas.restoreState()
     for url, x0, x1, size in links:
         canvas.linkURL(url, (x0, y - size * 0.25, x1, y + size * 0.85), relative=1, thickness=0)
+
+
+STRIKE_HEIGHT = 0.27  # ems above the baseline
+STRIKE_WEIGHT = 0.055  # ems
 
 
 class KeepWithLines(KeepTogether):

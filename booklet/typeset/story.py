@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
 from reportlab.platypus import DDIndenter, Flowable, Indenter, KeepTogether, ListFlowable, ListItem, Preformatted, Spacer
 from reportlab.lib.styles import ParagraphStyle
 
-from ..fonts import face_name, split_by_face, string_width
+from ..fonts import face_name, fallback_faces, split_by_face, string_width
 from ..images import Prepared
 from ..layouts import Layout, TextStyle
+from ..errors import Problem
 from ..model import (
-    Block, Booklet, CodeBlock, Figure, Heading, Inline, LineBreak, ListBlock, Paragraph, Quote, SectionBreak, Span,
-    iter_blocks,
+    Article, Block, Booklet, CodeBlock, DefinitionList, Figure, Footnote, Heading, Inline, LineBreak, ListBlock, NoteRef,
+    Paragraph, Quote, SectionBreak, Span, Table, article_blocks,
 )
 from .figures import FigureFlowable, FullPageFigure, caption_box_width, figure_flowable, figure_reserve
+from .notes import MARK_RISE, MARK_SIZE, CallsNotes, Note, NoteRule
 from .paragraph import Run, make_paragraph
+from .tables import SidewaysTable, TableFlowable, TableSource, table_flowables
 
 ORNAMENT = "* * *"
 QUOTE_INDENT = 10.0  # points, on both sides of a block quote
@@ -31,6 +34,7 @@ class StoryContext:
     layout: Layout
     language: str
     images: Mapping[Path, Prepared]
+    notes: dict[int, Note] = field(default_factory=dict)  # the article's foot notes by number
 
 
 def style_face(layout: Layout, style: TextStyle, bold: bool = False, italic: bool = False, code: bool = False) -> str:
@@ -46,17 +50,27 @@ def runs_for(inlines: tuple[Inline, ...], style: TextStyle, layout: Layout) -> l
         if isinstance(inline, LineBreak):
             runs.append(Run("\n", style_face(layout, style), style.size))
             continue
+        if isinstance(inline, NoteRef):
+            runs.append(note_mark(inline.number, style, layout))
+            continue
         face = style_face(layout, style, inline.bold, inline.italic, inline.code)
         runs.extend(_with_fallback(inline, face, style, layout))
     return runs
 
 
+def note_mark(number: int, style: TextStyle, layout: Layout, calls: bool = True) -> Run:
+    """A footnote's number, raised and smaller: its call in the text (`calls`), or its label."""
+    return Run(str(number), style_face(layout, style), style.size * MARK_SIZE, rise=style.size * MARK_RISE,
+               note=number if calls else None)
+
+
 def _with_fallback(span: Span, face: str, style: TextStyle, layout: Layout) -> list[Run]:
     """The span in `face`, and words it cannot set in the first fallback face that can."""
     bold, italic = style.bold or span.bold, style.italic != span.italic
-    fallbacks = tuple(face_name(family, bold, italic) for family in layout.fallback_fonts)
+    fallbacks = fallback_faces(layout.fallback_fonts, bold, italic)
     # letters no font has were refused by the preflight; set any left in the span's own face
-    return [Run(text, font or face, style.size, span.link) for text, font in split_by_face(span.text, face, fallbacks)]
+    return [Run(text, font or face, style.size, span.link, strike=span.strike)
+            for text, font in split_by_face(span.text, face, fallbacks)]
 
 
 def text_paragraph(text: str, style_name: str, context: StoryContext) -> Flowable:
@@ -67,7 +81,52 @@ def text_paragraph(text: str, style_name: str, context: StoryContext) -> Flowabl
 
 
 def inline_paragraph(inlines: tuple[Inline, ...], style: TextStyle, context: StoryContext) -> Flowable:
-    return make_paragraph(runs_for(inlines, style, context.layout), style, context.language, context.layout.hyphenation)
+    paragraph = make_paragraph(runs_for(inlines, style, context.layout), style, context.language,
+                               context.layout.hyphenation)
+    return _with_notes(paragraph, [i.number for i in inlines if isinstance(i, NoteRef)], context)
+
+
+def _with_notes(flowable: Flowable, calls: list[int], context: StoryContext) -> Flowable:
+    """The flowable, wrapped to place the foot notes it calls (`calls`: their numbers) when it has any."""
+    if any(number in context.notes for number in calls):
+        return CallsNotes(flowable, context.notes, context.layout)
+    return flowable
+
+
+def article_flowables(article: Article, context: StoryContext) -> list[Flowable]:
+    """An article's blocks, and after them its end notes: with `[notes] place = "foot"`, the
+    notes too tall for the foot of a page and those called from a table turned sideways."""
+    layout = context.layout
+    notes = {note.number: Note(note.number, _note_flowables(note, context)) for note in article.notes}
+    limit = layout.notes.max_share * layout.text_height
+    foot = {} if layout.notes.place == "end" else {
+        number: note for number, note in notes.items() if note.height_at(layout.text_width) <= limit}
+    context = replace(context, notes=foot)
+    flowables = block_flowables(article.blocks, context)
+    end = [note for number, note in notes.items() if number not in context.notes]
+    if end:
+        flowables.append(NoteRule(layout))
+        for note in end:
+            flowables += note.flowables
+    return flowables
+
+
+def _note_flowables(note: Footnote, context: StoryContext) -> list[Flowable]:
+    """A note's paragraphs in the footnote style, the first one opening with its number."""
+    layout = context.layout
+    style = replace(layout.styles["footnote"], first_indent=0.0)
+    context = replace(context, notes={})  # a call inside a note is not followed
+    blocks = list(note.blocks)
+    label = [note_mark(note.number, style, layout, calls=False), Run(" ", style_face(layout, style), style.size)]
+    first: list[Flowable] = []
+    if blocks and isinstance(blocks[0], Paragraph):
+        runs = label + runs_for(blocks.pop(0).inlines, style, layout)
+        first = [make_paragraph(runs, style, context.language, layout.hyphenation)]
+    else:
+        first = [make_paragraph(label[:1], style, context.language, layout.hyphenation)]
+    flowables = first + block_flowables(tuple(blocks), context, "footnote")
+    flowables[0].spaceBefore = style.leading * 0.25
+    return flowables
 
 
 def block_flowables(blocks: tuple[Block, ...], context: StoryContext, style_name: str = "body",
@@ -89,12 +148,14 @@ def block_flowables(blocks: tuple[Block, ...], context: StoryContext, style_name
             if rest:
                 flowables.append(_list(replace(block, items=rest, start=block.start + 1), context, space_before=0.0))
         else:
-            flowables.extend(_block(block, context, style_name, indent=isinstance(previous, Paragraph)))
+            flowables.extend(_block(block, context, style_name, indent=isinstance(previous, Paragraph),
+                                    may_turn=not in_list_item))
         previous = block
     return flowables
 
 
-def _block(block: Block, context: StoryContext, style_name: str, indent: bool) -> list[Flowable]:
+def _block(block: Block, context: StoryContext, style_name: str, indent: bool, may_turn: bool = True
+           ) -> list[Flowable]:
     layout = context.layout
     if isinstance(block, Paragraph):
         style = layout.styles[style_name]
@@ -127,7 +188,67 @@ def _block(block: Block, context: StoryContext, style_name: str, indent: bool) -
         caption_style = layout.styles["caption"]
         caption = inline_paragraph(block.caption, caption_style, context) if block.caption else None
         return [figure_flowable(block, context.images[block.image], caption, layout)]
+    if isinstance(block, Table):
+        return _table(block, context, may_turn)
+    if isinstance(block, DefinitionList):
+        return _definitions(block, context)
     raise TypeError(f"unknown block {block!r}")
+
+
+def _table_source(block: Table, layout: Layout, language: str) -> TableSource:
+    style = layout.styles["table"]
+    header = replace(style, bold=True)
+    rows = tuple(tuple(tuple(runs_for(cell, header if number == 0 else style, layout)) for cell in row)
+                 for number, row in enumerate((block.header, *block.rows)))
+    return TableSource(rows, block.aligns, style, language, layout.hyphenation, layout.tables.min_size)
+
+
+def unfit_tables(booklet: Booklet, layout: Layout) -> list[Problem]:
+    """A warning for each table whose longest words do not fit their columns even sideways at
+    the smallest size (`[tables] min_size`): they will be broken between letters."""
+    problems = []
+    for article in booklet.articles:
+        for block in article_blocks(article):
+            if isinstance(block, Table):
+                plan = _table_source(block, layout, article.language).plan(layout.text_width, layout.text_height)
+                if not plan.fits:
+                    problems.append(Problem(
+                        f"a table of {len(block.aligns)} columns is too wide for the page even turned sideways "
+                        f"at {layout.tables.min_size:g} pt; its longest words will be broken between letters "
+                        "(split it into narrower tables, or lower [tables] min_size in the layout)",
+                        block.where.path, block.where.line, severity="warning"))
+    return problems
+
+
+def _table(block: Table, context: StoryContext, may_turn: bool) -> list[Flowable]:
+    layout = context.layout
+    source = _table_source(block, layout, context.language)
+    rows = source.rows
+    if not may_turn:
+        return [_with_notes(TableFlowable(source), list(source.called_notes(range(len(rows)))), context)]
+    flowables = table_flowables(source, layout.text_width, layout.text_height)
+    if isinstance(flowables[0], SidewaysTable):
+        for number in source.called_notes(range(len(rows))):
+            context.notes.pop(number, None)  # no room at the foot of a sideways page: at the end
+        return flowables
+    return [_with_notes(f, list(source.called_notes(range(len(rows)))), context) for f in flowables]
+
+
+def _definitions(block: DefinitionList, context: StoryContext) -> list[Flowable]:
+    """Each term in bold on a line of its own, its descriptions indented under it."""
+    layout = context.layout
+    body = layout.styles["body"]
+    term_style = replace(body, bold=True, first_indent=0.0, space_before=body.leading * 0.4, space_after=0.0)
+    flowables: list[Flowable] = []
+    for definition in block.items:
+        term = inline_paragraph(definition.term, term_style, context)
+        term.keepWithNext = True
+        flowables += [term, Indenter(LIST_INDENT, 0)]
+        for description in definition.descriptions:
+            flowables += block_flowables(description, context, "list")
+        flowables.append(Indenter(-LIST_INDENT, 0))
+    flowables.append(Spacer(0, body.leading * 0.4))
+    return flowables
 
 
 def _nestable(flowables: list[Flowable]) -> list[Flowable]:
@@ -143,6 +264,8 @@ def _nestable(flowables: list[Flowable]) -> list[Flowable]:
             continue
         if isinstance(flowable, KeepTogether):
             flowable = _Unsplit(flowable._content)
+        elif isinstance(flowable, SidewaysTable):
+            flowable = TableFlowable(flowable.table.source)  # no page of its own inside a list item
         elif isinstance(flowable, (FigureFlowable, FullPageFigure)):
             # a figure cannot float out of a list item (its place holder crashes there): it
             # moves to the next page with the item, and a full-page one is set at text size
@@ -150,6 +273,50 @@ def _nestable(flowables: list[Flowable]) -> list[Flowable]:
                                                 getattr(flowable, "width_fraction", None))])
         result.append(DDIndenter(flowable, left, right) if left or right else flowable)
     return result
+
+
+class _TaskBox(Flowable):
+    """A task list item's first flowable with its box drawn where the bullet goes: empty, or
+    ticked when the task is done (`done`; None draws a plain bullet). Drawn, not set in a font,
+    because the bundled text faces have no ☐ and ☑."""
+
+    def __init__(self, content: Flowable, done: bool | None, style: TextStyle, font: str):
+        super().__init__()
+        self.content, self.done, self.style, self.font = content, done, style, font
+        self.spaceBefore, self.spaceAfter = content.getSpaceBefore(), content.getSpaceAfter()
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width, self.height = self.content.wrap(available_width, available_height)
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        parts = self.content.split(available_width, available_height)
+        return [_TaskBox(parts[0], self.done, self.style, self.font), *parts[1:]] if parts else []
+
+    def called_notes(self) -> tuple[int, ...]:
+        return getattr(self.content, "called_notes", tuple)()
+
+    def draw(self) -> None:
+        canvas = self.canv
+        self.content.drawOn(canvas, 0, 0)
+        size = self.style.size
+        side = size * 0.68
+        x, y = -LIST_INDENT, self.height - size  # on the first line's baseline
+        canvas.saveState()
+        if self.done is None:
+            canvas.setFont(self.font, size)
+            canvas.drawString(x, y, "•")
+        else:
+            canvas.setLineWidth(size * 0.06)
+            canvas.rect(x, y, side, side)
+            if self.done:
+                canvas.setLineWidth(size * 0.1)
+                path = canvas.beginPath()
+                path.moveTo(x + side * 0.18, y + side * 0.52)
+                path.lineTo(x + side * 0.42, y + side * 0.2)
+                path.lineTo(x + side * 0.9, y + side * 1.05)
+                canvas.drawPath(path, stroke=1, fill=0)
+        canvas.restoreState()
 
 
 class _Unsplit(Flowable):
@@ -183,13 +350,17 @@ class _Unsplit(Flowable):
 def _list(block: ListBlock, context: StoryContext, space_before: float | None = None,
           space_after: float | None = None) -> Flowable:
     style = context.layout.styles["list"]
-    items = [ListItem(_nestable(block_flowables(item, context, "list", in_list_item=True)) or [Spacer(0, 0)])
-             for item in block.items]
+    contents = [_nestable(block_flowables(item, context, "list", in_list_item=True)) or [Spacer(0, 0)]
+                for item in block.items]
     font = style_face(context.layout, style)
+    if block.checks:  # a task list: each item's box is drawn with its first line
+        contents = [[_TaskBox(content[0], done, style, font), *content[1:]]
+                    for content, done in zip(contents, block.checks)]
+    items = [ListItem(content) for content in contents]
     return ListFlowable(
         items,
         bulletType="1" if block.ordered else "bullet",
-        start=str(block.start) if block.ordered else "•",
+        start=str(block.start) if block.ordered else "" if block.checks else "•",
         bulletFontName=font,
         bulletFontSize=style.size,
         leftIndent=LIST_INDENT,
@@ -246,7 +417,7 @@ def caption_reserve(booklet: Booklet, layout: Layout) -> Callable[[Figure], floa
     reserves: dict[int, float] = {}
     for article in booklet.all_articles():
         article_context = StoryContext(layout, article.language, {})
-        for block in iter_blocks(article.blocks):
+        for block in article_blocks(article):
             if isinstance(block, Figure) and block.caption:
                 caption = inline_paragraph(block.caption, style, article_context)
                 height = caption.wrap(caption_box_width(block, layout), layout.page_height)[1]

@@ -22,12 +22,18 @@ from .linebreak import FIL, INFINITY, Box, Glue, Item, Penalty
 
 @dataclass(frozen=True)
 class Run:
-    """A piece of text in one face; a run whose text is "\\n" is a forced line break."""
+    """A piece of text in one face; a run whose text is "\\n" is a forced line break.
+
+    `rise` lifts it above the baseline (points: a footnote call's figure), `strike` draws a
+    line through it, `note` is the number of the footnote it calls (its mark)."""
 
     text: str
     font: str  # a registered ReportLab font name
     size: float
     link: str | None = None
+    rise: float = 0.0
+    strike: bool = False
+    note: int | None = None
 
 
 @dataclass(frozen=True)
@@ -100,8 +106,9 @@ def ties_single_letters(language: str) -> bool:
 _widths: dict[tuple[str, str, float], float] = {}
 
 
-def fragment(text: str, font: str, size: float, link: str | None) -> Fragment:
-    return Fragment(text, font, size, link, text_width(text, font, size))
+def fragment(text: str, font: str, size: float, link: str | None, rise: float = 0.0, strike: bool = False,
+             note: int | None = None) -> Fragment:
+    return Fragment(text, font, size, link, text_width(text, font, size), rise, strike, note)
 
 
 def text_width(text: str, font: str, size: float) -> float:
@@ -122,6 +129,9 @@ class Fragment:
     size: float
     link: str | None
     width: float = 0.0  # of the text in points, filled in by `fragment`
+    rise: float = 0.0  # as in `Run`
+    strike: bool = False
+    note: int | None = None
 
 
 # --- runs → items ------------------------------------------------------------------------
@@ -150,7 +160,8 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
             # one face: the same word set the same way gives the same items (they are
             # immutable), and words recur all through a booklet
             piece, run = raw_word[0]
-            key = (piece, run.font, run.size, run.link, _alive(hyph), justify, _alive(spacing))
+            key = (piece, run.font, run.size, run.link, run.rise, run.strike, run.note, _alive(hyph), justify,
+                   _alive(spacing))
             word = _word_cache.get(key)
             if word is None:
                 if len(_word_cache) > _WORD_CACHE_LIMIT:
@@ -393,7 +404,7 @@ def _fragments(pieces: list[tuple[str, Run]], start: int, end: int) -> tuple[Fra
         if a < b:
             text = piece[a - offset:b - offset].replace(SOFT_HYPHEN, "")
             if text:
-                out.append(fragment(text, run.font, run.size, run.link))
+                out.append(fragment(text, run.font, run.size, run.link, run.rise, run.strike, run.note))
         offset += len(piece)
     return tuple(out)
 
@@ -411,7 +422,7 @@ def with_emergency_points(items: list[Item], width: float, spacing: Spacing = SP
         if not isinstance(item, Box) or item.width <= width or not item.data:
             out.append(item)
             continue
-        chars = [fragment(ch, f.font, f.size, f.link) for f in item.data for ch in f.text]
+        chars = [fragment(ch, f.font, f.size, f.link, f.rise, f.strike, f.note) for f in item.data for ch in f.text]
         for n, char in enumerate(chars):
             if n:
                 out.append(Penalty(0.0, spacing.anywhere_penalty, False, INSIDE_WORD))
