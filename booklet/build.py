@@ -9,10 +9,10 @@ from typing import Callable
 
 from .cache import digest, store
 from .errors import BookletError, BookletErrors, Collector, Problem, UsageError
-from .files import atomic_output, check_output_dir
+from .files import atomic_outputs, check_output_dir, tidy_output_dir
 from .fonts import bundled_family
 from .images import prepare_images
-from .impose import ImposeOptions, ImposeReport, check_options, impose_pdf, slot_size_for
+from .impose import ImposeOptions, ImposeReport, check_options, guide_beside, impose_pdf, slot_size_for, write_guide
 from .impose.geometry import fit_scale
 from .impose.schemes import SCHEMES, scheme_module
 from .impose.shop import write_shop_pdf
@@ -37,6 +37,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     blank_pages: int = 0  # of `pages`, the blank ones (padding before the back cover)
     shop_path: Path | None = None
+    guide_path: Path | None = None
     notes: list[str] = field(default_factory=list)  # facts for the summary, before the page counts
     sources: frozenset[Path] = frozenset()  # every file the booklet was made from (source_files)
 
@@ -190,14 +191,16 @@ def check_source_date_epoch() -> None:
 def build(source: Path, outdir: Path, layout_name: str | None = None,
           options: ImposeOptions | None = None, chosen: frozenset[str] = frozenset(),
           progress: Callable[[str], None] = _silent, shop: bool = False,
-          lines: LineCache | None = None) -> BuildResult:
-    """Write OUTDIR/NAME-read.pdf and OUTDIR/NAME-print.pdf; on failure neither is touched.
+          lines: LineCache | None = None, guide: bool = False) -> BuildResult:
+    """Write OUTDIR/NAME-read.pdf and OUTDIR/NAME-print.pdf (OUTDIR is created when missing),
+    all replaced together (files.atomic_outputs); on failure none is touched.
 
     The layout decides the scheme and the sheet, the booklet's `direction` the binding, except
     for the options named in `chosen` ("scheme", "sheet", "binding"), asked for explicitly. A
     chosen sheet whose slots the layout's pages do not fill gives the pages the slot's size.
     `progress` is called with the name of each stage as it starts (the CLI shows it on a terminal).
-    `shop` also writes OUTDIR/NAME-shop.pdf, the pages one by one with bleed and crop marks.
+    `shop` also writes OUTDIR/NAME-shop.pdf, the pages one by one with bleed and crop marks;
+    `guide`, OUTDIR/NAME-print-guide.pdf, the folding guide.
     `lines` is the line cache to use (`booklet watch` keeps one in the process); by default the
     booklet's lines are kept in the store on disk.
     """
@@ -206,6 +209,7 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
         raise UsageError(f"-o names the output folder, not a file: NAME-read.pdf and NAME-print.pdf are "
                          f"written into it (try -o {outdir.parent})", outdir)
     check_output_dir(outdir)
+    tidy_output_dir(outdir)
     progress("reading sources")
     booklet, layout = load_booklet(source, layout_name)
     options = options or ImposeOptions()
@@ -247,14 +251,18 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
     problems += store().take_warnings()
     read_path = outdir / f"{booklet.name}-read.pdf"
     print_path = outdir / f"{booklet.name}-print.pdf"
-    with atomic_output(read_path) as temporary_read:
-        temporary_read.write_bytes(reading_pdf)
-        progress("imposing")
-        report = impose_pdf(temporary_read, print_path, options, data=reading_pdf)
-        shop_path = outdir / f"{booklet.name}-shop.pdf" if shop else None
+    shop_path = outdir / f"{booklet.name}-shop.pdf" if shop else None
+    guide_path = guide_beside(print_path) if guide else None
+    progress("imposing")
+    with atomic_outputs(outdir) as outputs:
+        outputs.write(read_path, reading_pdf)
+        report = impose_pdf(read_path, print_path, options, data=reading_pdf, outputs=outputs)
         if shop_path is not None:
-            shop_warnings = write_shop_pdf(temporary_read, shop_path, data=reading_pdf)
+            shop_warnings = write_shop_pdf(read_path, shop_path, data=reading_pdf, outputs=outputs)
             report.warnings.extend(w for w in shop_warnings if w not in report.warnings)
+        if guide_path is not None:
+            write_guide(report, guide_path, outputs)
     return BuildResult(read_path, print_path, result.page_count, result.article_pages, report,
                        [str(p) for p in problems], sources=source_files(source, booklet, layout),
-                       blank_pages=len(result.blank_pages), notes=notes, shop_path=shop_path)
+                       blank_pages=len(result.blank_pages), notes=notes, shop_path=shop_path,
+                       guide_path=guide_path)

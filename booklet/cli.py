@@ -204,18 +204,8 @@ def impose_options(params: dict) -> tuple["ImposeOptions", frozenset[str]]:
                          **values), chosen
 
 
-def write_guide_beside(report) -> Path:
-    """The folding guide PRINT-guide.pdf beside the print PDF; its path."""
-    from .impose import write_guide
-
-    guide_path = report.output.with_name(f"{report.output.stem}-guide.pdf")
-    write_guide(report, guide_path)
-    return guide_path
-
-
-def report_imposition(report, guide: bool, quiet: bool) -> None:
-    """The imposition part of the summary: scale, guide (written with --quiet too), printing steps."""
-    guide_path = write_guide_beside(report) if guide and report.output is not None else None
+def report_imposition(report, guide_path: Path | None, quiet: bool) -> None:
+    """The imposition part of the summary: scale, guide, printing steps."""
     if quiet:
         return
     if abs(report.scale - 1) > 0.0005:
@@ -268,7 +258,8 @@ def build(source: Path, outdir: Path, layout_name: str | None, shop: bool, guide
     options, chosen = impose_options(params)
     progress = make_progress(quiet)
     try:
-        result = build_booklet(source, outdir, layout_name, options, chosen=chosen, progress=progress, shop=shop)
+        result = build_booklet(source, outdir, layout_name, options, chosen=chosen, progress=progress, shop=shop,
+                               guide=guide)
     finally:
         progress.close()
     report = result.imposition
@@ -280,7 +271,7 @@ def build(source: Path, outdir: Path, layout_name: str | None, shop: bool, guide
         click.echo(f"print PDF:   {result.print_path}")
         if result.shop_path is not None:
             click.echo(f"shop PDF:    {result.shop_path}")
-    report_imposition(report, guide, quiet)
+    report_imposition(report, result.guide_path, quiet)
     for warning in unique_warnings([*result.warnings, *report.warnings]):
         click.echo(f"booklet: {warning}", err=True)
 
@@ -304,10 +295,8 @@ def watch(source: Path, outdir: Path, layout_name: str | None, guide: bool, quie
 
     def rebuild(lines):
         with library_notes() as notes:
-            result = build_booklet(source, outdir, layout_name, options, chosen=chosen, lines=lines)
+            result = build_booklet(source, outdir, layout_name, options, chosen=chosen, lines=lines, guide=guide)
         result.warnings.extend(notes)
-        if guide:
-            write_guide_beside(result.imposition)
         return result
 
     def echo(line: str) -> None:
@@ -387,21 +376,26 @@ def impose(input_pdf: Path, output: Path | None, guide: bool, quiet: bool, **par
       saddle-2up  A5 pages two a side on A4 landscape; fold once, staple.
       mini-zine   8 A7 pages on one side of A4 landscape; slit and fold.
     """
-    from .impose import impose_pdf
+    from .files import atomic_outputs
+    from .impose import guide_beside, impose_pdf, write_guide
 
     output = output or input_pdf.with_name(f"{input_pdf.stem}-print.pdf")
     if output.resolve() == input_pdf.resolve():
         raise UsageError("the output would replace the input; choose another name with -o", output)
+    guide_path = guide_beside(output) if guide else None
     progress = make_progress(quiet)
     progress("imposing")
     try:
-        report = impose_pdf(input_pdf, output, impose_options(params)[0])
+        with atomic_outputs(output.parent) as outputs:  # the print PDF and its guide, as a pair
+            report = impose_pdf(input_pdf, output, impose_options(params)[0], outputs=outputs)
+            if guide_path is not None:
+                write_guide(report, guide_path, outputs)
     finally:
         progress.close()
     if not quiet:
         click.echo(f"{page_count_line(report.pages + report.blanks, report.blanks, report, 'from the PDF')}, "
                    f"scheme {report.scheme}: {output}")
-    report_imposition(report, guide, quiet)
+    report_imposition(report, guide_path, quiet)
     for warning in unique_warnings(report.warnings):
         click.echo(f"booklet: {warning}", err=True)
 

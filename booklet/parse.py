@@ -295,10 +295,13 @@ def _split_single_file(document: MarkdownSource, language: str, reader: "_Blocks
     """Level-1 headings start articles; text before the first one is an untitled preface.
 
     A paragraph right after the heading that is all emphasis (`*September 6, 2024*`)
-    is the article's dateline. Footnotes are numbered afresh in each article.
+    is the article's dateline. Footnotes are numbered afresh in each article. Only a heading
+    of the document's own level starts an article: one inside a list item or a quote is part
+    of it (a heading there, as in a folder booklet). Regression: `- # bravo` cut the list in
+    two (IndexError, or "bravo" made an article and the items after it lost).
     """
     tokens = reader.tokens(document.text)
-    starts = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"]
+    starts = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1" and t.level == 0]
     articles = []
     preface = tokens[: starts[0]] if starts else tokens
     if preface:
@@ -375,7 +378,6 @@ class _Blocks:
         self.language = language
         self.remarks: list[Remark] = []
         self.definitions: dict[int, tuple[list[Token], str | None]] = {}  # note id → (tokens, label)
-        self.called: set[int] = set()
         self.numbers: dict[int, int] = {}  # note id → its number in the current article
         self.calls: dict[int, Location] = {}  # note id → where it is first called
 
@@ -388,7 +390,17 @@ class _Blocks:
 
     def tokens(self, text: str) -> list[Token]:
         """The document's tokens, its footnote definitions taken out (kept for `article_notes`)."""
-        tokens = _markdown(self.language).parse(_prepare(text))
+        env: dict = {}
+        prepared = _prepare(text)
+        tokens = _markdown(self.language).parse(prepared, env)
+        for label, note_id in env.get("footnotes", {}).get("refs", {}).items():
+            if note_id < 0:  # defined, never called: the plugin drops it without a word
+                label = label.removeprefix(":")
+                line = next((n for n, source in enumerate(prepared.splitlines()) if
+                             source.lstrip().startswith(f"[^{label}]:")), None)
+                where = Location(self.document.path, line + self.document.body_line if line is not None else None)
+                self.remark(f"footnote [^{label}] is never called, so it is left out; call it with [^{label}] "
+                            "in the text", where)
         if tokens and tokens[-1].type == "footnote_block_close":
             start = max(i for i, t in enumerate(tokens) if t.type == "footnote_block_open")
             block, tokens = tokens[start + 1:-1], tokens[:start]
@@ -420,12 +432,7 @@ class _Blocks:
         return tuple(sorted(notes, key=lambda note: note.number))
 
     def finish(self) -> list[Remark]:
-        """The remarks on the whole document, notes defined but never called among them."""
-        for note_id, (body, label) in self.definitions.items():
-            if note_id not in self.called:
-                where = next((self.where(t) for t in body if t.map), Location(self.document.path))
-                self.remark(f"footnote [^{label}] is never called, so it is left out; call it with [^{label}] "
-                            "in the text", where)
+        """The remarks on the whole document."""
         return self.remarks
 
     def read(self, tokens: list[Token]) -> list[Block]:
@@ -594,7 +601,6 @@ class _Blocks:
 
     def _note_call(self, token: Token, where: Location) -> NoteRef:
         note_id = token.meta["id"]
-        self.called.add(note_id)
         self.calls.setdefault(note_id, where)
         number = self.numbers.setdefault(note_id, len(self.numbers) + 1)
         return NoteRef(number)

@@ -126,3 +126,26 @@ def test_version_layouts_and_help():
         assert re.search(rf"^{name}\s", listing, re.M), listing
     for command in ("build", "impose", "check", "new", "layouts", "testsheet", "verify"):
         assert run(command, "--help").exit_code == 0
+
+
+def test_a_heading_as_a_list_item_in_one_file_is_printed_in_the_list(tmp_path):
+    """Regression (issue #14): `- # bravo` in a single file made "bravo" an article and lost
+    "charlie" (exit 0, no warning) while `check` found nothing; now check and build agree, and
+    the one-file booklet prints what the folder booklet prints."""
+    article = "# Article\n\nIntro.\n\n- alpha\n- # bravo\n- charlie\n\nAfter.\n"
+    (tmp_path / "zine.md").write_text(f"---\ntitle: T\n---\n{article}", encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "booklet.yaml").write_text("title: T\n", encoding="utf-8")
+    (tmp_path / "folder" / "one.md").write_text(article, encoding="utf-8")
+    checked = run("check", str(tmp_path / "zine.md"))
+    assert checked.exit_code == 0 and "no errors" in checked.output
+    printed = []
+    for source, name in ((tmp_path / "zine.md", "zine"), (tmp_path / "folder", "folder")):
+        result = run("build", str(source), "-o", str(tmp_path), "--quiet")
+        assert result.exit_code == 0, result.output
+        with pdfplumber.open(tmp_path / f"{name}-read.pdf") as pdf:
+            printed.append([line for page in pdf.pages[1:] for line in page.extract_text().splitlines()
+                            if not MARKER.match(line)])
+    single, folder = printed
+    assert single == folder
+    assert single[:5] == ["Article", "Intro.", "• alpha", "• bravo", "• charlie"] and "After." in single

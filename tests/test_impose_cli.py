@@ -59,9 +59,9 @@ def test_millimetres_become_points(run, tmp_path, monkeypatch):
 
     real = impose.impose_pdf
 
-    def spy(source, output, options):
+    def spy(source, output, options, **kwargs):
         seen["options"] = options
-        return real(source, output, options)
+        return real(source, output, options, **kwargs)
 
     monkeypatch.setattr(impose, "impose_pdf", spy)
     make_numbered_pdf(tmp_path / "in.pdf", 8)

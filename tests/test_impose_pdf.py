@@ -418,9 +418,11 @@ def test_inherited_resources_and_split_content_streams(tmp_path):
     assert {tile.page_index for side in sides for tile in side.values()} == set(range(8))
 
 
-def test_missing_output_folder_is_one_clear_error(numbered, tmp_path):
-    with pytest.raises(BookletError, match="output folder does not exist"):
-        impose_pdf(numbered(8), tmp_path / "nowhere" / "out.pdf")
+def test_a_missing_output_folder_is_created_with_its_parents(numbered, tmp_path):
+    """Issue #11: `-o` into a folder that is not there yet makes it."""
+    impose_pdf(numbered(8), tmp_path / "new" / "deeper" / "out.pdf")
+    assert len(PdfReader(tmp_path / "new" / "deeper" / "out.pdf").pages) == 2
+    assert [p.name for p in (tmp_path / "new" / "deeper").iterdir()] == ["out.pdf"]
 
 
 def test_guide_and_testsheet_are_reproducible(numbered, tmp_path):

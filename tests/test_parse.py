@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from booklet.model import CodeBlock, Figure, Heading, LineBreak, ListBlock, Paragraph, Quote, SectionBreak, plain_text
+import pytest
+
+from booklet.model import (
+    CodeBlock, Figure, Heading, LineBreak, ListBlock, Paragraph, Quote, SectionBreak, iter_blocks, plain_text,
+)
 from booklet.parse import parse_booklet
 from booklet.sources import read_sources
 
@@ -109,3 +113,43 @@ code  block
     figure, narrow, whole = blocks[8:]
     assert figure.image == tmp_path / "photo.jpg" and plain_text(figure.caption) == "A caption"
     assert figure.width is None and narrow.width == 0.6 and whole.full_page
+
+
+def _without_locations(value):
+    """A model value with every Location left out: blocks compared by what they hold."""
+    import dataclasses
+
+    from booklet.model import Location
+
+    if isinstance(value, tuple):
+        return tuple(_without_locations(v) for v in value)
+    if dataclasses.is_dataclass(value):
+        return (type(value).__name__, *(_without_locations(getattr(value, f.name)) for f in dataclasses.fields(value)
+                                        if not isinstance(getattr(value, f.name), Location)))
+    return value
+
+
+NESTED_LEVEL_ONE = {
+    "atx heading as a list item": "- alpha\n- # bravo\n- charlie",
+    "setext heading in a list item": "- alpha\n  ===\n- charlie",
+    "heading inside an item": "1. one\n\n   # two\n\n   three\n2. four",
+    "heading in a quote": "> # quoted\n>\n> words",
+}
+
+
+@pytest.mark.parametrize("body", NESTED_LEVEL_ONE.values(), ids=NESTED_LEVEL_ONE.keys())
+def test_a_level_one_heading_inside_a_list_or_quote_is_part_of_it_in_both_forms(tmp_path, body):
+    """Regression (issue #14): in one file, `- # bravo` started an article (IndexError, or
+    "charlie" lost); only a heading of the document's own level starts an article, and one
+    file reads as a folder booklet with that article reads."""
+    article = f"# Article\n\nIntro.\n\n{body}\n\nAfter.\n"
+    single = parse_file(tmp_path, f"---\ntitle: T\n---\n{article}")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "booklet.yaml").write_text("title: T\n")
+    (folder / "one.md").write_text(article)
+    from_folder = parse_booklet(read_sources(folder))
+    assert [a.title for a in single.articles] == [a.title for a in from_folder.articles] == ["Article"]
+    assert _without_locations(single.articles[0].blocks) == _without_locations(from_folder.articles[0].blocks)
+    heading = [b for b in iter_blocks(single.articles[0].blocks) if isinstance(b, Heading)]
+    assert len(heading) == 1 and heading[0].level == 2  # an h1 inside an article reads as h2

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BookletError, UsageError
+from ..files import Outputs
 from ..layouts import MM, SHEETS, paper_size
 from . import geometry, marks as marks_module
 from .instructions import finishing_steps, print_steps
@@ -19,7 +20,7 @@ from .plan import BINDINGS, BLANKS, FLIPS, plan
 from .schemes import SCHEMES, scheme_module
 from .slots import Plan
 
-__all__ = ["ImposeOptions", "ImposeReport", "impose_pdf", "write_guide", "write_testsheet",
+__all__ = ["ImposeOptions", "ImposeReport", "impose_pdf", "guide_beside", "write_guide", "write_testsheet",
            "plan", "Plan", "SCHEMES", "MARKS", "sheet_size_for", "slot_size_for"]
 
 MARKS = marks_module.MARKS
@@ -115,7 +116,7 @@ def _mm(size: tuple[float, float]) -> str:
 
 
 def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOptions(),
-               data: bytes | None = None) -> ImposeReport:
+               data: bytes | None = None, outputs: Outputs | None = None) -> ImposeReport:
     """Impose the pages of `source` onto sheets in `output` (written atomically).
 
     A page's trim box (its finished size; the crop box when it has none) fills its slot, its
@@ -124,7 +125,8 @@ def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOption
     with options.strict; UsageError for impossible options.
 
     `data`, when given, is the content of `source` (the build passes the reading PDF it has
-    just made, so it is not read back from disk).
+    just made, so it is not read back from disk). `outputs`, when given, is the set of files
+    that `output` is written as one of (the build's, replaced together).
     """
     from .writer import SourcePDF, source_title, write_print_pdf
 
@@ -157,7 +159,7 @@ def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOption
 
     duplex = the_plan.duplex and not the_plan.manual_duplex
     warnings += write_print_pdf(pdf, drawings, output, flip=options.flip if duplex else None,
-                                title=source_title(pdf))
+                                title=source_title(pdf), outputs=outputs)
     return ImposeReport(pages=page_count, blanks=the_plan.blanks, sheets=the_plan.sheets,
                         scale=min(fits) * margin_scale, warnings=warnings, instructions=instructions,
                         scheme=options.scheme, output=output, sheet_size=sheet, plan=the_plan)
@@ -258,12 +260,18 @@ def _nest_warnings(the_plan: Plan, options: ImposeOptions) -> list[str]:
             f"{alternative} ({nests} nests of up to {pages} pages, gathered)"]
 
 
-def write_guide(report: ImposeReport, output: Path) -> None:
-    """The one-page folding guide for an imposition (A4 PDF, written atomically)."""
+def guide_beside(print_path: Path) -> Path:
+    """The folding guide's path: PRINT-guide.pdf beside the print PDF."""
+    return print_path.with_name(f"{print_path.stem}-guide.pdf")
+
+
+def write_guide(report: ImposeReport, output: Path, outputs: Outputs | None = None) -> None:
+    """The one-page folding guide for an imposition (A4 PDF, written atomically, as one file of
+    `outputs` when given)."""
     from .guide import guide_pdf
     from .writer import write_pdf_bytes
 
-    write_pdf_bytes(guide_pdf(report), Path(output))
+    write_pdf_bytes(guide_pdf(report), Path(output), outputs)
 
 
 def write_testsheet(output: Path, sheet_size: tuple[float, float] | None = None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..files import Outputs
 from . import geometry, marks
 
 MM = 72 / 25.4
@@ -36,10 +37,12 @@ def shop_drawings(pdf) -> list:
     return drawings
 
 
-def write_shop_pdf(source: Path, output: Path, data: bytes | None = None) -> list[str]:
+def write_shop_pdf(source: Path, output: Path, data: bytes | None = None,
+                   outputs: Outputs | None = None) -> list[str]:
     """Write the copy-shop PDF of `source` (or of `data`, its content) to `output`
-    (atomically); returns its warnings."""
+    (atomically, as one file of `outputs` when given); returns its warnings."""
     from .writer import SourcePDF, source_title, write_print_pdf
 
     pdf = SourcePDF(Path(source), data)
-    return pdf.warnings + write_print_pdf(pdf, shop_drawings(pdf), Path(output), flip=None, title=source_title(pdf))
+    return pdf.warnings + write_print_pdf(pdf, shop_drawings(pdf), Path(output), flip=None, title=source_title(pdf),
+                                          outputs=outputs)

@@ -11,8 +11,6 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-import os
-import tempfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +31,7 @@ from pypdf.generic import (
 )
 
 from ..errors import BookletError
+from ..files import Outputs, write_atomic, write_output
 from .annotations import PageAnnotations, SheetLink, dropped_warning, read_annotations, sheet_links
 from .marks import Box, Line
 
@@ -187,19 +186,19 @@ def _number(value: float) -> str:
 
 
 def write_print_pdf(source: SourcePDF, drawings: list[Drawing], output: Path, *, flip: str | None,
-                    title: str | None = None) -> list[str]:
-    """Write `drawings` as the pages of `output`, atomically, the source pages' visible
-    annotations drawn with them and their links kept where they still work; returns the
-    warning naming what was left out (or nothing).
+                    title: str | None = None, outputs: Outputs | None = None) -> list[str]:
+    """Write `drawings` as the pages of `output`, atomically (as one file of `outputs`, when
+    given), the source pages' visible annotations drawn with them and their links kept where
+    they still work; returns the warning naming what was left out (or nothing).
 
     flip: "long" or "short" for the /Duplex viewer preference, None for single-sided.
     """
     with quiet_pypdf():
-        return _write_print_pdf(source, drawings, Path(output), flip, title)
+        return _write_print_pdf(source, drawings, Path(output), flip, title, outputs)
 
 
 def _write_print_pdf(source: SourcePDF, drawings: list[Drawing], output: Path, flip: str | None,
-                     title: str | None) -> list[str]:
+                     title: str | None, outputs: Outputs | None) -> list[str]:
     writer = PdfWriter()
     forms: dict[int, object] = {}
     shared_resources: dict[object, object] = {}
@@ -231,7 +230,10 @@ def _write_print_pdf(source: SourcePDF, drawings: list[Drawing], output: Path, f
     if title:
         info["/Title"] = title
     writer.add_metadata(info)
-    _write_atomically(writer, Path(output))
+    try:
+        write_output(output, writer.write, outputs)
+    except _PDF_ERRORS as exc:
+        raise BookletError(f"cannot write the print PDF ({_short(exc)})", output) from None
     return dropped_warning(dropped)
 
 
@@ -389,41 +391,9 @@ def _inherit_media_box(writer: PdfWriter) -> None:
             del kid["/MediaBox"]
 
 
-def _write_atomically(writer: PdfWriter, output: Path) -> None:
-    try:
-        _atomic(output, writer.write)
-    except _PDF_ERRORS as exc:
-        raise BookletError(f"cannot write the print PDF ({_short(exc)})", output) from None
-
-
-def write_pdf_bytes(data: bytes, output: Path) -> None:
-    """Write finished PDF bytes (guide, test sheet) atomically."""
-    _atomic(Path(output), lambda stream: stream.write(data))
-
-
-def _atomic(output: Path, write) -> None:
-    """Write through `write(stream)` into a temporary file beside `output`, then move it into
-    place; on any error the temporary file is removed and an existing output is untouched."""
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise BookletError("the output folder does not exist", folder)
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise BookletError(f"cannot write here ({exc.strerror})", output) from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            write(stream)
-        os.chmod(temp, 0o644)
-        os.replace(temp, output)
-    except BaseException as exc:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        if isinstance(exc, OSError):
-            raise BookletError(f"cannot write ({exc.strerror or exc})", output) from None
-        raise
+def write_pdf_bytes(data: bytes, output: Path, outputs: Outputs | None = None) -> None:
+    """Write finished PDF bytes (guide, test sheet) atomically (as one file of `outputs`, when given)."""
+    write_atomic(Path(output), data, outputs)
 
 
 def finish_pdf_bytes(data: bytes, flip: str | None) -> bytes:

@@ -1,0 +1,189 @@
+"""Markdown beyond CommonMark: what parse makes of tables, footnotes, strikethrough, task and
+definition lists, comments and leftover syntax, and how tables and notes come out on the page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from booklet.build import check, load_booklet
+from booklet.images import prepare_images
+from booklet.model import DefinitionList, ListBlock, NoteRef, Paragraph, Span, Table
+from booklet.parse import parse_booklet
+from booklet.sources import read_sources
+from booklet.starter import create_starter
+from booklet.typeset.document import typeset
+from booklet.typeset.tables import ColumnMeasure, plan_table
+
+
+def write(folder: Path, text: str, layout: str | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "zine.md").write_text(f"---\ntitle: Test\n{'layout: ' + layout if layout else ''}\n---\n{text}",
+                                    encoding="utf-8")
+    return folder / "zine.md"
+
+
+def articles(path: Path):
+    return parse_booklet(read_sources(path)).articles
+
+
+def typeset_pages(path: Path) -> list:
+    booklet, layout = load_booklet(path)
+    images, _ = prepare_images(booklet, layout)
+    pdf_path = path.with_suffix(".pdf")
+    pdf_path.write_bytes(typeset(booklet, layout, images).pdf)
+    return pdf_path
+
+
+# --- parsing ---------------------------------------------------------------------------------
+
+
+def test_footnotes_are_numbered_per_article_in_the_order_of_their_calls(tmp_path):
+    path = write(tmp_path, "# One\n\nB[^b] then a[^a] and b again[^b].\n\n# Two\n\nOnly[^a] here.\n\n"
+                           "[^a]: Note a.\n[^b]: Note b.\n")
+    one, two = articles(path)
+    calls = [i.number for i in one.blocks[0].inlines if isinstance(i, NoteRef)]
+    assert calls == [1, 2, 1]
+    assert [(n.number, n.blocks[0].inlines[0].text) for n in one.notes] == [(1, "Note b."), (2, "Note a.")]
+    assert [(n.number, n.blocks[0].inlines[0].text) for n in two.notes] == [(1, "Note a.")]
+
+
+def test_tables_task_lists_definitions_strikethrough_and_comments(tmp_path):
+    path = write(tmp_path, "| a | b |\n|:--|--:|\n| 1 | 2 |\n| 3 |\n\n- [ ] open\n- [x] done\n\n"
+                           "Term\n: Meaning.\n\nKeep ~~this~~ <!-- not this --> text.\n\n<!-- nor this -->\n")
+    blocks = articles(path)[0].blocks
+    table, tasks, definitions, paragraph = blocks
+    assert isinstance(table, Table) and table.aligns == ("left", "right")
+    assert table.rows == (((Span("1"),), (Span("2"),)), ((Span("3"),), ()))
+    assert isinstance(tasks, ListBlock) and tasks.checks == (False, True)
+    assert tasks.items[0][0].inlines == (Span("open"),)
+    assert isinstance(definitions, DefinitionList) and definitions.items[0].term == (Span("Term"),)
+    assert isinstance(paragraph, Paragraph)
+    assert [s.text for s in paragraph.inlines if s.strike] == ["this"]
+    assert "not this" not in "".join(s.text for s in paragraph.inlines)
+
+
+@pytest.mark.parametrize("markdown, warning", [
+    ("| a | b |\n| 1 | 2 |\n", "looks like a table"),
+    ("A note[^nowhere] that is never written.\n", r"footnote \[\^nowhere\] has no text"),
+    ("![A photo](my photo.jpg)\n", "file name has spaces"),
+    ("Text.[^1]\n\n[^1]: Called.\n\n[^2]: Never called.\n", r"footnote \[\^2\] is never called"),
+    ("<div>raw</div>\n", "raw HTML is printed as written"),
+])
+def test_markdown_printed_as_written_gets_a_warning_with_its_line(tmp_path, markdown, warning):
+    path = write(tmp_path, "\n" + markdown)
+    problems = [p for p in check(path) if p.severity == "warning"]
+    assert any(__import__("re").search(warning, p.message) and p.path == path and p.line for p in problems), problems
+
+
+def test_an_image_path_with_spaces_in_angle_brackets_is_a_figure(tmp_path):
+    (tmp_path / "my photo.png").write_bytes(b"")
+    path = write(tmp_path, "\n![A photo](<my photo.png>)\n")
+    assert articles(path)[0].blocks[0].image == tmp_path / "my photo.png"
+
+
+def test_the_starter_explains_its_articles_list_and_warns_about_a_file_left_out(tmp_path):
+    folder = tmp_path / "zine"
+    create_starter(folder)
+    text = (folder / "booklet.yaml").read_text(encoding="utf-8")
+    comment = text[:text.index("articles:")].splitlines()[-3:]
+    assert all(line.startswith("#") for line in comment) and "left out" in " ".join(comment)
+    assert not [p for p in check(folder) if p.severity == "warning"]
+    (folder / "03-new.md").write_text("# New\n\nText.\n", encoding="utf-8")
+    assert [p.message.split(" ")[0] for p in check(folder) if p.severity == "warning"] == ["03-new.md"]
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+columns = st.lists(st.tuples(st.floats(1, 120), st.floats(0, 1)).map(
+    lambda pair: ColumnMeasure(pair[0], pair[0] * pair[1])), min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(columns=columns, width=st.floats(80, 400))
+def test_a_plan_fills_its_width_and_keeps_every_word_whole_when_it_fits(columns, width):
+    plan = plan_table(columns, width, width * 1.5, 4.0, 0.6)
+    room = (width * 1.5 if plan.sideways else width) - 4.0 * plan.scale * (len(columns) - 1)
+    assert sum(plan.widths) == pytest.approx(room)
+    assert 0.6 <= plan.scale <= 1.0
+    if plan.fits:
+        assert all(w >= c.minimum * plan.scale - 1e-6 for w, c in zip(plan.widths, columns))
+    if plan.sideways:  # turned only when the type would have to shrink below the minimum
+        assert plan_table(columns, width, None, 4.0, 0.6).scale == 0.6
+
+
+def test_a_narrow_table_is_set_at_full_size_and_a_wide_one_shrinks_then_turns():
+    narrow = [ColumnMeasure(30, 20), ColumnMeasure(40, 25)]
+    assert plan_table(narrow, 240, 360, 4.8, 0.7) .scale == 1.0
+    wide = [ColumnMeasure(60, 30)] * 8
+    shrunk = plan_table(wide, 240, 360, 4.8, 0.7)
+    assert not shrunk.sideways and 0.7 < shrunk.scale < 1.0
+    wider = [ColumnMeasure(60, 40)] * 8
+    turned = plan_table(wider, 240, 360, 4.8, 0.7)
+    assert turned.sideways and turned.fits
+    widest = [ColumnMeasure(90, 80)] * 8
+    assert not plan_table(widest, 240, 360, 4.8, 0.7).fits
+
+
+def test_a_long_table_splits_between_rows_and_repeats_its_header(tmp_path):
+    rows = "\n".join(f"| item {n} | {n * 3} |" for n in range(60))
+    path = typeset_pages(write(tmp_path, f"\n| Thing | Count |\n|---|--:|\n{rows}\n"))
+    with pdfplumber.open(path) as pdf:
+        pages = [p.extract_text() for p in pdf.pages if "item" in p.extract_text()]
+    assert len(pages) >= 2
+    assert all(text.splitlines()[0].startswith("Thing Count") for text in pages)
+    printed = [line.split()[1] for text in pages for line in text.splitlines() if line.startswith("item ")]
+    assert printed == [str(n) for n in range(60)]  # every row once, in order
+
+
+def test_a_table_wider_than_any_size_is_turned_sideways_on_a_page_of_its_own(tmp_path):
+    header = "| " + " | ".join(f"Heading {c}" for c in range(10)) + " |"
+    row = "| " + " | ".join(f"cell{c}" for c in range(10)) + " |"
+    source = write(tmp_path, f"\nBefore the table.\n\n{header}\n|{'---|' * 10}\n{row}\n\nAfter the table.\n")
+    with pdfplumber.open(typeset_pages(source)) as pdf:
+        turned = [p for p in pdf.pages if any("Heading" in w["text"] for w in p.extract_words())
+                  or any(c["matrix"][1] > 0.5 for c in p.chars)]
+        assert len(turned) == 1
+        chars = [c for c in turned[0].chars if c["text"].strip() and c["matrix"][1] > 0.5]
+        body = [c for c in turned[0].chars if c["text"].strip() and c["matrix"][1] <= 0.5]
+        assert chars and all(c["matrix"][:4] == (0.0, 1.0, -1.0, 0.0) for c in chars)
+        assert "".join(c["text"] for c in body if c["size"] > 8) == ""  # no running text beside it
+
+
+# --- footnotes and strike lines on the page --------------------------------------------------
+
+
+def test_foot_notes_sit_under_a_rule_at_the_foot_of_the_page_and_the_text_makes_room(tmp_path):
+    text = "\n".join(f"Paragraph {n} says something about the note[^{n}] and goes on for a while, so that "
+                     "the page fills up with text and notes together." for n in range(1, 13))
+    notes = "\n".join(f"[^{n}]: The text of note number {n}, long enough for a line or so." for n in range(1, 13))
+    path = typeset_pages(write(tmp_path, f"\n{text}\n\n{notes}\n"))
+    booklet, layout = load_booklet(tmp_path / "zine.md")
+    foot_size = layout.styles["footnote"].size
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages[1:]:
+            notes_chars = [c for c in page.chars if abs(c["size"] - foot_size) < 0.01]
+            text_chars = [c for c in page.chars if abs(c["size"] - layout.styles["body"].size) < 0.01]
+            if not notes_chars:
+                continue
+            rule = [line for line in page.lines if line["top"] < min(c["top"] for c in notes_chars)]
+            assert rule, "a rule above the notes"
+            assert max(c["bottom"] for c in text_chars) < rule[-1]["top"] < min(c["top"] for c in notes_chars)
+            bottom = layout.margins.top + layout.text_height
+            assert max(c["bottom"] for c in notes_chars) <= bottom + foot_size * 0.3  # descenders, as the text's
+
+
+def test_struck_text_has_a_line_through_its_letters(tmp_path):
+    path = typeset_pages(write(tmp_path, "\nKeep these words, ~~strike these words~~, keep the rest.\n"))
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[1]
+        words = {w["text"].strip(","): w for w in page.extract_words()}
+        struck = words["strike"]
+        lines = [line for line in page.lines if struck["top"] < line["top"] < struck["bottom"]]
+        assert len(lines) == 1
+        assert lines[0]["x0"] <= struck["x0"] + 0.5 and lines[0]["x1"] >= words["these"]["x0"]
+        assert lines[0]["x1"] < words["keep"]["x0"]  # the words after it are not struck
