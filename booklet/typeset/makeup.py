@@ -148,17 +148,13 @@ def measure(article: list[Leaf], layout: Layout, canvas) -> tuple[list[Item], li
             continue
         lines, line_height, depth = _lines(flowable, inner, canvas)
         if lines is None:
-            pieces = _pieces_of(flowable, inner, _frame(layout).goal, canvas)
+            pieces = _pieces_of(flowable, inner, layout, canvas)
             leaf.lines = pieces
             for index, (piece, height) in enumerate(pieces):
                 if index:
                     items.append(Penalty(0.0))
                     sources.append(None)
-                # foot notes take room at the foot of the page; a fresh PageNotes counts the
-                # rule above them as if they were the page's first (never too little room)
-                insert = (PageNotes(layout).extra_height(piece.called(), width)
-                          if isinstance(piece, CallsNotes) else 0.0)
-                items.append(Box(height, insert=insert))
+                items.append(Box(height, insert=_notes_height(piece, layout)))
                 sources.append(Source(number, part=index))
             continue
         opening = opening and not (lines and not leaf.keep_with_next)
@@ -203,13 +199,23 @@ def _lines(flowable: Flowable, width: float, canvas) -> tuple[list | None, float
     return None, 0.0, 0.0
 
 
-def _pieces_of(flowable: Flowable, width: float, goal: float, canvas) -> list[tuple[Flowable, float]]:
-    """Anything else (a table, a block calling foot notes): whole, or if taller than a page, in
-    the parts it splits into page by page, with their heights."""
+def _notes_height(flowable: Flowable, layout: Layout) -> float:
+    """The room the foot notes a flowable calls take at the foot of its page; a fresh
+    PageNotes counts the rule above them as if they were the page's first (never too little)."""
+    if not isinstance(flowable, CallsNotes):
+        return 0.0
+    return PageNotes(layout).extra_height(flowable.called(), layout.text_width)
+
+
+def _pieces_of(flowable: Flowable, width: float, layout: Layout, canvas) -> list[tuple[Flowable, float]]:
+    """Anything else (a table, a block calling foot notes): whole, or if taller than a page with
+    its notes, in the parts it splits into page by page, with their heights."""
+    goal = _frame(layout).goal
     pieces = []
     while True:
         height = flowable.wrapOn(canvas, width, 1e6)[1]
-        parts = flowable.splitOn(canvas, width, goal) if height > goal else []
+        too_tall = height + _notes_height(flowable, layout) > goal
+        parts = flowable.splitOn(canvas, width, goal) if too_tall else []
         if len(parts) < 2:
             pieces.append((flowable, height))
             return pieces
