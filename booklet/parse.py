@@ -92,7 +92,7 @@ def read_booklet(source: BookletSource) -> tuple[Booklet | None, list[Problem]]:
     covers: dict[str, CoverPage | None] = {}
     for key in ("cover", "back"):
         with errors.attempt():
-            covers[key] = _cover_page(key, source, language)
+            covers[key] = _cover_page(key, source, language, remarks)
     metadata = replace(metadata, **covers)
     articles = [a for a in articles if a.blocks or a.title]
     if not articles:
@@ -162,9 +162,9 @@ def read_metadata(data: dict[str, Any], where: Location, errors: Collector) -> M
 COVER_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp", ".heic", ".heif", ".svg")
 
 
-def _cover_page(key: str, source: BookletSource, language: str) -> CoverPage | None:
+def _cover_page(key: str, source: BookletSource, language: str, remarks: list[Remark]) -> CoverPage | None:
     """`cover:` or `back:` → the user's own page (None: the built-in one). `cover: full` sets the
-    built-in front cover over a full-page `cover_image`."""
+    built-in front cover over a full-page `cover_image`. A Markdown page's remarks join `remarks`."""
     where = source.metadata_where
     value = source.metadata.get(key)
     line = Location(where.path, key_line(where, key))
@@ -182,9 +182,10 @@ def _cover_page(key: str, source: BookletSource, language: str) -> CoverPage | N
     path = base / value
     suffix = path.suffix.lower()
     if key in source.covers:
-        article, problems, _ = _parse_article_file(source.covers[key], language)
+        article, problems, cover_remarks = _parse_article_file(source.covers[key], language)
         if problems:
             raise BookletErrors(list(problems))
+        remarks += cover_remarks
         return CoverPage("markdown", line, path, article)
     if suffix == ".pdf":
         kind = "pdf"

@@ -5,6 +5,7 @@ as it is, and a back cover of the user's own."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pdfplumber
@@ -204,3 +205,42 @@ def test_cover_mistakes_are_one_line_each(tmp_path, metadata, layout, message):
     (folder / "runes.md").write_text("# Runes\n\nA rune: \u16a0.\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["check", str(folder)])
     assert result.exit_code == 1 and re.search(message, result.output), result.output
+
+
+USER_BOOKLETS = Path(__file__).resolve().parent / "user_booklets"
+
+
+def test_a_market_zine_with_a_heic_cover_photo_full_bleed_a_heic_photo_an_svg_greek_and_symbols(tmp_path):
+    source = tmp_path / "market-stall"
+    shutil.copytree(USER_BOOKLETS / "market-stall", source)
+    pdf = build_reading_pdf(source)
+    reader = pypdf.PdfReader(pdf)
+    width = float(reader.pages[0].mediabox.width)
+    (cover,) = page_images(pdf, 0)
+    assert cover["x0"] <= 0.01 and cover["x1"] >= width - 0.01 and cover["top"] <= 0.01  # full bleed
+    assert "Saturday at the Stall" in page_text(pdf, 0)
+    opening = next(i for i in range(len(reader.pages)) if "Opening Up" in page_text(pdf, i) and i > 1)
+    text = "".join(page_text(pdf, i) for i in (opening, opening + 1))
+    for wanted in ("★ specials ★", "❤", "Καλημέρα", "ψωμί", "φιλοξενία", "✓", "→ on"):
+        assert wanted in text
+    photos = [image for i in (opening, opening + 1) for image in reader.pages[i].images]
+    assert len(photos) == 1  # the HEIC photo; the SVG drawing is paths, not an image
+    with pdfplumber.open(pdf) as document:
+        assert len(document.pages[opening].rects) >= 3
+
+
+def test_a_seed_swap_zine_with_a_pdf_cover_its_own_back_and_a_body_font_by_path(tmp_path):
+    source = tmp_path / "seed-swap"
+    shutil.copytree(USER_BOOKLETS / "seed-swap", source)
+    layout = source / "swap.toml"  # its font path points at the repository's fonts/: make it absolute
+    fonts = Path(__file__).resolve().parent.parent / "fonts"
+    layout.write_text(layout.read_text(encoding="utf-8").replace("../../../fonts", str(fonts)), encoding="utf-8")
+    pdf = build_reading_pdf(source)
+    reader = pypdf.PdfReader(pdf)
+    assert page_text(pdf, 0) == "SEED SWAP"
+    assert "Take what you need, bring what you can." in page_text(pdf, len(reader.pages) - 1)
+    with pdfplumber.open(pdf) as document:
+        body = [c for page in document.pages for c in page.chars if c["text"] == "y" and c["size"] < 10]
+    faces = {c["fontname"].split("+")[-1] for c in body}
+    # the regular face by path, and the italic file found beside it (the back cover's slogan)
+    assert faces == {"GentiumBookPlus", "GentiumBookPlus-Italic"}

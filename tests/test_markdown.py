@@ -187,3 +187,17 @@ def test_struck_text_has_a_line_through_its_letters(tmp_path):
         assert len(lines) == 1
         assert lines[0]["x0"] <= struck["x0"] + 0.5 and lines[0]["x1"] >= words["these"]["x0"]
         assert lines[0]["x1"] < words["keep"]["x0"]  # the words after it are not struck
+
+
+def test_a_table_that_fits_nowhere_gets_a_warning(tmp_path):
+    header = "| " + " | ".join(f"Extraordinarily{c}" for c in range(14)) + " |"
+    path = write(tmp_path, f"\n{header}\n|{'---|' * 14}\n")
+    [warning] = [p for p in check(path) if "too wide for the page" in p.message]
+    assert warning.severity == "warning" and (warning.path, warning.line) == (path, 6)
+
+
+def test_markdown_printed_as_written_on_a_cover_page_gets_its_warning_too(tmp_path):
+    (tmp_path / "booklet.yaml").write_text("title: C\ncover: front.md\narticles:\n  - a.md\n", encoding="utf-8")
+    (tmp_path / "front.md").write_text("# Front\n\nA [^x] call.\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("# A\n\nText.\n", encoding="utf-8")
+    assert [(p.path.name, p.line) for p in check(tmp_path) if p.severity == "warning"] == [("front.md", 3)]
