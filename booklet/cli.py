@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import sys
 import threading
 import warnings
@@ -132,6 +133,8 @@ def _millimetres(ctx, param, value):
     """Millimetres on the command line → points for the API."""
     if value is None:
         return 0.0
+    if not math.isfinite(value):  # float() takes nan and inf (regression: nan was taken as 0)
+        raise click.BadParameter(f"must be a number of millimetres, not {value}")
     if value < 0:
         raise click.BadParameter("cannot be negative")
     return value * 72 / 25.4
@@ -237,7 +240,34 @@ def build_options(command: Callable) -> Callable:
     return click.argument("source", type=click.Path(path_type=Path))(command)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The `booklet` group: a wrong command line (an unknown option, a bad value, a missing
+    argument) is one line `booklet: …` and exit code 2, like every other error, for every
+    command, instead of click's usage, hint and error lines."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as exc:  # `booklet` alone: the help, as click shows it
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            command = " ".join(["booklet", *exc.ctx.command_path.split()[1:]]) if exc.ctx is not None else "booklet"
+            hint = f" (see {command} --help)"
+            click.echo(f"booklet: {exc.format_message()}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("booklet: interrupted", err=True)
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)  # an int is click's exit code (--help, --version)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="booklet")
 @click.option("--debug", is_flag=True, help="Show a traceback instead of a one-line error.")
 def main(debug: bool) -> None:

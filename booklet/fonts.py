@@ -22,6 +22,7 @@ import re
 import shutil
 import struct
 import subprocess
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -373,8 +374,11 @@ def fallback_faces(families: tuple[FontFamily, ...], bold: bool = False, italic:
 
 
 def has_glyph(font_name: str, char: str) -> bool:
-    """Whether a registered font has a glyph for `char` (spaces and controls always pass)."""
-    return ord(char) in _cmap(font_name) or not char.isprintable() or char.isspace() or char in INVISIBLE
+    """Whether a registered font has a glyph for `char` (spaces, controls and the characters left
+    out of the runs always pass). A private-use or unassigned code point needs a glyph like any
+    letter: without one it printed as an empty box (regression: issue #14, U+E000)."""
+    return ord(char) in _cmap(font_name) or char.isspace() or char in INVISIBLE or char == "\u00ad" \
+        or unicodedata.category(char) == "Cc"
 
 
 INVISIBLE = "\ufe0e\ufe0f\u200d"

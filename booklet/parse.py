@@ -48,9 +48,19 @@ QUOTES = {
 }
 """Typographic quotes per language (double open/close, single open/close)."""
 
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-"""Control characters (other than tab and line ends): no font draws them, so they would print
-as empty boxes. They are left out; the preflight warns about each line that has one."""
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF)
+                                           for plane in range(17))
+UNPRINTED = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # control characters other than tab and line ends
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"  # bidi marks, embeddings, overrides and isolates
+    "\u180e\u2061-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb"  # other format controls, a stray byte order mark
+    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+    + _NONCHARACTERS + "]")
+"""Characters that steer other software and draw nothing: controls, the format characters
+(Unicode category Cf) that booklet has no use for, and the noncharacters (U+FFFE, …). No font
+draws them, so they would print as empty boxes; they are left out, and the preflight warns about
+each line that has one. Kept: the soft hyphen, zero-width space, (non-)joiners and word joiner,
+which booklet or the fonts handle, and the visible Arabic and Kaithi number signs (also Cf)."""
 
 # `{width=60%}` is what people write; the attrs plugin only accepts a quoted "60%".
 _UNQUOTED_PERCENT = re.compile(r'(\{[^}\n]*\bwidth=)(\d+(?:\.\d+)?%)')
@@ -224,7 +234,7 @@ def _text(data: dict[str, Any], key: str, where: Location, required: bool = Fals
         raise BookletError(f"{key!r} must be text, not {type(value).__name__}", where.path, key_line(where, key))
     if required and not value.strip():
         raise BookletError(f"the {key!r} is empty", where.path, key_line(where, key))
-    return CONTROL_CHARACTERS.sub("", value).strip()
+    return UNPRINTED.sub("", value).strip()
 
 
 def _language(data: dict[str, Any], where: Location) -> str | None:
@@ -344,7 +354,7 @@ def _dateline(tokens: list[Token]) -> str | None:
 
 
 def _prepare(text: str) -> str:
-    return _UNQUOTED_PERCENT.sub(r'\1"\2"', CONTROL_CHARACTERS.sub("", text))
+    return _UNQUOTED_PERCENT.sub(r'\1"\2"', UNPRINTED.sub("", text))
 
 
 @cache

@@ -11,6 +11,7 @@ import hashlib
 import math
 import re
 import struct
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from .layouts import Layout, builtin_layouts
 from .model import (
     Booklet, CodeBlock, DefinitionList, Figure, ListBlock, Location, Quote, Span, article_blocks, block_inlines,
 )
-from .parse import CONTROL_CHARACTERS, key_line
+from .parse import UNPRINTED, key_line
 
 
 def preflight(booklet: Booklet, layout: Layout) -> list[Problem]:
@@ -196,7 +197,12 @@ def _missing_glyphs(booklet: Booklet, layout: Layout) -> list[Problem]:
     if others:
         listed = ", ".join(f"{p.path.name}:{p.line}" if p.line else p.path.name for p in others[:3])
         elsewhere = f" (also at {listed}{f' and {len(others) - 3} more places' if len(others) > 3 else ''})"
-    return [Problem(f"no font has a glyph for {shown}{elsewhere}; {_font_advice(''.join(missing), layout)}",
+    # a private-use or unassigned code point (U+E000) is no letter any font could be found for
+    ordinary = "".join(c for c in missing if unicodedata.category(c) not in ("Co", "Cn"))
+    advice = _font_advice(ordinary, layout) if ordinary else (
+        "a private-use or unassigned code point means something only in a font made for it: remove it, "
+        "or name that font in the layout's [fonts] fallback")
+    return [Problem(f"no font has a glyph for {shown}{elsewhere}; {advice}",
                     first.path, first.line)]
 
 
@@ -325,7 +331,8 @@ def _long_titles(booklet: Booklet, layout: Layout) -> list[Problem]:
 
 
 def _control_characters(booklet: Booklet) -> list[Problem]:
-    """Lines of the sources with control characters, which are left out (parse drops them)."""
+    """Lines of the sources with characters that print nothing (parse.UNPRINTED: controls,
+    format characters, noncharacters), which are left out."""
     paths = dict.fromkeys([booklet.metadata.where.path, *(a.where.path for a in booklet.all_articles())])
     problems = []
     for path in paths:
@@ -334,10 +341,20 @@ def _control_characters(booklet: Booklet) -> list[Problem]:
         except (OSError, UnicodeDecodeError):
             continue
         for number, line in enumerate(text.split("\n"), 1):
-            found = sorted(set(CONTROL_CHARACTERS.findall(line)))
+            found = sorted(set(UNPRINTED.findall(line)))
             if found:
-                shown = ", ".join(f"U+{ord(c):04X}" for c in found)
-                what = "control character {} is not printed; remove it" if len(found) == 1 else \
-                    "control characters {} are not printed; remove them"
-                problems.append(Problem(what.format(shown), path, number, severity="warning"))
+                what = "{} is not printed; remove it" if len(found) == 1 else "{} are not printed; remove them"
+                problems.append(Problem(what.format(_unprinted_names(found)), path, number, severity="warning"))
     return problems
+
+
+def _unprinted_names(chars: list[str]) -> str:
+    """`control characters U+0007, U+000C, format character U+2066 (LEFT-TO-RIGHT ISOLATE)`."""
+    kinds = {"Cc": "control character", "Cf": "format character"}
+    groups: dict[str, list[str]] = {}
+    for char in chars:
+        code = f"U+{ord(char):04X}"
+        category = unicodedata.category(char)
+        groups.setdefault(kinds.get(category, "noncharacter"), []).append(
+            f"{code} ({unicodedata.name(char)})" if category == "Cf" else code)
+    return ", ".join(f"{kind}{'s' if len(codes) > 1 else ''} {', '.join(codes)}" for kind, codes in groups.items())

@@ -7,6 +7,7 @@ as Markdown here; this stage only finds and reads files and the YAML around them
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,9 @@ def read_sources(source: Path) -> BookletSource:
 def _read_folder(folder: Path) -> BookletSource:
     config_path = folder / BOOKLET_FILE
     config: dict[str, Any] = {}
+    if config_path.exists() and not config_path.is_file():  # regression: read as "the 'title' is missing"
+        raise BookletError(f"{BOOKLET_FILE} is a folder, not a file: the booklet's metadata goes in a YAML "
+                           "file of that name", config_path)
     if config_path.is_file():
         config = load_yaml(_read_text(config_path), config_path, first_line=1)
     name = folder.resolve().name
@@ -140,9 +144,10 @@ def load_yaml(text: str, path: Path, first_line: int) -> dict[str, Any]:
             data = loader.get_single_data()
         finally:
             loader.dispose()
-    except yaml.reader.ReaderError as exc:  # a control character: YAML allows none
+    except yaml.reader.ReaderError as exc:  # a control character or a noncharacter: YAML allows none
         line = first_line + text[:exc.position].count("\n")
-        raise BookletError(f"YAML does not allow the control character U+{exc.character:04X}; remove it",
+        kind = "control character" if unicodedata.category(chr(exc.character)) == "Cc" else "noncharacter"
+        raise BookletError(f"YAML does not allow the {kind} U+{exc.character:04X}; remove it",
                            path, line) from None
     except yaml.YAMLError as exc:
         line = _yaml_line(exc, text, first_line)

@@ -149,3 +149,21 @@ def test_a_heading_as_a_list_item_in_one_file_is_printed_in_the_list(tmp_path):
     single, folder = printed
     assert single == folder
     assert single[:5] == ["Article", "Intro.", "• alpha", "• bravo", "• charlie"] and "After." in single
+
+
+def test_every_wrong_command_line_is_one_line_with_exit_code_2():
+    """Regression (issue #14): `--group 0` and `--marks cut,glitter` printed click's three-line
+    usage block; every command's bad option, bad value or missing argument is one line now."""
+    commands = [name for name in main.commands]
+    assert {"build", "impose", "check", "verify", "testsheet"} <= set(commands)
+    cases = [[name, "--no-such-option"] for name in commands]
+    cases += [["build", "x.md", "--group", "0"], ["impose", "x.pdf", "--marks", "cut,glitter"],
+              ["build", "x.md", "--printer-margin", "nan"], ["impose", "x.pdf", "--creep", "-inf"],
+              ["build", "x.md", "--printer-margin", "-1"], ["verify", "x.pdf", "--pages", "many"], ["build"],
+              ["bild", "x.md"]]
+    for args in cases:
+        result = run(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("booklet: "), (args, result.stderr)
+        assert "Usage:" not in result.output and result.stdout == "", (args, result.output)
+    assert run("build", "--help").exit_code == 0 and run("--version").exit_code == 0

@@ -3,10 +3,7 @@ places nothing stops with one line instead of spinning (regression: issue #14, t
 
 from __future__ import annotations
 
-import signal
-from contextlib import contextmanager
 from io import BytesIO
-from typing import Iterator
 
 import pdfplumber
 import pytest
@@ -15,24 +12,10 @@ from reportlab.platypus import Flowable, Indenter
 from booklet.build import load_booklet
 from booklet.layouts import load_layout
 from booklet.typeset.document import PageBuilderStuck, _BookletDocument, typeset
+from building import time_limit
 from pdftext import MARKER, word_stream
 
 FILLER = "The press ran all night and we folded every sheet by hand before the sun came up. "
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Fail instead of hanging the test run (the bug under test is a hang)."""
-    def expire(signum, frame):
-        raise TimeoutError(f"still laying out pages after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def page_texts(pdf: bytes) -> list[list[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,27 @@ def test_control_characters_are_left_out_with_a_warning_per_line(tmp_path: Path)
     assert "\x07" not in typeset(booklet, layout, {}).pdf.decode("latin-1").split("stream")[0]
     text = "".join(s.text for a in booklet.articles for b in a.blocks for s in b.inlines)
     assert text == "A bell and a form feed."
+
+
+def test_invisible_format_characters_and_noncharacters_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    """Regression (issue #14): bidi isolates, a stray byte order mark and U+FFFE printed as empty
+    boxes and `check` said nothing; now they are left out like control characters, each line
+    named. The zero-width space and the joiners, which the fonts draw as nothing, stay."""
+    import pdfplumber
+
+    from booklet.typeset.document import typeset
+
+    source = tmp_path / "zine.md"
+    source.write_text("---\ntitle: \u2067Title\u2069\n---\n\n# One\n\nAn \u2066isolated\u2069 word, a stray \ufeffmark,\n"
+                      "a non\ufffecharacter and an RLM\u200f.\n\nA zero\u200bwidth space.\n", encoding="utf-8")
+    booklet, layout = load_booklet(source)
+    problems = preflight(booklet, layout)
+    assert [(p.severity, p.line) for p in problems] == [("warning", 2), ("warning", 7), ("warning", 8)]
+    assert "U+2066 (LEFT-TO-RIGHT ISOLATE)" in problems[1].message and "U+FEFF" in problems[1].message
+    assert "noncharacter U+FFFE" in problems[2].message and "U+200F (RIGHT-TO-LEFT MARK)" in problems[2].message
+    assert booklet.metadata.title == "Title"
+    with pdfplumber.open(io.BytesIO(typeset(booklet, layout, {}).pdf)) as pdf:
+        text = "".join(page.extract_text() for page in pdf.pages)
+    assert "An isolated word, a stray mark," in text and "a noncharacter and an RLM." in text
+    assert not set(text) & {"\u2066", "\u2069", "\u2067", "\ufeff", "\ufffe", "\u200f"}
+    assert "A zero\u200bwidth space." in text

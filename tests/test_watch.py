@@ -24,10 +24,16 @@ TIMEOUT = 60.0  # seconds for one build on a slow, busy machine; a passing test 
 class Watcher:
     """`booklet watch` in a subprocess; its stdout lines arrive on a queue."""
 
-    def __init__(self, source: Path, out: Path, cache: Path):
-        env = {**os.environ, "XDG_CACHE_HOME": str(cache), "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen([sys.executable, "-m", "booklet", "watch", str(source), "-o", str(out)],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    def __init__(self, source: Path, out: Path, cache: Path, viewer_log: Path):
+        """`--open` runs a stand-in `xdg-open` that writes what it was asked to open to `viewer_log`."""
+        tools = viewer_log.parent / "bin"
+        tools.mkdir()
+        (tools / "xdg-open").write_text(f'#!/bin/sh\necho "$1" >> "{viewer_log}"\n')
+        (tools / "xdg-open").chmod(0o755)
+        env = {**os.environ, "XDG_CACHE_HOME": str(cache), "PYTHONUNBUFFERED": "1",
+               "PATH": f"{tools}{os.pathsep}{os.environ.get('PATH', '')}"}
+        self.process = subprocess.Popen([sys.executable, "-m", "booklet", "watch", str(source), "-o", str(out),
+                                         "--open"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         self.lines: queue.Queue[str] = queue.Queue()
         self.stderr: list[str] = []
         threading.Thread(target=self._read, args=(self.process.stdout, self.lines.put), daemon=True).start()
@@ -79,7 +85,8 @@ def test_watch_rebuilds_on_every_kind_of_edit_and_survives_a_broken_save(booklet
     out = tmp_path / "out"
     out.mkdir()
     read, printed = out / "zine-read.pdf", out / "zine-print.pdf"
-    watcher = Watcher(booklet, out, tmp_path / "cache")
+    viewer_log = tmp_path / "viewer.log"
+    watcher = Watcher(booklet, out, tmp_path / "cache", viewer_log)
     try:
         assert "first build" in watcher.status()
         assert read.is_file() and printed.is_file()
@@ -112,3 +119,5 @@ def test_watch_rebuilds_on_every_kind_of_edit_and_survives_a_broken_save(booklet
         code = watcher.stop()
     assert code == 0
     assert not any("Traceback" in line for line in watcher.stderr), watcher.stderr
+    if sys.platform.startswith("linux"):  # --open: the viewer was started once, on the reading PDF
+        assert [Path(line).resolve() for line in viewer_log.read_text().splitlines()] == [read.resolve()]

@@ -8,6 +8,7 @@ and the printer calibration sheet.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,8 +77,8 @@ def check_options(options: ImposeOptions) -> None:
         raise UsageError(f"unknown mark {sorted(unknown)[0]!r}; choose from {', '.join(MARKS)}")
     if options.group is not None and options.group < 1:
         raise UsageError("--group must be at least 1")
-    if options.printer_margin < 0 or options.creep < 0:
-        raise UsageError("--printer-margin and --creep cannot be negative")
+    if not all(math.isfinite(v) and v >= 0 for v in (options.printer_margin, options.creep)):
+        raise UsageError("--printer-margin and --creep must be millimetres, not negative, nan or inf")
     if options.creep > 1 * MM:
         raise UsageError("--creep is the paper thickness, e.g. 0.1 (mm); more than 1 mm is not paper")
 
