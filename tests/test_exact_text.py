@@ -1,10 +1,9 @@
 """Raw HTML, inline code, code blocks and printed link targets reach the reading PDF exactly
 as written (no typographic quotes, dashes or ellipses inside them), and verse with hard line
-breaks keeps one indent rule for all its lines."""
+breaks keeps one indent rule for all its lines (after a paragraph: all indented)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pdfplumber
 import pytest
@@ -55,3 +54,5 @@ def test_raw_html_code_and_link_targets_print_as_written(lines):
 def test_verse_lines_share_one_indent(lines):
     verse = [x0 for line, x0 in lines if line.startswith(("Roses", "violets", "the verse", "and one indent"))]
     assert len(verse) == 4 and max(verse) - min(verse) < 0.5
+    before = next(x0 for line, x0 in lines if line.startswith("A paragraph before"))
+    assert verse[0] > before + 5  # after a paragraph: indented, every line alike

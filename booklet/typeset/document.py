@@ -27,6 +27,7 @@ from ..layouts import Layout
 from ..model import Article, Booklet
 from .cover import back_cover, front_cover
 from .figures import flush_figures, forgive_postponed
+from .makeup import make_pages
 from .notes import page_notes
 from .paragraph import KeepWithLines
 from .story import StoryContext, article_flowables, style_face, text_paragraph
@@ -121,6 +122,8 @@ class _BookletDocument(BaseDocTemplate):
     def handle_flowable(self, flowables: list[Flowable]) -> None:
         if flowables and isinstance(flowables[0], _TurnToBack):
             flowables[0:1] = flowables[0].page_breaks(self.page)
+        elif flowables and isinstance(flowables[0], _Article):
+            flowables[0:1] = flowables[0].pages(self.layout, self.canv, self.page + 1)
         forgive_postponed(self, flowables)
         self._watch_progress()
         super().handle_flowable(flowables)
@@ -303,6 +306,21 @@ def _split_long_words(lines: list[str], font: str, size: float, width: float) ->
     return result
 
 
+class _Article(Flowable):
+    """Placeholder for an article's flowables; the document replaces it with the article's
+    pages (page breaks chosen by `makeup`), once it knows the page the article starts on."""
+
+    def __init__(self, flowables: list[Flowable]):
+        super().__init__()
+        self.flowables = flowables
+
+    def pages(self, layout: Layout, canvas, first_page: int) -> list[Flowable]:
+        result: list[Flowable] = []
+        for page in make_pages(self.flowables, layout, canvas, first_page):
+            result += [PageBreak(), page]
+        return result
+
+
 class _TurnToBack(Flowable):
     """Placeholder where the back cover begins; the document replaces it with page breaks.
 
@@ -335,19 +353,23 @@ def _story(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared], un
     meta = booklet.metadata
     context = StoryContext(layout, meta.language, images)
     cover, contents_page = front_cover(booklet, context, _contents(booklet, layout))
-    story: list[Flowable] = [*cover, NextPageTemplate("body"), PageBreak(), *contents_page]
-    if contents_page and booklet.articles[0].title:
-        story.append(PageBreak())  # a titled article opens a page; an untitled preface shares page 2
+    story: list[Flowable] = [*cover, NextPageTemplate("body")]
+    if contents_page:
+        story += [PageBreak(), *contents_page]
     titled = 0
     for number, article in enumerate(booklet.articles):
-        if number:
-            story += [flush_figures(), PageBreak()]
         article_context = StoryContext(layout, article.language, images)
+        flowables: list[Flowable] = []
         if article.title:
-            story.extend(_article_head(titled, article, article_context))
+            flowables.extend(_article_head(titled, article, article_context))
             titled += 1
-        story.extend(article_flowables(article, article_context))
-    story.append(flush_figures())
+        flowables.extend(article_flowables(article, article_context))
+        if number == 0 and contents_page and not article.title:
+            # an untitled preface shares the contents' page, as it falls (its figures may
+            # float; they are placed before the next article opens)
+            story += [*flowables, flush_figures()]
+        else:
+            story.append(_Article(flowables))  # opens a page; its page breaks chosen by makeup
     story.append(_TurnToBack(unit))
     story.extend(back_cover(booklet, context))
     return story

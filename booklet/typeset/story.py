@@ -159,11 +159,16 @@ def _block(block: Block, context: StoryContext, style_name: str, indent: bool, m
     layout = context.layout
     if isinstance(block, Paragraph):
         style = layout.styles[style_name]
-        # verse and addresses (hard line breaks) keep one rule for all their lines: none is
-        # indented, rather than the first alone
-        if not indent or any(isinstance(inline, LineBreak) for inline in block.inlines):
+        indent_all = indent and style.first_indent > 0 and any(isinstance(i, LineBreak) for i in block.inlines)
+        if not indent or indent_all:
             style = TextStyle(**{**style.__dict__, "first_indent": 0.0})
-        return [inline_paragraph(block.inlines, style, context)]
+        paragraph = inline_paragraph(block.inlines, style, context)
+        if indent_all:
+            # verse and addresses (hard line breaks) keep one rule for all their lines: each is
+            # indented, where the first alone used to be
+            width = layout.styles[style_name].first_indent
+            return [Indenter(width, 0.0), paragraph, Indenter(-width, 0.0)]
+        return [paragraph]
     if isinstance(block, Heading):
         heading = inline_paragraph(block.inlines, layout.styles[f"heading{block.level}"], context)
         heading.keepWithNext = True
@@ -176,7 +181,9 @@ def _block(block: Block, context: StoryContext, style_name: str, indent: bool, m
     if isinstance(block, CodeBlock):
         return [_code(block, context)]
     if isinstance(block, SectionBreak):
-        return [text_paragraph(ORNAMENT, "ornament", context)]
+        ornament = text_paragraph(ORNAMENT, "ornament", context)
+        ornament.keepWithNext = True  # never alone at a page foot, its section overleaf
+        return [ornament]
     if isinstance(block, Figure):
         caption_style = layout.styles["caption"]
         caption = inline_paragraph(block.caption, caption_style, context) if block.caption else None
@@ -371,10 +378,10 @@ def _code(block: CodeBlock, context: StoryContext) -> Flowable:
     font = style_face(layout, style)
     paragraph_style = ParagraphStyle("code", fontName=font, fontSize=style.size, leading=style.leading,
                                      spaceBefore=style.space_before, spaceAfter=style.space_after)
-    return _CodeLines(block.text.expandtabs(4), paragraph_style, string_width("M", font, style.size))
+    return CodeLines(block.text.expandtabs(4), paragraph_style, string_width("M", font, style.size))
 
 
-class _CodeLines(Preformatted):
+class CodeLines(Preformatted):
     """Preformatted text wrapped to the width it is given, which is narrower inside lists and quotes.
 
     Regression: wrapping to the full text width let code in a list or quote pass the margin.

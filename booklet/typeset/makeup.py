@@ -1,0 +1,388 @@
+"""An article's flowables → one flowable per page, with the page breaks chosen over the whole article.
+
+The flowables of an article (story.py) are measured at the width they are set in and turned
+into the vertical items of `pages.py`: a box per line of text, a float per figure, glue for
+the space between blocks (it may stretch a little: the space around headings, ornaments,
+lists and figures), penalties for the rules of make-up (no widow or orphan line, a heading,
+an ornament or a list's lead-in stays with what follows, a paragraph that introduces a figure
+stays with it). `pages.py` chooses the breaks; each page then becomes one `PageOfText`, which
+draws its pieces where the choice put them, so Platypus never decides a page break inside an
+article. Lengths are in points, y measured down from the top of the text block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reportlab.platypus import DDIndenter, Flowable, Indenter, ListFlowable
+from reportlab.platypus.flowables import LIIndenter
+
+from ..layouts import Layout
+from .figures import FigureFlowable, FullPageFigure
+from .notes import CallsNotes, PageNotes
+from .pages import INFINITY, Box, Float, Frame, Glue, Item, Page, Penalty, page_breaks
+from .paragraph import TypesetParagraph
+from .story import CodeLines
+from .tables import SidewaysTable
+
+BROKEN_PENALTY = 100.0
+"""A page that ends in a hyphenated line (TeX's \\brokenpenalty)."""
+GLUE_STRETCH = 0.5
+GLUE_SHRINK = 0.2
+"""Share of the space between blocks that may be added or taken to fill a page."""
+FIGURE_SHRINK = 0.2
+"""Share of a figure's image height it may give up to fill a page."""
+LEAD_MIN_WIDTH = 0.4
+"""A lead photo may shrink to this share of the text width to share the title page with text."""
+
+
+@dataclass
+class Leaf:
+    """A flowable that is placed as it is (or split between its lines): its indents from the
+    frame's edges (a quote's), the list items it sits in (LIIndenters, outermost first, each
+    with whether this leaf draws its bullet), and the space kept before and after it."""
+
+    flowable: Flowable
+    left: float
+    right: float
+    wrappers: tuple[tuple[LIIndenter | DDIndenter, bool], ...] = ()
+    space_before: float = 0.0
+    space_after: float = 0.0
+    keep_with_next: bool = False
+    lead: bool = False  # the article's lead photo
+    lines: list = field(default_factory=list)  # the lines of a paragraph or code block
+
+    def width(self, frame_width: float) -> float:
+        """The width the flowable itself is set in."""
+        indents = sum(wrapper._leftIndent + wrapper._rightIndent for wrapper, _ in self.wrappers)
+        return frame_width - self.left - self.right - indents
+
+
+def leaves(flowables: list[Flowable]) -> list[Leaf]:
+    """The story's flowables flattened: quotes (Indenters) and lists become indents."""
+    result: list[Leaf] = []
+    left = right = 0.0
+    for flowable in flowables:
+        if isinstance(flowable, Indenter):
+            left += flowable.left
+            right += flowable.right
+        else:
+            result.extend(_flatten(flowable, left, right, ()))
+    return result
+
+
+def _flatten(flowable: Flowable, left: float, right: float, wrappers: tuple) -> list[Leaf]:
+    # ReportLab's ListFlowable holds its items as LIIndenters (_content, what its split()
+    # returns); an LIIndenter or DDIndenter holds one flowable (_flowable) at its indents
+    if isinstance(flowable, ListFlowable):
+        found = [leaf for item in flowable._content for leaf in _flatten(item, left, right, wrappers)]
+    elif isinstance(flowable, (LIIndenter, DDIndenter)):
+        found = _flatten(flowable._flowable, left, right, (*wrappers, (flowable, True)))
+        for leaf in found[1:]:  # only the item's first leaf draws the bullet
+            chain = list(leaf.wrappers)
+            chain[len(wrappers)] = (flowable, False)
+            leaf.wrappers = tuple(chain)
+    else:
+        return [Leaf(flowable, left, right, wrappers, flowable.getSpaceBefore(), flowable.getSpaceAfter(),
+                     bool(getattr(flowable, "keepWithNext", False)))]
+    if found:
+        found[0].space_before = max(found[0].space_before, flowable.getSpaceBefore())
+        found[-1].space_after = max(found[-1].space_after, flowable.getSpaceAfter())
+        found[-1].keep_with_next |= bool(getattr(flowable, "keepWithNext", False))
+    return found
+
+
+# --- measuring ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """What an item stands for: line `line` of leaf `leaf`, its part `part` (one of the pieces
+    a table taller than a page is split into), or the whole leaf."""
+
+    leaf: int
+    line: int | None = None
+    part: int | None = None
+
+
+def measure(article: list[Leaf], layout: Layout, canvas) -> tuple[list[Item], list[Source | None]]:
+    """The vertical items of an article and, for each, the leaf (and line) it stands for."""
+    items: list[Item] = []
+    sources: list[Source | None] = []
+    width = layout.text_width
+    opening = True  # no text and no image yet: an image here is the lead photo
+    floats: set[int] = set()  # leaves set as floats, whose spaces are their own
+    for number, leaf in enumerate(article):
+        inner = leaf.width(width)
+        flowable = leaf.flowable
+        if number:
+            previous = article[number - 1]
+            space = ((0.0 if number - 1 in floats else previous.space_after)
+                     + (0.0 if isinstance(flowable, (FigureFlowable, FullPageFigure)) else leaf.space_before))
+            if previous.keep_with_next or _introduces(previous, leaf):
+                items.append(Penalty(INFINITY))
+                sources.append(None)
+            items.append(Glue(space, GLUE_STRETCH * space, GLUE_SHRINK * space))
+            sources.append(None)
+        if isinstance(flowable, (FullPageFigure, SidewaysTable)):  # the page after the one its text is on
+            items.append(Float(0.0, full_page=True))  # (an opening one: after the title page)
+            sources.append(Source(number))
+            floats.add(number)
+            opening = False  # the lead photo is the article's first image, or there is none
+            continue
+        if isinstance(flowable, FigureFlowable) and opening and not leaf.wrappers:
+            leaf.lead, opening = True, False
+            items.append(_lead_photo(flowable, article[:number], inner, layout, canvas))
+            sources.append(Source(number))
+            continue
+        if isinstance(flowable, FigureFlowable):
+            flowable.wrapOn(canvas, inner, layout.page_height)
+            caption_depth = _depth(flowable.caption.style) if flowable.caption is not None else 0.0
+            # 1-bit line art keeps its prepared size: scaled by a fraction its lines turn grey
+            shrink = 0.0 if getattr(flowable.image, "mode", None) == "1" else FIGURE_SHRINK * flowable.image_height
+            items.append(Float(flowable.height, caption_depth, flowable.getSpaceBefore(), flowable.getSpaceAfter(),
+                               shrink,
+                               movable=not _introduces(article[number - 1], leaf) if number else True))
+            sources.append(Source(number))
+            floats.add(number)
+            continue
+        lines, line_height, depth = _lines(flowable, inner, canvas)
+        if lines is None:
+            pieces = _pieces_of(flowable, inner, layout, canvas)
+            leaf.lines = pieces
+            for index, (piece, height) in enumerate(pieces):
+                if index:
+                    items.append(Penalty(0.0))
+                    sources.append(None)
+                items.append(Box(height, insert=_notes_height(piece, layout)))
+                sources.append(Source(number, part=index))
+            continue
+        opening = opening and not (lines and not leaf.keep_with_next)
+        leaf.lines = lines
+        count = len(lines)
+        for index, line in enumerate(lines):
+            if index:
+                if leaf.keep_with_next or index == 1 or index == count - 1:
+                    cost = INFINITY  # no orphan, no widow, nothing between a heading's lines
+                else:
+                    cost = BROKEN_PENALTY if getattr(lines[index - 1], "hyphenated", False) else 0.0
+                items.append(Penalty(cost))
+                sources.append(None)
+            items.append(Box(line_height, depth, line=True))
+            sources.append(Source(number, index))
+    return items, sources
+
+
+def _introduces(leaf: Leaf, following: Leaf) -> bool:
+    """A paragraph that ends in a colon introduces the figure after it ("here is our logo:")."""
+    if not isinstance(following.flowable, (FigureFlowable, FullPageFigure)):
+        return False
+    flowable = leaf.flowable
+    if not isinstance(flowable, TypesetParagraph) or not flowable.runs:
+        return False
+    return "".join(run.text for run in flowable.runs).rstrip().endswith(":")
+
+
+def _depth(style) -> float:
+    """Below the baseline of a line set in `style`: our lines put it `size` below their top."""
+    return style.leading - style.size
+
+
+def _lines(flowable: Flowable, width: float, canvas) -> tuple[list | None, float, float]:
+    """(lines, line height, depth) of a paragraph or code block; lines None for anything else."""
+    if isinstance(flowable, TypesetParagraph):
+        return flowable.lines_for(width), flowable.leading, _depth(flowable.style)
+    if isinstance(flowable, CodeLines):
+        flowable.wrapOn(canvas, width, 1e6)
+        style = flowable.style
+        return list(flowable.lines), style.leading, style.leading - style.fontSize
+    return None, 0.0, 0.0
+
+
+def _notes_height(flowable: Flowable, layout: Layout) -> float:
+    """The room the foot notes a flowable calls take at the foot of its page; a fresh
+    PageNotes counts the rule above them as if they were the page's first (never too little)."""
+    if not isinstance(flowable, CallsNotes):
+        return 0.0
+    return PageNotes(layout).extra_height(flowable.called(), layout.text_width)
+
+
+def _pieces_of(flowable: Flowable, width: float, layout: Layout, canvas) -> list[tuple[Flowable, float]]:
+    """Anything else (a table, a block calling foot notes): whole, or if taller than a page with
+    its notes, in the parts it splits into page by page, with their heights."""
+    goal = _frame(layout).goal
+    pieces = []
+    while True:
+        height = flowable.wrapOn(canvas, width, 1e6)[1]
+        too_tall = height + _notes_height(flowable, layout) > goal
+        parts = flowable.splitOn(canvas, width, goal) if too_tall else []
+        if len(parts) < 2:
+            pieces.append((flowable, height))
+            return pieces
+        for part in parts[:-1]:
+            pieces.append((part, part.wrapOn(canvas, width, 1e6)[1]))
+        flowable = parts[-1]
+
+
+def _lead_photo(figure: FigureFlowable, head: list[Leaf], width: float, layout: Layout, canvas) -> Box:
+    """The lead photo: at its natural size, and as small as LEAD_MIN_WIDTH of the text width
+    (or what is left under the title, if less) to make room for text on the title page."""
+    figure.wrapOn(canvas, width, layout.page_height)
+    natural = figure.height
+    head_height = sum(leaf.flowable.wrapOn(canvas, leaf.width(layout.text_width), layout.page_height)[1]
+                      + leaf.space_after for leaf in head)
+    room = _frame(layout).goal - head_height - figure.getSpaceAfter()
+    smallest = figure.image_height * min(1.0, LEAD_MIN_WIDTH * width / figure.image_width) + figure.reserve
+    smallest = max(figure.reserve + 1.0, min(smallest, room))
+    depth = _depth(figure.caption.style) if figure.caption is not None else 0.0
+    return Box(natural, depth, max(0.0, natural - smallest))
+
+
+def _frame(layout: Layout) -> Frame:
+    body = layout.styles["body"]
+    lines = int((layout.text_height + 1e-6) // body.leading)
+    return Frame(goal=(lines - 1) * body.leading + body.size, line=body.leading, height=layout.text_height)
+
+
+# --- making the pages ------------------------------------------------------------------------
+
+
+class PageOfText(Flowable):
+    """One page of an article: pieces (flowables) drawn at the tops (points down from the top
+    of the text block) and indents the page builder chose."""
+
+    def __init__(self, pieces: list[tuple[Flowable, float, float, float]], height: float, page: Page):
+        super().__init__()
+        self.pieces = pieces  # (flowable, y of its top, left indent, right indent)
+        self.page = page
+        self.frame_height = height
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        self.height = min(self.frame_height, available_height) - 1e-3
+        return self.width, self.height
+
+    def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:
+        top = y + self.height
+        for flowable, offset, left, right in self.pieces:
+            _, height = flowable.wrapOn(canvas, self.width - left - right, self.frame_height)
+            flowable.drawOn(canvas, x + left, top - offset - height)
+
+    def draw(self) -> None:
+        pass
+
+
+def make_pages(flowables: list[Flowable], layout: Layout, canvas, first_page: int) -> list[PageOfText]:
+    """The pages of an article whose first page is page number `first_page`."""
+    article = leaves(flowables)
+    items, sources = measure(article, layout, canvas)
+    frame = _frame(layout)
+    return [PageOfText(_pieces(page, items, sources, article), frame.height, page)
+            for page in page_breaks(items, frame, first_page)]
+
+
+def _pieces(page: Page, items: list[Item], sources: list[Source | None], article: list[Leaf]
+            ) -> list[tuple[Flowable, float, float, float]]:
+    """Where each piece of `page` goes, with its glue stretched or shrunk by the page's ratio."""
+    ratio = page.ratio
+    pieces: list[tuple[Flowable, float, float, float]] = []
+    y = 0.0
+    solid = False
+    glue = 0.0
+
+    def give(shrink: float) -> float:
+        return -ratio * shrink if ratio < 0 else 0.0
+
+    if page.top_float is not None:
+        leaf = article[sources[page.top_float].leaf]
+        figure = items[page.top_float]
+        if figure.full_page:
+            return [(leaf.flowable, 0.0, 0.0, 0.0)]
+        height = figure.height - give(figure.shrink)
+        pieces.append((_figure(leaf, height), 0.0, leaf.left, leaf.right))
+        y, solid = height + figure.space_after, True
+    run: tuple[int, int, int, float] | None = None  # a leaf's lines being gathered: (leaf, first, last, top)
+
+    def close_run() -> None:
+        nonlocal run
+        if run is not None:
+            leaf_index, first, last, top = run
+            leaf = article[leaf_index]
+            pieces.append((_lines_piece(leaf, first, last), top, leaf.left, leaf.right))
+            run = None
+
+    for index in range(page.start, page.end):
+        item = items[index]
+        if isinstance(item, Penalty):
+            continue
+        if isinstance(item, Glue):
+            if solid:
+                glue += item.height + (ratio * item.stretch if ratio > 0 else ratio * item.shrink)
+            continue
+        source = sources[index]
+        if index == page.deferred:  # on the next page, with the glue before it
+            glue = 0.0
+            continue
+        leaf = article[source.leaf]
+        if source.part is not None:
+            close_run()
+            y += glue
+            pieces.append((_wrapped(leaf, leaf.lines[source.part][0], source.part == 0), y, leaf.left, leaf.right))
+            y += item.height
+        elif source.line is not None:
+            if run is not None and run[0] == source.leaf:
+                run = (run[0], run[1], source.line, run[3])
+                y += glue + item.height
+                glue = 0.0
+                continue
+            close_run()
+            y += glue
+            run = (source.leaf, source.line, source.line, y)
+            y += item.height
+        else:
+            close_run()
+            if isinstance(item, Float):
+                y += glue + (item.space_before if solid else 0.0)
+                height = item.height - give(item.shrink)
+                pieces.append((_figure(leaf, height), y, leaf.left, leaf.right))
+                y += height + item.space_after
+            else:
+                y += glue
+                height = item.height - give(item.shrink)
+                flowable = _figure(leaf, height) if leaf.lead else leaf.flowable
+                pieces.append((flowable, y, leaf.left, leaf.right))
+                y += height
+        glue = 0.0
+        solid = True
+    close_run()
+    return pieces
+
+
+def _figure(leaf: Leaf, height: float) -> Flowable:
+    figure = leaf.flowable
+    return _wrapped(leaf, FigureFlowable(figure.image, figure.caption, figure.layout, figure.width_fraction,
+                                         max_height=height + 1e-6), True)
+
+
+def _lines_piece(leaf: Leaf, first: int, last: int) -> Flowable:
+    """Lines first..last (inclusive) of a paragraph or code block, as a flowable of their own."""
+    flowable = leaf.flowable
+    lines = leaf.lines[first:last + 1]
+    if isinstance(flowable, TypesetParagraph):
+        piece = TypesetParagraph(flowable.runs, flowable.style, flowable.hyph, lines, None,
+                                 flowable.first and first == 0, spacing=flowable.spacing)
+    else:
+        piece = CodeLines("\n".join(lines), flowable.style, flowable.char_width)
+    return _wrapped(leaf, piece, first == 0)
+
+
+def _wrapped(leaf: Leaf, piece: Flowable, first: bool) -> Flowable:
+    """The piece inside the leaf's list items, drawing their bullets on its first piece only
+    (the page places it at the quote's indent; the items add their own)."""
+    for wrapper, bullet in reversed(leaf.wrappers):
+        if isinstance(wrapper, LIIndenter):
+            piece = LIIndenter(piece, wrapper._leftIndent, wrapper._rightIndent,
+                               wrapper._bullet if first and bullet else None)
+        else:
+            piece = DDIndenter(piece, wrapper._leftIndent, wrapper._rightIndent)
+    return piece

@@ -1,0 +1,334 @@
+"""Measured boxes, glue, penalties and floats of an article → its page breaks (total fit over pages).
+
+The page-level counterpart of `linebreak.py`, after Plass ("Optimal Pagination Techniques for
+Automatic Typesetting Systems", Stanford 1981) and TeX's page builder (tex.web §980–§1028):
+every legal breakpoint is a candidate, each page gets a badness from how far its glue must
+stretch or shrink to bring its last baseline to the page's goal, and the breaks chosen
+minimise the sum over the whole article. What this adds to TeX's builder:
+
+* spreads: both pages of a spread (an even page and the odd page after it) share one goal, the
+  full page or, at a cost, one line less (the "line more or less on a page pair" of a
+  compositor), so the text block ends on one baseline across every opening;
+* floats: a figure stays where its text is or moves to the top of the next page (never further:
+  Plass's model with a window of one page), figures keep their order, a full-page figure takes
+  the page after the one its text is on;
+* the last page may end short, but holds `MIN_LAST_LINES` lines of text when it can.
+
+Everything is in points, measured down from the top of the text block. The module is pure: the
+same items give the same breaks, whatever produced them (docs/architecture.md §3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+INFINITY = 10000.0
+"""A penalty ≥ INFINITY forbids a break; ≤ −INFINITY forces one (TeX's convention)."""
+
+SHORT_SPREAD_COST = 4000.0
+"""Demerits for each page of a spread set one line short of the full page."""
+UNFILLED_COST = 1.0e6
+"""Demerits per point a page ends above its goal with no glue to stretch."""
+OVERFULL_COST = 1.0e8
+"""Demerits for a page too full to fit, per line of excess (accepted when nothing else fits:
+an item, or a run that may not be broken, taller than the page)."""
+MIN_LAST_LINES = 4
+LAST_LINE_COST = 5000.0
+"""Demerits per line that the article's last page holds fewer than MIN_LAST_LINES."""
+PAGE_COST = 3000.0
+"""Demerits for every page: of two layouts otherwise alike, the shorter wins."""
+MAX_RATIO = 3.0
+"""Glue stretched past this many times its stretchability counts as unfilled."""
+
+
+@dataclass(frozen=True)
+class Box:
+    """Something set: a line of text, an image, an unsplittable block. `depth` is the part of
+    `height` below the last baseline; an image may give up to `shrink` points of its height.
+    `insert` is taken from the foot of the page the box is on (TeX's insertions): the text
+    there ends that much higher."""
+
+    height: float
+    depth: float = 0.0
+    shrink: float = 0.0
+    line: bool = False  # a line of text (counted for the last page's minimum)
+    insert: float = 0.0  # room it takes at the foot of its page (the foot notes it calls)
+
+
+@dataclass(frozen=True)
+class Glue:
+    """Vertical space; a break here is legal right after a box or float, and the glue is
+    dropped at the break."""
+
+    height: float
+    stretch: float = 0.0
+    shrink: float = 0.0
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """A possible break costing `cost` (no break at ≥ INFINITY, a forced one at ≤ −INFINITY)."""
+
+    cost: float
+
+
+@dataclass(frozen=True)
+class Float:
+    """A figure: `height` with `depth` (its caption's, below the last baseline), the space
+    kept above and below it, and how much its image may shrink. It is set where it stands or,
+    if `movable`, at the top of the next page; a `full_page` figure always gets the page after
+    the one where its text stands."""
+
+    height: float
+    depth: float = 0.0
+    space_before: float = 0.0
+    space_after: float = 0.0
+    shrink: float = 0.0
+    movable: bool = True
+    full_page: bool = False
+
+
+Item = Box | Glue | Penalty | Float
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: the items `start` (inclusive) to `end` (exclusive) less `deferred` (a float
+    that moves to the next page), after `top_float` (the float moved here from the page
+    before), or the full-page figure `top_float` alone when `start == end`.
+
+    `ratio` is how far the page's glue stretches (> 0, in units of its stretch) or shrinks
+    (< 0, in units of its shrink); `goal` is where its last baseline sits (None: as it falls,
+    on an article's last page and on a full-page figure) unless the page could not be `filled`."""
+
+    start: int
+    end: int
+    top_float: int | None
+    deferred: int | None
+    ratio: float
+    goal: float | None
+    number: int  # page number (1-based, as printed)
+    filled: bool = True  # False: its glue could not bring its last baseline down to `goal`
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a page offers: the baseline of its last line when full, the step to the next
+    baseline above (for spreads one line short), and the height of the text block."""
+
+    goal: float
+    line: float
+    height: float
+
+
+def page_breaks(items: Sequence[Item], frame: Frame, first_page: int) -> tuple[Page, ...]:
+    """The pages of an article that starts on page number `first_page` (odd: a right-hand
+    page), chosen to minimise the total demerits. Always returns a layout: a page that cannot
+    be filled is accepted at a high cost rather than failing."""
+    if not any(isinstance(item, (Box, Float)) for item in items):
+        return ()
+    return _Builder(list(items), frame).run(first_page)
+
+
+@dataclass
+class _State:
+    demerits: float
+    page: Page | None
+    previous: "_State | None"
+    number: int  # page number of the next page
+
+
+@dataclass
+class _Sums:
+    """A page's running sums: height to the foot of its last solid item and that item's depth,
+    stretch and shrink; glue after the last solid item waits in `glue_*` until a solid item
+    follows (glue at a break is dropped)."""
+
+    height: float = 0.0
+    depth: float = 0.0
+    stretch: float = 0.0
+    shrink: float = 0.0
+    glue_height: float = 0.0
+    glue_stretch: float = 0.0
+    glue_shrink: float = 0.0
+    solid: int = 0
+    lines: int = 0
+    insert: float = 0.0
+
+    def add_glue(self, glue: Glue) -> None:
+        if self.solid:  # glue at the top of a page is dropped
+            self.glue_height += glue.height
+            self.glue_stretch += glue.stretch
+            self.glue_shrink += glue.shrink
+
+    def add_solid(self, height: float, depth: float, shrink: float, line: bool, insert: float = 0.0) -> None:
+        self.insert += insert
+        self.height += self.glue_height + height
+        self.stretch += self.glue_stretch
+        self.shrink += self.glue_shrink + shrink
+        self.depth = depth
+        self.glue_height = self.glue_stretch = self.glue_shrink = 0.0
+        self.solid += 1
+        self.lines += line
+
+
+class _Builder:
+    def __init__(self, items: list[Item], frame: Frame):
+        self.items = items
+        self.frame = frame
+        self.n = len(items)
+        self.breaks = self._breakpoints()
+
+    def _breakpoints(self) -> set[int]:
+        """Indices where a page may end (the item there is dropped), and n for the end."""
+        found = {self.n}
+        previous_solid = False
+        for index, item in enumerate(self.items):
+            if isinstance(item, Glue) and previous_solid or isinstance(item, Penalty) and item.cost < INFINITY:
+                found.add(index)
+            previous_solid = isinstance(item, (Box, Float))
+        return found
+
+    def run(self, first_page: int) -> tuple[Page, ...]:
+        # states per break index, keyed by (float waiting for the next page, goal the next
+        # page must meet, parity of the next page's number)
+        states: dict[int, dict[tuple, _State]] = {-1: {(None, None, first_page % 2): _State(0.0, None, None,
+                                                                                          first_page)}}
+        for start in [-1, *sorted(self.breaks - {self.n})]:
+            for (waiting, goal, _), state in states.pop(start, {}).items():
+                self._pages_from(start, waiting, goal, state, states)
+        best = min(states[self.n].values(), key=lambda s: s.demerits)
+        pages: list[Page] = []
+        state: _State | None = best
+        while state is not None and state.page is not None:
+            pages.append(state.page)
+            state = state.previous
+        return tuple(reversed(pages))
+
+    def _pages_from(self, start: int, waiting: int | None, fixed_goal: float | None, state: _State,
+                    states: dict) -> None:
+        """Relax every page that starts after break `start` (with the float `waiting` on top)."""
+        items, frame, number = self.items, self.frame, state.number
+        if waiting is not None and items[waiting].full_page:  # the figure's own page, then on
+            figure_page = _State(state.demerits, Page(start + 1, start + 1, waiting, None, 0.0, None, number),
+                                 state, number + 1)
+            self._pages_from(start, None, None, figure_page, states)
+            return
+        sums = _Sums()
+        if waiting is not None:
+            figure = items[waiting]
+            sums.add_solid(figure.height + figure.space_after, figure.depth + figure.space_after,
+                           figure.shrink, False)
+        movable: tuple[int, float, float, float] | None = None  # a float that may move on: (index,
+        # height, stretch, shrink) it takes with the glue before it
+        followed = False  # something solid follows `movable` on this page
+        full_page: int | None = None  # a full-page figure whose text is on this page
+        too_full = False
+        for index in range(start + 1, self.n + 1):
+            if index in self.breaks and (sums.solid or full_page is not None):
+                self._close(start, index, waiting, fixed_goal, state, states, sums,
+                            movable if followed else None, full_page)
+                if too_full or index == self.n or _forced(items[index]):
+                    return
+            if index == self.n:
+                return
+            item = items[index]
+            if isinstance(item, Glue):
+                sums.add_glue(item)
+            elif isinstance(item, Penalty):
+                continue
+            elif isinstance(item, Float):
+                if full_page is not None:
+                    return  # figures keep their order: this one waits for the next page
+                if item.full_page:  # takes the next page, and the glue before it along
+                    full_page, movable = index, None
+                    sums.glue_height = sums.glue_stretch = sums.glue_shrink = 0.0
+                    continue
+                before = item.space_before if sums.solid else 0.0
+                # a figure right after the break is already on the page after its text
+                if item.movable and sums.solid > (waiting is not None):
+                    movable, followed = (index, before + item.height + item.space_after + sums.glue_height,
+                                         sums.glue_stretch, item.shrink + sums.glue_shrink), False
+                else:
+                    movable = None
+                sums.add_solid(before + item.height + item.space_after, item.depth + item.space_after,
+                               item.shrink, False)
+            else:
+                sums.add_solid(item.height, item.depth, item.shrink, item.line, item.insert)
+                followed = movable is not None
+            least = sums.height - sums.depth - sums.shrink
+            if movable is not None:  # it may yet move on, if text follows it here
+                least -= movable[1] - movable[3]
+            # too full for any page: end at the next break (overfull, at a cost that only
+            # an unbreakable run taller than the page leaves as the one choice)
+            too_full = too_full or least > frame.goal - sums.insert + 1e-6
+
+    def _close(self, start: int, end: int, waiting: int | None, fixed_goal: float | None, state: _State,
+               states: dict, sums: _Sums, movable: tuple[int, float, float, float] | None,
+               full_page: int | None) -> None:
+        """Record the pages that end at break `end`."""
+        item = self.items[end] if end < self.n else None
+        cost = item.cost if isinstance(item, Penalty) and abs(item.cost) < INFINITY else 0.0
+        number = state.number
+        if not sums.solid:  # nothing but a full-page figure: its page alone
+            self._add(states, end, None, None, _State(state.demerits + PAGE_COST, Page(
+                end, end, full_page, None, 0.0, None, number), state, number + 1))
+            return
+        last = end == self.n
+        options = [(full_page, 0.0, 0.0, 0.0)]  # (deferred, height, stretch, shrink it takes along)
+        if movable is not None and full_page is None and not last:
+            options.append(movable)
+        goals = [fixed_goal] if fixed_goal is not None else [self.frame.goal, self.frame.goal - self.frame.line]
+        for deferred, given_height, given_stretch, given_shrink in options:
+            baseline = sums.height - given_height - sums.depth + sums.insert  # notes below the text
+            stretch, shrink = sums.stretch - given_stretch, sums.shrink - given_shrink
+            for goal in goals:
+                ragged = last
+                ratio, badness, filled = self._fit(baseline, goal, stretch, shrink, ragged)
+                if ragged:
+                    badness += LAST_LINE_COST * max(0, MIN_LAST_LINES - sums.lines)
+                elif goal < self.frame.goal - 1e-6:
+                    badness += SHORT_SPREAD_COST
+                page = Page(start + 1, end, waiting, deferred, ratio, None if ragged else goal, number, filled)
+                # a left (even) page fixes the goal of the right page after it
+                next_goal = goal if number % 2 == 0 and not ragged else None
+                after = _State(state.demerits + badness + cost + PAGE_COST, page, state, number + 1)
+                if last and deferred is not None:  # the full-page figure ends the article
+                    after = _State(after.demerits, Page(end, end, deferred, None, 0.0, None, number + 1),
+                                   after, number + 2)
+                    deferred = None
+                self._add(states, end, deferred, next_goal, after)
+                if ragged:
+                    break
+
+    def _fit(self, baseline: float, goal: float, stretch: float, shrink: float, ragged: bool
+             ) -> tuple[float, float, bool]:
+        """(ratio, badness, whether the goal is met) of bringing the last baseline from
+        `baseline` to `goal`. A ragged page (an article's last) may end short."""
+        excess = baseline - goal
+        if excess > 1e-6:
+            if shrink > 0 and shrink >= excess - 1e-6:
+                ratio = -min(1.0, excess / shrink)
+                return ratio, 100.0 * (-ratio) ** 3, True
+            return 0.0, OVERFULL_COST * (1.0 + excess / self.frame.line), False
+        need = -excess
+        if ragged or need <= 1e-6:
+            return 0.0, 0.0, True
+        if stretch > 0 and need <= MAX_RATIO * stretch:
+            ratio = need / stretch
+            return ratio, 100.0 * ratio ** 3, True
+        return 0.0, UNFILLED_COST * need / self.frame.line, False
+
+    @staticmethod
+    def _add(states: dict, position: int, waiting: int | None, goal: float | None, state: _State) -> None:
+        key = (waiting, goal, state.number % 2)
+        bucket = states.setdefault(position, {})
+        current = bucket.get(key)
+        if current is None or state.demerits < current.demerits:
+            bucket[key] = state
+
+
+def _forced(item: Item) -> bool:
+    return isinstance(item, Penalty) and item.cost <= -INFINITY
+

@@ -1,0 +1,281 @@
+"""Page make-up (issue #12): lead photos on the title page, both pages of every spread inside an
+article ending on one baseline, figures near their text, no widows, orphans or stranded
+headings, every word in order. The page builder is tested as a pure function (pages.py) and
+through the PDFs it produces."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from booklet.images import prepare_images
+from booklet.layouts import load_layout
+from booklet.model import Article, Booklet, Figure, Heading, Location, Metadata, Paragraph, SectionBreak, Span
+from booklet.typeset.document import typeset
+from booklet.typeset.pages import INFINITY, Box, Float, Frame, Glue, Penalty, page_breaks
+from booklet.typeset.story import caption_reserve
+
+from imagekit import photo
+
+LAYOUT = load_layout("pocket")
+BODY = LAYOUT.styles["body"]
+LINES = int(LAYOUT.text_height // BODY.leading)
+FULL_FOOT = LAYOUT.margins.top + (LINES - 1) * BODY.leading + BODY.size  # last baseline of a full page
+WORDS = ("paper ink press fold staple page sheet street library bicycle garden kitchen ladder drill "
+         "saw bench table window door roof shelf basket").split()
+ASPECTS = {"portrait": (1000, 1500), "landscape": (1500, 1000), "square": (1200, 1200)}
+
+
+@pytest.fixture(scope="module")
+def image_folder(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("makeup-images")
+    for number, (name, size) in enumerate(ASPECTS.items()):
+        photo(*size, seed=number + 3).save(folder / f"{name}.jpg", quality=80)
+    return folder
+
+
+def text(count: int, seed: int, token: str = "") -> str:
+    words = [WORDS[(seed * 7 + i * 3 + i * i) % len(WORDS)] for i in range(count)]
+    return " ".join([token, *words] if token else words) + "."
+
+
+def build(folder: Path, articles: list[Article]) -> tuple[bytes, tuple[tuple[str, int], ...]]:
+    booklet = Booklet("makeup", Metadata(title="Make-up", where=Location(folder / "booklet.yaml", 1)),
+                      tuple(articles))
+    images, problems = prepare_images(booklet, LAYOUT, folder / "cache", reserve=caption_reserve(booklet, LAYOUT))
+    assert not [p for p in problems if p.severity == "error"]
+    result = typeset(booklet, LAYOUT, images)
+    return result.pdf, result.article_pages
+
+
+def feet(page) -> tuple[float | None, int]:
+    """(lowest text baseline or image bottom from the page top, text lines), without the marker."""
+    height = float(page.height)
+    limit = height - LAYOUT.margins.bottom * 0.75
+    baselines = {round(height - c["matrix"][5], 2) for c in page.chars if height - c["matrix"][5] < limit}
+    found = [*baselines, *(float(i["bottom"]) for i in page.images)]
+    return (max(found) if found else None), len(baselines)
+
+
+# --- lead photos -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("title_lines", [1, 4, 7])
+@pytest.mark.parametrize("aspect", sorted(ASPECTS))
+def test_lead_photo_and_caption_on_the_title_page(image_folder, title_lines, aspect):
+    md = image_folder / "lead.md"
+    title = " ".join(["Longwinded"] * (title_lines * 2 - 1)) if title_lines > 1 else "Short"
+    caption = "captionstart " + text(14, 2) + " captionend"
+    blocks = (Figure(image_folder / f"{aspect}.jpg", (Span(caption),), Location(md, 2)),
+              *(Paragraph((Span(text(60, i, f"para{i}x")),), Location(md, 3 + i)) for i in range(12)))
+    pdf, starts = build(image_folder, [Article(title, blocks, Location(md, 1), date="June 1, 2026")])
+    with pdfplumber.open(io.BytesIO(pdf)) as plumber:
+        page = plumber.pages[starts[0][1] - 1]
+        words = page.extract_text().split()
+        lines_of_title = {round(c["top"]) for c in page.chars if c["size"] > BODY.size + 2}
+        assert len(lines_of_title) == title_lines
+        assert len(page.images) == 1
+        image = page.images[0]
+        inside = LAYOUT.margins.top - 0.5, LAYOUT.page_height - LAYOUT.margins.bottom + 0.5
+        assert inside[0] <= image["top"] and image["bottom"] <= inside[1]
+        assert image["x1"] - image["x0"] <= LAYOUT.text_width + 0.5
+        assert "captionstart" in words and "captionend" in words  # the caption whole
+        caption_tops = [w["top"] for w in page.extract_words() if w["text"] in ("captionstart", "captionend")]
+        assert min(caption_tops) > image["bottom"]
+        # the title, then the photo, then the text
+        assert words.index("captionend") < next((i for i, w in enumerate(words) if w.startswith("para")),
+                                                len(words))
+
+
+# --- spreads, on generated articles --------------------------------------------------------------
+
+# sections of an article: a heading, an ornament or nothing, then paragraphs (words each), and
+# perhaps a figure after the first of them
+section_st = st.tuples(st.sampled_from(["h", "*", ""]), st.lists(st.integers(20, 140), min_size=1, max_size=5),
+                       st.one_of(st.none(), st.sampled_from(sorted(ASPECTS))))
+article_st = st.lists(section_st, min_size=1, max_size=6)
+
+
+def flat(sections) -> list[tuple[str, object]]:
+    spec: list[tuple[str, object]] = []
+    for marker, paragraphs, figure in sections:
+        if marker == "h":
+            spec.append(("h", len(paragraphs)))
+        elif marker == "*" and spec:
+            spec.append(("*", 0))
+        for number, words in enumerate(paragraphs):
+            spec.append(("p", words))
+            if number == 0 and figure:
+                spec.append(("f", figure))
+    return spec
+
+
+def article_blocks(folder: Path, spec, number: int) -> tuple[list, list[str], list[tuple[str, int]]]:
+    """Blocks, the tokens that open each paragraph, and (figure token, block index) pairs."""
+    md = folder / f"a{number}.md"
+    blocks, tokens, figures = [], [], []
+    for index, (kind, value) in enumerate(spec):
+        where = Location(md, index + 2)
+        if kind == "p":
+            token = f"para{number}n{index}x"
+            blocks.append(Paragraph((Span(f"{text(value, index, token)[:-1]} end{number}n{index}x."),), where))
+            tokens.append(token)
+        elif kind == "h":
+            blocks.append(Heading(2, (Span(f"head{number}n{index}x " + text(value, index + 5)),), where))
+        elif kind == "*":
+            blocks.append(SectionBreak(where))
+        else:
+            token = f"fig{number}n{index}x"
+            blocks.append(Figure(folder / f"{value}.jpg", (Span(f"{token} caption"),), where))
+            figures.append((token, index))
+    # an article's text ends in a paragraph (a heading at its very end would be stranded)
+    token = f"para{number}end"
+    blocks.append(Paragraph((Span(text(30, 99, token)),), Location(md, 999)))
+    tokens.append(token)
+    return blocks, tokens, figures
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(specs=st.lists(article_st, min_size=1, max_size=2), figures=st.booleans())
+def test_spreads_end_on_one_baseline_with_every_word_in_order(image_folder, specs, figures):
+    """Text, headings and ornaments always fill the spreads. A figure can make that impossible
+    (a short article with a tall figure near its end): then the figures' own rules are checked."""
+    if not figures:
+        specs = [[(marker, paragraphs, None) for marker, paragraphs, _ in sections] for sections in specs]
+    with_figures = figures
+    articles, tokens, figures = [], [], []
+    for number, sections in enumerate(specs):
+        blocks, article_tokens, article_figures = article_blocks(image_folder, flat(sections), number)
+        articles.append(Article(f"Title{number}z", tuple(blocks), Location(image_folder / "t.md", 1),
+                                date="May 2, 2026"))
+        tokens += article_tokens
+        figures += article_figures
+    pdf, starts = build(image_folder, articles)
+    with pdfplumber.open(io.BytesIO(pdf)) as plumber:
+        pages = plumber.pages
+        page_words = [page.extract_text().split() for page in pages]
+        page_feet = [feet(page) for page in pages]
+        page_images = [len(page.images) for page in pages]
+    firsts = [page for _, page in starts]
+    lasts = [page - 1 for page in firsts[1:]] + [max(i + 1 for i, (_, n) in enumerate(page_feet[:-1]) if n)]
+    for first, last in zip(firsts, lasts) if not with_figures else ():
+        for number in range(first + first % 2, last - 1, 2):  # left pages whose right is not the last
+            (left, _), (right, _) = page_feet[number - 1], page_feet[number]
+            assert left == pytest.approx(right, abs=0.5), f"pages {number} and {number + 1} end apart"
+            assert left >= FULL_FOOT - BODY.leading - 0.5  # a spread one line short at most
+    # every word in order; figures where their text is, or one page later
+    found = [w for words in page_words for w in words if w.startswith("para")]
+    assert found == tokens
+    for token, index in figures:  # where the paragraph before it ends, or on the next page
+        shown = next(i for i, words in enumerate(page_words) if token in words)
+        article = token.removeprefix("fig").split("n")[0]
+        end = f"end{article}n{index - 1}x."
+        ended = next(i for i, words in enumerate(page_words) if end in words)
+        assert shown in (ended, ended + 1)
+
+
+# --- the pure page builder ---------------------------------------------------------------------------
+
+FRAME = Frame(goal=(LINES - 1) * BODY.leading + BODY.size, line=BODY.leading, height=LAYOUT.text_height)
+DEPTH = BODY.leading - BODY.size
+
+
+def paragraph_items(count: int) -> list:
+    """A paragraph's lines, no break after the first or before the last."""
+    items = []
+    for index in range(count):
+        if index:
+            items.append(Penalty(INFINITY if index in (1, count - 1) else 0.0))
+        items.append(Box(BODY.leading, DEPTH, line=True))
+    return items
+
+
+story_st = st.lists(st.one_of(st.integers(1, 40), st.just("heading"), st.just("figure")), min_size=1,
+                    max_size=30)
+
+
+def pure_story(spec) -> list:
+    items: list = []
+    for element in spec:
+        if items:
+            items.append(Glue(0.0))
+        if element == "heading":
+            items += [Glue(8.0, 4.0, 1.6), Box(13.5, 2.5), Penalty(INFINITY), Glue(4.0, 2.0, 0.8)]
+        elif element == "figure":
+            items.append(Float(150.0, 2.1, 6.2, 8.0, 25.0))
+        else:
+            items += paragraph_items(element)
+    return items
+
+
+def baseline(page, items) -> float:
+    """Where the page's last baseline sits once its glue has been set (points from the top)."""
+    y, last_depth, solid, glue = 0.0, 0.0, False, 0.0
+    ratio = page.ratio
+    if page.top_float is not None:
+        figure = items[page.top_float]
+        y = figure.height - (-ratio * figure.shrink if ratio < 0 else 0) + figure.space_after
+        last_depth, solid = figure.depth + figure.space_after, True
+    for index in range(page.start, page.end):
+        item = items[index]
+        if index == page.deferred:
+            glue = 0.0
+        elif isinstance(item, Glue):
+            if solid:
+                glue += item.height + (ratio * item.stretch if ratio > 0 else ratio * item.shrink)
+        elif isinstance(item, Box):
+            y += glue + item.height - (-ratio * item.shrink if ratio < 0 else 0)
+            last_depth, solid, glue = item.depth, True, 0.0
+        elif isinstance(item, Float):
+            y += glue + (item.space_before if solid else 0.0)
+            y += item.height - (-ratio * item.shrink if ratio < 0 else 0) + item.space_after
+            last_depth, solid, glue = item.depth + item.space_after, True, 0.0
+    return y - last_depth
+
+
+@settings(max_examples=150, deadline=None)
+@given(spec=story_st, first_page=st.integers(2, 5))
+def test_page_breaks_fill_spreads_and_keep_the_rules(spec, first_page):
+    items = pure_story(spec)
+    pages = page_breaks(items, FRAME, first_page)
+    assert pages[0].number == first_page
+    assert [p.number for p in pages] == list(range(first_page, first_page + len(pages)))
+    covered = sorted(i for p in pages for i in range(p.start, p.end) if i != p.deferred)
+    ends = {p.end for p in pages[:-1]}
+    for end in ends:  # breaks only where allowed: never at a widow, orphan or heading's keep
+        item = items[end]
+        assert isinstance(item, Glue) or isinstance(item, Penalty) and item.cost < INFINITY
+    solid = [i for i, item in enumerate(items) if isinstance(item, (Box, Float))]
+    placed = set(covered) | {p.top_float for p in pages if p.top_float is not None}
+    assert set(solid) <= placed  # nothing lost
+    feet = {p.number: baseline(p, items) for p in pages}
+    for page in pages[:-1]:
+        if page.goal is not None and page.filled:
+            assert feet[page.number] == pytest.approx(page.goal, abs=0.01)
+        partner = page.number + 1 if page.number % 2 == 0 else page.number - 1
+        other = next((p for p in pages[:-1] if p.number == partner), None)
+        if other is not None and page.goal is not None and other.goal is not None:
+            assert page.goal == other.goal  # both pages of a spread share one goal
+    for page in pages:  # a moved figure opens the very next page
+        if page.deferred is not None:
+            following = next(p for p in pages if p.number == page.number + 1)
+            assert following.top_float == page.deferred
+
+
+def test_a_long_run_of_text_fills_every_page_but_the_last():
+    items = []
+    for count in (12, 7, 30, 5, 18, 9, 40, 6, 22):
+        if items:
+            items.append(Glue(0.0))
+        items += paragraph_items(count)
+    pages = page_breaks(items, FRAME, 2)
+    for page in pages[:-1]:
+        assert page.filled and page.goal is not None
+        assert baseline(page, items) == pytest.approx(page.goal, abs=0.01)
+    lines = sum(1 for i in range(pages[-1].start, pages[-1].end) if isinstance(items[i], Box))
+    assert lines >= 4
