@@ -189,10 +189,11 @@ def block(draw, depth: int = 0) -> Doc:
 
 @st.composite
 def heading(draw, lowest_level: int) -> Doc:
-    """An ATX heading `## words`, or a setext one (words underlined with === or ---)."""
+    """An ATX heading `## words`, or a setext one (words underlined with === or ---; not when
+    the words hold a `|`: over `---` that is a table, which may be set sideways)."""
     text = draw(plain(1, 6))
     level = draw(st.integers(lowest_level, 4))
-    if level <= 2 and draw(st.booleans()):
+    if level <= 2 and "|" not in text.markdown and draw(st.booleans()):
         return Doc(text.markdown + "\n" + ("===" if level == 1 else "---"), text.words)
     return Doc("#" * level + " " + text.markdown, text.words)
 
