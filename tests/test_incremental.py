@@ -39,7 +39,7 @@ def subprocess_build(source: Path, out: Path, cache: Path, fresh: bool = False) 
     out.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     done = subprocess.run([sys.executable, "-m", "booklet", "build", "-q", str(source), "-o", str(out)],
-                          env=env, capture_output=True, text=True, timeout=120)
+                          env=env, capture_output=True, text=True, timeout=120, cwd=out)
     assert done.returncode == 0, done.stderr
     return pdfs(source, out)
 
@@ -144,7 +144,7 @@ def test_unwritable_cache_folder_is_one_warning(source: Path, tmp_path: Path) ->
     out.mkdir()
     env = {**os.environ, "XDG_CACHE_HOME": str(blocker)}
     done = subprocess.run([sys.executable, "-m", "booklet", "build", "-q", str(source), "-o", str(out)],
-                          env=env, capture_output=True, text=True, timeout=120)
+                          env=env, capture_output=True, text=True, timeout=120, cwd=out)
     assert done.returncode == 0, done.stderr
     warnings = [line for line in done.stderr.splitlines() if "cache folder" in line]
     assert len(warnings) == 1 and warnings[0].startswith("booklet: warning: "), done.stderr

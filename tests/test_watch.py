@@ -33,7 +33,8 @@ class Watcher:
         env = {**os.environ, "XDG_CACHE_HOME": str(cache), "PYTHONUNBUFFERED": "1",
                "PATH": f"{tools}{os.pathsep}{os.environ.get('PATH', '')}"}
         self.process = subprocess.Popen([sys.executable, "-m", "booklet", "watch", str(source), "-o", str(out),
-                                         "--open"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                                         "--open"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                        cwd=tools)  # not the clone: `-m` would import its uninstalled source
         self.lines: queue.Queue[str] = queue.Queue()
         self.stderr: list[str] = []
         threading.Thread(target=self._read, args=(self.process.stdout, self.lines.put), daemon=True).start()
