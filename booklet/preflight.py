@@ -14,7 +14,9 @@ import struct
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from PIL import Image, UnidentifiedImageError
 
@@ -140,7 +142,7 @@ class _Text:
     text: str
     face: str
     size: float
-    fallbacks: tuple[str, ...]  # the fallback faces of the same weight and slant
+    fallbacks: Callable[[], tuple[str, ...]]  # the fallback faces of the same weight and slant, loaded when asked
     where: Location
     code: bool = False
 
@@ -150,11 +152,11 @@ def _texts(booklet: Booklet, layout: Layout):
     meta = booklet.metadata
 
     def face(style_name: str, bold: bool = False, italic: bool = False, code: bool = False
-             ) -> tuple[str, float, tuple[str, ...]]:
+             ) -> tuple[str, float, Callable[[], tuple[str, ...]]]:
         style = layout.styles[style_name]
         family = layout.fonts["mono" if code else style.font]
         bold, italic = style.bold or bold, style.italic != italic
-        fallbacks = fallback_faces(layout.fallback_fonts, bold, italic)
+        fallbacks = partial(fallback_faces, layout.fallback_fonts, bold, italic)
         return face_name(family, bold, italic), style.size, fallbacks
 
     for style_name, value in (("cover_title", meta.title), ("cover_subtitle", meta.subtitle)):

@@ -164,7 +164,7 @@ def test_missing_glyphs_are_one_error_with_every_character_its_place_and_a_fallb
 
 def test_split_by_face_keeps_words_whole_and_drops_variation_selectors():
     charis, gentium, symbols = (face_name(f) for f in ("Charis SIL", "Gentium Book Plus", "Noto Sans Symbols 2"))
-    pieces = split_by_face("ok λόγος ❤\ufe0f ᚠ", charis, (gentium, symbols))
+    pieces = split_by_face("ok λόγος ❤\ufe0f ᚠ", charis, lambda: (gentium, symbols))
     assert pieces == [("ok ", charis), ("λόγος", gentium), (" ", charis), ("❤", symbols), (" ", charis),
                       ("ᚠ", None)]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -67,7 +68,7 @@ def note_mark(number: int, style: TextStyle, layout: Layout, calls: bool = True)
 def _with_fallback(span: Span, face: str, style: TextStyle, layout: Layout) -> list[Run]:
     """The span in `face`, and words it cannot set in the first fallback face that can."""
     bold, italic = style.bold or span.bold, style.italic != span.italic
-    fallbacks = fallback_faces(layout.fallback_fonts, bold, italic)
+    fallbacks = partial(fallback_faces, layout.fallback_fonts, bold, italic)
     # letters no font has were refused by the preflight; set any left in the span's own face
     return [Run(text, font or face, style.size, span.link, strike=span.strike)
             for text, font in split_by_face(span.text, face, fallbacks)]
