@@ -128,7 +128,11 @@ def page_breaks(items: Sequence[Item], frame: Frame, first_page: int) -> tuple[P
     be filled is accepted at a high cost rather than failing."""
     if not any(isinstance(item, (Box, Float)) for item in items):
         return ()
-    return _Builder(list(items), frame).run(first_page)
+    # Pages that cannot be filled cost more than any layout of filled pages, so a first pass
+    # keeps filled pages only (far fewer breakpoints are reachable, and far fewer pages are
+    # tried from each); only when no such layout exists does the second pass admit the rest.
+    return _Builder(list(items), frame, feasible_only=True).run(first_page) or \
+        _Builder(list(items), frame, feasible_only=False).run(first_page)
 
 
 @dataclass
@@ -174,9 +178,10 @@ class _Sums:
 
 
 class _Builder:
-    def __init__(self, items: list[Item], frame: Frame):
+    def __init__(self, items: list[Item], frame: Frame, feasible_only: bool):
         self.items = items
         self.frame = frame
+        self.feasible_only = feasible_only
         self.n = len(items)
         self.breaks = self._breakpoints()
 
@@ -198,6 +203,8 @@ class _Builder:
         for start in [-1, *sorted(self.breaks - {self.n})]:
             for (waiting, goal, _), state in states.pop(start, {}).items():
                 self._pages_from(start, waiting, goal, state, states)
+        if not states.get(self.n):
+            return ()
         best = min(states[self.n].values(), key=lambda s: s.demerits)
         pages: list[Page] = []
         state: _State | None = best
@@ -276,6 +283,11 @@ class _Builder:
                 end, end, full_page, None, 0.0, None, number), state, number + 1))
             return
         last = end == self.n
+        if self.feasible_only and not last and (
+                sums.height - sums.depth + sums.insert + self.frame.line  # at most one float left out
+                < (fixed_goal if fixed_goal is not None else self.frame.goal - self.frame.line)
+                - MAX_RATIO * sums.stretch - 1e-6):
+            return  # too short to be filled even with every float kept and all glue stretched
         options = [(full_page, 0.0, 0.0, 0.0)]  # (deferred, height, stretch, shrink it takes along)
         if movable is not None and full_page is None and not last:
             options.append(movable)
@@ -290,6 +302,8 @@ class _Builder:
                     badness += LAST_LINE_COST * max(0, MIN_LAST_LINES - sums.lines)
                 elif goal < self.frame.goal - 1e-6:
                     badness += SHORT_SPREAD_COST
+                if self.feasible_only and not filled:
+                    continue
                 page = Page(start + 1, end, waiting, deferred, ratio, None if ragged else goal, number, filled)
                 # a left (even) page fixes the goal of the right page after it
                 next_goal = goal if number % 2 == 0 and not ragged else None
