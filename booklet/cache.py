@@ -106,7 +106,10 @@ def prune(folder: Path, limit: int) -> None:
     entries = []
     total = 0
     for path in folder.iterdir():
-        stat = path.stat()
+        try:
+            stat = path.stat()
+        except FileNotFoundError:  # another thread's temporary file, renamed since iterdir saw it
+            continue
         entries.append((stat.st_mtime, stat.st_size, path))
         total += stat.st_size
     if total <= limit:

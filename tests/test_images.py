@@ -565,6 +565,19 @@ def test_cache_pruned_least_recently_used_first(md, monkeypatch):
     assert len(list(folder.iterdir())) >= 2
 
 
+def test_cache_write_survives_an_entry_vanishing_while_pruned(tmp_path):
+    """Threads write one kind at once: the first write prunes, and a temporary file another
+    thread has renamed since the listing must not turn the store off (it did, now and then,
+    on cold builds). A dangling link stands for it: it is listed, and stat() finds nothing."""
+    folder = tmp_path / "images"
+    folder.mkdir()
+    (folder / ".tmp-gone").symlink_to(tmp_path / "renamed")
+    store = store_module.Store(tmp_path)
+    store.write("images", "entry", b"payload")
+    assert store.take_warnings() == []
+    assert store.read("images", "entry") == b"payload"
+
+
 def test_non_srgb_profile_converted_to_srgb(md):
     from imagekit import swapped_profile
 
