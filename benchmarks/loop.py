@@ -33,6 +33,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from corpus import make_booklet  # noqa: E402
 
+ENVIRONMENT = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+"""The environment of every run, less PYTHONDONTWRITEBYTECODE (set on some machines, this one
+among them): pip compiles an installed booklet's bytecode at install, and with that variable
+an editable install would compile its 12,000 lines again in every run."""
+
 TYPST = ("import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], font_paths=[sys.argv[3]], "
          "ignore_system_fonts=True)")
 
@@ -73,7 +78,7 @@ def run(command: list[str], env: dict | None = None) -> Run:
 def booklet_build(source: Path, out: Path, cache: Path, cold: bool) -> Run:
     if cold:
         shutil.rmtree(cache, ignore_errors=True)
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    env = {**ENVIRONMENT, "XDG_CACHE_HOME": str(cache)}
     return run([sys.executable, "-m", "booklet", "build", "-q", str(source), "-o", str(out)], env)
 
 
@@ -101,22 +106,26 @@ def typst_source(source: Path, work: Path) -> Path:
     return document
 
 
-def watch_latencies(source: Path, out: Path, cache: Path, edits: OneWordEdits, runs: int) -> list[float]:
-    """Seconds from the save seen to the new reading PDF, as `booklet watch` reports them."""
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "PYTHONUNBUFFERED": "1"}
+def watch_latencies(source: Path, out: Path, cache: Path, edits: OneWordEdits, runs: int
+                    ) -> tuple[list[float], list[float]]:
+    """Seconds from the save seen to the new reading PDF, and to both PDFs, as `booklet watch`
+    reports them."""
+    env = {**ENVIRONMENT, "XDG_CACHE_HOME": str(cache), "PYTHONUNBUFFERED": "1"}
     watcher = subprocess.Popen([sys.executable, "-m", "booklet", "watch", str(source), "-o", str(out)],
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    seconds = []
+    reading, both = [], []
     try:
         next_status(watcher)  # the first build
         for _ in range(runs):
             time.sleep(0.3)  # a person's next save comes later, not in the same burst
             edits()
-            seconds.append(float(re.search(r" pages in ([\d.]+) s", next_status(watcher)).group(1)))
+            times = re.search(r" pages in ([\d.]+) s \(reading PDF in ([\d.]+) s\)", next_status(watcher))
+            both.append(float(times.group(1)))
+            reading.append(float(times.group(2)))
     finally:
         watcher.send_signal(2)
         watcher.wait(timeout=30)
-    return seconds
+    return reading, both
 
 
 def next_status(watcher: subprocess.Popen) -> str:
@@ -180,8 +189,9 @@ def main() -> None:
             line("typst compile (whole process)", typst_runs)
         line("booklet build, cold (empty cache, both PDFs)", cold, reference, "target ≤ 1.0 × Typst")
         line("booklet build after a one-word edit, warm cache", warm, reference, "target ≤ 0.5 × Typst")
-        seconds = watch_latencies(source, out, cache, edits, args.runs)
-        line("booklet watch: one-word edit, save seen → PDF", seconds, None, "target ≤ 0.15 s")
+        reading, both = watch_latencies(source, out, cache, edits, args.runs)
+        line("booklet watch: one-word edit, save seen → reading PDF", reading, None, "target ≤ 0.15 s")
+        line("booklet watch: one-word edit, save seen → both PDFs", both)
         if not args.skip_large:
             large(work, args.runs, source)
 
@@ -213,6 +223,10 @@ def large(work: Path, runs: int, small: Path) -> None:
     incremental = median([r.wall for r in big_warm]) / median([r.wall for r in big_cold])
     line(f"booklet build after a one-word edit, {big_pages} pages", big_warm, None,
          f"= {incremental:.2f} × its cold build (target ≤ 0.1 ×)")
+    reading, both = watch_latencies(big, out, cache, OneWordEdits(big), max(2, runs // 2))
+    line(f"booklet watch: one-word edit, {big_pages} pages, save seen → reading PDF", reading, None,
+         f"= {median(reading) / median([r.wall for r in big_cold]):.2f} × its cold build")
+    line(f"booklet watch: one-word edit, {big_pages} pages, save seen → both PDFs", both)
 
 
 if __name__ == "__main__":

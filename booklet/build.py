@@ -9,7 +9,7 @@ from typing import Callable
 
 from .cache import digest, store
 from .errors import BookletError, BookletErrors, Collector, Problem, UsageError
-from .files import atomic_outputs, check_output_dir, tidy_output_dir
+from .files import atomic_outputs, check_output_dir, tidy_output_dir, write_atomic
 from .fonts import bundled_family
 from .images import prepare_images
 from .impose import ImposeOptions, ImposeReport, check_options, guide_beside, impose_pdf, slot_size_for, write_guide
@@ -191,7 +191,8 @@ def check_source_date_epoch() -> None:
 def build(source: Path, outdir: Path, layout_name: str | None = None,
           options: ImposeOptions | None = None, chosen: frozenset[str] = frozenset(),
           progress: Callable[[str], None] = _silent, shop: bool = False,
-          lines: LineCache | None = None, guide: bool = False) -> BuildResult:
+          lines: LineCache | None = None, guide: bool = False,
+          on_reading: Callable[[Path], None] | None = None) -> BuildResult:
     """Write OUTDIR/NAME-read.pdf and OUTDIR/NAME-print.pdf (OUTDIR is created when missing),
     all replaced together (files.atomic_outputs); on failure none is touched.
 
@@ -203,6 +204,9 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
     `guide`, OUTDIR/NAME-print-guide.pdf, the folding guide.
     `lines` is the line cache to use (`booklet watch` keeps one in the process); by default the
     booklet's lines are kept in the store on disk.
+    `on_reading`, when given, is called with the reading PDF's path as soon as it is in place:
+    it is then replaced on its own, before the imposition (`booklet watch` shows the edited
+    page without waiting for the print PDF), and the print PDFs follow as a set of their own.
     """
     check_source_date_epoch()
     if outdir.suffix.lower() == ".pdf" and not outdir.is_dir():
@@ -253,9 +257,13 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
     print_path = outdir / f"{booklet.name}-print.pdf"
     shop_path = outdir / f"{booklet.name}-shop.pdf" if shop else None
     guide_path = guide_beside(print_path) if guide else None
+    if on_reading is not None:
+        write_atomic(read_path, reading_pdf)
+        on_reading(read_path)
     progress("imposing")
     with atomic_outputs(outdir) as outputs:
-        outputs.write(read_path, reading_pdf)
+        if on_reading is None:
+            outputs.write(read_path, reading_pdf)
         report = impose_pdf(read_path, print_path, options, data=reading_pdf, outputs=outputs)
         if shop_path is not None:
             shop_warnings = write_shop_pdf(read_path, shop_path, data=reading_pdf, outputs=outputs)

@@ -323,9 +323,10 @@ def watch(source: Path, outdir: Path, layout_name: str | None, guide: bool, quie
 
     options, chosen = impose_options(params)
 
-    def rebuild(lines):
+    def rebuild(lines, on_reading):
         with library_notes() as notes:
-            result = build_booklet(source, outdir, layout_name, options, chosen=chosen, lines=lines, guide=guide)
+            result = build_booklet(source, outdir, layout_name, options, chosen=chosen, lines=lines, guide=guide,
+                                   on_reading=on_reading)
         result.warnings.extend(notes)
         return result
 

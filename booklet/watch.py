@@ -36,12 +36,15 @@ _CHANGES = {"modified", "created", "moved", "deleted", "closed"}
 itself opens every file it reads)."""
 
 
-def watch(source: Path, rebuild: Callable[[LineCache], BuildResult], echo: Callable[[str], None],
-          open_viewer: bool = False, debounce: float = DEBOUNCE) -> None:
-    """Build with `rebuild(lines)`, then again after each change, until KeyboardInterrupt.
+def watch(source: Path, rebuild: Callable[[LineCache, Callable[[Path], None]], BuildResult],
+          echo: Callable[[str], None], open_viewer: bool = False, debounce: float = DEBOUNCE) -> None:
+    """Build with `rebuild(lines, on_reading)`, then again after each change, until
+    KeyboardInterrupt; `rebuild` calls `on_reading` when the reading PDF is in place, before
+    the print PDF is made.
 
-    `echo` prints a line (status lines, errors and warnings, each complete). The time in a
-    status line runs from the moment the first event of a save was seen to the PDFs in place.
+    `echo` prints a line (status lines, errors and warnings, each complete). The times in a
+    status line run from the moment the first event of a save was seen to the PDFs in place,
+    and to the reading PDF in place (what a viewer that reloads shows first).
     """
     from watchdog.observers import Observer
 
@@ -72,11 +75,14 @@ def watch(source: Path, rebuild: Callable[[LineCache], BuildResult], echo: Calla
         """Build; the status line gives the seconds since `start` (the save was seen)."""
         nonlocal watched, opened, shown_warnings
         what = ", ".join(_shown(path, folder) for path in changed) if changed else "first build"
+        reading: list[float] = []
         try:
-            result = rebuild(lines)
+            result = rebuild(lines, lambda path: reading.append(time.perf_counter() - start))
         except Exception as exc:  # a broken save: say why, keep the last good PDFs, go on watching
             echo(f"booklet: {error_line(exc)[0]}")
-            echo(f"{_clock()} {what}: not built; the PDFs of the last good build are unchanged")
+            kept = "the print PDF is the last good build's" if reading else \
+                "the PDFs of the last good build are unchanged"
+            echo(f"{_clock()} {what}: not built; {kept}")
             return
         seconds = time.perf_counter() - start
         if result.sources != watched:  # before the status line: a save right after it is seen
@@ -84,7 +90,8 @@ def watch(source: Path, rebuild: Callable[[LineCache], BuildResult], echo: Calla
             follow(watched)
         warnings = list(dict.fromkeys([*result.warnings, *result.imposition.warnings]))
         count = f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
-        echo(f"{_clock()} {what}: {result.pages} pages in {seconds:.2f} s{count} → {result.read_path}")
+        early = f" (reading PDF in {reading[0]:.2f} s)" if reading else ""
+        echo(f"{_clock()} {what}: {result.pages} pages in {seconds:.2f} s{early}{count} → {result.read_path}")
         if warnings != shown_warnings:  # each warning once, and again only when the set changes
             for warning in warnings:
                 echo(f"booklet: {warning if warning.startswith('warning: ') else 'warning: ' + warning}")

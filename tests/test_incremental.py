@@ -18,7 +18,9 @@ from pypdf import PdfReader
 from booklet.build import build
 from booklet.cache import Store
 from booklet.cli import main
+from booklet.typeset import makeup
 from booklet.typeset.linecache import LineCache
+from booklet.typeset.pages import page_breaks
 from corpus import booklet_with_own_layout, make_image
 
 
@@ -105,6 +107,31 @@ def test_one_word_edit_breaks_only_its_paragraph(source: Path, tmp_path: Path, m
     edit_layout(source)  # a new measure: every paragraph again
     build(source, out, lines=lines)
     assert lines.hits == 0
+
+
+def test_one_word_edit_breaks_only_its_articles_pages(source: Path, tmp_path: Path, monkeypatch) -> None:
+    """Page breaks are kept like lines: after an edit to the first article only its pages are
+    broken again, and the PDF is the one a build without any cache makes."""
+    calls: list[int] = []
+
+    def counted(items, frame, first_page):
+        calls.append(first_page)
+        return page_breaks(items, frame, first_page)
+
+    monkeypatch.setattr(makeup, "page_breaks", counted)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    out, lines = tmp_path / "out", LineCache()
+    build(source, out, lines=lines)
+    articles = len(calls)
+    assert articles >= 2
+    calls.clear()
+    edit_text(source)
+    build(source, out, lines=lines)
+    assert len(calls) == 1
+    with_cache = pdfs(source, out)
+    build(source, tmp_path / "uncached", lines=LineCache())
+    assert with_cache == pdfs(source, tmp_path / "uncached")
+    assert len(calls) == 1 + articles
 
 
 def damage(entry: Path, how: str, other: Path) -> None:

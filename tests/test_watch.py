@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -95,7 +96,10 @@ def test_watch_rebuilds_on_every_kind_of_edit_and_survives_a_broken_save(booklet
 
         article = booklet / "01-article.md"
         article.write_text(article.read_text().replace(" the ", " Zanzibarite ", 1))
-        assert "01-article.md" in watcher.status()
+        status = watcher.status()
+        assert "01-article.md" in status
+        both, reading = map(float, re.search(r"pages in ([\d.]+) s \(reading PDF in ([\d.]+) s\)", status).groups())
+        assert reading <= both
         assert "Zanzibarite" in text_of(read)
 
         before = image_sizes(read)
@@ -127,3 +131,24 @@ def test_watch_rebuilds_on_every_kind_of_edit_and_survives_a_broken_save(booklet
     assert not any("Traceback" in line for line in watcher.stderr), watcher.stderr
     if sys.platform.startswith("linux"):  # --open: the viewer was started once, on the reading PDF
         assert [Path(line).resolve() for line in viewer_log.read_text().splitlines()] == [read.resolve()]
+
+
+def test_the_reading_pdf_is_in_place_before_the_print_pdf_is_made(booklet: Path, tmp_path: Path) -> None:
+    """What watch asks of build (`on_reading`): the new reading PDF first, whole, then the print PDF."""
+    from booklet.build import build
+
+    out = tmp_path / "out"
+    seen = []
+
+    def on_reading(path: Path) -> None:
+        seen.append((path, "Zanzibarite" in text_of(path), (out / "zine-print.pdf").exists()))
+
+    build(booklet, out, on_reading=on_reading)
+    assert seen == [(out / "zine-read.pdf", False, False)] and (out / "zine-print.pdf").is_file()
+    article = booklet / "01-article.md"
+    article.write_text(article.read_text().replace(" the ", " Zanzibarite ", 1))
+    printed = (out / "zine-print.pdf").read_bytes()
+    seen.clear()
+    build(booklet, out, on_reading=lambda path: seen.append(
+        ("Zanzibarite" in text_of(path), (out / "zine-print.pdf").read_bytes() == printed)))
+    assert seen == [(True, True)] and (out / "zine-print.pdf").read_bytes() != printed

@@ -1,7 +1,8 @@
-"""A paragraph's content key → its set lines, kept between builds (docs/architecture.md, 2).
+"""A paragraph's content key → its set lines, and an article's measured items → its page
+breaks, kept between builds (docs/architecture.md, 2).
 
-Line breaking is a pure function of its arguments, so its result can be looked up by a digest
-of them instead of computed. `LineCache` holds the results: in the process for `booklet
+Line and page breaking are pure functions of their arguments, so their results can be looked
+up by a digest of them instead of computed. `LineCache` holds the results: in the process for `booklet
 watch` (the objects themselves), and for the command line in one verified entry of the store
 per booklet (`lines/<pack>`), in which every result also carries its own digest. Values go to
 disk as marshal data (floats exact), so lines read back are equal to lines computed, and a
@@ -13,11 +14,17 @@ typeset/ it is made, shares it without being handed it.
 
 from __future__ import annotations
 
+import importlib
 import marshal
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from reportlab import Version as REPORTLAB_VERSION
+
+from .. import __version__
 from ..cache import Store, digest
 
 _CURRENT: ContextVar[LineCache | None] = ContextVar("line_cache", default=None)
@@ -101,3 +108,17 @@ def using(cache: LineCache | None) -> Iterator[None]:
 
 def current() -> LineCache | None:
     return _CURRENT.get()
+
+
+@cache
+def code_stamp(*modules: str) -> bytes:
+    """booklet's and ReportLab's versions and the source of `modules` (imported names): a key
+    made with it changes with any edit to the code that computes the value, even without a
+    new version number."""
+    sources = b""
+    for name in modules:
+        try:
+            sources += Path(importlib.import_module(name).__file__).read_bytes()
+        except (OSError, TypeError):
+            pass
+    return digest(__version__.encode(), REPORTLAB_VERSION.encode(), sources)

@@ -12,12 +12,15 @@ article. Lengths are in points, y measured down from the top of the text block.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import marshal
+from dataclasses import dataclass, field, fields
 
 from reportlab.platypus import DDIndenter, Flowable, Indenter, ListFlowable
 from reportlab.platypus.flowables import LIIndenter
 
+from ..cache import digest
 from ..layouts import Layout
+from . import linecache
 from .figures import FigureFlowable, FullPageFigure
 from .notes import CallsNotes, PageNotes
 from .pages import INFINITY, Box, Float, Frame, Glue, Item, Page, Penalty, page_breaks
@@ -278,7 +281,37 @@ def make_pages(flowables: list[Flowable], layout: Layout, canvas, first_page: in
     items, sources = measure(article, layout, canvas)
     frame = _frame(layout)
     return [PageOfText(_pieces(page, items, sources, article), frame.height, page)
-            for page in page_breaks(items, frame, first_page)]
+            for page in _page_breaks(items, frame, first_page)]
+
+
+def _page_breaks(items: list[Item], frame: Frame, first_page: int) -> tuple[Page, ...]:
+    """`page_breaks`, looked up in the line cache in use: page breaking is a pure function of
+    the measured items, so an article whose items did not change keeps its pages (a rebuild
+    after an edit breaks only the edited article's pages again)."""
+    cache = linecache.current()
+    if cache is None:
+        return page_breaks(items, frame, first_page)
+    plain = [(type(item).__name__, *vars(item).values()) for item in items]
+    key = digest(linecache.code_stamp("booklet.typeset.pages"),
+                 marshal.dumps((plain, tuple(vars(frame).values()), first_page)))
+    pages = cache.get(key, _decode_pages)
+    if pages is None:
+        pages = page_breaks(items, frame, first_page)
+        cache.put(key, pages, _encode_pages)
+    return pages
+
+
+def _encode_pages(pages: tuple[Page, ...]) -> tuple:
+    return tuple(tuple(vars(page).values()) for page in pages)
+
+
+def _decode_pages(plain: tuple) -> tuple[Page, ...]:
+    if any(len(page) != len(_PAGE_FIELDS) for page in plain):
+        raise ValueError("not the pages this code writes")
+    return tuple(Page(*page) for page in plain)
+
+
+_PAGE_FIELDS = fields(Page)
 
 
 def _pieces(page: Page, items: list[Item], sources: list[Source | None], article: list[Leaf]

@@ -12,21 +12,18 @@ hyphens are drawn at hyphenated breaks; links are clickable on every line they s
 from __future__ import annotations
 
 import marshal
-import sys
 from dataclasses import dataclass, replace
 from functools import cache
-from pathlib import Path
 from typing import Sequence
 
-from reportlab import Version as REPORTLAB_VERSION
 from reportlab.platypus import Flowable, KeepTogether
 
-from .. import __version__
 from ..cache import digest
 from ..fonts import font_digest
 from ..hyphenate import Hyphenator, hyphenator
 from ..layouts import Hyphenation, TextStyle
 from . import linecache
+from .linecache import code_stamp
 from .linebreak import INFINITY, Box, Break, Glue, Item, Parameters, Penalty, break_lines, line_items
 from .linedraw import draw_line
 from .words import (
@@ -271,7 +268,7 @@ class TypesetParagraph(Flowable):
         runs = tuple((run.text, run.font, font_digest(run.font), run.size, run.link, run.rise, run.strike, run.note)
                      for run in self.runs)
         hyph = self.hyph.key if self.hyph is not None else None
-        return digest(_code_stamp(), marshal.dumps((runs, repr(self.style), width, repr(parameters),
+        return digest(code_stamp(*_LINE_CODE), marshal.dumps((runs, repr(self.style), width, repr(parameters),
                                                     repr(self.spacing), hyph, self.tie_single_letters)))
 
 
@@ -321,6 +318,9 @@ def decode_lines(plain: tuple) -> list[Line]:
     return [Line(tuple(map(parts.__getitem__, codes)), *rest) for codes, *rest in lines]
 
 
+_LINE_CODE = ("booklet.typeset.linebreak", "booklet.typeset.words", __name__, "booklet.fonts", "booklet.hyphenate")
+"""The modules that set lines: an edit to any of them invalidates every cached line."""
+
 _PARTS: dict[tuple, Fragment | tuple] = {}
 
 
@@ -333,22 +333,6 @@ def _part(plain: tuple) -> Fragment | tuple:
             _PARTS.clear()
         part = _PARTS[plain] = Fragment(*plain) if len(plain) == 8 else tuple(plain)
     return part
-
-
-@cache
-def _code_stamp() -> bytes:
-    """booklet's and ReportLab's versions and the source of the modules that set lines: an
-    edit to any of them (even without a new version number) invalidates every cached line."""
-    from . import linebreak, words
-    from .. import fonts, hyphenate
-
-    sources = b""
-    for module in (linebreak, words, sys.modules[__name__], fonts, hyphenate):
-        try:
-            sources += Path(module.__file__).read_bytes()
-        except (OSError, TypeError):
-            pass
-    return digest(__version__.encode(), REPORTLAB_VERSION.encode(), sources)
 
 
 def _overfull(line: Line, spacing: Spacing) -> bool:
