@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import marshal
 from dataclasses import dataclass, field, fields
+from typing import Any
 
-from reportlab.platypus import DDIndenter, Flowable, Indenter, ListFlowable
+from reportlab.platypus import DDIndenter, Flowable, Indenter, ListFlowable, Spacer
 from reportlab.platypus.flowables import LIIndenter
 
 from ..cache import digest
@@ -266,6 +267,17 @@ class PageOfText(Flowable):
         return self.width, self.height
 
     def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:
+        """Draw the pieces, or put back the operators of the same page drawn in the last build
+        (`booklet watch`'s line cache keeps them: drawn.py)."""
+        cache = linecache.current()
+        kept = cache.drawn if cache is not None else None
+        if kept is None:
+            self._draw_pieces(canvas, x, y)
+            return
+        signature, objects = page_signature(self.pieces, self.width, self.height, canvas, x, y)
+        kept.draw(signature, objects, canvas, lambda: self._draw_pieces(canvas, x, y))
+
+    def _draw_pieces(self, canvas, x: float, y: float) -> None:
         top = y + self.height
         for flowable, offset, left, right in self.pieces:
             _, height = flowable.wrapOn(canvas, self.width - left - right, self.frame_height)
@@ -273,6 +285,41 @@ class PageOfText(Flowable):
 
     def draw(self) -> None:
         pass
+
+
+def page_signature(pieces: list[tuple[Flowable, float, float, float]], width: float, height: float,
+                   canvas, x: float, y: float) -> tuple[tuple | None, list[Any]]:
+    """What the operators of a page of text depend on (None: a page that is always drawn), and
+    the objects whose ids it holds (kept alive with the page, so that no other object takes
+    their id). A piece of lines is known by the line objects themselves, which the line cache
+    hands out unchanged while their paragraph and its style are."""
+    objects: list[Any] = []
+    signature: list[Any] = [x, y, width, height, canvas._fontname, canvas._fontsize, canvas._leading]
+    for flowable, offset, left, right in pieces:
+        piece = _piece_signature(flowable, objects)
+        if piece is None:
+            return None, []
+        signature.append((offset, left, right, piece))
+    return tuple(signature), objects
+
+
+def _piece_signature(flowable: Flowable, objects: list[Any]) -> tuple | None:
+    if isinstance(flowable, TypesetParagraph):
+        lines = flowable._fixed
+        if lines is None or any(run.link or run.strike or run.note is not None for run in flowable.runs):
+            return None
+        objects.append(lines)
+        return ("lines", flowable.first, tuple(map(id, lines)))
+    if isinstance(flowable, (LIIndenter, DDIndenter)):
+        inner = _piece_signature(flowable._flowable, objects)
+        if inner is None:
+            return None
+        bullet = getattr(flowable, "_bullet", None)  # a list item's first piece: ReportLab's BulletDrawer
+        drawer = repr(sorted(vars(bullet).items())) if bullet is not None else None
+        return (type(flowable).__name__, flowable._leftIndent, flowable._rightIndent, drawer, inner)
+    if type(flowable) is Spacer:
+        return ("space", flowable.width, flowable.height)
+    return None
 
 
 def make_pages(flowables: list[Flowable], layout: Layout, canvas, first_page: int) -> list[PageOfText]:
