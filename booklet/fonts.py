@@ -393,6 +393,15 @@ def _cmap(font_name: str) -> frozenset[int]:
     return frozenset(font.face.charToGlyph)
 
 
+@cache
+def _drawn_as_is(font_name: str) -> frozenset[str]:
+    """Characters that a text set in the font may hold and keep: those it has glyphs for
+    (the invisible ones left out, they are dropped), tabs, line ends and soft hyphens. A text of
+    these alone is one piece in the font; the test is one set operation, where `has_glyph` of
+    every character was most of the time of split_by_face, called for every text of a build."""
+    return frozenset(map(chr, _cmap(font_name))).difference(INVISIBLE).union("\t\n\u00ad")
+
+
 _WORDS = re.compile(r"\s+|[\w\u00ad]+|.")
 """Spaces, words (with their soft hyphens), and single other characters (punctuation, symbols),
 which stay in the text face when it has them."""
@@ -408,6 +417,15 @@ def split_by_face(text: str, face: str, fallbacks: Callable[[], tuple[str, ...]]
 
     `fallbacks` gives the fallback faces only when a glyph is missing: loading the four
     bundled fallback fonts took a quarter of a cold build whose text needs none of them."""
+    if not _drawn_as_is(face).issuperset(text):
+        text = text.translate(_DROP_INVISIBLE)
+        if not all(has_glyph(face, char) for char in set(text)):
+            return _split_words(text, (face, *fallbacks()))
+    return [(text, face)] if text else []
+
+
+def _split_words(text: str, faces: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """split_by_face of a text that `faces[0]` cannot set alone."""
     pieces: list[tuple[str, str | None]] = []
 
     def add(piece: str, font: str | None) -> None:
@@ -416,10 +434,6 @@ def split_by_face(text: str, face: str, fallbacks: Callable[[], tuple[str, ...]]
         else:
             pieces.append((piece, font))
 
-    text = text.translate(_DROP_INVISIBLE)
-    if all(has_glyph(face, char) for char in set(text)):
-        return [(text, face)] if text else []
-    faces = (face, *fallbacks())
     for word in _WORDS.findall(text):
         for font in faces:
             if all(has_glyph(font, char) for char in word):

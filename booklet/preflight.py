@@ -36,8 +36,9 @@ from .parse import UNPRINTED, key_line
 def preflight(booklet: Booklet, layout: Layout) -> list[Problem]:
     problems: list[Problem] = []
     problems += _missing_images(booklet)
-    problems += _missing_glyphs(booklet, layout)
-    problems += _overlong_words(booklet, layout)
+    texts = list(_texts(booklet, layout))
+    problems += _missing_glyphs(texts, layout)
+    problems += _overlong_words(texts, layout)
     problems += _deep_nesting(booklet)
     problems += _control_characters(booklet)
     problems += _long_titles(booklet, layout)
@@ -179,11 +180,11 @@ def _texts(booklet: Booklet, layout: Layout):
                         yield _Text(inline.text, *face_and_size, block.where)
 
 
-def _missing_glyphs(booklet: Booklet, layout: Layout) -> list[Problem]:
+def _missing_glyphs(texts: list[_Text], layout: Layout) -> list[Problem]:
     """Characters that neither the face that sets them nor a fallback font can draw: one error,
     at the first place, naming every such character and a font the user can add."""
     missing: dict[str, list[Location]] = {}
-    for piece in _texts(booklet, layout):
+    for piece in texts:
         for text, font in split_by_face(piece.text, piece.face, piece.fallbacks):
             if font is None:
                 for char in dict.fromkeys(text):
@@ -253,7 +254,7 @@ _BREAKS_ANYWAY = re.compile(r"[/\\.\-_?&=#\u00ad\u200b]")
 """Where a long word (a URL, a path, a hyphenated compound) may break without help."""
 
 
-def _overlong_words(booklet: Booklet, layout: Layout) -> list[Problem]:
+def _overlong_words(texts: list[_Text], layout: Layout) -> list[Problem]:
     """Words too wide to set (errors) and words that will be broken between letters (warnings).
 
     Only the longest part between natural break points counts (a URL breaks at its slashes).
@@ -261,8 +262,11 @@ def _overlong_words(booklet: Booklet, layout: Layout) -> list[Problem]:
     problems = []
     line = layout.text_width
     seen: set[tuple[str, Path, int | None]] = set()
-    for piece in _texts(booklet, layout):
-        for word in piece.text.split():
+    for piece in texts:
+        words = piece.text.split()
+        if max(map(len, words), default=0) * piece.size * 1.2 <= line:
+            continue  # the usual text, passed without a step per word (as below, for its longest)
+        for word in words:
             if len(word) * piece.size * 1.2 <= line:  # no glyph is wider than 1.2 em: cannot be too wide
                 continue
             key = (word, piece.where.path, piece.where.line)
@@ -342,6 +346,8 @@ def _control_characters(booklet: Booklet) -> list[Problem]:
             text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
         except (OSError, UnicodeDecodeError):
             continue
+        if not UNPRINTED.search("".join(set(text))):
+            continue  # the usual source: its distinct characters scanned (the pattern is slow), not each line
         for number, line in enumerate(text.split("\n"), 1):
             found = sorted(set(UNPRINTED.findall(line)))
             if found:

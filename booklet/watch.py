@@ -6,10 +6,12 @@ booklet.yaml, the images, the layout file and font files it names), and in a fol
 Markdown file that appears beside them. Until a first build succeeds, any change under the
 source folder counts. watchdog reports the changes (inotify, FSEvents, ReadDirectoryChangesW, or
 polling elsewhere); a burst of events (editors write, rename and touch in one save) is taken as
-one change once no event has come for DEBOUNCE seconds. Line breaks live in the process
-(`LineCache`), so a rebuild breaks only the paragraphs that changed. A build that fails prints
-its one-line error and leaves the last good PDFs as they were (build() replaces them only
-whole); Ctrl-C ends the loop.
+one change once no event has come for DEBOUNCE seconds. Line and page breaks and the drawn
+pages live in the process (`LineCache`, typeset/drawn.py), so a rebuild breaks only the
+paragraphs and articles that changed and draws only the pages that changed; the reading PDF
+is replaced as soon as it is set, before the print PDF is made. A build that fails prints its
+one-line error and leaves the last good PDFs as they were (build() replaces them only whole);
+Ctrl-C ends the loop.
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ from .build import BuildResult
 from .errors import error_line
 from .typeset.linecache import LineCache
 
-DEBOUNCE = 0.04
-"""Seconds of quiet after an event before the rebuild starts: longer than the gap between
-the writes of one save, short against the time of a build."""
+DEBOUNCE = 0.025
+"""Seconds of quiet after an event before the rebuild starts: several times the gap between
+the writes of one save (an editor's write, rename and touch come within a few milliseconds),
+short against the time of a build; it is part of the time from save to PDF. An event that
+comes later only costs one more build."""
 
 _CHANGES = {"modified", "created", "moved", "deleted", "closed"}
 """watchdog event types that change a file (not "opened" or "closed_no_write": the build

@@ -167,6 +167,9 @@ def test_split_by_face_keeps_words_whole_and_drops_variation_selectors():
     pieces = split_by_face("ok λόγος ❤\ufe0f ᚠ", charis, lambda: (gentium, symbols))
     assert pieces == [("ok ", charis), ("λόγος", gentium), (" ", charis), ("❤", symbols), (" ", charis),
                       ("ᚠ", None)]
+    # a text that its face sets whole is one piece, without the invisible characters (Charis maps them)
+    assert split_by_face("ok\u200d ink\ufe0e\tand\u00ad\n", charis, lambda: (gentium, symbols)) == [
+        ("ok ink\tand\u00ad\n", charis)]
 
 
 def test_font_files_named_by_path_are_among_the_files_a_build_reads(tmp_path):

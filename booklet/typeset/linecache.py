@@ -26,12 +26,14 @@ from reportlab import Version as REPORTLAB_VERSION
 
 from .. import __version__
 from ..cache import Store, digest
+from .drawn import DrawnPages
 
 _CURRENT: ContextVar[LineCache | None] = ContextVar("line_cache", default=None)
 
 
 class LineCache:
-    """Results by key (bytes). `store` and `pack` None: in the process only."""
+    """Results by key (bytes). `store` and `pack` None: in the process only, and then the
+    pages of text drawn (`drawn`, drawn.py) are kept from one build to the next as well."""
 
     def __init__(self, store: Store | None = None, pack: str | None = None):
         self.store, self.pack = store, pack
@@ -40,6 +42,7 @@ class LineCache:
         self._used: set[bytes] = set()
         self._changed = False
         self.hits = self.misses = 0
+        self.drawn = DrawnPages() if store is None else None
         if store is not None and pack is not None:
             self._blobs = _read_pack(store.read("lines", pack))
 
@@ -80,6 +83,8 @@ class LineCache:
             self.store.write("lines", self.pack, marshal.dumps(self._blobs))
         self._used = set()
         self._changed = False
+        if self.drawn is not None:
+            self.drawn.finish()
 
 
 def _read_pack(payload: bytes | None) -> dict[bytes, tuple[bytes, bytes]]:

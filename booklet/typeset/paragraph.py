@@ -3,7 +3,7 @@
 `make_paragraph` turns runs (text in one face each) into boxes, glue and penalties
 (`words.py`), breaks them into lines with the Knuth–Plass algorithm (`linebreak.py`) at the
 width the frame offers, splits between lines at page breaks without widows or orphans, and
-draws each line with the canvas: justified lines through the PDF word spacing (`Tw`) and
+draws each line (`linedraw.py`): justified lines through the PDF word spacing (`Tw`) and
 horizontal scaling (`Tz`) operators, so the text keeps its real spaces for copy and paste
 and for text extraction. Soft hyphens are break opportunities and are never printed;
 hyphens are drawn at hyphenated breaks; links are clickable on every line they span.
@@ -25,6 +25,7 @@ from ..layouts import Hyphenation, TextStyle
 from . import linecache
 from .linecache import code_stamp
 from .linebreak import INFINITY, Box, Break, Glue, Item, Parameters, Penalty, break_lines, line_items
+from .linedraw import draw_line
 from .words import (
     INSIDE_WORD, KERN, PROTRUSION, PROTRUSION_LEFT, SPACING, Fragment, Run, Spacing, fragment, paragraph_items,
     text_width, ties_single_letters,
@@ -353,87 +354,8 @@ def draw_lines(canvas, lines: list[Line], style: TextStyle, height: float, leadi
         else:
             x = indent - line.hang_left
         scale, word_space = line_adjustment(line, spacing)
-        _draw_line(canvas, line, x, y, scale, word_space)
+        draw_line(canvas, line.parts, x, y, scale, word_space)
         y -= leading
-
-
-def _draw_line(canvas, line: Line, x: float, y: float, scale: float, word_space: float) -> None:
-    text = canvas.beginText(x, y)
-    if scale != 1.0:
-        text.setHorizScale(scale * 100.0)
-    if word_space:
-        text.setWordSpace(word_space)
-    font = size = None
-    rise = 0.0
-    buffer: list[str] = []
-    # [key, x0, x1, size] of links (key: the URL) and struck text (key: True): one rectangle or
-    # line over words and the spaces between them; the last one is open while spaces follow it
-    links: list[list] = []
-    strikes: list[list] = []
-    open_runs = {id(links): False, id(strikes): False}
-
-    def extend(segments: list[list], key, start: float, end: float, part_size: float) -> None:
-        if key and open_runs[id(segments)] and segments[-1][0] == key:
-            segments[-1][2] = end
-            segments[-1][3] = max(segments[-1][3], part_size)
-        elif key:
-            segments.append([key, start, end, part_size])
-        open_runs[id(segments)] = bool(key)
-
-    cursor = x
-    for part in line.parts:
-        if isinstance(part, Fragment):
-            if part.font != font or part.size != size or part.rise != rise:
-                if buffer:
-                    text.textOut("".join(buffer))
-                    buffer.clear()
-                if part.font != font or part.size != size:
-                    font, size = part.font, part.size
-                    text.setFont(font, size)
-                if part.rise != rise:
-                    rise = part.rise
-                    text.setRise(rise)
-            buffer.append(part.text)
-            width = part.width * scale
-            extend(links, part.link, cursor, cursor + width, part.size)
-            extend(strikes, part.strike and not part.rise, cursor, cursor + width, part.size)
-            cursor += width
-        else:
-            space_font, space_size, space_width = part
-            if space_font != font or space_size != size or rise:
-                if buffer:
-                    text.textOut("".join(buffer))
-                    buffer.clear()
-                if space_font != font or space_size != size:
-                    font, size = space_font, space_size
-                    text.setFont(font, size)
-                if rise:
-                    rise = 0.0
-                    text.setRise(0.0)
-            buffer.append(" ")
-            cursor += (space_width + word_space) * scale
-    if buffer:
-        text.textOut("".join(buffer))
-    if rise:
-        text.setRise(0.0)
-    if word_space:
-        text.setWordSpace(0)
-    if scale != 1.0:
-        text.setHorizScale(100.0)
-    canvas.drawText(text)
-    for _, x0, x1, size in strikes:
-        # through the middle of the lower-case letters (about half the x-height of the
-        # bundled faces), as thick as the letters' hairlines
-        canvas.saveState()
-        canvas.setLineWidth(size * STRIKE_WEIGHT)
-        canvas.line(x0, y + size * STRIKE_HEIGHT, x1, y + size * STRIKE_HEIGHT)
-        canvas.restoreState()
-    for url, x0, x1, size in links:
-        canvas.linkURL(url, (x0, y - size * 0.25, x1, y + size * 0.85), relative=1, thickness=0)
-
-
-STRIKE_HEIGHT = 0.27  # ems above the baseline
-STRIKE_WEIGHT = 0.055  # ems
 
 
 class KeepWithLines(KeepTogether):
