@@ -176,6 +176,14 @@ class Layout:
     def text_height(self) -> float:
         return self.page_height - self.margins.top - self.margins.bottom
 
+    @property
+    def last_baseline(self) -> float:
+        """The baseline of a full page's last line of body text, down from the top of the text
+        block: where both pages of a spread end, their foot notes included."""
+        body = self.styles["body"]
+        lines = int((self.text_height + 1e-6) // body.leading)
+        return (lines - 1) * body.leading + body.size
+
 def with_page_size(layout: Layout, size: tuple[float, float]) -> Layout:
     """The layout on pages of `size` points: margins, type and marker stay as they are (so a
     half-letter page keeps the A5 layout's look); refused when the margins leave no room."""

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from booklet.images import prepare_images
+from booklet.build import load_booklet
 from booklet.layouts import load_layout
 from booklet.model import Article, Booklet, Figure, Heading, Location, Metadata, Paragraph, SectionBreak, Span
 from booklet.typeset.document import typeset
@@ -60,6 +61,44 @@ def feet(page) -> tuple[float | None, int]:
     baselines = {round(height - c["matrix"][5], 2) for c in page.chars if height - c["matrix"][5] < limit}
     found = [*baselines, *(float(i["bottom"]) for i in page.images)]
     return (max(found) if found else None), len(baselines)
+
+
+# --- foot notes ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("every", [2, 3, 5])
+def test_spreads_with_foot_notes_end_on_one_baseline(tmp_path, every):
+    """A paragraph that calls a note is broken across pages like any other (the note goes with
+    the line that calls it, as TeX's insertions), and a page's last note ends where its text
+    would end without notes: inside the article, both pages of every spread end on one
+    baseline, notes or not, and no page but the last ends short."""
+    paragraphs, notes = [], []
+    for number in range(28):
+        words = text(40 + (number * 37) % 70, number, f"para{number}x")
+        if number % every == 1:
+            words = words[:-1] + f"[^{len(notes) + 1}]."
+            notes.append(f"[^{len(notes) + 1}]: " + text(8 + (number * 13) % 25, number + 50))
+        paragraphs.append(words)
+    source = tmp_path / "zine.md"
+    source.write_text("---\ntitle: Notes\n---\n# Notes everywhere\n*May 2, 2026*\n\n" + "\n\n".join(paragraphs)
+                      + "\n\n" + "\n".join(notes) + "\n", encoding="utf-8")
+    booklet, layout = load_booklet(source)
+    images, _ = prepare_images(booklet, layout, tmp_path / "cache")
+    result = typeset(booklet, layout, images)
+    foot_size = layout.styles["footnote"].size
+    with pdfplumber.open(io.BytesIO(result.pdf)) as plumber:
+        pages = plumber.pages
+        page_feet = [feet(page)[0] for page in pages]
+        with_notes = [any(abs(c["size"] - foot_size) < 0.01 for c in page.chars) for page in pages]
+        words = [w for page in pages for w in page.extract_text().split() if w.startswith("para")]
+    first = result.article_pages[0][1]
+    last = max(i + 1 for i, foot in enumerate(page_feet[:-1]) if foot is not None)
+    assert sum(with_notes[first - 1:last]) >= 3
+    for number in range(first + first % 2, last - 1, 2):
+        left, right = page_feet[number - 1], page_feet[number]
+        assert left == pytest.approx(right, abs=0.5), f"pages {number} and {number + 1} end apart"
+        assert FULL_FOOT - BODY.leading - 0.5 <= left <= FULL_FOOT + 0.5  # notes end on the text's baseline
+    assert [w.rstrip(".0123456789") for w in words] == [f"para{n}x" for n in range(28)]
 
 
 # --- lead photos -------------------------------------------------------------------------------

@@ -23,11 +23,12 @@ from ..cache import digest
 from ..layouts import Layout
 from . import linecache
 from .figures import FigureFlowable, FullPageFigure
-from .notes import CallsNotes, PageNotes
+from .notes import CallsNotes, PageNotes, page_notes
 from .pages import INFINITY, Box, Float, Frame, Glue, Item, Page, Penalty, page_breaks
 from .paragraph import TypesetParagraph
 from .story import CodeLines
 from .tables import SidewaysTable
+from .words import Fragment
 
 BROKEN_PENALTY = 100.0
 """A page that ends in a hyphenated line (TeX's \\brokenpenalty)."""
@@ -172,7 +173,7 @@ def measure(article: list[Leaf], layout: Layout, canvas) -> tuple[list[Item], li
                     cost = BROKEN_PENALTY if getattr(lines[index - 1], "hyphenated", False) else 0.0
                 items.append(Penalty(cost))
                 sources.append(None)
-            items.append(Box(line_height, depth, line=True))
+            items.append(Box(line_height, depth, line=True, insert=_line_notes_height(flowable, line, layout)))
             sources.append(Source(number, index))
     return items, sources
 
@@ -193,7 +194,10 @@ def _depth(style) -> float:
 
 
 def _lines(flowable: Flowable, width: float, canvas) -> tuple[list | None, float, float]:
-    """(lines, line height, depth) of a paragraph or code block; lines None for anything else."""
+    """(lines, line height, depth) of a paragraph (one that calls foot notes too) or a code
+    block; lines None for anything else."""
+    if isinstance(flowable, CallsNotes) and isinstance(flowable.content, TypesetParagraph):
+        return _lines(flowable.content, width, canvas)
     if isinstance(flowable, TypesetParagraph):
         return flowable.lines_for(width), flowable.leading, _depth(flowable.style)
     if isinstance(flowable, CodeLines):
@@ -201,6 +205,16 @@ def _lines(flowable: Flowable, width: float, canvas) -> tuple[list | None, float
         style = flowable.style
         return list(flowable.lines), style.leading, style.leading - style.fontSize
     return None, 0.0, 0.0
+
+
+def _line_notes_height(flowable: Flowable, line, layout: Layout) -> float:
+    """The room at the foot of its page for the foot notes a paragraph's line calls (as TeX
+    attaches an insertion to the line that holds its mark), counting the rule above them."""
+    if not isinstance(flowable, CallsNotes):
+        return 0.0
+    calls = dict.fromkeys(part.note for part in line.parts if isinstance(part, Fragment) and part.note is not None)
+    notes = [flowable.notes[number] for number in calls if number in flowable.notes]
+    return PageNotes(layout).extra_height(notes, layout.text_width) if notes else 0.0
 
 
 def _notes_height(flowable: Flowable, layout: Layout) -> float:
@@ -243,9 +257,7 @@ def _lead_photo(figure: FigureFlowable, head: list[Leaf], width: float, layout: 
 
 
 def _frame(layout: Layout) -> Frame:
-    body = layout.styles["body"]
-    lines = int((layout.text_height + 1e-6) // body.leading)
-    return Frame(goal=(lines - 1) * body.leading + body.size, line=body.leading, height=layout.text_height)
+    return Frame(goal=layout.last_baseline, line=layout.styles["body"].leading, height=layout.text_height)
 
 
 # --- making the pages ------------------------------------------------------------------------
@@ -255,11 +267,14 @@ class PageOfText(Flowable):
     """One page of an article: pieces (flowables) drawn at the tops (points down from the top
     of the text block) and indents the page builder chose."""
 
-    def __init__(self, pieces: list[tuple[Flowable, float, float, float]], height: float, page: Page):
+    def __init__(self, pieces: list[tuple[Flowable, float, float, float]], height: float, page: Page,
+                 layout: Layout, foot: float):
         super().__init__()
         self.pieces = pieces  # (flowable, y of its top, left indent, right indent)
         self.page = page
         self.frame_height = height
+        self.layout = layout
+        self.foot = foot  # the baseline its foot notes end on (`_feet`)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
@@ -269,6 +284,9 @@ class PageOfText(Flowable):
     def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:
         """Draw the pieces, or put back the operators of the same page drawn in the last build
         (`booklet watch`'s line cache keeps them: drawn.py)."""
+        doc = getattr(canvas, "_doctemplate", None)
+        if doc is not None:
+            page_notes(doc, self.layout).end_notes_at(self.foot)
         cache = linecache.current()
         kept = cache.drawn if cache is not None else None
         if kept is None:
@@ -327,8 +345,21 @@ def make_pages(flowables: list[Flowable], layout: Layout, canvas, first_page: in
     article = leaves(flowables)
     items, sources = measure(article, layout, canvas)
     frame = _frame(layout)
-    return [PageOfText(_pieces(page, items, sources, article), frame.height, page)
-            for page in _page_breaks(items, frame, first_page)]
+    pages = _page_breaks(items, frame, first_page)
+    return [PageOfText(_pieces(page, items, sources, article), frame.height, page, layout, foot)
+            for page, foot in zip(pages, _feet(pages, frame))]
+
+
+def _feet(pages: tuple[Page, ...], frame: Frame) -> list[float]:
+    """The baseline each page's foot notes end on: where its text ends when it has none (its
+    goal, the spread's), so that both pages of a spread end on one baseline with notes too.
+    The article's last page, which ends as it falls, takes the goal of the page beside it."""
+    feet = []
+    for index, page in enumerate(pages):
+        partner = pages[index - 1] if index and page.number % 2 == 1 else None  # a right page's left page
+        goal = page.goal if page.goal is not None else partner.goal if partner is not None else None
+        feet.append(goal if goal is not None else frame.goal)
+    return feet
 
 
 def _page_breaks(items: list[Item], frame: Frame, first_page: int) -> tuple[Page, ...]:
@@ -448,9 +479,12 @@ def _lines_piece(leaf: Leaf, first: int, last: int) -> Flowable:
     """Lines first..last (inclusive) of a paragraph or code block, as a flowable of their own."""
     flowable = leaf.flowable
     lines = leaf.lines[first:last + 1]
-    if isinstance(flowable, TypesetParagraph):
-        piece = TypesetParagraph(flowable.runs, flowable.style, flowable.hyph, lines, None,
-                                 flowable.first and first == 0, spacing=flowable.spacing)
+    paragraph = flowable.content if isinstance(flowable, CallsNotes) else flowable
+    if isinstance(paragraph, TypesetParagraph):
+        piece = TypesetParagraph(paragraph.runs, paragraph.style, paragraph.hyph, lines, None,
+                                 paragraph.first and first == 0, spacing=paragraph.spacing)
+        if isinstance(flowable, CallsNotes):  # drawn, it places the notes these lines call
+            piece = CallsNotes(piece, flowable.notes, flowable.layout)
     else:
         piece = CodeLines("\n".join(lines), flowable.style, flowable.char_width)
     return _wrapped(leaf, piece, first == 0)

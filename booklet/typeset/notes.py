@@ -62,6 +62,8 @@ class PageNotes:
     def __init__(self, layout: Layout):
         style = layout.styles["footnote"]
         self.separator = style.leading * 1.2  # the rule and the space around it
+        self.layout = layout
+        self.foot = layout.last_baseline  # the baseline of this page's last note (`end_notes_at`)
         self.on_page: list[Note] = []
         self.placed: set[int] = set()  # ids of notes placed on some page: a note is set once
 
@@ -85,12 +87,19 @@ class PageNotes:
         self.on_page += new
         self.placed.update(id(note) for note in new)
 
+    def end_notes_at(self, baseline: float) -> None:
+        """Put the last note of this page on `baseline` (down from the top of the text block),
+        where the page's text would end without notes: its last baseline is then the one of
+        the page beside it. By default, a full page's (Layout.last_baseline)."""
+        self.foot = baseline
+
     def finish_page(self, canvas, frame) -> None:
         """Draw the page's notes on the frame's bottom, under a short rule, and give the next
         page its whole frame."""
         if self.on_page:
             width = frame._width
-            y = frame._y1
+            style = self.layout.styles["footnote"]  # a note's last baseline is this far above its foot
+            y = frame._y1 + max(0.0, self.layout.text_height - self.foot - (style.leading - style.size))
             for note in reversed(self.on_page):
                 note.wrap(width, 1e6)
                 note.drawOn(canvas, frame._x1, y)
@@ -102,6 +111,7 @@ class PageNotes:
             canvas.line(frame._x1, rule_y, frame._x1 + width * RULE_LENGTH, rule_y)
             canvas.restoreState()
         self.on_page = []
+        self.foot = self.layout.last_baseline
         frame._y1p = frame._y1 + frame._bottomPadding
 
 
