@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import random
+import weakref
 from io import BytesIO
 from itertools import groupby
 
@@ -86,3 +88,15 @@ def test_lines_are_written_as_the_text_object_writes_them():
     drawn = page_contents(draw_line)
     assert drawn == page_contents(text_object_line)
     assert b"+1 " in drawn[0] and b" Ts" in drawn[0]  # the lines did cross a subset and rise
+
+
+def test_a_document_drawn_on_is_not_kept_alive():
+    # booklet watch builds a document per save: the words' encodings must go with each one
+    canvas = Canvas(BytesIO(), pagesize=(300, 800), invariant=1)
+    parts, scale, word_space = lines(1)[0]
+    draw_line(canvas, parts, 10.0, 700.0, scale, word_space)
+    canvas.save()
+    document = weakref.ref(canvas._doc)
+    del canvas
+    gc.collect()
+    assert document() is None

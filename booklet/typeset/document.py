@@ -8,6 +8,7 @@ multiple of the pages on one printed sheet.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -25,6 +26,7 @@ from ..fonts import face_name, string_width
 from ..images import Prepared
 from ..layouts import Layout
 from ..model import Article, Booklet
+from . import linecache
 from .cover import back_cover, front_cover
 from .figures import flush_figures, forgive_postponed
 from .makeup import make_pages
@@ -61,8 +63,11 @@ def typeset(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared],
     doc.creator = "booklet"
     doc.producer = "booklet"
     story = _story(booklet, layout, images, pages_per_sheet)
+    cache = linecache.current()
+    kept = cache.drawn if cache is not None else None
     try:
-        doc.build(story)
+        with kept.compression() if kept is not None else nullcontext():
+            doc.build(story)
     except PageBuilderStuck as exc:
         raise BookletError(f"internal error: the page layout made no progress ({exc}); please report "
                            f"this file", booklet.metadata.where.path) from exc

@@ -17,10 +17,11 @@ any kept page makes (tests/test_incremental.py).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 DocState = tuple
@@ -86,6 +87,8 @@ class DrawnPages:
     def __init__(self) -> None:
         self._pages: dict[tuple, _Drawn] = {}
         self._used: set[tuple] = set()
+        self._streams: dict[bytes, bytes] = {}  # a stream's bytes → compressed
+        self._streams_used: set[bytes] = set()
         self.reused = self.drawn = 0
 
     def draw(self, signature: tuple | None, objects: list[Any], canvas, draw) -> None:
@@ -114,7 +117,41 @@ class DrawnPages:
             self._pages[signature] = _Drawn(canvas._code[start:], before, after, objects)
             self._used.add(signature)
 
+    @contextmanager
+    def compression(self) -> Iterator[None]:
+        """While a document is built and saved, a stream compressed in the last build is not
+        compressed again. ReportLab compresses every page's operators and every font subset
+        and its character map when it saves, and after an edit almost all are what they were
+        (a tenth of a rebuild of the typical booklet). Its one Flate filter object is looked
+        up by every stream it makes, so it is swapped for one that remembers, meanwhile."""
+        original = pdfdoc.PDFZCompress
+        pdfdoc.PDFZCompress = _KeptCompression(self)
+        try:
+            yield
+        finally:
+            pdfdoc.PDFZCompress = original
+
+    def compressed(self, data: bytes, compress) -> bytes:
+        packed = self._streams.get(data)
+        if packed is None:
+            packed = self._streams[data] = compress(data)
+        self._streams_used.add(data)
+        return packed
+
     def finish(self) -> None:
-        """End of a build: keep only the pages it drew or used."""
+        """End of a build: keep only the pages and streams it drew or used."""
         self._pages = {key: page for key, page in self._pages.items() if key in self._used}
         self._used = set()
+        self._streams = {key: packed for key, packed in self._streams.items() if key in self._streams_used}
+        self._streams_used = set()
+
+
+class _KeptCompression(pdfdoc.PDFStreamFilterZCompress):
+    """ReportLab's Flate filter, through the streams kept (`DrawnPages.compression`)."""
+
+    def __init__(self, kept: DrawnPages):
+        self.kept = kept
+
+    def encode(self, text) -> bytes:
+        data = text.encode("utf8") if isinstance(text, str) else bytes(text)
+        return self.kept.compressed(data, super().encode)

@@ -32,7 +32,7 @@ def draw_line(canvas, parts: Sequence[Part], x: float, y: float, scale: float, w
     """Draw `parts` from (x, y), the baseline's start in points, with the horizontal `scale`
     (1.0: none) and `word_space` (extra points per space) that justify them; struck text gets
     its line and linked text its clickable rectangle, one over words and the spaces between."""
-    operators, marked = _encoder(canvas).operators(parts, x, y, scale, word_space)
+    operators, marked = _encoder(canvas._doc).operators(canvas._doc, parts, x, y, scale, word_space)
     canvas.addLiteral(operators)
     if marked:
         for _, x0, x1, size in _segments(parts, x, scale, word_space, _struck):
@@ -78,21 +78,21 @@ def _segments(parts: Sequence[Part], x: float, scale: float, word_space: float,
 
 
 class _Encoder:
-    """The text operators of one PDF document's lines, with its words' encodings kept."""
+    """The text operators of one PDF document's lines, with its words' encodings kept. (It
+    holds no reference to the document: it is the document's value in `_ENCODERS`.)"""
 
-    def __init__(self, doc):
-        self.doc = doc
+    def __init__(self) -> None:
         # face → text → its (subset, escaped string) pieces
         self._encoded: dict[str, dict[str, tuple[tuple[int, str], ...]]] = {}
         self._selects: dict[tuple[str, float, int], str] = {}
 
-    def operators(self, parts: Sequence[Part], x: float, y: float, scale: float,
+    def operators(self, doc, parts: Sequence[Part], x: float, y: float, scale: float,
                   word_space: float) -> tuple[str, bool]:
-        """What PDFTextObject writes for beginText(x, y), setHorizScale, setWordSpace, then a
-        setFont at each change of face or size, a setRise at each change of rise and a textOut
-        of each stretch between them, and the settings undone at the end; and whether a part
-        is linked or struck. (A textOut of nothing would add an empty operator: fragments are
-        never empty.)"""
+        """What PDFTextObject writes in the PDF document `doc` for beginText(x, y),
+        setHorizScale, setWordSpace, then a setFont at each change of face or size, a setRise at
+        each change of rise and a textOut of each stretch between them, and the settings undone
+        at the end; and whether a part is linked or struck. (A textOut of nothing would add an
+        empty operator: fragments are never empty.)"""
         code = ["BT", f"1 0 0 1 {fp_str(x, y)} Tm"]
         if scale != 1.0:
             code.append(f"{fp_str(scale * 100.0)} Tz")
@@ -122,12 +122,12 @@ class _Encoder:
                 if part_rise != rise:
                     rise = part_rise
                     code.append(f"{fp_str(rise)} Ts")
-            for text_subset, escaped in encoded.get(text) or self._encode(font, text):
+            for text_subset, escaped in encoded.get(text) or self._encode(doc, font, text):
                 if text_subset != subset:
                     if strings:
                         code.append(f"({''.join(strings)}) Tj")
                         strings = []
-                    code.append(self._select(font, size, text_subset))
+                    code.append(self._select(doc, font, size, text_subset))
                     subset = text_subset
                 strings.append(escaped)
         if strings:
@@ -141,26 +141,26 @@ class _Encoder:
         code.append("ET")
         return " ".join(code), marked
 
-    def _encode(self, font: str, text: str) -> tuple[tuple[int, str], ...]:
+    def _encode(self, doc, font: str, text: str) -> tuple[tuple[int, str], ...]:
         """`text` in `font`'s subsets of this document, escaped for a PDF string (the escapes
         are byte by byte, so escaped pieces join as the pieces do)."""
         encoded = self._encoded[font][text] = tuple(
-            (subset, escapePDF(chars)) for subset, chars in getFont(font).splitString(text, self.doc))
+            (subset, escapePDF(chars)) for subset, chars in getFont(font).splitString(text, doc))
         return encoded
 
-    def _select(self, font: str, size: float, subset: int) -> str:
+    def _select(self, doc, font: str, size: float, subset: int) -> str:
         select = self._selects.get((font, size, subset))
         if select is None:
-            name = getFont(font).getSubsetInternalName(subset, self.doc)
+            name = getFont(font).getSubsetInternalName(subset, doc)
             select = self._selects[font, size, subset] = f"{name} {fp_str(size)} Tf {fp_str(size * 1.2)} TL"
         return select
 
 
-_ENCODERS: WeakKeyDictionary = WeakKeyDictionary()  # PDF document → its _Encoder
+_ENCODERS: WeakKeyDictionary = WeakKeyDictionary()  # PDF document → its _Encoder, gone with it
 
 
-def _encoder(canvas) -> _Encoder:
-    encoder = _ENCODERS.get(canvas._doc)
+def _encoder(doc) -> _Encoder:
+    encoder = _ENCODERS.get(doc)
     if encoder is None:
-        encoder = _ENCODERS[canvas._doc] = _Encoder(canvas._doc)
+        encoder = _ENCODERS[doc] = _Encoder()
     return encoder
