@@ -343,17 +343,30 @@ def test_a_page_that_opens_with_a_heading_reaches_the_goal_through_its_stretch(s
         assert baseline(right, items) == pytest.approx(FRAME.goal - 7.3, abs=0.01)
 
 
+def spread_feet(folder: Path, sections) -> tuple[float | None, float | None]:
+    """The feet of pages 2 and 3 (the first spread) of one generated article."""
+    blocks, _, _ = article_blocks(folder, flat(sections), 0)
+    pdf, _ = build(folder, [Article("Title0z", tuple(blocks), Location(folder / "t.md", 1), date="May 2, 2026")])
+    with pdfplumber.open(io.BytesIO(pdf)) as plumber:
+        return feet(plumber.pages[1])[0], feet(plumber.pages[2])[0]
+
+
 def test_the_spread_before_the_last_page_ends_on_one_baseline(image_folder):
     """Found by hypothesis: paragraphs of 20, 59, 81, 118, 77 and 30 words under two headings.
     Page 3 opens with a heading; without the stretch of the space dropped above it, no number
     of whole lines brought its foot to page 2's (they ended 7.3 pt apart)."""
-    specs = [[("h", [20, 59, 81], None), ("h", [118, 77], None)]]
-    articles = []
-    for number, sections in enumerate(specs):
-        blocks, _, _ = article_blocks(image_folder, flat(sections), number)
-        articles.append(Article(f"Title{number}z", tuple(blocks), Location(image_folder / "t.md", 1),
-                                date="May 2, 2026"))
-    pdf, _ = build(image_folder, articles)
-    with pdfplumber.open(io.BytesIO(pdf)) as plumber:
-        (left, _), (right, _) = feet(plumber.pages[1]), feet(plumber.pages[2])
+    left, right = spread_feet(image_folder, [("h", [20, 59, 81], None), ("h", [118, 77], None)])
+    assert left == pytest.approx(right, abs=0.5)
+
+
+@pytest.mark.xfail(strict=True, reason="known gap (issue #12): a title page that only a paragraph's "
+                   "looseness could fill")
+def test_known_gap_a_title_page_that_whole_lines_cannot_fill(image_folder):
+    """Found by hypothesis (many examples, not the suite's ten): paragraphs of 54, 20, 54 and
+    54 words, then a heading over paragraphs of 20 words (3 lines, which cannot break). The
+    title page's 22 lines before the heading end 23 pt above the short spread's goal, with
+    16.5 pt of stretch in its title spaces at most; with the heading and its 3 lines it is
+    27 pt too full. Only a paragraph set two lines looser (TeX's looseness) would fill it:
+    pages 2|3 end 23 pt apart."""
+    left, right = spread_feet(image_folder, [("", [54, 20, 54, 54], None), ("h", [20, 20, 20, 107, 20], None)])
     assert left == pytest.approx(right, abs=0.5)
