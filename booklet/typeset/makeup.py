@@ -400,6 +400,7 @@ def _pieces(page: Page, items: list[Item], sources: list[Source | None], article
     y = 0.0
     solid = False
     glue = 0.0
+    carried = page.carried  # the stretch of the space dropped above the page, for its first glue
 
     def give(shrink: float) -> float:
         return -ratio * shrink if ratio < 0 else 0.0
@@ -428,7 +429,9 @@ def _pieces(page: Page, items: list[Item], sources: list[Source | None], article
             continue
         if isinstance(item, Glue):
             if solid:
-                glue += item.height + (ratio * item.stretch if ratio > 0 else ratio * item.shrink)
+                stretch = item.stretch + carried
+                glue += item.height + (ratio * stretch if ratio > 0 else ratio * item.shrink)
+                carried = 0.0
             continue
         source = sources[index]
         if index == page.deferred:  # on the next page, with the glue before it

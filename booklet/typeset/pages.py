@@ -12,7 +12,10 @@ minimise the sum over the whole article. What this adds to TeX's builder:
 * floats: a figure stays where its text is or moves to the top of the next page (never further:
   Plass's model with a window of one page), figures keep their order, a full-page figure takes
   the page after the one its text is on;
-* the last page may end short, but holds `MIN_LAST_LINES` lines of text when it can.
+* the last page may end short, but holds `MIN_LAST_LINES` lines of text when it can;
+* the space dropped at a break (above a heading, an ornament, a block) leaves its stretch to
+  the page after it, below that page's first block: a page that opens with a heading keeps the
+  give the space around it has mid-page, so that whole lines and that give reach the goal.
 
 Everything is in points, measured down from the top of the text block. The module is pure: the
 same items give the same breaks, whatever produced them (docs/architecture.md §3).
@@ -59,7 +62,7 @@ class Box:
 @dataclass(frozen=True)
 class Glue:
     """Vertical space; a break here is legal right after a box or float, and the glue is
-    dropped at the break."""
+    dropped at the break (its stretch goes below the next page's first block)."""
 
     height: float
     stretch: float = 0.0
@@ -100,7 +103,9 @@ class Page:
 
     `ratio` is how far the page's glue stretches (> 0, in units of its stretch) or shrinks
     (< 0, in units of its shrink); `goal` is where its last baseline sits (None: as it falls,
-    on an article's last page and on a full-page figure) unless the page could not be `filled`."""
+    on an article's last page and on a full-page figure) unless the page could not be `filled`.
+    `carried` is the stretch of the glue dropped at the break above the page: it joins the
+    page's first glue below something solid."""
 
     start: int
     end: int
@@ -110,6 +115,7 @@ class Page:
     goal: float | None
     number: int  # page number (1-based, as printed)
     filled: bool = True  # False: its glue could not bring its last baseline down to `goal`
+    carried: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -147,7 +153,8 @@ class _State:
 class _Sums:
     """A page's running sums: height to the foot of its last solid item and that item's depth,
     stretch and shrink; glue after the last solid item waits in `glue_*` until a solid item
-    follows (glue at a break is dropped)."""
+    follows (glue at a break is dropped). `carried` (the stretch of the glue dropped at the
+    break above the page) joins the first glue below a solid item."""
 
     height: float = 0.0
     depth: float = 0.0
@@ -159,12 +166,14 @@ class _Sums:
     solid: int = 0
     lines: int = 0
     insert: float = 0.0
+    carried: float = 0.0
 
     def add_glue(self, glue: Glue) -> None:
         if self.solid:  # glue at the top of a page is dropped
             self.glue_height += glue.height
-            self.glue_stretch += glue.stretch
+            self.glue_stretch += glue.stretch + self.carried
             self.glue_shrink += glue.shrink
+            self.carried = 0.0
 
     def add_solid(self, height: float, depth: float, shrink: float, line: bool, insert: float = 0.0) -> None:
         self.insert += insert
@@ -222,7 +231,7 @@ class _Builder:
                                  state, number + 1)
             self._pages_from(start, None, None, figure_page, states)
             return
-        sums = _Sums()
+        sums = _Sums(carried=_carried(items, start))
         if waiting is not None:
             figure = items[waiting]
             sums.add_solid(figure.height + figure.space_after, figure.depth + figure.space_after,
@@ -304,7 +313,8 @@ class _Builder:
                     badness += SHORT_SPREAD_COST
                 if self.feasible_only and not filled:
                     continue
-                page = Page(start + 1, end, waiting, deferred, ratio, None if ragged else goal, number, filled)
+                page = Page(start + 1, end, waiting, deferred, ratio, None if ragged else goal, number, filled,
+                            _carried(self.items, start))
                 # a left (even) page fixes the goal of the right page after it
                 next_goal = goal if number % 2 == 0 and not ragged else None
                 after = _State(state.demerits + badness + cost + PAGE_COST, page, state, number + 1)
@@ -341,6 +351,12 @@ class _Builder:
         current = bucket.get(key)
         if current is None or state.demerits < current.demerits:
             bucket[key] = state
+
+
+def _carried(items: Sequence[Item], start: int) -> float:
+    """The stretch of the glue dropped at break `start`, for the page after it."""
+    item = items[start] if start >= 0 else None
+    return item.stretch if isinstance(item, Glue) else 0.0
 
 
 def _forced(item: Item) -> bool:
