@@ -101,6 +101,28 @@ def test_spreads_with_foot_notes_end_on_one_baseline(tmp_path, every):
     assert [w.rstrip(".0123456789") for w in words] == [f"para{n}x" for n in range(28)]
 
 
+# --- lead-ins ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("before", range(150, 400, 25))
+def test_a_list_lead_in_stays_with_the_list(tmp_path, before):
+    """A paragraph that ends in a colon and leads into a list never ends a page with the list
+    overleaf, wherever the text before it makes it fall."""
+    paragraphs = [text(before // 3, 1, "para0x"), text(before - before // 3, 2, "para1x"),
+                  "Every loan takes these leadinword steps:"]
+    items = "\n".join(f"- itemword{n} " + text(12, n + 5) for n in range(6))
+    source = tmp_path / "zine.md"
+    source.write_text("---\ntitle: Lists\n---\n# Lead-ins\n*May 2, 2026*\n\n" + "\n\n".join(paragraphs)
+                      + "\n\n" + items + "\n\n" + "\n\n".join(text(60, n, f"after{n}x") for n in range(6))
+                      + "\n", encoding="utf-8")
+    booklet, layout = load_booklet(source)
+    images, _ = prepare_images(booklet, layout, tmp_path / "cache")
+    with pdfplumber.open(io.BytesIO(typeset(booklet, layout, images).pdf)) as plumber:
+        pages = [page.extract_text().split() for page in plumber.pages]
+    lead_in = next(i for i, words in enumerate(pages) if "steps:" in words)
+    assert "itemword0" in pages[lead_in]
+
+
 # --- lead photos -------------------------------------------------------------------------------
 
 

@@ -179,8 +179,10 @@ def measure(article: list[Leaf], layout: Layout, canvas) -> tuple[list[Item], li
 
 
 def _introduces(leaf: Leaf, following: Leaf) -> bool:
-    """A paragraph that ends in a colon introduces the figure after it ("here is our logo:")."""
-    if not isinstance(following.flowable, (FigureFlowable, FullPageFigure)):
+    """A paragraph that ends in a colon introduces the figure after it ("here is our logo:")
+    or the list it leads into ("the shelves are arranged:")."""
+    figure = isinstance(following.flowable, (FigureFlowable, FullPageFigure))
+    if not figure and not (following.wrappers and not leaf.wrappers):
         return False
     flowable = leaf.flowable
     if not isinstance(flowable, TypesetParagraph) or not flowable.runs:
