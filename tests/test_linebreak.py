@@ -338,3 +338,43 @@ def test_overfull_last_line_after_a_hyphen_run_still_gives_breaks():
     breaks = break_lines(items, [30.4, 40.0])
     assert breaks and breaks[-1].index == len(items) + 1
     assert sum(b.hyphenated for b in breaks) == 2
+
+
+def test_looseness_sets_a_paragraph_a_line_longer_or_shorter_within_the_tolerance():
+    """TeX's \\looseness: the same words in one line more (or fewer) when lines within the
+    tolerance allow it, else the paragraph as it is best set; never a line looser than the
+    tolerance lets through."""
+    from dataclasses import replace
+
+    from booklet.layouts import load_layout
+    from booklet.model import Span
+    from booklet.typeset.paragraph import PARAMETERS
+    from booklet.typeset.story import StoryContext, inline_paragraph
+
+    layout = load_layout("pocket")
+    style = layout.styles["body"]
+    context = StoryContext(layout, "en", {})
+    words = ("paper ink press fold staple page sheet street library bicycle garden kitchen ladder drill "
+             "saw bench table window door roof shelf basket neighbour meeting cooperative").split()
+    widths = [layout.text_width - style.first_indent, layout.text_width]
+    longest_ratio = (PARAMETERS.tolerance / 100.0) ** (1 / 3)
+
+    def letters(lines) -> str:
+        return "".join(p.text for line in lines for p in line.parts if hasattr(p, "text")).replace("-", "")
+
+    changed = {1: 0, -1: 0}
+    for seed in range(30):
+        text = " ".join(words[(seed * 7 + i * 5 + i * i) % len(words)] for i in range(40 + seed * 3)) + "."
+        paragraph = inline_paragraph((Span(text),), style, context)
+        best = paragraph.lines_for(layout.text_width)
+        for change in (1, -1):
+            parameters = replace(PARAMETERS, looseness=change)
+            lines = paragraph.lines_for(layout.text_width, parameters)
+            assert len(lines) in (len(best), len(best) + change)
+            assert letters(lines) == letters(best)
+            if len(lines) != len(best):
+                changed[change] += 1
+                breaks = break_lines(paragraph.items(), widths, parameters)
+                assert len(breaks) == len(lines)
+                assert all(b.ratio <= longest_ratio + 1e-6 for b in breaks[:-1])
+    assert changed[1] >= 5 and changed[-1] >= 1

@@ -24,7 +24,7 @@ built by `paragraph.py` and carry whatever `data` it needs to draw them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 INFINITY = 10000
@@ -96,7 +96,7 @@ class Parameters:
     double_hyphen_demerits: float = 10000.0
     final_hyphen_demerits: float = 5000.0
     max_hyphen_run: int = 2
-    looseness: int = 0  # reserved; only 0 is implemented
+    looseness: int = 0  # TeX's \looseness: this many lines more (or fewer) than the best, if it can
     badness_exponent: float = 3.0  # TeX: badness = 100 r³; larger keeps lines with r < 1 cheap
 
 
@@ -137,6 +137,11 @@ def break_lines(items: Sequence[Item], line_widths: float | Sequence[float],
         return []
     breaker = _Breaker(items, widths, parameters)
     has_discretionary = any(isinstance(i, Penalty) and i.flagged and i.width > 0 for i in items)
+    if parameters.looseness:
+        # only lines within the tolerance, as TeX's second pass (§863): the length nearest the
+        # asked one that they allow, or else the paragraph as it is best set
+        found = breaker.run(parameters.tolerance, discretionary=True, emergency=0.0, final=False)
+        return found if found is not None else break_lines(items, widths, replace(parameters, looseness=0))
     if parameters.pretolerance >= 0:
         found = breaker.run(parameters.pretolerance, discretionary=False, emergency=0.0, final=False)
         if found is not None:
@@ -233,6 +238,7 @@ class _Breaker:
         max_run = p.max_hyphen_run
         double_hyphen, final_hyphen, adjacent = p.double_hyphen_demerits, p.final_hyphen_demerits, p.adj_demerits
         capped = not final
+        loose = p.looseness
         active: list[_Node] = [_Node(-1, 0, 1, 0, 0.0, 0.0, 0.0, 0.0, 0.0, False, None, widths[0], next_box[0])]
         cube = exponent == 3.0
         n = len(self.items)
@@ -313,7 +319,8 @@ class _Breaker:
                     d += adjacent
                 d += node.demerits
                 line = node.line + 1
-                key = (fitness, run, line if line < last_width_index else last_width_index)
+                # with a looseness, layouts of different lengths are kept apart (TeX's easy_line)
+                key = (fitness, run, line if loose or line < last_width_index else last_width_index)
                 current = candidates.get(key)
                 if current is None or d < current[0]:
                     candidates[key] = (d, node, ratio)
@@ -343,6 +350,12 @@ class _Breaker:
         if not ends:
             return None
         best = min(ends, key=lambda node: node.demerits)
+        if loose:
+            # the layout whose length is nearest the best's plus the looseness, on its side,
+            # then the fewest demerits (tex.web §875)
+            goal = best.line + loose
+            best = min(ends, key=lambda node: (abs(goal - node.line) if (node.line - best.line) * loose >= 0
+                                                else INFINITY, node.demerits))
         chosen: list[Break] = []
         node: _Node | None = best
         while node is not None and node.previous is not None:

@@ -13,8 +13,8 @@ article. Lengths are in points, y measured down from the top of the text block.
 from __future__ import annotations
 
 import marshal
-from dataclasses import dataclass, field, fields
-from typing import Any
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Mapping
 
 from reportlab.platypus import DDIndenter, Flowable, Indenter, ListFlowable, Spacer
 from reportlab.platypus.flowables import LIIndenter
@@ -25,7 +25,7 @@ from . import linecache
 from .figures import FigureFlowable, FullPageFigure
 from .notes import CallsNotes, PageNotes, page_notes
 from .pages import INFINITY, Box, Float, Frame, Glue, Item, Page, Penalty, page_breaks
-from .paragraph import TypesetParagraph
+from .paragraph import PARAMETERS, TypesetParagraph
 from .story import CodeLines
 from .tables import SidewaysTable
 from .words import Fragment
@@ -110,8 +110,11 @@ class Source:
     part: int | None = None
 
 
-def measure(article: list[Leaf], layout: Layout, canvas) -> tuple[list[Item], list[Source | None]]:
-    """The vertical items of an article and, for each, the leaf (and line) it stands for."""
+def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int, int] | None = None
+            ) -> tuple[list[Item], list[Source | None]]:
+    """The vertical items of an article and, for each, the leaf (and line) it stands for; the
+    paragraphs `looseness` names (by leaf) are set that many lines longer when they can."""
+    looseness = looseness or {}
     items: list[Item] = []
     sources: list[Source | None] = []
     width = layout.text_width
@@ -151,7 +154,7 @@ def measure(article: list[Leaf], layout: Layout, canvas) -> tuple[list[Item], li
             sources.append(Source(number))
             floats.add(number)
             continue
-        lines, line_height, depth = _lines(flowable, inner, canvas)
+        lines, line_height, depth = _lines(flowable, inner, canvas, looseness.get(number, 0))
         if lines is None:
             pieces = _pieces_of(flowable, inner, layout, canvas)
             leaf.lines = pieces
@@ -195,13 +198,14 @@ def _depth(style) -> float:
     return style.leading - style.size
 
 
-def _lines(flowable: Flowable, width: float, canvas) -> tuple[list | None, float, float]:
+def _lines(flowable: Flowable, width: float, canvas, looseness: int = 0) -> tuple[list | None, float, float]:
     """(lines, line height, depth) of a paragraph (one that calls foot notes too) or a code
-    block; lines None for anything else."""
+    block; lines None for anything else. A paragraph's `looseness` is TeX's."""
     if isinstance(flowable, CallsNotes) and isinstance(flowable.content, TypesetParagraph):
-        return _lines(flowable.content, width, canvas)
+        return _lines(flowable.content, width, canvas, looseness)
     if isinstance(flowable, TypesetParagraph):
-        return flowable.lines_for(width), flowable.leading, _depth(flowable.style)
+        parameters = replace(PARAMETERS, looseness=looseness) if looseness else PARAMETERS
+        return flowable.lines_for(width, parameters), flowable.leading, _depth(flowable.style)
     if isinstance(flowable, CodeLines):
         flowable.wrapOn(canvas, width, 1e6)
         style = flowable.style
@@ -345,11 +349,67 @@ def _piece_signature(flowable: Flowable, objects: list[Any]) -> tuple | None:
 def make_pages(flowables: list[Flowable], layout: Layout, canvas, first_page: int) -> list[PageOfText]:
     """The pages of an article whose first page is page number `first_page`."""
     article = leaves(flowables)
-    items, sources = measure(article, layout, canvas)
     frame = _frame(layout)
-    pages = _page_breaks(items, frame, first_page)
+    items, sources, pages = _filled_layout(article, layout, canvas, frame, first_page)
     return [PageOfText(_pieces(page, items, sources, article), frame.height, page, layout, foot)
             for page, foot in zip(pages, _feet(pages, frame))]
+
+
+LOOSENESS_ROUNDS = 2
+"""How many paragraphs may be set a line looser or tighter to fill the pages of one article."""
+
+
+def _filled_layout(article: list[Leaf], layout: Layout, canvas, frame: Frame, first_page: int
+                   ) -> tuple[list[Item], list[Source | None], tuple[Page, ...]]:
+    """The article's items, their sources and its pages, with paragraphs set a line longer or
+    shorter (TeX's \\looseness) when the pages of the article as it is best set leave a page
+    before its last unfilled or a line short: a compositor's way to fill a spread that whole
+    lines cannot. The paragraphs tried are those on the first such page and the two before it;
+    a change is kept when it leaves fewer pages unfilled (then fewer set short, then fewer
+    pages), up to LOOSENESS_ROUNDS changes."""
+    chosen: dict[int, int] = {}
+    items, sources = measure(article, layout, canvas, chosen)
+    pages = _page_breaks(items, frame, first_page)
+    score = _fill_score(pages, frame)
+    tried = False
+    for _ in range(LOOSENESS_ROUNDS):
+        wanting = next((k for k, page in enumerate(pages[:-1]) if not page.filled or _short(page, frame)), None)
+        if wanting is None:
+            break
+        near = pages[max(0, wanting - 2):wanting + 1]
+        candidates = sorted({sources[i].leaf for page in near for i in range(page.start, page.end)
+                             if sources[i] is not None and sources[i].line is not None} - chosen.keys())
+        best = None
+        for leaf in candidates:
+            if article[leaf].keep_with_next or len(article[leaf].lines) < 2:
+                continue  # a heading, an ornament, a lead-in: as they are
+            for change in (1, -1):
+                trial = {**chosen, leaf: change}
+                trial_items, trial_sources = measure(article, layout, canvas, trial)
+                tried = True
+                if len(trial_items) == len(items):
+                    continue  # it cannot be set a line longer (shorter) within the tolerance
+                trial_pages = _page_breaks(trial_items, frame, first_page)
+                trial_score = _fill_score(trial_pages, frame)
+                if trial_score < score and (best is None or trial_score < best[0]):
+                    best = (trial_score, trial, trial_items, trial_sources, trial_pages)
+        if best is None:
+            break
+        score, chosen, items, sources, pages = best
+    if tried:  # each trial set the leaves' lines: set them as chosen
+        items, sources = measure(article, layout, canvas, chosen)
+    return items, sources, pages
+
+
+def _fill_score(pages: tuple[Page, ...], frame: Frame) -> tuple[int, int, int]:
+    """Unfilled pages before the last, pages set a line short, pages: fewer is better."""
+    return (sum(1 for page in pages[:-1] if not page.filled), sum(1 for page in pages[:-1] if _short(page, frame)),
+            len(pages))
+
+
+def _short(page: Page, frame: Frame) -> bool:
+    """Set a line short: with the page beside it, where whole lines do not fill the spread."""
+    return page.goal is not None and page.goal < frame.goal - 0.01
 
 
 def _feet(pages: tuple[Page, ...], frame: Frame) -> list[float]:
