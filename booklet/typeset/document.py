@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import partial
 from io import BytesIO
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from reportlab import rl_config
 from reportlab.lib.utils import simpleSplit
@@ -25,7 +26,7 @@ from ..errors import BookletError
 from ..fonts import face_name, string_width
 from ..images import Prepared
 from ..layouts import Layout
-from ..model import Article, Booklet
+from ..model import Article, Booklet, Figure, article_blocks
 from . import linecache
 from .cover import back_cover, front_cover
 from .figures import flush_figures, forgive_postponed
@@ -313,15 +314,33 @@ def _split_long_words(lines: list[str], font: str, size: float, width: float) ->
 
 class _Article(Flowable):
     """Placeholder for an article's flowables; the document replaces it with the article's
-    pages (page breaks chosen by `makeup`), once it knows the page the article starts on."""
+    pages (page breaks chosen by `makeup`), once it knows the page the article starts on.
 
-    def __init__(self, flowables: list[Flowable]):
+    `booklet watch` keeps each article's pages (`LineCache.articles`) by what they are made
+    from: the article as parsed, the layout, its prepared images, its place among the titled
+    articles and its first page number. An article that did not change since the last build
+    then gets the pages it had, its flowables neither made nor measured again (`make` is
+    called only when they are needed)."""
+
+    def __init__(self, make: Callable[[], list[Flowable]], number: int, content: tuple):
         super().__init__()
-        self.flowables = flowables
+        self.make = make
+        self.number = number  # its place in the booklet
+        self.content = content  # what its pages are made from
 
     def pages(self, layout: Layout, canvas, first_page: int) -> list[Flowable]:
+        cache = linecache.current()
+        kept = cache.articles if cache is not None else None
+        slot = (self.number, first_page)
+        last = kept.get(slot) if kept is not None else None
+        if last is not None and last[0] == self.content:
+            made = last[1]
+        else:
+            made = make_pages(self.make(), layout, canvas, first_page)
+            if kept is not None:
+                kept.put(slot, (self.content, made))
         result: list[Flowable] = []
-        for page in make_pages(self.flowables, layout, canvas, first_page):
+        for page in made:
             result += [PageBreak(), page]
         return result
 
@@ -363,21 +382,26 @@ def _story(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared], un
         story += [PageBreak(), *contents_page]
     titled = 0
     for number, article in enumerate(booklet.articles):
-        article_context = StoryContext(layout, article.language, images)
-        flowables: list[Flowable] = []
-        if article.title:
-            flowables.extend(_article_head(titled, article, article_context))
-            titled += 1
-        flowables.extend(article_flowables(article, article_context))
+        make = partial(_article_flowables, article, StoryContext(layout, article.language, images),
+                       titled if article.title else None)
         if number == 0 and contents_page and not article.title:
             # an untitled preface shares the contents' page, as it falls (its figures may
             # float; they are placed before the next article opens)
-            story += [*flowables, flush_figures()]
-        else:
-            story.append(_Article(flowables))  # opens a page; its page breaks chosen by makeup
+            story += [*make(), flush_figures()]
+        else:  # opens a page; its page breaks chosen by makeup
+            used = tuple(images.get(block.image) for block in article_blocks(article) if isinstance(block, Figure))
+            story.append(_Article(make, number, (titled if article.title else None, article, layout, used)))
+        titled += bool(article.title)
     story.append(_TurnToBack(unit))
     story.extend(back_cover(booklet, context))
     return story
+
+
+def _article_flowables(article: Article, context: StoryContext, titled: int | None) -> list[Flowable]:
+    """The article's flowables: its title, author and dateline (the `titled`-th titled one)
+    unless it has no title, then its blocks."""
+    head = _article_head(titled, article, context) if titled is not None else []
+    return [*head, *article_flowables(article, context)]
 
 
 def _article_head(index: int, article: Article, context: StoryContext) -> list[Flowable]:

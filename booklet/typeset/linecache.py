@@ -33,7 +33,8 @@ _CURRENT: ContextVar[LineCache | None] = ContextVar("line_cache", default=None)
 
 class LineCache:
     """Results by key (bytes). `store` and `pack` None: in the process only, and then the
-    pages of text drawn (`drawn`, drawn.py) are kept from one build to the next as well."""
+    pages of text drawn (`drawn`, drawn.py) and the pages made of each article (`articles`)
+    are kept from one build to the next as well."""
 
     def __init__(self, store: Store | None = None, pack: str | None = None):
         self.store, self.pack = store, pack
@@ -43,6 +44,7 @@ class LineCache:
         self._changed = False
         self.hits = self.misses = 0
         self.drawn = DrawnPages() if store is None else None
+        self.articles = Kept() if store is None else None  # made pages by article (document.py)
         if store is not None and pack is not None:
             self._blobs = _read_pack(store.read("lines", pack))
 
@@ -85,6 +87,31 @@ class LineCache:
         self._changed = False
         if self.drawn is not None:
             self.drawn.finish()
+        if self.articles is not None:
+            self.articles.finish()
+
+
+class Kept:
+    """Objects kept in the process from one build to the next (`booklet watch`), by key; those
+    a build did not use are dropped at its end."""
+
+    def __init__(self) -> None:
+        self._values: dict[Any, Any] = {}
+        self._used: set[Any] = set()
+
+    def get(self, key: Any) -> Any | None:
+        value = self._values.get(key)
+        if value is not None:
+            self._used.add(key)
+        return value
+
+    def put(self, key: Any, value: Any) -> None:
+        self._values[key] = value
+        self._used.add(key)
+
+    def finish(self) -> None:
+        self._values = {key: value for key, value in self._values.items() if key in self._used}
+        self._used = set()
 
 
 def _read_pack(payload: bytes | None) -> dict[bytes, tuple[bytes, bytes]]:
