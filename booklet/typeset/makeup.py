@@ -363,17 +363,19 @@ def _filled_layout(article: list[Leaf], layout: Layout, canvas, frame: Frame, fi
                    ) -> tuple[list[Item], list[Source | None], tuple[Page, ...]]:
     """The article's items, their sources and its pages, with paragraphs set a line longer or
     shorter (TeX's \\looseness) when the pages of the article as it is best set leave a page
-    before its last unfilled or a line short: a compositor's way to fill a spread that whole
-    lines cannot. The paragraphs tried are those on the first such page and the two before it;
-    a change is kept when it leaves fewer pages unfilled (then fewer set short, then fewer
-    pages), up to LOOSENESS_ROUNDS changes."""
+    before its last unfilled: a compositor's way to fill a spread that whole lines cannot. The
+    paragraphs tried are those on the first such page and the two before it; a change is kept
+    when it leaves fewer pages unfilled (then fewer set short, then fewer pages), up to
+    LOOSENESS_ROUNDS changes. (Spreads set a line short are not searched for: on a 60-page
+    article every trial measures and breaks the whole article again, and the corpora's short
+    spreads found no paragraph that helps.)"""
     chosen: dict[int, int] = {}
     items, sources = measure(article, layout, canvas, chosen)
     pages = _page_breaks(items, frame, first_page)
     score = _fill_score(pages, frame)
     tried = False
     for _ in range(LOOSENESS_ROUNDS):
-        wanting = next((k for k, page in enumerate(pages[:-1]) if not page.filled or _short(page, frame)), None)
+        wanting = next((k for k, page in enumerate(pages[:-1]) if not page.filled), None)
         if wanting is None:
             break
         near = pages[max(0, wanting - 2):wanting + 1]
