@@ -72,6 +72,29 @@ def _replayable(before: DocState, after: DocState) -> bool:
     return len(after[1]) - len(before[1]) == named and after[3:] == before[3:]
 
 
+class Kept:
+    """Objects kept in the process from one build to the next (`booklet watch`), by key; those
+    a build did not use are dropped at its end (`finish`)."""
+
+    def __init__(self) -> None:
+        self._values: dict[Any, Any] = {}
+        self._used: set[Any] = set()
+
+    def get(self, key: Any) -> Any | None:
+        value = self._values.get(key)
+        if value is not None:
+            self._used.add(key)
+        return value
+
+    def put(self, key: Any, value: Any) -> None:
+        self._values[key] = value
+        self._used.add(key)
+
+    def finish(self) -> None:
+        self._values = {key: value for key, value in self._values.items() if key in self._used}
+        self._used = set()
+
+
 @dataclass
 class _Drawn:
     code: list[str]
@@ -85,10 +108,8 @@ class DrawnPages:
     of what it draws) → the operators drawn for them."""
 
     def __init__(self) -> None:
-        self._pages: dict[tuple, _Drawn] = {}
-        self._used: set[tuple] = set()
-        self._streams: dict[bytes, bytes] = {}  # a stream's bytes → compressed
-        self._streams_used: set[bytes] = set()
+        self._pages = Kept()  # signature → _Drawn
+        self._streams = Kept()  # a stream's bytes → compressed
         self.reused = self.drawn = 0
 
     def draw(self, signature: tuple | None, objects: list[Any], canvas, draw) -> None:
@@ -106,7 +127,6 @@ class DrawnPages:
             if doc_state(canvas)[:3] != kept.after[:3]:
                 raise RuntimeError("a kept page's drawing could not be replayed")  # a bug, not the user's
             canvas._code.extend(kept.code)
-            self._used.add(signature)
             self.reused += 1
             return
         start = len(canvas._code)
@@ -114,8 +134,7 @@ class DrawnPages:
         self.drawn += 1
         after = doc_state(canvas)
         if _replayable(before, after):
-            self._pages[signature] = _Drawn(canvas._code[start:], before, after, objects)
-            self._used.add(signature)
+            self._pages.put(signature, _Drawn(canvas._code[start:], before, after, objects))
 
     @contextmanager
     def compression(self) -> Iterator[None]:
@@ -134,16 +153,14 @@ class DrawnPages:
     def compressed(self, data: bytes, compress) -> bytes:
         packed = self._streams.get(data)
         if packed is None:
-            packed = self._streams[data] = compress(data)
-        self._streams_used.add(data)
+            packed = compress(data)
+            self._streams.put(data, packed)
         return packed
 
     def finish(self) -> None:
         """End of a build: keep only the pages and streams it drew or used."""
-        self._pages = {key: page for key, page in self._pages.items() if key in self._used}
-        self._used = set()
-        self._streams = {key: packed for key, packed in self._streams.items() if key in self._streams_used}
-        self._streams_used = set()
+        self._pages.finish()
+        self._streams.finish()
 
 
 class _KeptCompression(pdfdoc.PDFStreamFilterZCompress):

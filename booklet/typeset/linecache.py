@@ -26,7 +26,7 @@ from reportlab import Version as REPORTLAB_VERSION
 
 from .. import __version__
 from ..cache import Store, digest
-from .drawn import DrawnPages
+from .drawn import DrawnPages, Kept
 
 _CURRENT: ContextVar[LineCache | None] = ContextVar("line_cache", default=None)
 
@@ -89,29 +89,6 @@ class LineCache:
             self.drawn.finish()
         if self.articles is not None:
             self.articles.finish()
-
-
-class Kept:
-    """Objects kept in the process from one build to the next (`booklet watch`), by key; those
-    a build did not use are dropped at its end."""
-
-    def __init__(self) -> None:
-        self._values: dict[Any, Any] = {}
-        self._used: set[Any] = set()
-
-    def get(self, key: Any) -> Any | None:
-        value = self._values.get(key)
-        if value is not None:
-            self._used.add(key)
-        return value
-
-    def put(self, key: Any, value: Any) -> None:
-        self._values[key] = value
-        self._used.add(key)
-
-    def finish(self) -> None:
-        self._values = {key: value for key, value in self._values.items() if key in self._used}
-        self._used = set()
 
 
 def _read_pack(payload: bytes | None) -> dict[bytes, tuple[bytes, bytes]]:

@@ -23,12 +23,11 @@ from ..cache import digest
 from ..layouts import Layout
 from . import linecache
 from .figures import FigureFlowable, FullPageFigure
-from .notes import CallsNotes, PageNotes, page_notes
+from .notes import CallsNotes, Note, PageNotes, page_notes
 from .pages import INFINITY, Box, Float, Frame, Glue, Item, Page, Penalty, page_breaks
-from .paragraph import PARAMETERS, TypesetParagraph
+from .paragraph import PARAMETERS, TypesetParagraph, notes_called
 from .story import CodeLines
 from .tables import SidewaysTable
-from .words import Fragment
 
 BROKEN_PENALTY = 100.0
 """A page that ends in a hyphenated line (TeX's \\brokenpenalty)."""
@@ -218,17 +217,20 @@ def _line_notes_height(flowable: Flowable, line, layout: Layout) -> float:
     attaches an insertion to the line that holds its mark), counting the rule above them."""
     if not isinstance(flowable, CallsNotes):
         return 0.0
-    calls = dict.fromkeys(part.note for part in line.parts if isinstance(part, Fragment) and part.note is not None)
-    notes = [flowable.notes[number] for number in calls if number in flowable.notes]
-    return PageNotes(layout).extra_height(notes, layout.text_width) if notes else 0.0
+    return _room_for(flowable.notes_for(notes_called([line])), layout)
 
 
 def _notes_height(flowable: Flowable, layout: Layout) -> float:
-    """The room the foot notes a flowable calls take at the foot of its page; a fresh
-    PageNotes counts the rule above them as if they were the page's first (never too little)."""
+    """The room the foot notes a flowable calls take at the foot of its page."""
     if not isinstance(flowable, CallsNotes):
         return 0.0
-    return PageNotes(layout).extra_height(flowable.called(), layout.text_width)
+    return _room_for(flowable.called(), layout)
+
+
+def _room_for(notes: list[Note], layout: Layout) -> float:
+    """What `notes` take at the foot of a page; a fresh PageNotes counts the rule above them as
+    if they were the page's first (never too little)."""
+    return PageNotes(layout).extra_height(notes, layout.text_width) if notes else 0.0
 
 
 def _pieces_of(flowable: Flowable, width: float, layout: Layout, canvas) -> list[tuple[Flowable, float]]:

@@ -143,7 +143,11 @@ class CallsNotes(Flowable):
         return self.content.getSpaceAfter()
 
     def called(self) -> list[Note]:
-        return [self.notes[n] for n in self.content.called_notes() if n in self.notes]
+        return self.notes_for(self.content.called_notes())
+
+    def notes_for(self, numbers: Iterable[int]) -> list[Note]:
+        """The foot notes of these call numbers (a call of an end note has none)."""
+        return [self.notes[n] for n in numbers if n in self.notes]
 
     def _extra(self) -> float:
         canvas = getattr(self, "canv", None)

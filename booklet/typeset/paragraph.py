@@ -33,7 +33,7 @@ from .words import (
 )
 
 __all__ = ["Run", "make_paragraph", "TypesetParagraph", "KeepWithLines", "paragraph_items",
-           "break_paragraph", "line_adjustment", "Line", "PROTRUSION", "PROTRUSION_LEFT"]
+           "break_paragraph", "notes_called", "line_adjustment", "Line", "PROTRUSION", "PROTRUSION_LEFT"]
 
 PARAMETERS = Parameters(pretolerance=100.0, tolerance=300.0, line_penalty=10.0, adj_demerits=10000.0,
                         double_hyphen_demerits=10000.0, final_hyphen_demerits=5000.0, max_hyphen_run=2)
@@ -224,8 +224,7 @@ class TypesetParagraph(Flowable):
 
     def called_notes(self) -> tuple[int, ...]:
         """The numbers of the footnotes that the lines set by the last `wrap` call, in order."""
-        return tuple(dict.fromkeys(part.note for line in self.lines for part in line.parts
-                                   if isinstance(part, Fragment) and part.note is not None))
+        return notes_called(self.lines)
 
     # line breaking ----------------------------------------------------------------------------
 
@@ -270,6 +269,12 @@ class TypesetParagraph(Flowable):
         hyph = self.hyph.key if self.hyph is not None else None
         return digest(code_stamp(*_LINE_CODE), marshal.dumps((runs, repr(self.style), width, repr(parameters),
                                                     repr(self.spacing), hyph, self.tie_single_letters)))
+
+
+def notes_called(lines: Sequence[Line]) -> tuple[int, ...]:
+    """The numbers of the footnotes that `lines` call, in order."""
+    return tuple(dict.fromkeys(part.note for line in lines for part in line.parts
+                               if isinstance(part, Fragment) and part.note is not None))
 
 
 def break_paragraph(items: list[Item], style: TextStyle, width: float,
