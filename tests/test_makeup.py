@@ -299,7 +299,7 @@ def baseline(page, items) -> float:
             y += glue + (item.space_before if solid else 0.0)
             y += item.height - (-ratio * item.shrink if ratio < 0 else 0) + item.space_after
             last_depth, solid, glue = item.depth + item.space_after, True, 0.0
-    return y - last_depth
+    return y - last_depth + page.change * BODY.leading  # a paragraph set a line longer (shorter) here
 
 
 @settings(max_examples=150, deadline=None)
@@ -363,6 +363,46 @@ def test_a_page_that_opens_with_a_heading_reaches_the_goal_through_its_stretch(s
     else:  # nothing reaches it (this is what the carried stretch is for)
         assert not right.filled
         assert baseline(right, items) == pytest.approx(FRAME.goal - 7.3, abs=0.01)
+
+
+def rigid_paragraphs(count: int, longer: float = INFINITY) -> list:
+    """`count` paragraphs of three lines (no break can leave neither a widow nor an orphan), with
+    no space between them; each may be set a line longer at `longer` demerits."""
+    items: list = []
+    for _ in range(count):
+        if items:
+            items.append(Glue(0.0))
+        *lines, last = paragraph_items(3)
+        items += [*lines, Box(last.height, last.depth, line=True, longer=longer)]
+    return items
+
+
+@pytest.mark.parametrize("first_page", [1, 2])
+def test_paragraphs_set_a_line_longer_fill_spreads_that_whole_lines_cannot(first_page):
+    """Pages of three-line paragraphs, which cannot break, and no space to stretch: whole
+    paragraphs end every page a line short. When the paragraphs may be set a line longer, the
+    page builder takes one such change on each page, and every page but the last is full."""
+    per_page = (LINES - 1) // 3
+    assert per_page * 3 == LINES - 1, "the frame holds a multiple of three lines and one"
+    rigid = page_breaks(rigid_paragraphs(3 * per_page + 2), FRAME, first_page)
+    assert all(page.goal == pytest.approx(FRAME.goal - FRAME.line) for page in rigid[:-1])
+    items = rigid_paragraphs(3 * per_page + 2, longer=2000.0)
+    pages = page_breaks(items, FRAME, first_page)
+    for page in pages[:-1]:
+        assert page.filled and page.goal == pytest.approx(FRAME.goal)
+        assert page.change == 1 and page.start <= page.changed < page.end
+        assert items[page.changed].longer < INFINITY
+        assert baseline(page, items) == pytest.approx(FRAME.goal, abs=0.01)
+
+
+def test_a_spread_set_a_line_short_is_filled_by_looser_paragraphs_chosen_with_the_breaks(image_folder):
+    """Found on generated articles: an ornament, then a heading over paragraphs of 135, 117, 130
+    and 70 words. Whole lines end pages 2 and 3 a line short (on one baseline); the page builder,
+    offered the paragraphs there set a line longer or shorter (TeX's looseness), chooses the
+    changes with the breaks, and both pages end on the foot of a full page."""
+    left, right = spread_feet(image_folder, [("*", [71], None), ("h", [135, 117, 130, 70], None)])
+    assert left == pytest.approx(FULL_FOOT, abs=0.5)
+    assert right == pytest.approx(FULL_FOOT, abs=0.5)
 
 
 def spread_feet(folder: Path, sections) -> tuple[float | None, float | None]:
