@@ -10,7 +10,7 @@ from typing import Callable
 from .cache import digest, store
 from .errors import BookletError, BookletErrors, Collector, Problem, UsageError
 from .files import atomic_outputs, check_output_dir, tidy_output_dir, write_atomic
-from .fonts import bundled_family
+from .fonts import bundled_family, forget_changed_fonts
 from .images import prepare_images
 from .impose import ImposeOptions, ImposeReport, check_options, guide_beside, impose_pdf, slot_size_for, write_guide
 from .impose.geometry import fit_scale
@@ -25,6 +25,7 @@ from .sources import read_sources
 from .typeset.document import typeset
 from .typeset.linecache import LineCache, using
 from .typeset.story import caption_reserve, unfit_tables
+from .typeset.words import forget_measures
 
 
 @dataclass
@@ -214,6 +215,10 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
                          f"written into it (try -o {outdir.parent})", outdir)
     check_output_dir(outdir)
     tidy_output_dir(outdir)
+    if forget_changed_fonts():  # a font file replaced in place since the last build of this process
+        forget_measures()
+        if lines is not None:
+            lines.forget_made()
     progress("reading sources")
     booklet, layout = load_booklet(source, layout_name)
     options = options or ImposeOptions()

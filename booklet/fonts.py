@@ -291,19 +291,43 @@ def installed_families_with(chars: str) -> list[str]:
 # --- loading: files → ReportLab fonts ------------------------------------------------------
 
 
-@cache
+FileStamp = tuple[int, int, int] | None
+"""A file's size, modification time (ns) and inode, None when it is gone: what `stat` says
+cheaply of whether it is the file that was read."""
+
+
+def _stamp(path: Path) -> FileStamp:
+    try:
+        facts = path.stat()
+    except OSError:
+        return None
+    return facts.st_size, facts.st_mtime_ns, facts.st_ino
+
+
+_digests: dict[FontFile, tuple[FileStamp, bytes]] = {}
+"""The digest of each font file read in this process, with the file's stamp when it was read."""
+
+
 def file_digest(file: FontFile) -> bytes:
-    """A digest of the font file's bytes and the face index."""
-    return digest(file.path.read_bytes(), str(file.index).encode())
+    """A digest of the font file's bytes and the face index (read once a process, until
+    `forget_changed_fonts` finds the file changed)."""
+    known = _digests.get(file)
+    if known is None:
+        stamp = _stamp(file.path)  # before reading: a change during the read is seen next time
+        known = _digests[file] = stamp, digest(file.path.read_bytes(), str(file.index).encode())
+    return known[1]
 
 
 _registered: dict[str, FontFile] = {}
+_loaded: dict[FontFile, str] = {}  # load_font's answers
 
 
-@cache
 def load_font(file: FontFile) -> str:
     """Register (once) the font in `file` with ReportLab and return its name: the file's stem,
     or the stem and part of its digest when another file of that stem is registered already."""
+    name = _loaded.get(file)
+    if name is not None:
+        return name
     name = file.path.stem if file.index == 0 else f"{file.path.stem}-{file.index}"
     if name in _registered and _registered[name] != file:
         name = f"{name}-{file_digest(file).hex()[:8]}"
@@ -312,7 +336,31 @@ def load_font(file: FontFile) -> str:
     except (TTFError, OSError, struct.error) as exc:
         raise BookletError(f"cannot use font {file.path}: {exc}") from None
     _registered[name] = file
+    _loaded[file] = name
     return name
+
+
+def forget_changed_fonts() -> bool:
+    """Forget each font whose file is not the one read (replaced in place while `booklet
+    watch` runs: the same path, new bytes), so that the next use reads and registers it again
+    under the name a new process would give it; one `stat` per font file. Returns whether any
+    was forgotten: then whatever was measured or drawn with the fonts by name is stale too
+    (the caller forgets it), though every cache keyed by `font_digest` sees the new digest."""
+    changed = [file for file, (stamp, _) in _digests.items() if _stamp(file.path) != stamp]
+    for file in changed:
+        del _digests[file]
+        name = _loaded.pop(file, None)
+        if name is not None:
+            del _registered[name]
+            font = pdfmetrics._fonts.pop(name, None)  # registerFont keeps a name's first font
+            if font is not None and font.fontName == name:
+                # its PostScript name is free again (registerFont gives a font whose PostScript
+                # name is taken the font registered first with it, which is not ours to forget)
+                pdfmetrics._dynFaceNames.pop(font.face.name, None)
+    if changed:
+        for by_name in (_cmap, _drawn_as_is, fallback_faces):
+            by_name.cache_clear()
+    return bool(changed)
 
 
 _FRESH = ("face", "encoding", "state")

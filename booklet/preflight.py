@@ -14,7 +14,7 @@ import struct
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Callable
 
@@ -152,6 +152,7 @@ def _texts(booklet: Booklet, layout: Layout):
     """Every piece of text that will be set (as `_Text`), in the face and size that set it."""
     meta = booklet.metadata
 
+    @cache  # a handful of combinations, asked for once per span of text
     def face(style_name: str, bold: bool = False, italic: bool = False, code: bool = False
              ) -> tuple[str, float, Callable[[], tuple[str, ...]]]:
         style = layout.styles[style_name]

@@ -1,12 +1,15 @@
-"""Reading our PDFs back for assertions: words per page, the marker, the text as a word stream."""
+"""Reading our PDFs back for assertions: words per page, the marker, the text as a word stream,
+the fonts embedded."""
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from pathlib import Path
 
 import pdfplumber
+from pypdf import PdfReader
 
 MARKER = re.compile(r"^←\s*(\d+)\s*→$")
 
@@ -76,3 +79,17 @@ def page_text(page) -> str:
 def _turned(char) -> bool:
     """Whether a character is set a quarter turn left (its text matrix is a 90° rotation)."""
     return char["matrix"][1] > 0.5 and char["matrix"][2] < -0.5
+
+
+
+def embedded_fonts(pdf: Path | bytes) -> set[str]:
+    """Base names of the fonts embedded in the PDF, without the subset prefix (every font its
+    pages use must be embedded: a FontFile2 stream)."""
+    names = set()
+    for page in PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf).pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            assert descriptor is not None and "/FontFile2" in descriptor.get_object(), font["/BaseFont"]
+            names.add(str(font["/BaseFont"]).split("+", 1)[-1])
+    return names

@@ -9,12 +9,12 @@ import struct
 from pathlib import Path
 
 import pdfplumber
-import pypdf
 import pytest
 from click.testing import CliRunner
 
 from booklet.cli import main
 from building import build_reading_pdf
+from pdftext import embedded_fonts
 from booklet.errors import BookletError
 from booklet.fonts import bundled_font_path, face_name, installed_families_with, resolve_family, split_by_face
 from booklet.layouts import builtin_layouts
@@ -34,18 +34,6 @@ def write_booklet(folder: Path, text: str, fonts: str | None = None) -> Path:
     source = folder / "zine.md"
     source.write_text(f"---\ntitle: Font Trials\n{layout}---\n# Letters\n\n{text}\n", encoding="utf-8")
     return source
-
-
-def embedded_fonts(pdf: Path) -> set[str]:
-    """Base names of the fonts embedded in the PDF, without the subset prefix."""
-    names = set()
-    for page in pypdf.PdfReader(pdf).pages:
-        for font in page["/Resources"].get("/Font", {}).values():
-            font = font.get_object()
-            descriptor = font.get("/FontDescriptor")
-            assert descriptor is not None and "/FontFile2" in descriptor.get_object(), font["/BaseFont"]
-            names.add(str(font["/BaseFont"]).split("+", 1)[-1])
-    return names
 
 
 def chars_with_fonts(pdf: Path, page_index: int) -> list[tuple[str, str]]:

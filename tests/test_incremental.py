@@ -19,10 +19,12 @@ from pypdf import PdfReader
 from booklet.build import build
 from booklet.cache import Store
 from booklet.cli import main
+from booklet.fonts import bundled_font_path
 from booklet.typeset import makeup
 from booklet.typeset.linecache import LineCache
 from booklet.typeset.pages import page_breaks
 from corpus import booklet_with_own_layout, make_image
+from pdftext import embedded_fonts
 
 
 
@@ -246,3 +248,23 @@ def test_store_verifies_every_entry(tmp_path: Path) -> None:
     shutil.copy(tmp_path / "kind" / "key", tmp_path / "kind" / "other")
     assert store.read("kind", "other") is None  # a valid entry under another name is foreign
     assert store.read("kind", "missing") is None
+
+
+def test_a_font_file_replaced_in_place_is_read_again(source: Path, tmp_path: Path, monkeypatch) -> None:
+    """A font file of the booklet's own, overwritten with another face while `booklet watch`
+    runs (the same path, new bytes): the rebuild embeds the new face, byte for byte as a new
+    process with an empty cache does (regression: the process kept fonts by path)."""
+    body = source / "fonts" / "Body.ttf"
+    body.parent.mkdir()
+    shutil.copyfile(bundled_font_path("CharisSIL-Regular.ttf"), body)
+    _replace_in(source / "mine.toml", 'body = "Charis SIL"', 'body = "fonts/Body.ttf"')
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    out, lines = tmp_path / "out", LineCache()
+    build(source, out, lines=lines)
+    before = embedded_fonts(pdfs(source, out)[0])
+    assert "CharisSIL" in before and "GentiumBookPlus" not in before
+    shutil.copyfile(bundled_font_path("GentiumBookPlus-Regular.ttf"), body)
+    build(source, out, lines=lines)
+    after = pdfs(source, out)
+    assert "GentiumBookPlus" in embedded_fonts(after[0]) and "CharisSIL" not in embedded_fonts(after[0])
+    assert after == clean_build(source, tmp_path / "clean", tmp_path / "empty")

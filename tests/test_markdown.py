@@ -140,6 +140,28 @@ def test_a_long_table_splits_between_rows_and_repeats_its_header(tmp_path):
     assert printed == [str(n) for n in range(60)]  # every row once, in order
 
 
+def test_a_long_table_starts_under_its_lead_in_and_its_pages_end_on_one_line(tmp_path):
+    """Not split into page-high parts before the pages are made: the page builder breaks it
+    between rows, so it starts on the page of the paragraph before it, and the pages it fills
+    end on the same line (its closing rule on the spread's last baseline)."""
+    rows = "\n".join(f"| item {n} | {n * 3} |" for n in range(70))
+    path = typeset_pages(write(tmp_path, "\nThe list we keep, as of this winter.\n\n"
+                                         f"| Thing | Count |\n|---|--:|\n{rows}\n\nAnd after it, the end.\n"))
+    _, layout = load_booklet(tmp_path / "zine.md")
+    with pdfplumber.open(path) as pdf:
+        pages = [p for p in pdf.pages if "item" in p.extract_text()]
+        assert "The list we keep" in pages[0].extract_text() and "item 0" in pages[0].extract_text()
+        full = pages[:-1]  # the last holds the table's end and the closing paragraph
+        assert len(full) >= 2
+        closing = [max(line["top"] for line in page.lines) for page in full]
+        assert max(closing) - min(closing) < 0.5
+        goal = layout.margins.top + layout.last_baseline
+        assert all(abs(top - goal) < layout.styles["body"].leading / 2 for top in closing), (closing, goal)
+        printed = [line.split()[1] for page in pages for line in page.extract_text().splitlines()
+                   if line.startswith("item ")]
+        assert printed == [str(n) for n in range(70)]
+
+
 def test_a_table_wider_than_any_size_is_turned_sideways_on_a_page_of_its_own(tmp_path):
     header = "| " + " | ".join(f"Heading {c}" for c in range(10)) + " |"
     row = "| " + " | ".join(f"cell{c}" for c in range(10)) + " |"

@@ -6,6 +6,7 @@ import io
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +18,9 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
+from booklet.fonts import bundled_font_path
 from corpus import booklet_with_own_layout, make_image
+from pdftext import embedded_fonts
 
 TIMEOUT = 60.0  # seconds for one build on a slow, busy machine; a passing test takes far less
 
@@ -108,10 +111,19 @@ def test_watch_rebuilds_on_every_kind_of_edit_and_survives_a_broken_save(booklet
         after = image_sizes(read)
         assert after != before and any(width < height for width, height in after)
 
+        body = booklet / "fonts" / "Body.ttf"  # a font of the booklet's own, the bundled text face
+        body.parent.mkdir()
+        shutil.copyfile(bundled_font_path("CharisSIL-Regular.ttf"), body)
         layout = booklet / "mine.toml"
-        layout.write_text(layout.read_text().replace('format = "← {n} →"', 'format = "page {n} of ours"'))
+        layout.write_text(layout.read_text().replace('format = "← {n} →"', 'format = "page {n} of ours"')
+                          .replace('body = "Charis SIL"', 'body = "fonts/Body.ttf"'))
         assert "mine.toml" in watcher.status()
         assert "page 3 of ours" in text_of(read)
+        assert "CharisSIL" in embedded_fonts(read)
+
+        shutil.copyfile(bundled_font_path("GentiumBookPlus-Regular.ttf"), body)  # replaced in place
+        assert "Body.ttf" in watcher.status()
+        assert "GentiumBookPlus" in embedded_fonts(read) and "CharisSIL" not in embedded_fonts(read)
 
         good = read.read_bytes(), printed.read_bytes()
         meta = booklet / "booklet.yaml"

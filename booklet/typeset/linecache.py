@@ -74,6 +74,13 @@ class LineCache:
             blob = marshal.dumps(encode(value))
             self._blobs[key] = (digest(key, blob), blob)
 
+    def forget_made(self) -> None:
+        """Forget the pages made and drawn in the last builds (their content keys name fonts by
+        their names and files by their paths, which stay when a font file is replaced)."""
+        if self.drawn is not None:
+            self.drawn = DrawnPages()
+            self.articles = Kept()
+
     def finish(self) -> None:
         """End of a build: keep only what it used (an edited paragraph's old lines go) and write
         the pack when it changed."""

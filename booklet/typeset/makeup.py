@@ -27,7 +27,7 @@ from .notes import CallsNotes, Note, PageNotes, page_notes
 from .pages import INFINITY, Box, Float, Frame, Glue, Item, Page, Penalty, page_breaks
 from .paragraph import PARAMETERS, TypesetParagraph, notes_called
 from .story import CodeLines
-from .tables import SidewaysTable
+from .tables import SidewaysTable, TableFlowable
 
 BROKEN_PENALTY = 100.0
 """A page that ends in a hyphenated line (TeX's \\brokenpenalty)."""
@@ -46,6 +46,11 @@ TIGHT_GAP = 0.8
 HYPHEN_COST = 1000.0
 LEAD_MIN_WIDTH = 0.4
 """A lead photo may shrink to this share of the text width to share the title page with text."""
+TABLE_BREAK_PENALTY = 50.0
+"""A page that ends between two rows of a table (which then goes on under its header repeated)."""
+ROW_STRETCH = 0.05
+"""Share of a line of body text that the space between two rows of a table may grow by to
+fill a page (a page of rows has no other give)."""
 
 
 @dataclass
@@ -163,6 +168,21 @@ def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int,
             sources.append(Source(number))
             floats.add(number)
             continue
+        rows = _table_rows(flowable, inner, layout)
+        if rows is not None:
+            head, foot, heights, inserts = rows
+            leaf.lines = heights
+            last = len(heights) - 1
+            stretch = ROW_STRETCH * layout.styles["body"].leading
+            for index, (height, insert) in enumerate(zip(heights, inserts)):
+                if index:  # two rows at least on either side of a break, which is not at the glue
+                    cost = INFINITY if index in (1, last) else TABLE_BREAK_PENALTY
+                    items += [Penalty(INFINITY), Glue(0.0, stretch), Penalty(cost, before=foot, after=head)]
+                    sources += [None, None, None]
+                items.append(Box(height + (head if index == 0 else 0.0) + (foot if index == last else 0.0),
+                                 insert=insert))
+                sources.append(Source(number, index))
+            continue
         lines, line_height, depth = _lines(flowable, inner, canvas, looseness.get(number, 0))
         if lines is None:
             pieces = _pieces_of(flowable, inner, layout, canvas)
@@ -252,6 +272,22 @@ def _lines(flowable: Flowable, width: float, canvas, looseness: int = 0) -> tupl
         style = flowable.style
         return list(flowable.lines), style.leading, style.leading - style.fontSize
     return None, 0.0, 0.0
+
+
+def _table_rows(flowable: Flowable, width: float, layout: Layout
+                ) -> tuple[float, float, list[float], list[float]] | None:
+    """(head, foot, row heights, the room each row's foot notes take) of a table with rows to
+    break between (see `TableFlowable.row_boxes`); None for anything else."""
+    table = flowable.content if isinstance(flowable, CallsNotes) else flowable
+    if not isinstance(table, TableFlowable) or table.last - table.first < 1:
+        return None
+    head, foot, heights = table.row_boxes(width)
+    if isinstance(flowable, CallsNotes):
+        inserts = [_room_for(flowable.notes_for(table.source.called_notes(range(row, row + 1))), layout)
+                   for row in range(table.first, table.last)]
+    else:
+        inserts = [0.0] * len(heights)
+    return head, foot, heights, inserts
 
 
 def _line_notes_height(flowable: Flowable, line, layout: Layout) -> float:
@@ -544,14 +580,20 @@ def _pieces(page: Page, items: list[Item], sources: list[Source | None], article
         height = figure.height - give(figure.shrink)
         pieces.append((_figure(leaf, height), 0.0, leaf.left, leaf.right))
         y, solid = height + figure.space_after, True
-    run: tuple[int, int, int, float] | None = None  # a leaf's lines being gathered: (leaf, first, last, top)
+    opening = items[page.start - 1] if page.start > 0 else None
+    lifted = opening.after if isinstance(opening, Penalty) else 0.0  # a table goes on, under its header
+    if lifted:
+        y, solid = y + lifted, True
+    run: tuple[int, int, int, float, float] | None = None  # a leaf's lines (a table's rows) being
+    # gathered: (leaf, first, last, top, the glue between them)
 
     def close_run() -> None:
         nonlocal run
         if run is not None:
-            leaf_index, first, last, top = run
+            leaf_index, first, last, top, between = run
             leaf = article[leaf_index]
-            pieces.append((_lines_piece(leaf, first, last), top, leaf.left, leaf.right))
+            spacing = between / (last - first) if last > first else 0.0
+            pieces.append((_lines_piece(leaf, first, last, spacing), top, leaf.left, leaf.right))
             run = None
 
     for index in range(page.start, page.end):
@@ -576,13 +618,14 @@ def _pieces(page: Page, items: list[Item], sources: list[Source | None], article
             y += item.height
         elif source.line is not None:
             if run is not None and run[0] == source.leaf:
-                run = (run[0], run[1], source.line, run[3])
+                run = (run[0], run[1], source.line, run[3], run[4] + glue)
                 y += glue + item.height
                 glue = 0.0
                 continue
             close_run()
             y += glue
-            run = (source.leaf, source.line, source.line, y)
+            run = (source.leaf, source.line, source.line, y - lifted, 0.0)  # (the header: drawn by the piece)
+            lifted = 0.0
             y += item.height
         else:
             close_run()
@@ -609,18 +652,20 @@ def _figure(leaf: Leaf, height: float) -> Flowable:
                                          max_height=height + 1e-6), True)
 
 
-def _lines_piece(leaf: Leaf, first: int, last: int) -> Flowable:
-    """Lines first..last (inclusive) of a paragraph or code block, as a flowable of their own."""
+def _lines_piece(leaf: Leaf, first: int, last: int, spacing: float = 0.0) -> Flowable:
+    """Lines first..last (inclusive) of a paragraph or code block, or rows of a table (with
+    `spacing` points added between them), as a flowable of their own."""
     flowable = leaf.flowable
-    lines = leaf.lines[first:last + 1]
-    paragraph = flowable.content if isinstance(flowable, CallsNotes) else flowable
-    if isinstance(paragraph, TypesetParagraph):
-        piece = TypesetParagraph(paragraph.runs, paragraph.style, paragraph.hyph, lines, None,
-                                 paragraph.first and first == 0, spacing=paragraph.spacing)
-        if isinstance(flowable, CallsNotes):  # drawn, it places the notes these lines call
-            piece = CallsNotes(piece, flowable.notes, flowable.layout)
+    content = flowable.content if isinstance(flowable, CallsNotes) else flowable
+    if isinstance(content, TableFlowable):
+        piece = content.rows(first, last, spacing)
+    elif isinstance(content, TypesetParagraph):
+        piece = TypesetParagraph(content.runs, content.style, content.hyph, leaf.lines[first:last + 1], None,
+                                 content.first and first == 0, spacing=content.spacing)
     else:
-        piece = CodeLines("\n".join(lines), flowable.style, flowable.char_width)
+        piece = CodeLines("\n".join(leaf.lines[first:last + 1]), content.style, content.char_width)
+    if isinstance(flowable, CallsNotes):  # drawn, it places the notes its lines (rows) call
+        piece = CallsNotes(piece, flowable.notes, flowable.layout)
     return _wrapped(leaf, piece, first == 0)
 
 

@@ -78,9 +78,14 @@ class Glue:
 
 @dataclass(frozen=True)
 class Penalty:
-    """A possible break costing `cost` (no break at ≥ INFINITY, a forced one at ≤ −INFINITY)."""
+    """A possible break costing `cost` (no break at ≥ INFINITY, a forced one at ≤ −INFINITY).
+    A break taken here ends its page `before` points lower and starts the next page with
+    `after` points of its own (between two rows of a table: the closing rule, and the rules and
+    header row repeated), as TeX's discretionary does at the end of a line."""
 
     cost: float
+    before: float = 0.0
+    after: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -277,7 +282,10 @@ class _Builder:
             figure = items[waiting]
             sums.add_solid(figure.height + figure.space_after, figure.depth + figure.space_after,
                            figure.shrink, False)
-        sums.whole = not isinstance(items[start], Penalty) if start >= 0 else True  # or the rest of one
+        opening = items[start] if start >= 0 else None
+        if isinstance(opening, Penalty) and opening.after:
+            sums.add_solid(opening.after, 0.0, 0.0, False)
+        sums.whole = not isinstance(opening, Penalty)  # or the rest of a paragraph
         movable: tuple[int, float, float, float] | None = None  # a float that may move on: (index,
         # height, stretch, shrink) it takes with the glue before it
         followed = False  # something solid follows `movable` on this page
@@ -330,6 +338,7 @@ class _Builder:
         """Record the pages that end at break `end`."""
         item = self.items[end] if end < self.n else None
         cost = item.cost if isinstance(item, Penalty) and abs(item.cost) < INFINITY else 0.0
+        before = item.before if isinstance(item, Penalty) else 0.0
         number = state.number
         if not sums.solid:  # nothing but a full-page figure: its page alone
             self._add(states, end, None, None, _State(state.demerits + PAGE_COST, Page(
@@ -338,7 +347,7 @@ class _Builder:
         last = end == self.n and not self.closed  # the article's last page, ragged
         longer = sums.longer[1] if sums.longer is not None else 0.0
         if self.feasible_only and not last and (
-                sums.height - sums.depth + sums.insert + self.frame.line + longer  # at most one float left out
+                sums.height - sums.depth + sums.insert + before + self.frame.line + longer  # at most one float left out
                 < (fixed_goal if fixed_goal is not None else self.frame.goal - self.frame.line)
                 - MAX_RATIO * sums.stretch - 1e-6):
             return  # too short to be filled even with every float kept and all glue stretched
@@ -353,7 +362,7 @@ class _Builder:
                 changes.append((change, change * height, demerits, index))
         for (deferred, given_height, given_stretch, given_shrink), (change, added, change_cost, changed) in \
                 product(options, changes):
-            baseline = sums.height - given_height - sums.depth + sums.insert + added  # notes below the text
+            baseline = sums.height - given_height - sums.depth + sums.insert + before + added  # notes below the text
             stretch, shrink = sums.stretch - given_stretch, sums.shrink - given_shrink
             for goal in goals:
                 ragged = last

@@ -154,11 +154,12 @@ class TableFlowable(Flowable):
     """Rows `first`… of a table (the header row always on top), set to the width it is given."""
 
     def __init__(self, source: TableSource, plan: TablePlan | None = None, first: int = 1,
-                 last: int | None = None):
+                 last: int | None = None, spacing: float = 0.0):
         super().__init__()
         self.source = source
         self.fixed_plan = plan  # sideways parts keep the plan they were cut with
         self.first, self.last = first, len(source.rows) if last is None else last
+        self.spacing = spacing  # added between its rows, to fill a page
         leading = source.style.leading
         self.spaceBefore = self.spaceAfter = leading * 0.6
         self._set_for: float | None = None
@@ -192,7 +193,22 @@ class TableFlowable(Flowable):
         return 2 * HEAVY_RULE + LIGHT_RULE + 4 * RULE_GAP * self.plan.scale
 
     def _height(self, last: int) -> float:
-        return self._frame_height() + self.row_heights[0] + sum(self.row_heights[self.first:last])
+        return (self._frame_height() + self.row_heights[0] + sum(self.row_heights[self.first:last])
+                + self.spacing * max(0, last - self.first - 1))
+
+    def row_boxes(self, width: float) -> tuple[float, float, list[float]]:
+        """(head, foot, heights of rows first…) at `width`: a piece of the table holding some of
+        its rows is drawn as head (the top rule, the header row, the rule under it), those rows
+        and foot (the closing rule), so a page may end between any two rows."""
+        self._set(width)
+        gap = RULE_GAP * self.plan.scale
+        head = HEAVY_RULE + gap + self.row_heights[0] + gap + LIGHT_RULE + gap
+        return head, gap + HEAVY_RULE, self.row_heights[self.first:self.last]
+
+    def rows(self, first: int, last: int, spacing: float = 0.0) -> TableFlowable:
+        """Its rows first…last (counted from its own first row, inclusive) as a table of their
+        own, with `spacing` points more between rows."""
+        return TableFlowable(self.source, self.fixed_plan, self.first + first, self.first + last + 1, spacing)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self._set(available_width)
@@ -234,6 +250,8 @@ class TableFlowable(Flowable):
                 y -= gap
                 rule(LIGHT_RULE)
                 y -= gap
+            elif number > self.first:
+                y -= self.spacing
             x = x0
             for cell, column_width in zip(self.cells[number], self.plan.widths):
                 cell.drawOn(canvas, x, y - self.padding_y - cell.height)

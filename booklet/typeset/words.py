@@ -165,9 +165,7 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
             word = _word_cache.get(key)
             if word is None:
                 if len(_word_cache) > _WORD_CACHE_LIMIT:
-                    _word_cache.clear()
-                    _space_cache.clear()
-                    _keep.clear()
+                    forget_measures()
                     _alive(hyph), _alive(spacing)
                 word = _word_cache[key] = _finished_word(raw_word, hyph, spacing, justify)
         else:
@@ -321,6 +319,13 @@ def _alive(thing: object) -> int:
     return key
 _WORD_CACHE_LIMIT = 200_000  # words; a long-lived process starts afresh past this
 _space_cache: dict[tuple, tuple[Item, ...]] = {}
+
+
+def forget_measures() -> None:
+    """Forget the widths and items of words and spaces, kept by font name: after a font file
+    changed (fonts.forget_changed_fonts), or when a long-lived process has kept too many."""
+    for kept in (_widths, _word_cache, _space_cache, _keep):
+        kept.clear()
 
 
 def _finished_word(pieces: list[tuple[str, Run]], hyph: Hyphenator | None, spacing: Spacing,
