@@ -201,10 +201,11 @@ def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int,
 
 
 def _introduces(leaf: Leaf, following: Leaf) -> bool:
-    """A paragraph that ends in a colon introduces the figure after it ("here is our logo:")
-    or the list it leads into ("the shelves are arranged:")."""
-    figure = isinstance(following.flowable, (FigureFlowable, FullPageFigure))
-    if not figure and not (following.wrappers and not leaf.wrappers):
+    """A paragraph that ends in a colon introduces the figure or table after it ("here is our
+    logo:", "what we lend:") or the list it leads into ("the shelves are arranged:")."""
+    shown = following.flowable.content if isinstance(following.flowable, CallsNotes) else following.flowable
+    if not isinstance(shown, (FigureFlowable, FullPageFigure, TableFlowable)) and not (
+            following.wrappers and not leaf.wrappers):
         return False
     flowable = leaf.flowable
     if not isinstance(flowable, TypesetParagraph) or not flowable.runs:
