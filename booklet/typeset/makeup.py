@@ -106,8 +106,8 @@ def _flatten(flowable: Flowable, left: float, right: float, wrappers: tuple) -> 
 
 @dataclass(frozen=True)
 class Source:
-    """What an item stands for: line `line` of leaf `leaf`, its part `part` (one of the pieces
-    a table taller than a page is split into), or the whole leaf."""
+    """What an item stands for: line `line` of leaf `leaf` (a row, for a table), its part
+    `part` (one of the pieces another block taller than a page is split into), or the whole leaf."""
 
     leaf: int
     line: int | None = None
@@ -271,7 +271,7 @@ def _room_for(notes: list[Note], layout: Layout) -> float:
 
 
 def _pieces_of(flowable: Flowable, width: float, layout: Layout, canvas) -> list[tuple[Flowable, float]]:
-    """Anything else (a table, a block calling foot notes): whole, or if taller than a page with
+    """Anything else (neither lines nor a table's rows): whole, or if taller than a page with
     its notes, in the parts it splits into page by page, with their heights."""
     goal = _frame(layout).goal
     pieces = []
