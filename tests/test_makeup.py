@@ -123,6 +123,76 @@ def test_a_list_lead_in_stays_with_the_list(tmp_path, before):
     assert "itemword0" in pages[lead_in]
 
 
+def page_lines(tmp_path: Path, markdown: str) -> list[list[str]]:
+    """The text lines of each page of a one-article booklet, the page marker left out."""
+    source = tmp_path / "zine.md"
+    source.write_text("---\ntitle: Rules\n---\n# Make-up rules\n*May 2, 2026*\n\n" + markdown + "\n",
+                      encoding="utf-8")
+    booklet, layout = load_booklet(source)
+    images, _ = prepare_images(booklet, layout, tmp_path / "cache")
+    with pdfplumber.open(io.BytesIO(typeset(booklet, layout, images).pdf)) as plumber:
+        return [[line for line in (page.extract_text() or "").splitlines() if "\u2190" not in line]
+                for page in plumber.pages]
+
+
+def running_text(before: int) -> str:
+    return "\n\n".join([text(before // 3, 1, "para0x"), text(before - before // 3, 2, "para1x")])
+
+
+@pytest.mark.parametrize("before", range(150, 400, 25))
+def test_an_ornament_never_opens_a_page(tmp_path, before):
+    """A `* * *` section break stays with the text after it (never alone at a page foot) and
+    with the text before it: at the head of a page it reads as a stray line (typo_metrics
+    counts it as a widow), so wherever the text before it makes it fall, it is mid-page."""
+    after = "\n\n".join(text(60, n, f"after{n}x") for n in range(6))
+    pages = page_lines(tmp_path, running_text(before) + "\n\n* * *\n\n" + after)
+    ornament = next(i for i, lines in enumerate(pages) if "* * *" in lines)
+    assert pages[ornament].index("* * *") > 0
+    assert pages[ornament].index("* * *") < len(pages[ornament]) - 1
+
+
+@pytest.mark.parametrize("before", range(150, 400, 25))
+def test_a_lead_in_stays_with_the_address_it_introduces(tmp_path, before):
+    """A paragraph that ends in a colon stays with whatever it leads into, here an address set
+    with hard line breaks (the example's last page opened with the address, its lead-in on the
+    page before)."""
+    address = "Orchardword Row Tool Library\\\nThe green shed\\\nOrchard Row, Callowmere\\\nSaturdays 9 to 12"
+    after = "\n\n".join(text(60, n, f"after{n}x") for n in range(4))
+    pages = page_lines(tmp_path, running_text(before) + "\n\nYou can find us here on leadinword mornings:\n\n"
+                       + address + "\n\n" + after)
+    lead_in = next(i for i, lines in enumerate(pages) if any("leadinword" in line for line in lines))
+    assert any("Orchardword" in line for line in pages[lead_in])
+
+
+@pytest.mark.parametrize("before", range(394, 430, 4))
+def test_a_lists_last_item_of_one_line_never_opens_a_page(tmp_path, before):
+    """The last item of a list, when it is one line, does not open a page alone: it is the
+    list's widow. (Items of two lines, which cannot break, then a short paragraph and a heading:
+    without the rule, text of 406 to 414 words before the list leaves the last item overleaf.)"""
+    items = "\n".join(f"- itemword{n} " + text(16, n + 5) for n in range(4)) + "\n- lastitemword ink."
+    after = (text(25, 3, "after0x") + "\n\n## Headingword\n\n"
+             + "\n\n".join(text(24, n, f"after{n + 1}x") for n in range(6)))
+    pages = page_lines(tmp_path, running_text(before) + "\n\n" + items + "\n\n" + after)
+    last = next(i for i, lines in enumerate(pages) if any("lastitemword" in line for line in lines))
+    assert "lastitemword" not in pages[last][0]
+
+
+@pytest.mark.parametrize("before", range(150, 400, 25))
+def test_a_figure_never_moves_past_the_heading_after_it(image_folder, tmp_path, before):
+    """A figure may move to the top of the next page, the text after it filling the page it
+    leaves, but never past the heading that follows it: it stays in its section."""
+    for name in ASPECTS:
+        (tmp_path / f"{name}.jpg").write_bytes((image_folder / f"{name}.jpg").read_bytes())
+    after = "\n\n".join(text(60, n, f"after{n}x") for n in range(4))
+    markdown = (running_text(before) + "\n\n![figureword caption](landscape.jpg)\n\n## Headingword next\n\n"
+                + after)
+    pages = page_lines(tmp_path, markdown)
+    figure = next(i for i, lines in enumerate(pages) if any("figureword" in line for line in lines))
+    heading = next(i for i, lines in enumerate(pages) if any("Headingword" in line for line in lines))
+    assert (figure, next(k for k, line in enumerate(pages[figure]) if "figureword" in line)) < \
+        (heading, next(k for k, line in enumerate(pages[heading]) if "Headingword" in line))
+
+
 # --- lead photos -------------------------------------------------------------------------------
 
 

@@ -66,6 +66,7 @@ class Leaf:
     space_before: float = 0.0
     space_after: float = 0.0
     keep_with_next: bool = False
+    keep_with_previous: bool = False
     lead: bool = False  # the article's lead photo
     lines: list = field(default_factory=list)  # the lines of a paragraph or code block
 
@@ -101,7 +102,7 @@ def _flatten(flowable: Flowable, left: float, right: float, wrappers: tuple) -> 
             leaf.wrappers = tuple(chain)
     else:
         return [Leaf(flowable, left, right, wrappers, flowable.getSpaceBefore(), flowable.getSpaceAfter(),
-                     bool(getattr(flowable, "keepWithNext", False)))]
+                     bool(getattr(flowable, "keepWithNext", False)), bool(getattr(flowable, "keepWithPrevious", False)))]
     if found:
         found[0].space_before = max(found[0].space_before, flowable.getSpaceBefore())
         found[-1].space_after = max(found[-1].space_after, flowable.getSpaceAfter())
@@ -141,7 +142,7 @@ def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int,
             previous = article[number - 1]
             space = ((0.0 if number - 1 in floats else previous.space_after)
                      + (0.0 if isinstance(flowable, (FigureFlowable, FullPageFigure)) else leaf.space_before))
-            if previous.keep_with_next or _introduces(previous, leaf):
+            if _stays_with_previous(article, number, inner, canvas, looseness.get(number, 0)):
                 items.append(Penalty(INFINITY))
                 sources.append(None)
             items.append(Glue(space, GLUE_STRETCH * space, GLUE_SHRINK * space))
@@ -164,7 +165,7 @@ def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int,
             shrink = 0.0 if getattr(flowable.image, "mode", None) == "1" else FIGURE_SHRINK * flowable.image_height
             items.append(Float(flowable.height, caption_depth, flowable.getSpaceBefore(), flowable.getSpaceAfter(),
                                shrink,
-                               movable=not _introduces(article[number - 1], leaf) if number else True))
+                               movable=_movable(article, number)))
             sources.append(Source(number))
             floats.add(number)
             continue
@@ -242,12 +243,37 @@ def _spacing_cost(lines: list) -> float:
     return cost
 
 
+def _stays_with_previous(article: list[Leaf], number: int, width: float, canvas, looseness: int) -> bool:
+    """No page break between leaf `number` and the one before it: after a heading, an ornament
+    or a lead-in; before an ornament (at the head of a page it reads as a stray line); before
+    the last item of a list when it is one line (the list's widow). Its lines at `width`, with
+    `looseness`, say which."""
+    leaf, previous = article[number], article[number - 1]
+    if previous.keep_with_next or leaf.keep_with_previous or _introduces(previous, leaf):
+        return True
+    ends_list = bool(leaf.wrappers) and (number + 1 == len(article)
+                                         or len(article[number + 1].wrappers) < len(leaf.wrappers))
+    if not ends_list:
+        return False
+    lines = _lines(leaf.flowable, width, canvas, looseness)[0]
+    return lines is not None and len(lines) == 1
+
+
+def _movable(article: list[Leaf], number: int) -> bool:
+    """Whether figure `number` may move to the top of the next page, the text after it filling
+    the page it leaves: not when a paragraph introduces it, nor past the heading or ornament
+    after it (a figure stays in its section)."""
+    if number and _introduces(article[number - 1], article[number]):
+        return False
+    return not (number + 1 < len(article) and article[number + 1].keep_with_next)
+
+
 def _introduces(leaf: Leaf, following: Leaf) -> bool:
     """A paragraph that ends in a colon introduces the figure or table after it ("here is our
-    logo:", "what we lend:") or the list it leads into ("the shelves are arranged:")."""
+    logo:", "what we lend:") and, outside a list, whatever it leads into: a list ("the shelves
+    are arranged:"), an address, a quotation, a code block ("running it looks like this:")."""
     shown = following.flowable.content if isinstance(following.flowable, CallsNotes) else following.flowable
-    if not isinstance(shown, (FigureFlowable, FullPageFigure, TableFlowable)) and not (
-            following.wrappers and not leaf.wrappers):
+    if leaf.wrappers and not isinstance(shown, (FigureFlowable, FullPageFigure, TableFlowable)):
         return False
     flowable = leaf.flowable
     if not isinstance(flowable, TypesetParagraph) or not flowable.runs:
