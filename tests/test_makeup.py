@@ -223,6 +223,26 @@ def test_lead_photo_and_caption_on_the_title_page(image_folder, title_lines, asp
                                                 len(words))
 
 
+@pytest.mark.parametrize("aspect", sorted(ASPECTS))
+def test_a_lead_photo_that_fits_is_never_scaled_down(image_folder, aspect):
+    """Title, dateline, photo at its natural size and caption fit on the title page: the photo
+    keeps that size with text under it, as large as on a title page with almost no text (the
+    page builder scaled it to 49-81 % to fit more lines under it)."""
+    md = image_folder / "lead.md"
+    figure = Figure(image_folder / f"{aspect}.jpg", (Span("captionstart " + text(8, 2)),), Location(md, 2))
+
+    def lead_size(paragraphs: int) -> tuple[float, float]:
+        blocks = (figure, *(Paragraph((Span(text(60, i, f"para{i}x")),), Location(md, 3 + i))
+                            for i in range(paragraphs)))
+        pdf, starts = build(image_folder, [Article("Short", blocks, Location(md, 1), date="June 1, 2026")])
+        with pdfplumber.open(io.BytesIO(pdf)) as plumber:
+            image = plumber.pages[starts[0][1] - 1].images[0]
+            return image["x1"] - image["x0"], image["bottom"] - image["top"]
+
+    alone = lead_size(1)
+    assert lead_size(12) == pytest.approx(alone, abs=0.1)
+
+
 # --- spreads, on generated articles --------------------------------------------------------------
 
 # sections of an article: a heading, an ornament or nothing, then paragraphs (words each), and
