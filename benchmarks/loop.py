@@ -10,6 +10,8 @@ in one interleaved run: booklet and Typst alternate, so that a busy machine slow
 The corpus is tests/corpus.py's generated booklet: 4 articles of 2,700 words with a lead photo
 each (the figures inside the articles are taken out: 4 photos in all); Typst sets the same
 text (benchmarks/reference/typst_engine.py, without the photos) in the same pages and fonts.
+Two floors run in the same rounds: processes that only import the libraries booklet is built
+on, which no build can take less than.
 """
 
 from __future__ import annotations
@@ -40,6 +42,13 @@ an editable install would compile its 12,000 lines again in every run."""
 
 TYPST = ("import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], font_paths=[sys.argv[3]], "
          "ignore_system_fonts=True)")
+
+FLOORS = {
+    "floor: import ReportLab's PDF writer and pypdf": "import reportlab.pdfgen.canvas, reportlab.pdfbase.ttfonts, pypdf",
+    "floor: import the libraries a build uses": "import reportlab.platypus, pypdf, markdown_it, yaml, pyphen, PIL.Image",
+}
+"""Processes that only import libraries booklet cannot do without: the least any build can
+take, whatever booklet itself does (the first is what typesetting and imposing need at all)."""
 
 
 def typical_booklet(folder: Path, articles: int = 4, words: int = 2700) -> Path:
@@ -186,16 +195,21 @@ def main() -> None:
             typst_pages = len(PdfReader(work / "typst.pdf").pages)
             print(f"Typst sets the same text in {typst_pages} pages (without the photos)", flush=True)
         cold, warm = [], []
+        floors: dict[str, list[Run]] = {name: [] for name in FLOORS}
         edits = OneWordEdits(source)
-        for _ in range(args.runs):  # interleaved: Typst, cold booklet, one-word edit + warm booklet
+        for _ in range(args.runs):  # interleaved: Typst, the floors, cold booklet, one-word edit + warm booklet
             if have_typst:
                 typst_runs.append(run(typst_command))
+            for name, imports in FLOORS.items():
+                floors[name].append(run([sys.executable, "-c", imports], ENVIRONMENT))
             cold.append(booklet_build(source, out, cache, cold=True))
             edits()
             warm.append(booklet_build(source, out, cache, cold=False))
         reference = typst_runs or None
         if typst_runs:
             line("typst compile (whole process)", typst_runs)
+        for name, runs in floors.items():
+            line(name, runs, reference)
         line("booklet build, cold (empty cache, both PDFs)", cold, reference, "target ≤ 1.0 × Typst")
         line("booklet build after a one-word edit, warm cache", warm, reference, "target ≤ 0.5 × Typst")
         reading, both, worst = watch_latencies(source, out, cache, edits, args.runs)

@@ -20,7 +20,8 @@ from .impose.geometry import fit_scale
 from .impose.schemes import SCHEMES, scheme_module
 from .impose.shop import write_shop_pdf
 from .impose.writer import SourcePDF, place_pages
-from .layouts import MM, Layout, bled, bound, did_you_mean, layout_error, load_layout, with_page_size
+from .layouts import Layout, bled, bound, did_you_mean, layout_error, load_layout, with_page_size
+from .paper import MM
 from .model import Booklet, CoverPage, Figure, article_blocks
 from .parse import key_line, read_booklet
 from .preflight import preflight

@@ -193,7 +193,7 @@ def impose_options(params: dict) -> tuple["ImposeOptions", frozenset[str]]:
     """ImposeOptions from the shared options (removed from `params`), and the names of those
     given on the command line among scheme, sheet and binding (the others are the layout's)."""
     from .impose import ImposeOptions
-    from .layouts import sheet_size
+    from .paper import sheet_size
 
     chosen = frozenset(name for name in ("scheme", "sheet", "binding") if params[name] is not None)
     names = ("flip", "manual_duplex", "blanks", "printer_margin", "creep", "marks", "group", "nest", "strict")
@@ -379,7 +379,8 @@ def new(folder: Path) -> None:
 @reports_errors
 def layouts() -> None:
     """List the built-in layouts."""
-    from .layouts import MM, builtin_layouts, parse_layout
+    from .layouts import builtin_layouts, parse_layout
+    from .paper import MM
 
     for name, path in sorted(builtin_layouts().items()):
         layout = parse_layout(path)
@@ -464,7 +465,7 @@ def preview(source: Path, outdir: Path | None, kind: str | None, dpi: float, bin
 def testsheet(output, letter):
     """Write a two-sided calibration sheet: flip edge, front/back registration, printer margins."""
     from .impose import write_testsheet
-    from .layouts import paper_size
+    from .paper import paper_size
 
     write_testsheet(output, paper_size("Letter" if letter else "A4"))
     click.echo(f"test sheet: {output}")

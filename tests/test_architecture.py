@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,10 +16,11 @@ if not PACKAGE.is_dir():  # tests run against an installed package
     PACKAGE = Path(booklet.__file__).parent
 
 # pipeline order: a module may import only from stages at or before its own
-STAGES = ["errors", "files", "cache", "model", "fonts", "layouts", "sources", "parse", "imageformats", "preflight",
+STAGES = ["errors", "files", "cache", "paper", "model", "fonts", "layouts", "sources", "parse", "imageformats", "preflight",
           "images", "typeset", "impose", "build", "preview", "watch", "starter", "cli"]
 FORBIDDEN_LIBRARIES = {
     "cache": ("reportlab", "pypdf", "PIL"),
+    "paper": ("reportlab", "pypdf", "PIL"),
     "model": ("reportlab", "pypdf", "PIL", "markdown_it"),
     "sources": ("reportlab", "pypdf", "markdown_it"),
     "parse": ("reportlab", "pypdf"),
@@ -98,3 +101,11 @@ def test_modules_inside_typeset_import_one_way():
 
     for module in graph:
         visit(module, ())
+
+
+def test_imposing_a_pdf_does_not_load_the_typesetter(tmp_path: Path):
+    """`booklet impose` of a PDF made elsewhere needs pypdf, not ReportLab's fonts and pages."""
+    code = ("import sys, booklet.cli, booklet.impose, booklet.impose.writer; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'reportlab', 'markdown_it', 'yaml'}))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

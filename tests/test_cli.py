@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from booklet import __version__
 from booklet.cli import main
-from booklet.layouts import MM
+from booklet.paper import MM
 from paper import Tile, simulate
 from pdftext import MARKER
 

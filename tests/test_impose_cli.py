@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 
 from booklet.cli import main
-from booklet.layouts import MM
+from booklet.paper import MM
 from paper import make_numbered_pdf
 
 

@@ -11,7 +11,7 @@ from booklet.impose import ImposeOptions, impose_pdf, sheet_size_for
 from booklet.impose.geometry import (apply, fit_scale, place, printer_margin_scale, slot_rect, transform_rect,
                                      upright)
 from booklet.impose.slots import Slot
-from booklet.layouts import MM, paper_size
+from booklet.paper import MM, paper_size
 from paper import make_numbered_pdf
 
 A4 = paper_size("A4")

@@ -10,7 +10,8 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from booklet.cli import main
-from booklet.layouts import MM, load_layout
+from booklet.layouts import load_layout
+from booklet.paper import MM
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "zine"
 

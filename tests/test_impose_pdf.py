@@ -20,7 +20,7 @@ from booklet.impose.geometry import creep_shift, slot_rect
 from booklet.impose.plan import plan
 from booklet.impose.slots import Slot
 from booklet.impose.writer import read_print_pdf
-from booklet.layouts import MM, paper_size
+from booklet.paper import MM, paper_size
 from paper import A6, make_numbered_pdf
 
 A4_MM = (210.0, 297.0)

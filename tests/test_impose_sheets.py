@@ -10,7 +10,7 @@ from pypdf.generic import NameObject, NumberObject
 from booklet.cli import main
 from booklet.errors import BookletError
 from booklet.impose import ImposeOptions, impose_pdf
-from booklet.layouts import MM, paper_size, sheet_size
+from booklet.paper import MM, paper_size, sheet_size
 from paper import make_numbered_pdf, read_sides, reading_order, simulate
 
 # (scheme, page size name, sheet name, expected scale): the pairs the issue names

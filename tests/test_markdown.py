@@ -162,6 +162,19 @@ def test_a_long_table_starts_under_its_lead_in_and_its_pages_end_on_one_line(tmp
         assert printed == [str(n) for n in range(70)]
 
 
+@pytest.mark.parametrize("before", range(0, 14, 2))
+def test_a_paragraph_that_introduces_a_table_stays_on_its_page(tmp_path, before):
+    """ "What we lend:" never ends a page with its table overleaf, wherever the text puts it."""
+    filler = "\n\n".join(f"Paragraph {k} is about the shed and the things in it, and it goes on "
+                           "for a line or two." for k in range(before))
+    rows = "\n".join(f"| item {n} | {n * 3} |" for n in range(12))
+    path = typeset_pages(write(tmp_path, f"\n{filler}\n\nThis is what we lend, by weight:\n\n"
+                                         f"| Thing | Count |\n|---|--:|\n{rows}\n\nThe end.\n"))
+    with pdfplumber.open(path) as pdf:
+        [page] = [p.extract_text() for p in pdf.pages if "by weight:" in p.extract_text()]
+    assert "item 0" in page
+
+
 def test_a_table_wider_than_any_size_is_turned_sideways_on_a_page_of_its_own(tmp_path):
     header = "| " + " | ".join(f"Heading {c}" for c in range(10)) + " |"
     row = "| " + " | ".join(f"cell{c}" for c in range(10)) + " |"

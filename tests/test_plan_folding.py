@@ -145,7 +145,7 @@ def placed_sides(p, sheet):
 def test_every_sheet_binding_flip_and_duplex_folds_in_order(sheet, scheme):
     """The plan placed by the geometry on every sheet folds in order, both bindings, both
     flips, automatic and manual duplex (a sample of counts; every count is proved above)."""
-    from booklet.layouts import sheet_size
+    from booklet.paper import sheet_size
 
     for binding in ("left", "right"):
         for flip in ("long", "short"):

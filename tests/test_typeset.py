@@ -11,7 +11,7 @@ import pytest
 
 from booklet.build import load_booklet
 from booklet.images import prepare_images
-from booklet.layouts import MM
+from booklet.paper import MM
 from booklet.model import Figure, Heading, ListBlock, Paragraph, Quote, Span, iter_blocks
 from booklet.typeset.document import typeset
 from pdftext import MARKER, contains_in_order, page_lines, text_without_markers, word_stream

@@ -8,7 +8,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from booklet.layouts import MM, Layout, TextStyle
+from booklet.layouts import Layout, TextStyle
+from booklet.paper import MM
 from reference.corpus import Block, Heading, Paragraph, Runs, Title, write_blocks
 from reference.layout import FONT_DIR, font_files, marker_affixes, marker_style
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import BookletError, UsageError
 from ..files import Outputs
-from ..layouts import MM, SHEETS, paper_size
+from ..paper import MM, SHEETS, paper_size
 from . import geometry, marks as marks_module
 from .instructions import finishing_steps, print_steps
 from .plan import BINDINGS, BLANKS, FLIPS, plan

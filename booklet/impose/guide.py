@@ -12,7 +12,7 @@ from reportlab.pdfgen import canvas
 
 from ..errors import counted
 from ..fonts import face_name
-from ..layouts import MM, paper_size
+from ..paper import MM, paper_size
 
 NAMES = {
     "cut-stack": "cut and stack", "quarto": "quarto (two folds)",

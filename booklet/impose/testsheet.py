@@ -15,7 +15,7 @@ import io
 from reportlab.pdfgen import canvas
 
 from ..fonts import face_name
-from ..layouts import MM
+from ..paper import MM
 
 RULER_MM = 10
 

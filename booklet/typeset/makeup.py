@@ -106,8 +106,8 @@ def _flatten(flowable: Flowable, left: float, right: float, wrappers: tuple) -> 
 
 @dataclass(frozen=True)
 class Source:
-    """What an item stands for: line `line` of leaf `leaf`, its part `part` (one of the pieces
-    a table taller than a page is split into), or the whole leaf."""
+    """What an item stands for: line `line` of leaf `leaf` (a row, for a table), its part
+    `part` (one of the pieces another block taller than a page is split into), or the whole leaf."""
 
     leaf: int
     line: int | None = None
@@ -201,10 +201,11 @@ def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int,
 
 
 def _introduces(leaf: Leaf, following: Leaf) -> bool:
-    """A paragraph that ends in a colon introduces the figure after it ("here is our logo:")
-    or the list it leads into ("the shelves are arranged:")."""
-    figure = isinstance(following.flowable, (FigureFlowable, FullPageFigure))
-    if not figure and not (following.wrappers and not leaf.wrappers):
+    """A paragraph that ends in a colon introduces the figure or table after it ("here is our
+    logo:", "what we lend:") or the list it leads into ("the shelves are arranged:")."""
+    shown = following.flowable.content if isinstance(following.flowable, CallsNotes) else following.flowable
+    if not isinstance(shown, (FigureFlowable, FullPageFigure, TableFlowable)) and not (
+            following.wrappers and not leaf.wrappers):
         return False
     flowable = leaf.flowable
     if not isinstance(flowable, TypesetParagraph) or not flowable.runs:
@@ -270,7 +271,7 @@ def _room_for(notes: list[Note], layout: Layout) -> float:
 
 
 def _pieces_of(flowable: Flowable, width: float, layout: Layout, canvas) -> list[tuple[Flowable, float]]:
-    """Anything else (a table, a block calling foot notes): whole, or if taller than a page with
+    """Anything else (neither lines nor a table's rows): whole, or if taller than a page with
     its notes, in the parts it splits into page by page, with their heights."""
     goal = _frame(layout).goal
     pieces = []
