@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .cache import digest, store
 from .errors import BookletError, BookletErrors, Collector, Problem, UsageError
 from .files import atomic_outputs, check_output_dir, tidy_output_dir, write_atomic
 from .fonts import bundled_family, forget_changed_fonts
-from .images import prepare_images
+from .images import Prepared, prepare_images
 from .impose import ImposeOptions, ImposeReport, check_options, guide_beside, impose_pdf, slot_size_for, write_guide
 from .impose.geometry import fit_scale
 from .impose.schemes import SCHEMES, scheme_module
@@ -138,6 +141,23 @@ def _checks(booklet: Booklet, layout: Layout) -> list[Problem]:
     return preflight(booklet, layout) + unfit_tables(booklet, layout) + _made_pdf_problems(booklet)
 
 
+@contextmanager
+def _images_meanwhile(booklet: Booklet, layout: Layout
+                      ) -> Iterator[Callable[[], tuple[dict[Path, Prepared], list[Problem]]]]:
+    """Prepare the images in a thread while the block runs (the preflight: Python, while Pillow
+    decodes and resamples mostly outside the GIL); gives the function that waits for them. When
+    the block fails, the images not begun are skipped."""
+    reserve = caption_reserve(booklet, layout)
+    stop = threading.Event()
+    with ThreadPoolExecutor(max_workers=1) as background:
+        pending = background.submit(prepare_images, booklet, layout, reserve=reserve, stop=stop)
+        try:
+            yield pending.result
+        except BaseException:
+            stop.set()
+            raise
+
+
 def _made_pdfs(booklet: Booklet) -> dict[str, CoverPage]:
     """The front and back covers given as PDFs ("front", "back" → the page)."""
     meta = booklet.metadata
@@ -241,10 +261,11 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
                      "to the edge of the cut page")
     layout = bled(bound(layout, options.binding))
     progress("checking")
-    problems = _checks(booklet, layout)
-    _raise_errors(problems)
-    progress("preparing images")
-    images, image_problems = prepare_images(booklet, layout, reserve=caption_reserve(booklet, layout))
+    with _images_meanwhile(booklet, layout) as prepared_images:
+        problems = _checks(booklet, layout)
+        _raise_errors(problems)
+        progress("preparing images")
+        images, image_problems = prepared_images()
     problems += image_problems
     _raise_errors(image_problems)
     progress("typesetting")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import threading
 
 import pdfplumber
 import pypdf
@@ -13,7 +14,9 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from booklet.build import load_booklet
 from booklet.cli import main
+from booklet.images import prepare_images
 from booklet.layouts import load_layout
 from booklet.typeset.makeup import FIGURE_SHRINK, LEAD_MIN_WIDTH
 
@@ -166,3 +169,18 @@ def test_check_reports_image_problems(tmp_path, monkeypatch):
     lines = result.stderr.splitlines()
     assert any(re.match(r"booklet: warning: book/one\.md:5: image .*thumb\.jpg prints at \d+ ppi", l) for l in lines)
     assert any(re.match(r"booklet: book/one\.md:9: image .*pic\.ppm has an unsupported format, PPM", l) for l in lines)
+
+
+def test_a_stopped_image_stage_skips_the_images_not_begun(tmp_path):
+    """build() prepares the images while the preflight runs, and stops them when it fails
+    (`stop`): an image not begun by then is not prepared; without `stop` it is."""
+    book = tmp_path / "book"
+    write(book, ["![A photo](a.jpg)", "![Another](b.jpg)"])
+    photo(1200, 900).save(book / "a.jpg")
+    photo(1200, 900, seed=2).save(book / "b.jpg")
+    booklet, layout = load_booklet(book, None)
+    stop = threading.Event()
+    stop.set()
+    assert prepare_images(booklet, layout, tmp_path / "cache", stop=stop)[0] == {}
+    images, problems = prepare_images(booklet, layout, tmp_path / "cache", stop=threading.Event())
+    assert sorted(path.name for path in images) == ["a.jpg", "b.jpg"] and not problems

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import struct
+import threading
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -60,7 +61,7 @@ class _Use:
 
 
 def prepare_images(booklet: Booklet, layout: Layout, cache_dir: Path | None = None, *,
-                   reserve: Callable[[Figure], float] | None = None,
+                   reserve: Callable[[Figure], float] | None = None, stop: threading.Event | None = None,
                    ) -> tuple[dict[Path, Prepared], list[Problem]]:
     """Every figure's image and the cover image, prepared for print, keyed by their paths as the
     model holds them (`Figure.image`, `Metadata.cover_image`: already relative to the naming file).
@@ -68,6 +69,7 @@ def prepare_images(booklet: Booklet, layout: Layout, cache_dir: Path | None = No
     `cache_dir` (default: the process's store in `cache.default_folder()`) keeps processed images
     by content and settings.
     `reserve(figure)` is the height in points to keep free under a figure for its caption.
+    `stop`, once set, skips the images not begun (the caller no longer wants the result).
     Problems come in document order: errors (missing, unreadable, corrupt, unsupported, too many
     pixels) name the Markdown file and line; a warning names each image below
     `layout.images.warn_below_ppi`. An image with an error is absent from the result.
@@ -78,11 +80,17 @@ def prepare_images(booklet: Booklet, layout: Layout, cache_dir: Path | None = No
     cache = cache_module.Cache(store_module.store() if cache_dir is None else cache_dir)
     jobs = [(path, [u for _, u in indexed]) for path, indexed in uses.items()]
     workers = max(1, min(len(jobs), os.cpu_count() or 1, 4))
+
+    def prepare(job: tuple[Path, list[_Use]]) -> tuple[Prepared | None, str]:
+        if stop is not None and stop.is_set():
+            return None, "{} not prepared: stopped"
+        return _prepare_path(*job, layout, cache)
+
     if workers == 1:
-        results = [_prepare_path(path, u, layout, cache) for path, u in jobs]
+        results = list(map(prepare, jobs))
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:  # Pillow releases the GIL while decoding
-            results = list(pool.map(lambda job: _prepare_path(job[0], job[1], layout, cache), jobs))
+            results = list(pool.map(prepare, jobs))
 
     prepared: dict[Path, Prepared] = {}
     found: list[tuple[int, Problem]] = []

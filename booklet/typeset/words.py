@@ -148,6 +148,7 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
     items: list[Item] = []
     raw_word: list[tuple[str, Run]] = []
     previous_word = [""]  # text of the last word flushed
+    hyph_id, spacing_id = _alive(hyph), _alive(spacing)
 
     def flush_word() -> None:
         if not raw_word:
@@ -160,8 +161,7 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
             # one face: the same word set the same way gives the same items (they are
             # immutable), and words recur all through a booklet
             piece, run = raw_word[0]
-            key = (piece, run.font, run.size, run.link, run.rise, run.strike, run.note, _alive(hyph), justify,
-                   _alive(spacing))
+            key = (piece, run.font, run.size, run.link, run.rise, run.strike, run.note, hyph_id, justify, spacing_id)
             word = _word_cache.get(key)
             if word is None:
                 if len(_word_cache) > _WORD_CACHE_LIMIT:
@@ -182,7 +182,7 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
         if items and (isinstance(items[-1], Glue) and not _is_nbsp_glue(items, len(items) - 1)
                       or isinstance(items[-1], Penalty) and items[-1].data != "hang"):
             return  # collapse runs of spaces
-        key = (run.font, run.size, justify, _alive(spacing))
+        key = (run.font, run.size, justify, spacing_id)
         glue = _space_cache.get(key)
         if glue is None:
             space = text_width(" ", run.font, run.size)
