@@ -31,6 +31,10 @@ from .tables import SidewaysTable, TableFlowable
 
 BROKEN_PENALTY = 100.0
 """A page that ends in a hyphenated line (TeX's \\brokenpenalty)."""
+STRAY_HEAD_PENALTY = 9000.0
+"""A page that opens with an ornament or a list's last item of one line: a stray line at its
+head, like a widow; worse than a spread set a line short (two pages at SHORT_SPREAD_COST), far
+better than a page left unfilled (below INFINITY: allowed where nothing else fills the pages)."""
 GLUE_STRETCH = 0.5
 GLUE_SHRINK = 0.2
 """Share of the space between blocks that may be added or taken to fill a page."""
@@ -142,8 +146,9 @@ def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int,
             previous = article[number - 1]
             space = ((0.0 if number - 1 in floats else previous.space_after)
                      + (0.0 if isinstance(flowable, (FigureFlowable, FullPageFigure)) else leaf.space_before))
-            if _stays_with_previous(article, number, inner, canvas, looseness.get(number, 0)):
-                items.append(Penalty(INFINITY))
+            cost = _break_before(article, number, inner, canvas, looseness.get(number, 0))
+            if cost is not None:  # before the glue, which is then no place to break
+                items.append(Penalty(cost))
                 sources.append(None)
             items.append(Glue(space, GLUE_STRETCH * space, GLUE_SHRINK * space))
             sources.append(None)
@@ -243,20 +248,22 @@ def _spacing_cost(lines: list) -> float:
     return cost
 
 
-def _stays_with_previous(article: list[Leaf], number: int, width: float, canvas, looseness: int) -> bool:
-    """No page break between leaf `number` and the one before it: after a heading, an ornament
-    or a lead-in; before an ornament (at the head of a page it reads as a stray line); before
-    the last item of a list when it is one line (the list's widow). Its lines at `width`, with
-    `looseness`, say which."""
+def _break_before(article: list[Leaf], number: int, width: float, canvas, looseness: int) -> float | None:
+    """What a page break between leaf `number` and the one before it costs (None: nothing more
+    than any break between blocks): none is allowed after a heading, an ornament or a lead-in;
+    STRAY_HEAD_PENALTY before an ornament and before the last item of a list when it is one line
+    (its lines at `width`, with `looseness`), which would open the page as a stray line."""
     leaf, previous = article[number], article[number - 1]
-    if previous.keep_with_next or leaf.keep_with_previous or _introduces(previous, leaf):
-        return True
+    if previous.keep_with_next or _introduces(previous, leaf):
+        return INFINITY
+    if leaf.keep_with_previous:
+        return STRAY_HEAD_PENALTY
     ends_list = bool(leaf.wrappers) and (number + 1 == len(article)
                                          or len(article[number + 1].wrappers) < len(leaf.wrappers))
     if not ends_list:
-        return False
+        return None
     lines = _lines(leaf.flowable, width, canvas, looseness)[0]
-    return lines is not None and len(lines) == 1
+    return STRAY_HEAD_PENALTY if lines is not None and len(lines) == 1 else None
 
 
 def _movable(article: list[Leaf], number: int) -> bool:

@@ -196,7 +196,6 @@ class _Sums:
     shorter: tuple[float, float, int] | None = None  # set a line longer (shorter): (cost, line, index)
 
     def add_glue(self, glue: Glue) -> None:
-        self.run, self.whole = 0, True
         if self.solid:  # glue at the top of a page is dropped
             self.glue_height += glue.height
             self.glue_stretch += glue.stretch + self.carried
@@ -212,11 +211,12 @@ class _Sums:
         self.glue_height = self.glue_stretch = self.glue_shrink = 0.0
         self.solid += 1
         self.lines += line
-        self.run = self.run + 1 if line else 0
 
-    def add_line_end(self, box: Box, index: int) -> None:
-        """Note the changes the paragraph that `box` ends offers this page: a line more always,
-        a line less when no widow is left (three of its lines here, or all of them)."""
+    def count(self, box: Box, index: int) -> None:
+        """Count `box` (item `index`) in the paragraph being added, and note the changes that
+        paragraph offers this page if `box` ends it: a line more always, a line less when no
+        widow is left (three of its lines here, or all of them). Only where changes are offered."""
+        self.run = self.run + 1 if box.line else 0
         if box.longer < INFINITY and (self.longer is None or box.longer < self.longer[0]):
             self.longer = (box.longer, box.height, index)
         if box.shorter < INFINITY and (self.run >= 3 or self.whole) and (
@@ -236,6 +236,7 @@ class _Builder:
         # a line that a paragraph may yet give up or take on this page, for the bounds below
         self.slack = max((item.height for item in items if isinstance(item, Box)
                           and (item.longer < INFINITY or item.shorter < INFINITY)), default=0.0)
+        self.flexible = self.slack > 0.0  # some paragraph may be set a line longer or shorter
 
     def _breakpoints(self) -> set[int]:
         """Indices where a page may end (the item there is dropped), and n for the end."""
@@ -291,6 +292,7 @@ class _Builder:
         followed = False  # something solid follows `movable` on this page
         full_page: int | None = None  # a full-page figure whose text is on this page
         too_full = False
+        flexible, slack = self.flexible, self.slack
         for index in range(start + 1, self.n + 1):
             if index in self.breaks and (sums.solid or full_page is not None):
                 self._close(start, index, waiting, fixed_goal, state, states, sums,
@@ -302,6 +304,8 @@ class _Builder:
             item = items[index]
             if isinstance(item, Glue):
                 sums.add_glue(item)
+                if flexible:
+                    sums.run, sums.whole = 0, True
             elif isinstance(item, Penalty):
                 continue
             elif isinstance(item, Float):
@@ -320,12 +324,13 @@ class _Builder:
                     movable = None
                 sums.add_solid(before + item.height + item.space_after, item.depth + item.space_after,
                                item.shrink, False)
+                sums.run = 0
             else:
                 sums.add_solid(item.height, item.depth, item.shrink, item.line, item.insert)
-                if item.longer < INFINITY or item.shorter < INFINITY:
-                    sums.add_line_end(item, index)
+                if flexible:
+                    sums.count(item, index)
                 followed = movable is not None
-            least = sums.height - sums.depth - sums.shrink - self.slack
+            least = sums.height - sums.depth - sums.shrink - slack
             if movable is not None:  # it may yet move on, if text follows it here
                 least -= movable[1] - movable[3]
             # too full for any page: end at the next break (overfull, at a cost that only
@@ -355,11 +360,10 @@ class _Builder:
         if movable is not None and full_page is None and not last:
             options.append(movable)
         goals = [fixed_goal] if fixed_goal is not None else [self.frame.goal, self.frame.goal - self.frame.line]
-        changes = [(0, 0.0, 0.0, None)]  # (lines, height, demerits, index of the paragraph's last line)
-        for change, option in ((1, sums.longer), (-1, sums.shorter)):
-            if option is not None and not last:
-                demerits, height, index = option
-                changes.append((change, change * height, demerits, index))
+        changes = _UNCHANGED
+        if self.flexible and not last and (sums.longer is not None or sums.shorter is not None):
+            changes = [*_UNCHANGED, *((change, change * height, demerits, index) for change, option in (
+                (1, sums.longer), (-1, sums.shorter)) if option is not None for demerits, height, index in [option])]
         for (deferred, given_height, given_stretch, given_shrink), (change, added, change_cost, changed) in \
                 product(options, changes):
             baseline = sums.height - given_height - sums.depth + sums.insert + before + added  # notes below the text
@@ -412,6 +416,11 @@ class _Builder:
         current = bucket.get(key)
         if current is None or state.demerits < current.demerits:
             bucket[key] = state
+
+
+_UNCHANGED = ((0, 0.0, 0.0, None),)
+"""A page's changes when no paragraph on it may be set a line longer or shorter: (lines,
+their height, demerits, index of the paragraph's last line)."""
 
 
 def _carried(items: Sequence[Item], start: int) -> float:
