@@ -185,6 +185,22 @@ def test_a_lists_last_item_of_one_line_never_opens_a_page(tmp_path, before):
     assert "lastitemword" not in pages[last][0]
 
 
+@pytest.mark.parametrize("before", [158, 162, 166, 170, 426, 430, 434, 438])
+def test_a_list_item_of_one_line_opens_a_page_only_where_it_costs_a_short_page(tmp_path, before):
+    """A list item of one line in the middle of a list does not open a page where the page
+    builder can break elsewhere at little cost: alone at the head of a page it reads like a
+    paragraph's last line. (Without the penalty, 166 and 434 words before the list leave it
+    there, and the pages around it are full either way.)"""
+    items = "\n".join(f"- miditemword{n} ink." if n == 3 else f"- itemword{n} " + text(16, n + 5) for n in range(6))
+    after = "\n\n".join(text(60, n, f"after{n}x") for n in range(5))
+    page_feet: list = []
+    pages = page_lines(tmp_path, running_text(before) + "\n\n" + items + "\n\n" + after, page_feet)
+    item = next(i for i, lines in enumerate(pages) if any("miditemword" in line for line in lines))
+    assert "miditemword" not in pages[item][0]
+    last = max(i for i, lines in enumerate(pages[:-1]) if lines)  # the article's last page, before the back
+    assert all(foot == pytest.approx(FULL_FOOT, abs=0.5) for foot in page_feet[2:last])
+
+
 @pytest.mark.parametrize("before", range(150, 400, 25))
 def test_a_figure_never_moves_past_the_heading_after_it(image_folder, tmp_path, before):
     """A figure may move to the top of the next page, the text after it filling the page it

@@ -31,6 +31,10 @@ from .tables import SidewaysTable, TableFlowable
 
 BROKEN_PENALTY = 100.0
 """A page that ends in a hyphenated line (TeX's \\brokenpenalty)."""
+ITEM_HEAD_PENALTY = 3000.0
+"""A page that opens with a list item of one line, not the list's last: it reads like the last
+line of a paragraph (typo_metrics counts a widow); avoided where that costs less than a page
+set a line short."""
 STRAY_HEAD_PENALTY = 9000.0
 """A page that opens with an ornament or a list's last item of one line: a stray line at its
 head, like a widow; worse than a spread set a line short (two pages at SHORT_SPREAD_COST), far
@@ -252,18 +256,20 @@ def _break_before(article: list[Leaf], number: int, width: float, canvas, loosen
     """What a page break between leaf `number` and the one before it costs (None: nothing more
     than any break between blocks): none is allowed after a heading, an ornament or a lead-in;
     STRAY_HEAD_PENALTY before an ornament and before the last item of a list when it is one line
-    (its lines at `width`, with `looseness`), which would open the page as a stray line."""
+    (its lines at `width`, with `looseness`), which would open the page as a stray line;
+    ITEM_HEAD_PENALTY before any other list item of one line."""
     leaf, previous = article[number], article[number - 1]
     if previous.keep_with_next or _introduces(previous, leaf):
         return INFINITY
     if leaf.keep_with_previous:
         return STRAY_HEAD_PENALTY
-    ends_list = bool(leaf.wrappers) and (number + 1 == len(article)
-                                         or len(article[number + 1].wrappers) < len(leaf.wrappers))
-    if not ends_list:
+    if not leaf.wrappers:
         return None
     lines = _lines(leaf.flowable, width, canvas, looseness)[0]
-    return STRAY_HEAD_PENALTY if lines is not None and len(lines) == 1 else None
+    if lines is None or len(lines) != 1:
+        return None
+    ends_list = number + 1 == len(article) or len(article[number + 1].wrappers) < len(leaf.wrappers)
+    return STRAY_HEAD_PENALTY if ends_list else ITEM_HEAD_PENALTY
 
 
 def _movable(article: list[Leaf], number: int) -> bool:
