@@ -123,6 +123,76 @@ def test_a_list_lead_in_stays_with_the_list(tmp_path, before):
     assert "itemword0" in pages[lead_in]
 
 
+def page_lines(tmp_path: Path, markdown: str) -> list[list[str]]:
+    """The text lines of each page of a one-article booklet, the page marker left out."""
+    source = tmp_path / "zine.md"
+    source.write_text("---\ntitle: Rules\n---\n# Make-up rules\n*May 2, 2026*\n\n" + markdown + "\n",
+                      encoding="utf-8")
+    booklet, layout = load_booklet(source)
+    images, _ = prepare_images(booklet, layout, tmp_path / "cache")
+    with pdfplumber.open(io.BytesIO(typeset(booklet, layout, images).pdf)) as plumber:
+        return [[line for line in (page.extract_text() or "").splitlines() if "\u2190" not in line]
+                for page in plumber.pages]
+
+
+def running_text(before: int) -> str:
+    return "\n\n".join([text(before // 3, 1, "para0x"), text(before - before // 3, 2, "para1x")])
+
+
+@pytest.mark.parametrize("before", range(150, 400, 25))
+def test_an_ornament_never_opens_a_page(tmp_path, before):
+    """A `* * *` section break stays with the text after it (never alone at a page foot) and
+    with the text before it: at the head of a page it reads as a stray line (typo_metrics
+    counts it as a widow), so wherever the text before it makes it fall, it is mid-page."""
+    after = "\n\n".join(text(60, n, f"after{n}x") for n in range(6))
+    pages = page_lines(tmp_path, running_text(before) + "\n\n* * *\n\n" + after)
+    ornament = next(i for i, lines in enumerate(pages) if "* * *" in lines)
+    assert pages[ornament].index("* * *") > 0
+    assert pages[ornament].index("* * *") < len(pages[ornament]) - 1
+
+
+@pytest.mark.parametrize("before", range(150, 400, 25))
+def test_a_lead_in_stays_with_the_address_it_introduces(tmp_path, before):
+    """A paragraph that ends in a colon stays with whatever it leads into, here an address set
+    with hard line breaks (the example's last page opened with the address, its lead-in on the
+    page before)."""
+    address = "Orchardword Row Tool Library\\\nThe green shed\\\nOrchard Row, Callowmere\\\nSaturdays 9 to 12"
+    after = "\n\n".join(text(60, n, f"after{n}x") for n in range(4))
+    pages = page_lines(tmp_path, running_text(before) + "\n\nYou can find us here on leadinword mornings:\n\n"
+                       + address + "\n\n" + after)
+    lead_in = next(i for i, lines in enumerate(pages) if any("leadinword" in line for line in lines))
+    assert any("Orchardword" in line for line in pages[lead_in])
+
+
+@pytest.mark.parametrize("before", range(394, 430, 4))
+def test_a_lists_last_item_of_one_line_never_opens_a_page(tmp_path, before):
+    """The last item of a list, when it is one line, does not open a page alone: it is the
+    list's widow. (Items of two lines, which cannot break, then a short paragraph and a heading:
+    without the rule, text of 406 to 414 words before the list leaves the last item overleaf.)"""
+    items = "\n".join(f"- itemword{n} " + text(16, n + 5) for n in range(4)) + "\n- lastitemword ink."
+    after = (text(25, 3, "after0x") + "\n\n## Headingword\n\n"
+             + "\n\n".join(text(24, n, f"after{n + 1}x") for n in range(6)))
+    pages = page_lines(tmp_path, running_text(before) + "\n\n" + items + "\n\n" + after)
+    last = next(i for i, lines in enumerate(pages) if any("lastitemword" in line for line in lines))
+    assert "lastitemword" not in pages[last][0]
+
+
+@pytest.mark.parametrize("before", range(150, 400, 25))
+def test_a_figure_never_moves_past_the_heading_after_it(image_folder, tmp_path, before):
+    """A figure may move to the top of the next page, the text after it filling the page it
+    leaves, but never past the heading that follows it: it stays in its section."""
+    for name in ASPECTS:
+        (tmp_path / f"{name}.jpg").write_bytes((image_folder / f"{name}.jpg").read_bytes())
+    after = "\n\n".join(text(60, n, f"after{n}x") for n in range(4))
+    markdown = (running_text(before) + "\n\n![figureword caption](landscape.jpg)\n\n## Headingword next\n\n"
+                + after)
+    pages = page_lines(tmp_path, markdown)
+    figure = next(i for i, lines in enumerate(pages) if any("figureword" in line for line in lines))
+    heading = next(i for i, lines in enumerate(pages) if any("Headingword" in line for line in lines))
+    assert (figure, next(k for k, line in enumerate(pages[figure]) if "figureword" in line)) < \
+        (heading, next(k for k, line in enumerate(pages[heading]) if "Headingword" in line))
+
+
 # --- lead photos -------------------------------------------------------------------------------
 
 
@@ -151,6 +221,26 @@ def test_lead_photo_and_caption_on_the_title_page(image_folder, title_lines, asp
         # the title, then the photo, then the text
         assert words.index("captionend") < next((i for i, w in enumerate(words) if w.startswith("para")),
                                                 len(words))
+
+
+@pytest.mark.parametrize("aspect", sorted(ASPECTS))
+def test_a_lead_photo_that_fits_is_never_scaled_down(image_folder, aspect):
+    """Title, dateline, photo at its natural size and caption fit on the title page: the photo
+    keeps that size with text under it, as large as on a title page with almost no text (the
+    page builder scaled it to 49-81 % to fit more lines under it)."""
+    md = image_folder / "lead.md"
+    figure = Figure(image_folder / f"{aspect}.jpg", (Span("captionstart " + text(8, 2)),), Location(md, 2))
+
+    def lead_size(paragraphs: int) -> tuple[float, float]:
+        blocks = (figure, *(Paragraph((Span(text(60, i, f"para{i}x")),), Location(md, 3 + i))
+                            for i in range(paragraphs)))
+        pdf, starts = build(image_folder, [Article("Short", blocks, Location(md, 1), date="June 1, 2026")])
+        with pdfplumber.open(io.BytesIO(pdf)) as plumber:
+            image = plumber.pages[starts[0][1] - 1].images[0]
+            return image["x1"] - image["x0"], image["bottom"] - image["top"]
+
+    alone = lead_size(1)
+    assert lead_size(12) == pytest.approx(alone, abs=0.1)
 
 
 # --- spreads, on generated articles --------------------------------------------------------------
@@ -299,7 +389,7 @@ def baseline(page, items) -> float:
             y += glue + (item.space_before if solid else 0.0)
             y += item.height - (-ratio * item.shrink if ratio < 0 else 0) + item.space_after
             last_depth, solid, glue = item.depth + item.space_after, True, 0.0
-    return y - last_depth
+    return y - last_depth + page.change * BODY.leading  # a paragraph set a line longer (shorter) here
 
 
 @settings(max_examples=150, deadline=None)
@@ -363,6 +453,46 @@ def test_a_page_that_opens_with_a_heading_reaches_the_goal_through_its_stretch(s
     else:  # nothing reaches it (this is what the carried stretch is for)
         assert not right.filled
         assert baseline(right, items) == pytest.approx(FRAME.goal - 7.3, abs=0.01)
+
+
+def rigid_paragraphs(count: int, longer: float = INFINITY) -> list:
+    """`count` paragraphs of three lines (no break can leave neither a widow nor an orphan), with
+    no space between them; each may be set a line longer at `longer` demerits."""
+    items: list = []
+    for _ in range(count):
+        if items:
+            items.append(Glue(0.0))
+        *lines, last = paragraph_items(3)
+        items += [*lines, Box(last.height, last.depth, line=True, longer=longer)]
+    return items
+
+
+@pytest.mark.parametrize("first_page", [1, 2])
+def test_paragraphs_set_a_line_longer_fill_spreads_that_whole_lines_cannot(first_page):
+    """Pages of three-line paragraphs, which cannot break, and no space to stretch: whole
+    paragraphs end every page a line short. When the paragraphs may be set a line longer, the
+    page builder takes one such change on each page, and every page but the last is full."""
+    per_page = (LINES - 1) // 3
+    assert per_page * 3 == LINES - 1, "the frame holds a multiple of three lines and one"
+    rigid = page_breaks(rigid_paragraphs(3 * per_page + 2), FRAME, first_page)
+    assert all(page.goal == pytest.approx(FRAME.goal - FRAME.line) for page in rigid[:-1])
+    items = rigid_paragraphs(3 * per_page + 2, longer=2000.0)
+    pages = page_breaks(items, FRAME, first_page)
+    for page in pages[:-1]:
+        assert page.filled and page.goal == pytest.approx(FRAME.goal)
+        assert page.change == 1 and page.start <= page.changed < page.end
+        assert items[page.changed].longer < INFINITY
+        assert baseline(page, items) == pytest.approx(FRAME.goal, abs=0.01)
+
+
+def test_a_spread_set_a_line_short_is_filled_by_looser_paragraphs_chosen_with_the_breaks(image_folder):
+    """Found on generated articles: an ornament, then a heading over paragraphs of 135, 117, 130
+    and 70 words. Whole lines end pages 2 and 3 a line short (on one baseline); the page builder,
+    offered the paragraphs there set a line longer or shorter (TeX's looseness), chooses the
+    changes with the breaks, and both pages end on the foot of a full page."""
+    left, right = spread_feet(image_folder, [("*", [71], None), ("h", [135, 117, 130, 70], None)])
+    assert left == pytest.approx(FULL_FOOT, abs=0.5)
+    assert right == pytest.approx(FULL_FOOT, abs=0.5)
 
 
 def spread_feet(folder: Path, sections) -> tuple[float | None, float | None]:

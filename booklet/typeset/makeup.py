@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import marshal
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping, Sequence
 
 from reportlab.platypus import DDIndenter, Flowable, Indenter, ListFlowable, Spacer
 from reportlab.platypus.flowables import LIIndenter
@@ -36,6 +36,14 @@ GLUE_SHRINK = 0.2
 """Share of the space between blocks that may be added or taken to fill a page."""
 FIGURE_SHRINK = 0.2
 """Share of a figure's image height it may give up to fill a page."""
+LOOSENESS_COST = 2000.0
+"""Demerits for setting a paragraph a line longer or shorter than it is best set (less than a
+page set a line short), with what its lines lose: GAP_COST per unit of word gap (as a share of
+the natural space) looser than LOOSE_GAP or tighter than TIGHT_GAP, HYPHEN_COST per hyphen."""
+GAP_COST = 3000.0
+LOOSE_GAP = 1.3
+TIGHT_GAP = 0.8
+HYPHEN_COST = 1000.0
 LEAD_MIN_WIDTH = 0.4
 """A lead photo may shrink to this share of the text width to share the title page with text."""
 TABLE_BREAK_PENALTY = 50.0
@@ -58,6 +66,7 @@ class Leaf:
     space_before: float = 0.0
     space_after: float = 0.0
     keep_with_next: bool = False
+    keep_with_previous: bool = False
     lead: bool = False  # the article's lead photo
     lines: list = field(default_factory=list)  # the lines of a paragraph or code block
 
@@ -93,7 +102,7 @@ def _flatten(flowable: Flowable, left: float, right: float, wrappers: tuple) -> 
             leaf.wrappers = tuple(chain)
     else:
         return [Leaf(flowable, left, right, wrappers, flowable.getSpaceBefore(), flowable.getSpaceAfter(),
-                     bool(getattr(flowable, "keepWithNext", False)))]
+                     bool(getattr(flowable, "keepWithNext", False)), bool(getattr(flowable, "keepWithPrevious", False)))]
     if found:
         found[0].space_before = max(found[0].space_before, flowable.getSpaceBefore())
         found[-1].space_after = max(found[-1].space_after, flowable.getSpaceAfter())
@@ -114,10 +123,12 @@ class Source:
     part: int | None = None
 
 
-def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int, int] | None = None
-            ) -> tuple[list[Item], list[Source | None]]:
+def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int, int] | None = None,
+            offered: Collection[int] = ()) -> tuple[list[Item], list[Source | None]]:
     """The vertical items of an article and, for each, the leaf (and line) it stands for; the
-    paragraphs `looseness` names (by leaf) are set that many lines longer when they can."""
+    paragraphs `looseness` names (by leaf) are set that many lines longer when they can, and
+    those `offered` that can be set a line longer or shorter say so on their last line
+    (`Box.longer`, `Box.shorter`) for the page builder to choose."""
     looseness = looseness or {}
     items: list[Item] = []
     sources: list[Source | None] = []
@@ -131,7 +142,7 @@ def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int,
             previous = article[number - 1]
             space = ((0.0 if number - 1 in floats else previous.space_after)
                      + (0.0 if isinstance(flowable, (FigureFlowable, FullPageFigure)) else leaf.space_before))
-            if previous.keep_with_next or _introduces(previous, leaf):
+            if _stays_with_previous(article, number, inner, canvas, looseness.get(number, 0)):
                 items.append(Penalty(INFINITY))
                 sources.append(None)
             items.append(Glue(space, GLUE_STRETCH * space, GLUE_SHRINK * space))
@@ -154,7 +165,7 @@ def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int,
             shrink = 0.0 if getattr(flowable.image, "mode", None) == "1" else FIGURE_SHRINK * flowable.image_height
             items.append(Float(flowable.height, caption_depth, flowable.getSpaceBefore(), flowable.getSpaceAfter(),
                                shrink,
-                               movable=not _introduces(article[number - 1], leaf) if number else True))
+                               movable=_movable(article, number)))
             sources.append(Source(number))
             floats.add(number)
             continue
@@ -187,6 +198,8 @@ def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int,
         opening = opening and not (lines and not leaf.keep_with_next)
         leaf.lines = lines
         count = len(lines)
+        longer, shorter = _changes(leaf, inner, canvas) if number in offered and number not in looseness else (
+            INFINITY, INFINITY)
         for index, line in enumerate(lines):
             if index:
                 if leaf.keep_with_next or index == 1 or index == count - 1:
@@ -195,17 +208,72 @@ def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int,
                     cost = BROKEN_PENALTY if getattr(lines[index - 1], "hyphenated", False) else 0.0
                 items.append(Penalty(cost))
                 sources.append(None)
-            items.append(Box(line_height, depth, line=True, insert=_line_notes_height(flowable, line, layout)))
+            ending = index == count - 1
+            items.append(Box(line_height, depth, line=True, insert=_line_notes_height(flowable, line, layout),
+                             longer=longer if ending else INFINITY, shorter=shorter if ending else INFINITY))
             sources.append(Source(number, index))
     return items, sources
 
 
+def _changes(leaf: Leaf, width: float, canvas) -> tuple[float, float]:
+    """The demerits of setting a paragraph one line longer and one line shorter (INFINITY where
+    its lines within the tolerance do not allow it). Headings, ornaments and lead-ins stay as
+    they are; a paragraph that calls foot notes too (its calls could change pages)."""
+    flowable = leaf.flowable
+    if leaf.keep_with_next or not isinstance(flowable, TypesetParagraph) or len(leaf.lines) < 2:
+        return INFINITY, INFINITY
+    count, spacing = len(leaf.lines), _spacing_cost(leaf.lines)
+    costs = []
+    for change in (1, -1):
+        lines = _lines(flowable, width, canvas, change)[0]
+        costs.append(LOOSENESS_COST + max(0.0, _spacing_cost(lines) - spacing) if len(lines) == count + change
+                     else INFINITY)
+    return costs[0], costs[1]
+
+
+def _spacing_cost(lines: list) -> float:
+    """What a paragraph's lines cost its reader: their word gaps far from the natural space,
+    their hyphens (the page builder weighs a paragraph set a line longer or shorter by it)."""
+    cost = 0.0
+    for line in lines:
+        if line.justified and line.spaces > 0:
+            gap = (line.width + line.hang - line.glyphs) / line.spaces
+            cost += GAP_COST * (max(0.0, gap - LOOSE_GAP) + max(0.0, TIGHT_GAP - gap))
+        cost += HYPHEN_COST * line.hyphenated
+    return cost
+
+
+def _stays_with_previous(article: list[Leaf], number: int, width: float, canvas, looseness: int) -> bool:
+    """No page break between leaf `number` and the one before it: after a heading, an ornament
+    or a lead-in; before an ornament (at the head of a page it reads as a stray line); before
+    the last item of a list when it is one line (the list's widow). Its lines at `width`, with
+    `looseness`, say which."""
+    leaf, previous = article[number], article[number - 1]
+    if previous.keep_with_next or leaf.keep_with_previous or _introduces(previous, leaf):
+        return True
+    ends_list = bool(leaf.wrappers) and (number + 1 == len(article)
+                                         or len(article[number + 1].wrappers) < len(leaf.wrappers))
+    if not ends_list:
+        return False
+    lines = _lines(leaf.flowable, width, canvas, looseness)[0]
+    return lines is not None and len(lines) == 1
+
+
+def _movable(article: list[Leaf], number: int) -> bool:
+    """Whether figure `number` may move to the top of the next page, the text after it filling
+    the page it leaves: not when a paragraph introduces it, nor past the heading or ornament
+    after it (a figure stays in its section)."""
+    if number and _introduces(article[number - 1], article[number]):
+        return False
+    return not (number + 1 < len(article) and article[number + 1].keep_with_next)
+
+
 def _introduces(leaf: Leaf, following: Leaf) -> bool:
     """A paragraph that ends in a colon introduces the figure or table after it ("here is our
-    logo:", "what we lend:") or the list it leads into ("the shelves are arranged:")."""
+    logo:", "what we lend:") and, outside a list, whatever it leads into: a list ("the shelves
+    are arranged:"), an address, a quotation, a code block ("running it looks like this:")."""
     shown = following.flowable.content if isinstance(following.flowable, CallsNotes) else following.flowable
-    if not isinstance(shown, (FigureFlowable, FullPageFigure, TableFlowable)) and not (
-            following.wrappers and not leaf.wrappers):
+    if leaf.wrappers and not isinstance(shown, (FigureFlowable, FullPageFigure, TableFlowable)):
         return False
     flowable = leaf.flowable
     if not isinstance(flowable, TypesetParagraph) or not flowable.runs:
@@ -288,8 +356,9 @@ def _pieces_of(flowable: Flowable, width: float, layout: Layout, canvas) -> list
 
 
 def _lead_photo(figure: FigureFlowable, head: list[Leaf], width: float, layout: Layout, canvas) -> Box:
-    """The lead photo: at its natural size, and as small as LEAD_MIN_WIDTH of the text width
-    (or what is left under the title, if less) to make room for text on the title page."""
+    """The lead photo: at its natural size when it fits under the title with its caption (never
+    scaled down there to make room for text); when it does not, as small as LEAD_MIN_WIDTH of
+    the text width (or what is left under the title, if less), to make room for text too."""
     figure.wrapOn(canvas, width, layout.page_height)
     natural = figure.height
     head_height = sum(leaf.flowable.wrapOn(canvas, leaf.width(layout.text_width), layout.page_height)[1]
@@ -298,7 +367,7 @@ def _lead_photo(figure: FigureFlowable, head: list[Leaf], width: float, layout: 
     smallest = figure.image_height * min(1.0, LEAD_MIN_WIDTH * width / figure.image_width) + figure.reserve
     smallest = max(figure.reserve + 1.0, min(smallest, room))
     depth = _depth(figure.caption.style) if figure.caption is not None else 0.0
-    return Box(natural, depth, max(0.0, natural - smallest))
+    return Box(natural, depth, 0.0 if natural <= room + 1e-6 else max(0.0, natural - smallest))
 
 
 def _frame(layout: Layout) -> Frame:
@@ -394,57 +463,79 @@ def make_pages(flowables: list[Flowable], layout: Layout, canvas, first_page: in
             for page, foot in zip(pages, _feet(pages, frame))]
 
 
-LOOSENESS_ROUNDS = 2
-"""How many paragraphs may be set a line looser or tighter to fill the pages of one article."""
-
-
 def _filled_layout(article: list[Leaf], layout: Layout, canvas, frame: Frame, first_page: int
                    ) -> tuple[list[Item], list[Source | None], tuple[Page, ...]]:
     """The article's items, their sources and its pages, with paragraphs set a line longer or
-    shorter (TeX's \\looseness) when the pages of the article as it is best set leave a page
-    before its last unfilled: a compositor's way to fill a spread that whole lines cannot. The
-    paragraphs tried are those on the first such page and the two before it; a change is kept
-    when it leaves fewer pages unfilled (then fewer set short, then fewer pages), up to
-    LOOSENESS_ROUNDS changes. (Spreads set a line short are not searched for: on a 60-page
-    article every trial measures and breaks the whole article again, and the corpora's short
-    spreads found no paragraph that helps.)"""
-    chosen: dict[int, int] = {}
-    items, sources = measure(article, layout, canvas, chosen)
+    shorter (TeX's \\looseness) where the pages of the article as it is best set leave a page
+    before its last unfilled or set a line short: a compositor's way to fill a spread that whole
+    lines cannot. Around each such page (from the spread before it to the one after), the
+    paragraphs are offered to the page builder, which breaks those spreads again choosing the
+    changes with the breaks (a change on one spread often wants another on the spread before);
+    the spreads are kept so when fewer of their pages are unfilled, then fewer short, then fewer."""
+    items, sources = measure(article, layout, canvas)
     pages = _page_breaks(items, frame, first_page)
-    score = _fill_score(pages, frame)
-    tried = False
-    for _ in range(LOOSENESS_ROUNDS):
-        wanting = next((k for k, page in enumerate(pages[:-1]) if not page.filled), None)
-        if wanting is None:
-            break
-        near = pages[max(0, wanting - 2):wanting + 1]
-        candidates = sorted({sources[i].leaf for page in near for i in range(page.start, page.end)
-                             if sources[i] is not None and sources[i].line is not None} - chosen.keys())
-        best = None
-        for leaf in candidates:
-            if article[leaf].keep_with_next or len(article[leaf].lines) < 2:
-                continue  # a heading, an ornament, a lead-in: as they are
-            for change in (1, -1):
-                trial = {**chosen, leaf: change}
-                trial_items, trial_sources = measure(article, layout, canvas, trial)
-                tried = True
-                if len(trial_items) == len(items):
-                    continue  # it cannot be set a line longer (shorter) within the tolerance
-                trial_pages = _page_breaks(trial_items, frame, first_page)
-                trial_score = _fill_score(trial_pages, frame)
-                if trial_score < score and (best is None or trial_score < best[0]):
-                    best = (trial_score, trial, trial_items, trial_sources, trial_pages)
-        if best is None:
-            break
-        score, chosen, items, sources, pages = best
-    if tried:  # each trial set the leaves' lines: set them as chosen
-        items, sources = measure(article, layout, canvas, chosen)
-    return items, sources, pages
+    windows = _windows(pages, frame)
+    if not windows:
+        return items, sources, pages
+    offered = {sources[i].leaf for first, last in windows for page in pages[first:last + 1]
+               for i in range(page.start, page.end) if sources[i] is not None and sources[i].line is not None}
+    offer_items, _ = measure(article, layout, canvas, offered=offered)
+    made: list[Page] = list(pages[:windows[0][0]])
+    for number, (first, last) in enumerate(windows):
+        closed = last < len(pages) - 1
+        window = (pages[first].start - 1, pages[last].end if closed else len(items),
+                  pages[last].number + 1 if closed else None)
+        again = _page_breaks(offer_items, frame, pages[first].number, window)
+        kept = pages[first:last + 1]
+        better = again and _fill_score(again, frame, closed) < _fill_score(kept, frame, closed)
+        made += again if better else kept
+        made += pages[last + 1:windows[number + 1][0] if number + 1 < len(windows) else len(pages)]
+    looseness = {sources[page.changed].leaf: page.change for page in made if page.changed is not None}
+    if not looseness:
+        return items, sources, pages
+    changed_items, changed_sources = measure(article, layout, canvas, looseness)
+    if len(changed_items) != len(items) + 2 * sum(looseness.values()):  # not as offered: break them again
+        return changed_items, changed_sources, _page_breaks(changed_items, frame, first_page)
+    return changed_items, changed_sources, _renumbered(made, first_page)
 
 
-def _fill_score(pages: tuple[Page, ...], frame: Frame) -> tuple[int, int, int]:
-    """Unfilled pages before the last, pages set a line short, pages: fewer is better."""
-    return (sum(1 for page in pages[:-1] if not page.filled), sum(1 for page in pages[:-1] if _short(page, frame)),
+def _windows(pages: tuple[Page, ...], frame: Frame) -> list[tuple[int, int]]:
+    """The runs of pages (first and last index) to break again: from the spread before each
+    page that is unfilled or set short (not the article's last) to the spread after it, whole
+    spreads, with no figure moving into or out of them; runs that meet are joined."""
+    windows: list[tuple[int, int]] = []
+    for wanting in (k for k, page in enumerate(pages[:-1]) if not page.filled or _short(page, frame)):
+        first, last = max(0, wanting - 2), min(len(pages) - 1, wanting + 2)
+        while first > 0 and (pages[first].number % 2 or pages[first].top_float is not None):
+            first -= 1
+        while last < len(pages) - 1 and (pages[last].number % 2 == 0 or pages[last].deferred is not None):
+            last += 1
+        if windows and first <= windows[-1][1] + 1:
+            windows[-1] = (windows[-1][0], last)
+        else:
+            windows.append((first, last))
+    return windows
+
+
+def _renumbered(pages: list[Page], first_page: int) -> tuple[Page, ...]:
+    """The pages chosen on the items as measured before the changes, on the items after them
+    and numbered in order: a paragraph set a line longer (shorter) has one line (and the
+    penalty before it) more (less) at its end, so every index after its last line moves by two."""
+    ends = [(page.changed, 2 * page.change) for page in pages if page.changed is not None]
+
+    def moved(index: int | None) -> int | None:
+        return None if index is None else index + sum(shift for end, shift in ends if end < index)
+
+    return tuple(replace(page, start=moved(page.start), end=moved(page.end), top_float=moved(page.top_float),
+                         deferred=moved(page.deferred), number=first_page + number, changed=None, change=0)
+                 for number, page in enumerate(pages))
+
+
+def _fill_score(pages: Sequence[Page], frame: Frame, closed: bool = False) -> tuple[int, int, int]:
+    """Unfilled pages, pages set a line short (but an article's last page, unless `closed`:
+    the pages are not the article's last), pages: fewer is better."""
+    counted = pages if closed else pages[:-1]
+    return (sum(1 for page in counted if not page.filled), sum(1 for page in counted if _short(page, frame)),
             len(pages))
 
 
@@ -465,19 +556,20 @@ def _feet(pages: tuple[Page, ...], frame: Frame) -> list[float]:
     return feet
 
 
-def _page_breaks(items: list[Item], frame: Frame, first_page: int) -> tuple[Page, ...]:
+def _page_breaks(items: list[Item], frame: Frame, first_page: int, window: tuple[int, int, int | None] | None = None
+                 ) -> tuple[Page, ...]:
     """`page_breaks`, looked up in the line cache in use: page breaking is a pure function of
     the measured items, so an article whose items did not change keeps its pages (a rebuild
     after an edit breaks only the edited article's pages again)."""
     cache = linecache.current()
     if cache is None:
-        return page_breaks(items, frame, first_page)
+        return page_breaks(items, frame, first_page, window)
     plain = [(type(item).__name__, *vars(item).values()) for item in items]
     key = digest(linecache.code_stamp("booklet.typeset.pages"),
-                 marshal.dumps((plain, tuple(vars(frame).values()), first_page)))
+                 marshal.dumps((plain, tuple(vars(frame).values()), first_page, window)))
     pages = cache.get(key, _decode_pages)
     if pages is None:
-        pages = page_breaks(items, frame, first_page)
+        pages = page_breaks(items, frame, first_page, window)
         cache.put(key, pages, _encode_pages)
     return pages
 

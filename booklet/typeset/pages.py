@@ -15,7 +15,11 @@ minimise the sum over the whole article. What this adds to TeX's builder:
 * the last page may end short, but holds `MIN_LAST_LINES` lines of text when it can;
 * the space dropped at a break (above a heading, an ornament, a block) leaves its stretch to
   the page after it, below that page's first block: a page that opens with a heading keeps the
-  give the space around it has mid-page, so that whole lines and that give reach the goal.
+  give the space around it has mid-page, so that whole lines and that give reach the goal;
+* looseness as a choice of the page builder: a paragraph that can be set a line longer or
+  shorter (TeX's \\looseness) says so on its last line, and the page it ends on may take that
+  line more or less at a cost, so that the changes that fill the spreads are chosen together,
+  over the whole article, with the breaks.
 
 Everything is in points, measured down from the top of the text block. The module is pure: the
 same items give the same breaks, whatever produced them (docs/architecture.md §3).
@@ -24,6 +28,7 @@ same items give the same breaks, whatever produced them (docs/architecture.md §
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import product
 from typing import Sequence
 
 INFINITY = 10000.0
@@ -57,6 +62,8 @@ class Box:
     shrink: float = 0.0
     line: bool = False  # a line of text (counted for the last page's minimum)
     insert: float = 0.0  # room it takes at the foot of its page (the foot notes it calls)
+    longer: float = INFINITY  # a paragraph's last line: the demerits of setting the paragraph
+    shorter: float = INFINITY  # one line longer (shorter); INFINITY: it cannot be
 
 
 @dataclass(frozen=True)
@@ -110,7 +117,9 @@ class Page:
     (< 0, in units of its shrink); `goal` is where its last baseline sits (None: as it falls,
     on an article's last page and on a full-page figure) unless the page could not be `filled`.
     `carried` is the stretch of the glue dropped at the break above the page: it joins the
-    page's first glue below something solid."""
+    page's first glue below something solid. `changed` is the index of the last line of a
+    paragraph that the page takes `change` lines longer (from `Box.longer`, `Box.shorter`): the
+    page is measured as if it were, and the caller sets that paragraph so and breaks again."""
 
     start: int
     end: int
@@ -121,6 +130,8 @@ class Page:
     number: int  # page number (1-based, as printed)
     filled: bool = True  # False: its glue could not bring its last baseline down to `goal`
     carried: float = 0.0
+    changed: int | None = None  # the last line of a paragraph set `change` (±1) lines longer here
+    change: int = 0
 
 
 @dataclass(frozen=True)
@@ -133,17 +144,24 @@ class Frame:
     height: float
 
 
-def page_breaks(items: Sequence[Item], frame: Frame, first_page: int) -> tuple[Page, ...]:
+def page_breaks(items: Sequence[Item], frame: Frame, first_page: int,
+                window: tuple[int, int, int | None] | None = None) -> tuple[Page, ...]:
     """The pages of an article that starts on page number `first_page` (odd: a right-hand
     page), chosen to minimise the total demerits. Always returns a layout: a page that cannot
-    be filled is accepted at a high cost rather than failing."""
+    be filled is accepted at a high cost rather than failing.
+
+    With a `window` (after, until, next_page), only the pages between break `after` (the page
+    after it is `first_page`) and break `until` are chosen, for a caller that keeps the pages
+    around them: full pages that end at `until` and leave the next page numbered like
+    `next_page` (odd or even), or with `next_page` None, pages to the article's end at `until`
+    (empty if there are none)."""
     if not any(isinstance(item, (Box, Float)) for item in items):
         return ()
     # Pages that cannot be filled cost more than any layout of filled pages, so a first pass
     # keeps filled pages only (far fewer breakpoints are reachable, and far fewer pages are
     # tried from each); only when no such layout exists does the second pass admit the rest.
-    return _Builder(list(items), frame, feasible_only=True).run(first_page) or \
-        _Builder(list(items), frame, feasible_only=False).run(first_page)
+    return _Builder(list(items), frame, True, window).run(first_page) or \
+        _Builder(list(items), frame, False, window).run(first_page)
 
 
 @dataclass
@@ -172,8 +190,13 @@ class _Sums:
     lines: int = 0
     insert: float = 0.0
     carried: float = 0.0
+    run: int = 0  # lines of the paragraph being added that are on this page
+    whole: bool = True  # that paragraph starts on this page
+    longer: tuple[float, float, int] | None = None  # the cheapest paragraph ending here that may be
+    shorter: tuple[float, float, int] | None = None  # set a line longer (shorter): (cost, line, index)
 
     def add_glue(self, glue: Glue) -> None:
+        self.run, self.whole = 0, True
         if self.solid:  # glue at the top of a page is dropped
             self.glue_height += glue.height
             self.glue_stretch += glue.stretch + self.carried
@@ -189,22 +212,38 @@ class _Sums:
         self.glue_height = self.glue_stretch = self.glue_shrink = 0.0
         self.solid += 1
         self.lines += line
+        self.run = self.run + 1 if line else 0
+
+    def add_line_end(self, box: Box, index: int) -> None:
+        """Note the changes the paragraph that `box` ends offers this page: a line more always,
+        a line less when no widow is left (three of its lines here, or all of them)."""
+        if box.longer < INFINITY and (self.longer is None or box.longer < self.longer[0]):
+            self.longer = (box.longer, box.height, index)
+        if box.shorter < INFINITY and (self.run >= 3 or self.whole) and (
+                self.shorter is None or box.shorter < self.shorter[0]):
+            self.shorter = (box.shorter, box.height, index)
 
 
 class _Builder:
-    def __init__(self, items: list[Item], frame: Frame, feasible_only: bool):
+    def __init__(self, items: list[Item], frame: Frame, feasible_only: bool,
+                 window: tuple[int, int, int | None] | None = None):
         self.items = items
         self.frame = frame
         self.feasible_only = feasible_only
-        self.n = len(items)
+        self.after, self.n, self.next_page = window if window is not None else (-1, len(items), None)
+        self.closed = self.next_page is not None  # the last page is a full one, not the article's last
         self.breaks = self._breakpoints()
+        # a line that a paragraph may yet give up or take on this page, for the bounds below
+        self.slack = max((item.height for item in items if isinstance(item, Box)
+                          and (item.longer < INFINITY or item.shorter < INFINITY)), default=0.0)
 
     def _breakpoints(self) -> set[int]:
         """Indices where a page may end (the item there is dropped), and n for the end."""
         found = {self.n}
         previous_solid = False
-        for index, item in enumerate(self.items):
-            if isinstance(item, Glue) and previous_solid or isinstance(item, Penalty) and item.cost < INFINITY:
+        for index, item in enumerate(self.items[:self.n]):
+            if (isinstance(item, Glue) and previous_solid or isinstance(item, Penalty) and item.cost < INFINITY) \
+                    and index > self.after:
                 found.add(index)
             previous_solid = isinstance(item, (Box, Float))
         return found
@@ -212,14 +251,16 @@ class _Builder:
     def run(self, first_page: int) -> tuple[Page, ...]:
         # states per break index, keyed by (float waiting for the next page, goal the next
         # page must meet, parity of the next page's number)
-        states: dict[int, dict[tuple, _State]] = {-1: {(None, None, first_page % 2): _State(0.0, None, None,
-                                                                                          first_page)}}
-        for start in [-1, *sorted(self.breaks - {self.n})]:
+        states: dict[int, dict[tuple, _State]] = {self.after: {(None, None, first_page % 2): _State(
+            0.0, None, None, first_page)}}
+        for start in [self.after, *sorted(self.breaks - {self.n})]:
             for (waiting, goal, _), state in states.pop(start, {}).items():
                 self._pages_from(start, waiting, goal, state, states)
-        if not states.get(self.n):
+        ends = [state for (waiting, _, parity), state in states.get(self.n, {}).items()
+                if not self.closed or waiting is None and parity == self.next_page % 2]
+        if not ends:
             return ()
-        best = min(states[self.n].values(), key=lambda s: s.demerits)
+        best = min(ends, key=lambda s: s.demerits)
         pages: list[Page] = []
         state: _State | None = best
         while state is not None and state.page is not None:
@@ -244,6 +285,7 @@ class _Builder:
         opening = items[start] if start >= 0 else None
         if isinstance(opening, Penalty) and opening.after:
             sums.add_solid(opening.after, 0.0, 0.0, False)
+        sums.whole = not isinstance(opening, Penalty)  # or the rest of a paragraph
         movable: tuple[int, float, float, float] | None = None  # a float that may move on: (index,
         # height, stretch, shrink) it takes with the glue before it
         followed = False  # something solid follows `movable` on this page
@@ -280,8 +322,10 @@ class _Builder:
                                item.shrink, False)
             else:
                 sums.add_solid(item.height, item.depth, item.shrink, item.line, item.insert)
+                if item.longer < INFINITY or item.shorter < INFINITY:
+                    sums.add_line_end(item, index)
                 followed = movable is not None
-            least = sums.height - sums.depth - sums.shrink
+            least = sums.height - sums.depth - sums.shrink - self.slack
             if movable is not None:  # it may yet move on, if text follows it here
                 least -= movable[1] - movable[3]
             # too full for any page: end at the next break (overfull, at a cost that only
@@ -300,9 +344,10 @@ class _Builder:
             self._add(states, end, None, None, _State(state.demerits + PAGE_COST, Page(
                 end, end, full_page, None, 0.0, None, number), state, number + 1))
             return
-        last = end == self.n
+        last = end == self.n and not self.closed  # the article's last page, ragged
+        longer = sums.longer[1] if sums.longer is not None else 0.0
         if self.feasible_only and not last and (
-                sums.height - sums.depth + sums.insert + before + self.frame.line  # at most one float left out
+                sums.height - sums.depth + sums.insert + before + self.frame.line + longer  # at most one float left out
                 < (fixed_goal if fixed_goal is not None else self.frame.goal - self.frame.line)
                 - MAX_RATIO * sums.stretch - 1e-6):
             return  # too short to be filled even with every float kept and all glue stretched
@@ -310,12 +355,19 @@ class _Builder:
         if movable is not None and full_page is None and not last:
             options.append(movable)
         goals = [fixed_goal] if fixed_goal is not None else [self.frame.goal, self.frame.goal - self.frame.line]
-        for deferred, given_height, given_stretch, given_shrink in options:
-            baseline = sums.height - given_height - sums.depth + sums.insert + before  # notes below the text
+        changes = [(0, 0.0, 0.0, None)]  # (lines, height, demerits, index of the paragraph's last line)
+        for change, option in ((1, sums.longer), (-1, sums.shorter)):
+            if option is not None and not last:
+                demerits, height, index = option
+                changes.append((change, change * height, demerits, index))
+        for (deferred, given_height, given_stretch, given_shrink), (change, added, change_cost, changed) in \
+                product(options, changes):
+            baseline = sums.height - given_height - sums.depth + sums.insert + before + added  # notes below the text
             stretch, shrink = sums.stretch - given_stretch, sums.shrink - given_shrink
             for goal in goals:
                 ragged = last
                 ratio, badness, filled = self._fit(baseline, goal, stretch, shrink, ragged)
+                badness += change_cost
                 if ragged:
                     badness += LAST_LINE_COST * max(0, MIN_LAST_LINES - sums.lines)
                 elif goal < self.frame.goal - 1e-6:
@@ -323,7 +375,7 @@ class _Builder:
                 if self.feasible_only and not filled:
                     continue
                 page = Page(start + 1, end, waiting, deferred, ratio, None if ragged else goal, number, filled,
-                            _carried(self.items, start))
+                            _carried(self.items, start), changed, change)
                 # a left (even) page fixes the goal of the right page after it
                 next_goal = goal if number % 2 == 0 and not ragged else None
                 after = _State(state.demerits + badness + cost + PAGE_COST, page, state, number + 1)

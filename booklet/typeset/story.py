@@ -184,6 +184,7 @@ def _block(block: Block, context: StoryContext, style_name: str, indent: bool, m
     if isinstance(block, SectionBreak):
         ornament = text_paragraph(ORNAMENT, "ornament", context)
         ornament.keepWithNext = True  # never alone at a page foot, its section overleaf
+        ornament.keepWithPrevious = True  # nor at a page head, where it reads as a stray line
         return [ornament]
     if isinstance(block, Figure):
         caption_style = layout.styles["caption"]
