@@ -18,6 +18,7 @@ from booklet.build import load_booklet
 from booklet.layouts import load_layout
 from booklet.model import Article, Booklet, Figure, Heading, Location, Metadata, Paragraph, SectionBreak, Span
 from booklet.typeset.document import typeset
+from booklet.typeset.makeup import FIGURE_SHRINK
 from booklet.typeset.pages import INFINITY, Box, Float, Frame, Glue, Penalty, page_breaks
 from booklet.typeset.story import caption_reserve
 
@@ -224,23 +225,27 @@ def test_lead_photo_and_caption_on_the_title_page(image_folder, title_lines, asp
 
 
 @pytest.mark.parametrize("aspect", sorted(ASPECTS))
-def test_a_lead_photo_that_fits_is_never_scaled_down(image_folder, aspect):
-    """Title, dateline, photo at its natural size and caption fit on the title page: the photo
-    keeps that size with text under it, as large as on a title page with almost no text (the
-    page builder scaled it to 49-81 % to fit more lines under it)."""
+def test_a_lead_photo_that_fits_gives_up_no_more_than_any_figure(image_folder, aspect):
+    """Title, dateline, photo at its natural size and caption fit on the title page: whatever
+    text follows, the photo keeps that size or gives up no more of it than any figure may to
+    fill a page (FIGURE_SHRINK). The page builder once scaled a landscape photo to 42 % here
+    to fit more lines under it."""
     md = image_folder / "lead.md"
     figure = Figure(image_folder / f"{aspect}.jpg", (Span("captionstart " + text(8, 2)),), Location(md, 2))
 
-    def lead_size(paragraphs: int) -> tuple[float, float]:
-        blocks = (figure, *(Paragraph((Span(text(60, i, f"para{i}x")),), Location(md, 3 + i))
+    def lead_size(words: int, paragraphs: int) -> tuple[float, float]:
+        blocks = (figure, *(Paragraph((Span(text(words, i, f"para{i}x")),), Location(md, 3 + i))
                             for i in range(paragraphs)))
         pdf, starts = build(image_folder, [Article("Short", blocks, Location(md, 1), date="June 1, 2026")])
         with pdfplumber.open(io.BytesIO(pdf)) as plumber:
             image = plumber.pages[starts[0][1] - 1].images[0]
             return image["x1"] - image["x0"], image["bottom"] - image["top"]
 
-    alone = lead_size(1)
-    assert lead_size(12) == pytest.approx(alone, abs=0.1)
+    sizes = [lead_size(words, paragraphs) for words in (18, 45) for paragraphs in (7, 10, 14)]
+    natural = max(sizes, key=lambda size: size[1])
+    for width, height in sizes:
+        assert height >= (1 - FIGURE_SHRINK) * natural[1] - 0.1
+        assert width / height == pytest.approx(natural[0] / natural[1], rel=0.01)  # scaled, not cropped
 
 
 # --- spreads, on generated articles --------------------------------------------------------------

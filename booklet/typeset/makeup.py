@@ -356,9 +356,10 @@ def _pieces_of(flowable: Flowable, width: float, layout: Layout, canvas) -> list
 
 
 def _lead_photo(figure: FigureFlowable, head: list[Leaf], width: float, layout: Layout, canvas) -> Box:
-    """The lead photo: at its natural size when it fits under the title with its caption (never
-    scaled down there to make room for text); when it does not, as small as LEAD_MIN_WIDTH of
-    the text width (or what is left under the title, if less), to make room for text too."""
+    """The lead photo: when it fits under the title with its caption, at its natural size, giving
+    up no more than any figure does to fill a page (FIGURE_SHRINK of its height); when it does
+    not, as small as LEAD_MIN_WIDTH of the text width (or what is left under the title, if
+    less), to make room for text too."""
     figure.wrapOn(canvas, width, layout.page_height)
     natural = figure.height
     head_height = sum(leaf.flowable.wrapOn(canvas, leaf.width(layout.text_width), layout.page_height)[1]
@@ -367,7 +368,8 @@ def _lead_photo(figure: FigureFlowable, head: list[Leaf], width: float, layout: 
     smallest = figure.image_height * min(1.0, LEAD_MIN_WIDTH * width / figure.image_width) + figure.reserve
     smallest = max(figure.reserve + 1.0, min(smallest, room))
     depth = _depth(figure.caption.style) if figure.caption is not None else 0.0
-    return Box(natural, depth, 0.0 if natural <= room + 1e-6 else max(0.0, natural - smallest))
+    fits = natural <= room + 1e-6
+    return Box(natural, depth, FIGURE_SHRINK * figure.image_height if fits else max(0.0, natural - smallest))
 
 
 def _frame(layout: Layout) -> Frame:
