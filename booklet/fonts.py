@@ -312,10 +312,17 @@ def file_digest(file: FontFile) -> bytes:
     """A digest of the font file's bytes and the face index (read once a process, until
     `forget_changed_fonts` finds the file changed)."""
     known = _digests.get(file)
-    if known is None:
-        stamp = _stamp(file.path)  # before reading: a change during the read is seen next time
-        known = _digests[file] = stamp, digest(file.path.read_bytes(), str(file.index).encode())
-    return known[1]
+    return known[1] if known is not None else _read(file)[1]
+
+
+def _read(file: FontFile) -> tuple[bytes, bytes]:
+    """The font file's bytes and their digest (as `file_digest`'s, which it remembers when it
+    has none yet)."""
+    stamp = _stamp(file.path)  # before reading: a change during the read is seen next time
+    data = file.path.read_bytes()
+    found = digest(data, str(file.index).encode())
+    _digests.setdefault(file, (stamp, found))
+    return data, found
 
 
 _registered: dict[str, FontFile] = {}
@@ -367,11 +374,18 @@ _FRESH = ("face", "encoding", "state")
 """A TTFont's attributes that its constructor makes anew rather than reads from the file."""
 
 
+_NOT_KEPT = ("_pdfScale", "_ttf_data")
+"""A TTFontFace's attributes that the store does not keep: a function, and the file's bytes
+(read anyway for the digest: keeping them made each entry the size of its font file)."""
+
+
 def _parsed_font(name: str, file: FontFile) -> TTFont:
     """ReportLab's TTFont for `file`, parsed once: later runs take the parsed tables and metrics
-    from the store (kind `fonts`, keyed by the file's digest and ReportLab's version). ReportLab's
-    parser takes 5–20 ms a face; reading them back, a few."""
-    key = f"{name}-{digest(file_digest(file), REPORTLAB_VERSION.encode()).hex()[:32]}"
+    from the store (kind `fonts`, keyed by the file's digest and ReportLab's version), and the
+    file's bytes (the subsets are cut from them) from the file. ReportLab's parser takes 5–20 ms
+    a face; reading them back, a few."""
+    data, file_key = _read(file)
+    key = f"{name}-{digest(file_key, REPORTLAB_VERSION.encode(), b'without-file-data').hex()[:32]}"
     payload = store().read("fonts", key)
     if payload is not None:
         try:
@@ -379,14 +393,14 @@ def _parsed_font(name: str, file: FontFile) -> TTFont:
             font = TTFont.__new__(TTFont)
             font.__dict__.update(font_state, fontName=name)
             font.face = TTFontFace.__new__(TTFontFace)
-            font.face.__dict__.update(face_state)
+            font.face.__dict__.update(face_state, _ttf_data=data)
             font.face._pdfScale = _pdf_scale(face_state["unitsPerEm"])
             font.encoding, font.state = TTEncoding(), WeakKeyDictionary()
             return font
         except (pickle.UnpicklingError, ValueError, TypeError, KeyError, AttributeError, EOFError):
             pass
     font = TTFont(name, str(file.path), subfontIndex=file.index)
-    face_state = {key: value for key, value in vars(font.face).items() if key != "_pdfScale"}
+    face_state = {key: value for key, value in vars(font.face).items() if key not in _NOT_KEPT}
     font_state = {key: value for key, value in vars(font).items() if key not in _FRESH}
     store().write("fonts", key, pickle.dumps((face_state, font_state), protocol=pickle.HIGHEST_PROTOCOL))
     return font

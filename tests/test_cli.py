@@ -3,7 +3,10 @@ folded on (simulated) paper."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pdfplumber
@@ -14,6 +17,7 @@ from click.testing import CliRunner
 from booklet import __version__
 from booklet.cli import main
 from booklet.paper import MM
+from corpus import make_booklet
 from paper import Tile, simulate
 from pdftext import MARKER
 
@@ -167,3 +171,20 @@ def test_every_wrong_command_line_is_one_line_with_exit_code_2():
         assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("booklet: "), (args, result.stderr)
         assert "Usage:" not in result.output and result.stdout == "", (args, result.output)
     assert run("build", "--help").exit_code == 0 and run("--version").exit_code == 0
+
+
+def test_the_booklet_process_ends_with_its_exit_code_its_output_and_its_exit_handlers(tmp_path: Path) -> None:
+    """`python -m booklet` ends the process as soon as the command has returned (booklet/__main__.py),
+    after the exit handlers and with its output flushed: the summary is printed, the words
+    hyphenated are kept in the cache folder (an exit handler writes them), and an error is one
+    line with exit code 1."""
+    source = make_booklet(tmp_path / "zine", articles=1, words_per_article=200, photo_size=(300, 200))
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    built = subprocess.run([sys.executable, "-m", "booklet", "build", str(source), "-o", str(tmp_path / "out")],
+                           capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert built.returncode == 0, built.stderr
+    assert "print PDF: " in built.stdout and built.stdout.endswith("\n"), built.stdout
+    assert any("-words-" in entry.name for entry in (tmp_path / "cache" / "booklet" / "hyphenation").iterdir())
+    failed = subprocess.run([sys.executable, "-m", "booklet", "build", str(tmp_path / "missing")],
+                            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert failed.returncode == 1 and len(failed.stderr.splitlines()) == 1, failed.stderr
