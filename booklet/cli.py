@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import os
 import sys
 import threading
 import warnings
@@ -38,6 +39,9 @@ def reports_errors(command: Callable) -> Callable:
                 raise
             click.echo("booklet: interrupted; files from earlier builds are unchanged", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            _stdout_to_devnull()  # what reads our output has gone (`booklet build … | head -1`):
+            sys.exit(141)  # nothing more to say there; end as a program stopped by SIGPIPE does
         except Exception as exc:  # BookletError, OSError, or a bug: one line all the same
             if debug:
                 raise
@@ -46,6 +50,16 @@ def reports_errors(command: Callable) -> Callable:
             sys.exit(code)
 
     return wrapper
+
+
+def _stdout_to_devnull() -> None:
+    """Send what is still buffered for a closed stdout nowhere, so that the interpreter's last
+    flush does not fail on it too."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a file (a test's stand-in): nothing buffered to lose
+        pass
 
 
 @contextmanager

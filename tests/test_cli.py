@@ -188,3 +188,16 @@ def test_the_booklet_process_ends_with_its_exit_code_its_output_and_its_exit_han
     failed = subprocess.run([sys.executable, "-m", "booklet", "build", str(tmp_path / "missing")],
                             capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
     assert failed.returncode == 1 and len(failed.stderr.splitlines()) == 1, failed.stderr
+
+
+def test_a_closed_output_pipe_ends_the_build_quietly_with_its_pdfs_written(tmp_path: Path) -> None:
+    """`booklet build … | head -1`: the reader went away, the PDFs are written all the same and
+    no error is claimed (it said "Broken pipe; files from earlier builds are unchanged")."""
+    source = make_booklet(tmp_path / "zine", articles=1, words_per_article=200, photo_size=(300, 200))
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    build = subprocess.Popen([sys.executable, "-m", "booklet", "build", str(source), "-o", str(tmp_path / "out")],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, env=env)
+    build.stdout.close()  # before the summary is printed
+    _, stderr = build.communicate(timeout=120)
+    assert stderr == b"" and build.returncode == 141
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["zine-print.pdf", "zine-read.pdf"]
