@@ -27,12 +27,19 @@ def run() -> None:
     try:
         main()
     except SystemExit as done:
-        if isinstance(done.code, int | None) and threading.active_count() == 1:  # else Python's own exit
+        if isinstance(done.code, int | None) and threading.active_count() == 1 and not _watched():
+            # (else Python's own exit)
             gc.freeze()
             _end(done.code or 0)
         raise
     finally:
         gc.freeze()
+
+
+def _watched() -> bool:
+    """Whether a profiler or tracer runs the process (`python -m cProfile -m booklet`,
+    pyinstrument, coverage): it writes its results at the interpreter's exit."""
+    return sys.getprofile() is not None or sys.gettrace() is not None
 
 
 def _end(code: int) -> None:

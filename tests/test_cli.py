@@ -201,3 +201,14 @@ def test_a_closed_output_pipe_ends_the_build_quietly_with_its_pdfs_written(tmp_p
     _, stderr = build.communicate(timeout=120)
     assert stderr == b"" and build.returncode == 141
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["zine-print.pdf", "zine-read.pdf"]
+
+
+def test_a_profiled_booklet_process_leaves_its_profile(tmp_path: Path) -> None:
+    """The quick end of `python -m booklet` waits for a profiler's own exit: `python -m cProfile
+    -o F -m booklet build …` writes F (the quick end took the process down first)."""
+    source = make_booklet(tmp_path / "zine", articles=1, words_per_article=100, photo_size=(300, 200))
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    profile = tmp_path / "build.prof"
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "booklet", "build", "-q",
+                    str(source), "-o", str(tmp_path / "out")], check=True, cwd=tmp_path, env=env, timeout=120)
+    assert profile.stat().st_size > 0
