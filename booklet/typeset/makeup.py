@@ -281,11 +281,16 @@ def _movable(article: list[Leaf], number: int) -> bool:
     return not (number + 1 < len(article) and article[number + 1].keep_with_next)
 
 
+def _unwrapped(flowable: Flowable) -> Flowable:
+    """What a flowable sets: the paragraph or table a CallsNotes wraps, or the flowable itself."""
+    return flowable.content if isinstance(flowable, CallsNotes) else flowable
+
+
 def _introduces(leaf: Leaf, following: Leaf) -> bool:
     """A paragraph that ends in a colon introduces the figure or table after it ("here is our
     logo:", "what we lend:") and, outside a list, whatever it leads into: a list ("the shelves
     are arranged:"), an address, a quotation, a code block ("running it looks like this:")."""
-    shown = following.flowable.content if isinstance(following.flowable, CallsNotes) else following.flowable
+    shown = _unwrapped(following.flowable)
     if leaf.wrappers and not isinstance(shown, (FigureFlowable, FullPageFigure, TableFlowable)):
         return False
     flowable = leaf.flowable
@@ -318,7 +323,7 @@ def _table_rows(flowable: Flowable, width: float, layout: Layout
                 ) -> tuple[float, float, list[float], list[float]] | None:
     """(head, foot, row heights, the room each row's foot notes take) of a table with rows to
     break between (see `TableFlowable.row_boxes`); None for anything else."""
-    table = flowable.content if isinstance(flowable, CallsNotes) else flowable
+    table = _unwrapped(flowable)
     if not isinstance(table, TableFlowable) or table.last - table.first < 1:
         return None
     head, foot, heights = table.row_boxes(width)
@@ -699,7 +704,7 @@ def _lines_piece(leaf: Leaf, first: int, last: int, spacing: float = 0.0) -> Flo
     """Lines first..last (inclusive) of a paragraph or code block, or rows of a table (with
     `spacing` points added between them), as a flowable of their own."""
     flowable = leaf.flowable
-    content = flowable.content if isinstance(flowable, CallsNotes) else flowable
+    content = _unwrapped(flowable)
     if isinstance(content, TableFlowable):
         piece = content.rows(first, last, spacing)
     elif isinstance(content, TypesetParagraph):
