@@ -217,6 +217,27 @@ def test_a_figure_never_moves_past_the_heading_after_it(image_folder, tmp_path, 
         (heading, next(k for k, line in enumerate(pages[heading]) if "Headingword" in line))
 
 
+@pytest.mark.parametrize("words, aspect", [((120, 60, 60), "square"), ((120, 83, 147), "landscape"),
+                                            ((120, 129, 60), "portrait")])
+def test_a_figure_that_fits_under_its_paragraph_stays_there(image_folder, words, aspect):
+    """Found on generated articles: after paragraphs of `words` words the figure fits on the
+    page where the paragraph before it ends, with its image a little smaller than on the top of
+    the next page. Moved, it would read after text that follows it in the source (the generated
+    corpus of benchmarks/spreads.py had three such captions). It stays under its paragraph,
+    and every page of the article but its last is full."""
+    spec = [("p", count) for count in words] + [("f", aspect)] + [("p", count) for count in (130, 110, 140, 90, 120)]
+    blocks, _, figures = article_blocks(image_folder, spec, 0)
+    pdf, _ = build(image_folder, [Article("Title0z", tuple(blocks), Location(image_folder / "t.md", 1),
+                                          date="May 2, 2026")])
+    with pdfplumber.open(io.BytesIO(pdf)) as plumber:
+        reading = [word for page in plumber.pages for word in page.extract_text().split()]
+        page_feet = [feet(page) for page in plumber.pages]
+    [(token, index)] = figures
+    assert reading[reading.index(f"end0n{index - 1}x.") + 1] == token  # the caption, right after its paragraph
+    last = max(i for i, (_, lines) in enumerate(page_feet[:-1]) if lines)  # the article's last page
+    assert all(foot == pytest.approx(FULL_FOOT, abs=0.5) for foot, _ in page_feet[1:last])
+
+
 # --- lead photos -------------------------------------------------------------------------------
 
 
@@ -481,6 +502,23 @@ def test_a_page_that_opens_with_a_heading_reaches_the_goal_through_its_stretch(s
     else:  # nothing reaches it (this is what the carried stretch is for)
         assert not right.filled
         assert baseline(right, items) == pytest.approx(FRAME.goal - 7.3, abs=0.01)
+
+
+@pytest.mark.parametrize("before", [14, 17, 24])
+def test_a_figure_moves_to_the_next_page_only_when_it_does_not_fit_where_its_text_is(before):
+    """A paragraph of `before` lines, a figure that may give up 25 pt, a long paragraph. After
+    14 or 17 lines the figure fits on the first page with its image shrunk by 0.6 or 0.8 of
+    what it may give; on top of the second page it would shrink less (0.4), but the text would
+    read out of order: it stays. After 24 lines it cannot fit and opens the second page."""
+    figure = len(paragraph_items(before)) + 1
+    items = paragraph_items(before) + [Glue(0.0), Float(150.0, 2.1, 6.2, 8.0, 25.0), Glue(0.0)] + paragraph_items(80)
+    first, second, *rest = page_breaks(items, FRAME, 3)
+    for page in (first, second, *rest[:-1]):
+        assert page.filled and baseline(page, items) == pytest.approx(FRAME.goal, abs=0.01)
+    if before < 24:
+        assert first.start <= figure < first.end and first.deferred is None and first.ratio < 0
+    else:
+        assert first.deferred == figure and second.top_float == figure
 
 
 def rigid_paragraphs(count: int, longer: float = INFINITY) -> list:

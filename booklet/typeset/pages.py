@@ -10,8 +10,9 @@ minimise the sum over the whole article. What this adds to TeX's builder:
   full page or, at a cost, one line less (the "line more or less on a page pair" of a
   compositor), so the text block ends on one baseline across every opening;
 * floats: a figure stays where its text is or moves to the top of the next page (never further:
-  Plass's model with a window of one page), figures keep their order, a full-page figure takes
-  the page after the one its text is on;
+  Plass's model with a window of one page) at a cost, so that of two layouts that fill their
+  pages alike the one that reads in source order wins; figures keep their order, a full-page
+  figure takes the page after the one its text is on;
 * the last page may end short, but holds `MIN_LAST_LINES` lines of text when it can;
 * the space dropped at a break (above a heading, an ornament, a block) leaves its stretch to
   the page after it, below that page's first block: a page that opens with a heading keeps the
@@ -48,6 +49,10 @@ PAGE_COST = 3000.0
 """Demerits for every page: of two layouts otherwise alike, the shorter wins."""
 MAX_RATIO = 3.0
 """Glue stretched past this many times its stretchability counts as unfilled."""
+DEFERRED_COST = 1000.0
+"""Demerits for a figure moved to the top of the next page, away from its text (and out of the
+source's reading order): more than glue or an image set a little tighter to keep it in place,
+less than a paragraph set a line longer or shorter, or a spread set a line short."""
 
 
 @dataclass(frozen=True)
@@ -356,22 +361,23 @@ class _Builder:
                 < (fixed_goal if fixed_goal is not None else self.frame.goal - self.frame.line)
                 - MAX_RATIO * sums.stretch - 1e-6):
             return  # too short to be filled even with every float kept and all glue stretched
-        options = [(full_page, 0.0, 0.0, 0.0)]  # (deferred, height, stretch, shrink it takes along)
+        # (deferred, height, stretch, shrink it takes along, demerits)
+        options = [(full_page, 0.0, 0.0, 0.0, 0.0)]
         if movable is not None and full_page is None and not last:
-            options.append(movable)
+            options.append((*movable, DEFERRED_COST))
         goals = [fixed_goal] if fixed_goal is not None else [self.frame.goal, self.frame.goal - self.frame.line]
         changes = _UNCHANGED
         if self.flexible and not last and (sums.longer is not None or sums.shorter is not None):
             changes = [*_UNCHANGED, *((change, change * height, demerits, index) for change, option in (
                 (1, sums.longer), (-1, sums.shorter)) if option is not None for demerits, height, index in [option])]
-        for (deferred, given_height, given_stretch, given_shrink), (change, added, change_cost, changed) in \
-                product(options, changes):
+        for (deferred, given_height, given_stretch, given_shrink, moved_cost), (change, added, change_cost, changed) \
+                in product(options, changes):
             baseline = sums.height - given_height - sums.depth + sums.insert + before + added  # notes below the text
             stretch, shrink = sums.stretch - given_stretch, sums.shrink - given_shrink
             for goal in goals:
                 ragged = last
                 ratio, badness, filled = self._fit(baseline, goal, stretch, shrink, ragged)
-                badness += change_cost
+                badness += change_cost + moved_cost
                 if ragged:
                     badness += LAST_LINE_COST * max(0, MIN_LAST_LINES - sums.lines)
                 elif goal < self.frame.goal - 1e-6:
