@@ -332,9 +332,6 @@ def watch(source: Path, outdir: Path, layout_name: str | None, guide: bool, quie
     One status line per build: what changed, pages, time, warnings. A save that breaks the
     booklet prints the error and leaves the last good PDFs in place.
     """
-    from .build import build as build_booklet
-    from .watch import watch as watch_booklet
-
     options, chosen = impose_options(params)
 
     def rebuild(lines, on_reading):
@@ -348,9 +345,15 @@ def watch(source: Path, outdir: Path, layout_name: str | None, guide: bool, quie
         if not quiet or line.startswith("booklet: "):
             click.echo(line, err=line.startswith("booklet: "))
 
-    if not quiet:
-        click.echo(f"watching {source} (Ctrl-C to stop)")
-    watch_booklet(source, rebuild, echo, open_viewer=open_viewer)
+    try:
+        if not quiet:
+            click.echo(f"watching {source} (Ctrl-C to stop)")
+        from .build import build as build_booklet
+        from .watch import watch as watch_booklet
+
+        watch_booklet(source, rebuild, echo, open_viewer=open_viewer)
+    except KeyboardInterrupt:  # Ctrl-C before the watch got going (watch_booklet handles it after)
+        pass
 
 
 def unique_warnings(warnings: list[str]) -> list[str]:

@@ -145,6 +145,20 @@ def test_watch_rebuilds_on_every_kind_of_edit_and_survives_a_broken_save(booklet
         assert [Path(line).resolve() for line in viewer_log.read_text().splitlines()] == [read.resolve()]
 
 
+def test_ctrl_c_as_soon_as_watch_has_started_is_a_quiet_stop(booklet: Path, tmp_path: Path) -> None:
+    """Ctrl-C right after the greeting, while the first build is still being set up (its
+    modules imported), ends watch as it does later: exit 0, no traceback, nothing half-written."""
+    out = tmp_path / "out"
+    watcher = Watcher(booklet, out, tmp_path / "cache", tmp_path / "viewer.log")
+    try:
+        assert watcher.lines.get(timeout=TIMEOUT).startswith("watching ")
+    finally:
+        code = watcher.stop()
+    assert code == 0, watcher.stderr
+    assert not any("Traceback" in line for line in watcher.stderr), watcher.stderr
+    assert not out.exists() or {path.name for path in out.iterdir()} <= {"zine-read.pdf", "zine-print.pdf"}
+
+
 def test_the_reading_pdf_is_in_place_before_the_print_pdf_is_made(booklet: Path, tmp_path: Path) -> None:
     """What watch asks of build (`on_reading`): the new reading PDF first, whole, then the print PDF."""
     from booklet.build import build
