@@ -9,7 +9,6 @@ as is any Markdown these do not read (a table without its `|---|` line, a note n
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import re
 from dataclasses import replace
@@ -147,7 +146,7 @@ def read_metadata(data: dict[str, Any], where: Location, errors: Collector) -> M
     contacts = data.get("contacts", [])
     if isinstance(contacts, str):
         contacts = [contacts]
-    if not isinstance(contacts, list) or not all(isinstance(c, (str, int, float)) for c in contacts):
+    if not isinstance(contacts, list) or not all(isinstance(c, str) for c in contacts):
         with errors.attempt():
             raise BookletError("'contacts' must be a list of lines", where.path, key_line(where, "contacts"))
         contacts = []
@@ -162,7 +161,7 @@ def read_metadata(data: dict[str, Any], where: Location, errors: Collector) -> M
         date=texts["date"],
         edition=texts["edition"],
         language=language or "en",
-        contacts=tuple(str(c) for c in contacts),
+        contacts=tuple(contacts),
         layout=texts["layout"],
         cover_image=(base / cover) if cover else None,
         direction=direction,
@@ -228,8 +227,6 @@ def _text(data: dict[str, Any], key: str, where: Location, required: bool = Fals
         if required:
             raise BookletError(f"the {key!r} is missing (add `{key}: ...`)", where.path, where.line)
         return None
-    if isinstance(value, (datetime.date, int, float)) and not isinstance(value, bool):
-        return str(value)  # YAML reads 2024-09-06 as a date and 7 as a number
     if not isinstance(value, str):
         raise BookletError(f"{key!r} must be text, not {type(value).__name__}", where.path, key_line(where, key))
     if required and not value.strip():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pdfplumber
 import pytest
 
 from booklet.model import (
@@ -11,6 +12,7 @@ from booklet.model import (
 )
 from booklet.parse import parse_booklet
 from booklet.sources import read_sources
+from building import build_reading_pdf
 
 
 def parse_file(tmp_path: Path, text: str, name: str = "zine.md"):
@@ -30,6 +32,26 @@ def test_single_file_front_matter_preface_articles_and_datelines(tmp_path):
     assert plain_text(first.blocks[0].inlines) == "Text one."
     assert (second.title, second.date) == ("Second", None)
     assert first.blocks[0].where.line == 11  # lines count from the top of the file
+
+
+def test_front_matter_values_print_as_written_not_as_yaml_reads_them(tmp_path):
+    """YAML would read these as a date (or fail: there is no month 13), numbers and a
+    boolean; a booklet prints them, so they stay the text the writer typed."""
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "booklet.yaml").write_text("title: 1984\nedition: 1.10\ndate: 2026-1-5\nsubtitle: yes\n"
+                                         "contacts:\n  - 07700900123\n  - 12:30 Saturdays\n", encoding="utf-8")
+    (folder / "one.md").write_text("---\ntitle: 007\ndate: 2026-13-45\n---\nText.\n", encoding="utf-8")
+    booklet = parse_booklet(read_sources(folder))
+    meta = booklet.metadata
+    assert (meta.title, meta.edition, meta.date, meta.subtitle) == ("1984", "1.10", "2026-1-5", "yes")
+    assert meta.contacts == ("07700900123", "12:30 Saturdays")
+    assert (booklet.articles[0].title, booklet.articles[0].date) == ("007", "2026-13-45")
+    pdf = build_reading_pdf(folder)
+    with pdfplumber.open(pdf) as document:
+        printed = "\n".join(page.extract_text() or "" for page in document.pages)
+    for written in ("2026-13-45", "07700900123", "1.10"):
+        assert written in printed
 
 
 def test_folder_with_article_list_front_matter_and_heading_titles(tmp_path):
