@@ -20,7 +20,7 @@ from .impose.geometry import fit_scale
 from .impose.schemes import SCHEMES, scheme_module
 from .impose.shop import write_shop_pdf
 from .impose.writer import SourcePDF, place_pages
-from .layouts import Layout, bled, bound, did_you_mean, layout_error, load_layout, with_page_size
+from .layouts import Layout, as_written, bled, bound, did_you_mean, layout_error, load_layout, with_page_size
 from .paper import MM
 from .model import Booklet, CoverPage, Figure, article_blocks
 from .parse import key_line, read_booklet
@@ -96,8 +96,8 @@ def _find_layout(booklet: Booklet | None, layout_name: str | None, where) -> Lay
         layout = load_layout("pocket")
     if layout.imposition.scheme not in SCHEMES:
         scheme = layout.imposition.scheme
-        raise layout_error(layout, f"[imposition] scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}"
-                                   f"{did_you_mean(scheme, SCHEMES)}", "imposition", "scheme")
+        raise layout_error(layout, f"[imposition] scheme must be one of {', '.join(SCHEMES)}, not {as_written(scheme)}"
+                                   f"{did_you_mean(scheme, SCHEMES, as_written)}", "imposition", "scheme")
     return layout
 
 

@@ -7,12 +7,14 @@ Millimetres exist only in the TOML files; everything after this module works in 
 from __future__ import annotations
 
 import difflib
+import json
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .errors import BookletError, Collector
 from .fonts import BUNDLED, FontFamily, resolve_family
@@ -218,7 +220,7 @@ def load_layout(name_or_path: str, relative_to: Path | None = None) -> Layout:
         return parse_layout(builtins[name_or_path])
     looks_like_path = name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path
     if not looks_like_path:
-        hint = _did_you_mean(name_or_path, builtins)
+        hint = did_you_mean(name_or_path, builtins)
         raise BookletError(
             f"unknown layout {name_or_path!r}{hint}; built-in layouts: {', '.join(sorted(builtins))}"
         )
@@ -284,14 +286,18 @@ def layout_error(layout: Layout, message: str, table: str, key: str | None = Non
     return BookletError(message, layout.path, toml_line(text, table, key) if text else None)
 
 
-def did_you_mean(word: str, choices) -> str:
-    """` (did you mean 'x'?)` for the closest of `choices`, or nothing."""
-    return _did_you_mean(word, choices)
+def as_written(value: Any) -> str:
+    """A value as TOML writes it (true, "10mm", [1, 2], nan), for a message about it."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _did_you_mean(word: str, choices) -> str:
+def did_you_mean(word: str, choices, shown: Callable[[str], str] = repr) -> str:
+    """` (did you mean 'x'?)` for the closest of `choices` (written by `shown`), or nothing."""
     close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return f" (did you mean {shown(close[0])}?)" if close else ""
+
 
 class _LayoutReader:
     """Checks the TOML tables key by key so that every mistake names the key and file."""
@@ -314,7 +320,7 @@ class _LayoutReader:
     def check_keys(self, data: dict[str, Any], allowed, where: str) -> None:
         for key in data:
             if key not in allowed:
-                raise self.fail(f"unknown key {key!r} in [{where}]{_did_you_mean(key, allowed)}", where, key)
+                raise self.fail(f"unknown key {key!r} in [{where}]{did_you_mean(key, allowed)}", where, key)
 
     def number(self, data: dict[str, Any], key: str, where: str, default: float | None = None,
                within: tuple[float, float] = (0.0, 1000.0)) -> float:
@@ -323,26 +329,26 @@ class _LayoutReader:
         if value is None:
             raise self.fail(f"[{where}] needs {key!r}", where)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(f"[{where}] {key} must be a number, not {value!r}", where, key)
+            raise self.fail(f"[{where}] {key} must be a number, not {as_written(value)}", where, key)
         low, high = within
         if not low <= value <= high:  # also refuses nan and inf
-            raise self.fail(f"[{where}] {key} must be between {low:g} and {high:g}, not {value!r}", where, key)
+            raise self.fail(f"[{where}] {key} must be between {low:g} and {high:g}, not {as_written(value)}", where, key)
         return float(value)
 
     def string(self, data: dict[str, Any], key: str, where: str, default: str | None = None,
                choices: tuple[str, ...] | None = None) -> str:
         value = data.get(key, default)
         if not isinstance(value, str):
-            raise self.fail(f"[{where}] {key} must be a string, not {value!r}", where, key)
+            raise self.fail(f"[{where}] {key} must be a string, not {as_written(value)}", where, key)
         if choices is not None and value not in choices:
-            raise self.fail(f"[{where}] {key} must be one of {', '.join(choices)}, not {value!r}"
-                            f"{_did_you_mean(value, choices)}", where, key)
+            raise self.fail(f"[{where}] {key} must be one of {', '.join(choices)}, not {as_written(value)}"
+                            f"{did_you_mean(value, choices, as_written)}", where, key)
         return value
 
     def flag(self, data: dict[str, Any], key: str, where: str) -> bool:
         value = data.get(key, False)
         if not isinstance(value, bool):
-            raise self.fail(f"[{where}] {key} must be true or false, not {value!r}", where, key)
+            raise self.fail(f"[{where}] {key} must be true or false, not {as_written(value)}", where, key)
         return value
 
     def size(self, data: dict[str, Any], where: str, keys: tuple[str, str, str] = ("size", "width", "height")
