@@ -18,7 +18,7 @@ from booklet.build import load_booklet
 from booklet.layouts import load_layout
 from booklet.model import Article, Booklet, Figure, Heading, Location, Metadata, Paragraph, SectionBreak, Span
 from booklet.typeset.document import typeset
-from booklet.typeset.makeup import FIGURE_SHRINK
+from booklet.typeset.makeup import FIGURE_SHRINK, HEAD_SINK
 from booklet.typeset.pages import INFINITY, Box, Float, Frame, Glue, Penalty, page_breaks
 from booklet.typeset.story import caption_reserve
 
@@ -149,14 +149,16 @@ def test_an_ornament_never_opens_a_page(tmp_path, before):
     unless that would leave the page before it unfilled, with the text before it: at the head of
     a page it reads as a stray line (typo_metrics counts it as a widow). Wherever the text
     before it makes it fall, it is mid-page, or opens the page after one that ends short anyway
-    (200 words: the title page, which no choice fills)."""
+    (200 words: the title page, which no choice fills: keeping the ornament with the text before
+    it would move two lines of that text over, and the title page would end three lines short;
+    it ends one line short, on the baseline of the page beside it)."""
     after = "\n\n".join(text(60, n, f"after{n}x") for n in range(6))
     page_feet: list = []
     pages = page_lines(tmp_path, running_text(before) + "\n\n* * *\n\n" + after, page_feet)
     ornament = next(i for i, lines in enumerate(pages) if "* * *" in lines)
     assert pages[ornament].index("* * *") < len(pages[ornament]) - 1
     if pages[ornament].index("* * *") == 0:
-        assert page_feet[ornament - 1] < FULL_FOOT - BODY.leading - 0.5
+        assert page_feet[ornament - 1] < FULL_FOOT - BODY.leading + 0.5
 
 
 @pytest.mark.parametrize("before", range(150, 400, 25))
@@ -236,6 +238,30 @@ def test_a_figure_that_fits_under_its_paragraph_stays_there(image_folder, words,
     assert reading[reading.index(f"end0n{index - 1}x.") + 1] == token  # the caption, right after its paragraph
     last = max(i for i, (_, lines) in enumerate(page_feet[:-1]) if lines)  # the article's last page
     assert all(foot == pytest.approx(FULL_FOOT, abs=0.5) for foot, _ in page_feet[1:last])
+
+
+@pytest.mark.parametrize("words", [(121, 43, 109, 119, 51), (44, 28, 46, 76), (98, 23, 29, 131, 46, 98)])
+def test_a_title_page_without_a_lead_photo_reaches_the_foot_by_sinking_its_text(image_folder, words):
+    """Found on generated articles: after the title and dateline, whole lines leave the title
+    page a line short of the foot, and a line more would be a paragraph's first line alone
+    there. The space between the head and the text grows instead (by at most HEAD_SINK lines),
+    as a compositor sinks an opening, and the title page ends on the foot like every page of
+    the article but its last (before, it was set a line short)."""
+    blocks, tokens, _ = article_blocks(image_folder, [("p", count) for count in words], 0)
+    pdf, starts = build(image_folder, [Article("Title0z", tuple(blocks), Location(image_folder / "t.md", 1),
+                                               date="May 2, 2026")])
+    with pdfplumber.open(io.BytesIO(pdf)) as plumber:
+        pages = plumber.pages
+        title_page = starts[0][1] - 1
+        page_feet = [feet(page) for page in pages]
+        dateline = next(w for w in pages[title_page].extract_words() if w["text"] == "2026")
+        text = next(w for w in pages[title_page].extract_words() if w["text"] == tokens[0])
+    last = max(i for i, (_, lines) in enumerate(page_feet[:-1]) if lines)
+    assert title_page < last
+    assert all(foot == pytest.approx(FULL_FOOT, abs=0.5) for foot, _ in page_feet[title_page:last])
+    space = LAYOUT.styles["dateline"].space_after
+    gap = text["bottom"] - dateline["bottom"]  # baseline to baseline, as both are set at body size or near
+    assert gap <= LAYOUT.styles["dateline"].leading + space + (HEAD_SINK + 1) * BODY.leading
 
 
 # --- lead photos -------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from ..layouts import Layout
 from . import linecache
 from .figures import FigureFlowable, FullPageFigure
 from .notes import CallsNotes, Note, PageNotes, page_notes
-from .pages import INFINITY, Box, Float, Frame, Glue, Item, Page, Penalty, page_breaks
+from .pages import INFINITY, MAX_RATIO, Box, Float, Frame, Glue, Item, Page, Penalty, page_breaks
 from .paragraph import PARAMETERS, TypesetParagraph, notes_called
 from .story import CodeLines
 from .tables import SidewaysTable, TableFlowable
@@ -42,6 +42,12 @@ better than a page left unfilled (below INFINITY: allowed where nothing else fil
 GLUE_STRETCH = 0.5
 GLUE_SHRINK = 0.2
 """Share of the space between blocks that may be added or taken to fill a page."""
+HEAD_SINK = 2.0
+"""Lines of body text by which the space between an article's head (title, dateline) and its
+text may grow, glue stretched to the most (pages.MAX_RATIO): the title page's text then starts
+lower, as a compositor sinks an opening, where whole lines after the head leave its page short
+of the foot and a line more would leave an orphan. (Under a lead photo the photo's own size
+gives that room.)"""
 FIGURE_SHRINK = 0.2
 """Share of a figure's image height it may give up to fill a page."""
 LOOSENESS_COST = 2000.0
@@ -142,10 +148,12 @@ def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int,
     sources: list[Source | None] = []
     width = layout.text_width
     opening = True  # no text and no image yet: an image here is the lead photo
+    head = True  # nothing yet but the head: lines kept with what follows, and the lead photo
     floats: set[int] = set()  # leaves set as floats, whose spaces are their own
     for number, leaf in enumerate(article):
         inner = leaf.width(width)
         flowable = leaf.flowable
+        lead = isinstance(flowable, FigureFlowable) and opening and not leaf.wrappers
         if number:
             previous = article[number - 1]
             space = ((0.0 if number - 1 in floats else previous.space_after)
@@ -154,15 +162,19 @@ def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int,
             if cost is not None:  # before the glue, which is then no place to break
                 items.append(Penalty(cost))
                 sources.append(None)
-            items.append(Glue(space, GLUE_STRETCH * space, GLUE_SHRINK * space))
+            stretch = GLUE_STRETCH * space
+            if head and not (leaf.keep_with_next or lead or previous.lead):  # the head ends, the text begins
+                stretch = max(stretch, HEAD_SINK * layout.styles["body"].leading / MAX_RATIO)
+            items.append(Glue(space, stretch, GLUE_SHRINK * space))
             sources.append(None)
+        head = head and (leaf.keep_with_next or lead)
         if isinstance(flowable, (FullPageFigure, SidewaysTable)):  # the page after the one its text is on
             items.append(Float(0.0, full_page=True))  # (an opening one: after the title page)
             sources.append(Source(number))
             floats.add(number)
             opening = False  # the lead photo is the article's first image, or there is none
             continue
-        if isinstance(flowable, FigureFlowable) and opening and not leaf.wrappers:
+        if lead:
             leaf.lead, opening = True, False
             items.append(_lead_photo(flowable, article[:number], inner, layout, canvas))
             sources.append(Source(number))
