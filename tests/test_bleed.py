@@ -75,6 +75,28 @@ def test_a_pdf_with_3_mm_bleed_imposes_at_exactly_100_percent_and_folds(tmp_path
     assert reading_order(faces) == list(range(16))
 
 
+def test_an_empty_trim_or_bleed_box_is_ignored_like_an_outlying_one(tmp_path):
+    """A page whose TrimBox or BleedBox is empty (a broken export) is imposed by its crop box,
+    as when the box lies outside the page: the other pages' bleed is kept, the file is not
+    refused as unreadable (it was, for the one page)."""
+    source = full_bleed_pdf(tmp_path / "bleed.pdf", 8)
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import RectangleObject
+
+    writer = PdfWriter(clone_from=PdfReader(source))
+    writer.pages[2].trimbox = RectangleObject((50, 50, 50, 50))
+    writer.pages[5].bleedbox = RectangleObject((10, 10, 10, 200))
+    broken = tmp_path / "broken.pdf"
+    writer.write(broken)
+    report = impose_pdf(broken, tmp_path / "out.pdf")
+    p = report.plan
+    sides = read_sides(tmp_path / "out.pdf", p.rows, p.columns)
+    faces = simulate(sides, p.scheme, p.rows, p.columns, landscape=p.landscape, duplex=p.duplex)
+    assert reading_order(faces) == list(range(8))
+    # page 3 has no trim now: its whole (bled) page is scaled into the slot, with a warning
+    assert len(report.warnings) == 1 and "(3)" in report.warnings[0]
+
+
 @pytest.mark.parametrize("scheme, margin", [("cut-stack", 0.0), ("cut-stack", 5 * mm), ("quarto", 5 * mm)])
 def test_cut_at_the_trim_box_no_white_edge_bleed_kept_at_cuts_clipped_at_the_fold(tmp_path, scheme, margin):
     source = full_bleed_pdf(tmp_path / "bleed.pdf", 8)

@@ -107,8 +107,11 @@ class SourcePDF:
         self.warnings: list[str] = []
         self.annotations: dict[int, PageAnnotations] = {}  # page_index → its annotations, once copied
         try:
-            self.pages = [_source_page(page, self._rotation(number, page))
+            self.pages = [_source_page(page, self._rotation(number, page), number)
                           for number, page in enumerate(self.reader.pages, 1)]
+        except _EmptyPage as exc:
+            raise BookletError(f"page {exc.number} has an empty crop box: it shows nothing to impose "
+                               "(fix or remove the page)", self.path) from None
         except _PDF_ERRORS as exc:
             raise BookletError(f"not a readable PDF ({_short(exc)})", self.path) from None
         if not self.pages:
@@ -154,11 +157,22 @@ def _short(exc: BaseException) -> str:
     return text[:120]
 
 
-def _source_page(page, rotate: int) -> SourcePage:
+class _EmptyPage(ValueError):
+    """A page whose crop box (the part a viewer shows: the media box when it has none) is empty."""
+
+    def __init__(self, number: int):
+        super().__init__(f"page {number} has an empty crop box")
+        self.number = number
+
+
+def _source_page(page, rotate: int, number: int) -> SourcePage:
     """The page's boxes as ISO 32000-1 § 14.11.2 nests them: trim ⊆ bleed ⊆ crop ⊆ media (a
     box reaching outside its container is cut to it). A page without a BleedBox or TrimBox
-    has them equal to the CropBox (pypdf's defaults), i.e. no bleed."""
+    has them equal to the CropBox (pypdf's defaults), i.e. no bleed; an empty or outlying
+    one is ignored as well."""
     crop = _rect(page.cropbox)
+    if crop is None:
+        raise _EmptyPage(number)
     box = _within(_rect(page.bleedbox), crop) if "/BleedBox" in page else crop
     trim = _within(_rect(page.trimbox), box) if "/TrimBox" in page else None
     if trim is not None and all(abs(a - b) < 0.01 for a, b in zip(trim, box)):
@@ -166,15 +180,17 @@ def _source_page(page, rotate: int) -> SourcePage:
     return SourcePage(box, rotate, trim)
 
 
-def _rect(box) -> tuple[float, float, float, float]:
+def _rect(box) -> tuple[float, float, float, float] | None:
+    """The box's corners; None for an empty one."""
     x0, y0, x1, y1 = (float(v) for v in (box.left, box.bottom, box.right, box.top))
-    if x1 - x0 <= 0 or y1 - y0 <= 0:
-        raise ValueError("a page has an empty box")
-    return x0, y0, x1, y1
+    return (x0, y0, x1, y1) if x1 - x0 > 0 and y1 - y0 > 0 else None
 
 
 def _within(inner, outer) -> tuple[float, float, float, float]:
-    """`inner` cut to `outer`; `outer` when they do not overlap (a broken box is ignored)."""
+    """`inner` cut to `outer`; `outer` when it is empty or they do not overlap (a broken box is
+    ignored)."""
+    if inner is None:
+        return outer
     x0, y0 = max(inner[0], outer[0]), max(inner[1], outer[1])
     x1, y1 = min(inner[2], outer[2]), min(inner[3], outer[3])
     return (x0, y0, x1, y1) if x1 - x0 > 0 and y1 - y0 > 0 else outer
