@@ -449,7 +449,7 @@ def place_pages(data: bytes, pages: dict[int, Path]) -> tuple[bytes, list[int]]:
                 if made.rotation % 360:  # as a viewer shows it: turn the content, not the page
                     made = PdfWriter().add_page(made)
                     made.transfer_rotation_to_content()
-                shown = _source_page(made, 0)
+                shown = _source_page(made, 0, 1)
                 x0, y0, x1, y1 = shown.trim or shown.box
             except _PDF_ERRORS as exc:
                 raise BookletError(f"not a readable PDF ({_short(exc)})", path) from None
