@@ -452,21 +452,23 @@ def impose(input_pdf: Path, output: Path | None, guide: bool, quiet: bool, **par
 @main.command()
 @click.argument("source", metavar="SOURCE_OR_PDF", type=click.Path(path_type=Path))
 @click.option("-o", "--outdir", type=click.Path(path_type=Path), help="Folder for the PNGs (default NAME-preview).")
-@click.option("--pages", "kind", flag_value="pages", help="Only the single pages.")
-@click.option("--spreads", "kind", flag_value="spreads", help="Only the spreads (and the contact sheet).")
-@click.option("--sheets", "kind", flag_value="sheets", help="Only the print sheets, front and back side by side.")
+@click.option("--pages", is_flag=True, help="The single pages.")
+@click.option("--spreads", is_flag=True, help="The spreads (and the contact sheet).")
+@click.option("--sheets", is_flag=True, help="The print sheets, front and back side by side. Without any of "
+              "these three, all of them; with some, only those.")
 @click.option("--dpi", type=float, default=100, show_default=True, help="Pixels per inch of the pictures.")
 @click.option("--binding", type=click.Choice(["left", "right"]), default=None,
               help="The spine's side, for the spreads (default: the booklet's direction, else left).")
 @quiet_option
 @reports_errors
-def preview(source: Path, outdir: Path | None, kind: str | None, dpi: float, binding: str | None,
-            quiet: bool) -> None:
+def preview(source: Path, outdir: Path | None, pages: bool, spreads: bool, sheets: bool, dpi: float,
+            binding: str | None, quiet: bool) -> None:
     """PNG pictures of a booklet (SOURCE, a reading PDF or a print PDF): pages, spreads as the
     folded booklet shows them, print sheets, and one contact sheet of all spreads."""
     from .preview import KINDS, preview as write_preview
 
-    result = write_preview(source, outdir, kinds=(kind,) if kind else KINDS, dpi=dpi, binding=binding)
+    chosen = tuple(kind for kind, wanted in zip(KINDS, (pages, spreads, sheets)) if wanted)
+    result = write_preview(source, outdir, kinds=chosen or KINDS, dpi=dpi, binding=binding)
     if not quiet:
         parts = [counted(len(getattr(result, k)), k[:-1]) for k in KINDS if getattr(result, k)]
         parts += ["a contact sheet"] if result.contact else []

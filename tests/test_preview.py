@@ -99,3 +99,9 @@ def test_cli_on_a_print_pdf_and_a_source(tmp_path, reading, monkeypatch):
     names = sorted(p.name for p in (tmp_path / "p").iterdir())
     assert "tiny-contact.png" in names and "tiny-sheet-1.png" in names and "tiny-page-1.png" in names
     assert not list(tmp_path.glob("tiny-*.pdf"))  # the PDFs were built in a temporary folder
+    # the kinds combine: pages and spreads, no sheets (the last flag given used to win alone)
+    result = CliRunner().invoke(main, ["preview", "tiny.md", "-o", "q", "--pages", "--spreads", "--dpi", str(DPI)])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (tmp_path / "q").iterdir())
+    assert "tiny-page-1.png" in names and "tiny-contact.png" in names
+    assert not any("sheet" in name for name in names)
