@@ -332,7 +332,8 @@ class _LayoutReader:
             raise self.fail(f"[{where}] {key} must be a number, not {as_written(value)}", where, key)
         low, high = within
         if not low <= value <= high:  # also refuses nan and inf
-            raise self.fail(f"[{where}] {key} must be between {low:g} and {high:g}, not {as_written(value)}", where, key)
+            raise self.fail(f"[{where}] {key} must be between {low:g} and {high:g}, not {as_written(value)}",
+                            where, key)
         return float(value)
 
     def string(self, data: dict[str, Any], key: str, where: str, default: str | None = None,

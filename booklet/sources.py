@@ -168,7 +168,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     """PyYAML's safe loader, except that a key written twice is an error (the first value
     would otherwise be dropped without a word), and that a plain value is text as written:
     every value booklet reads is printed, and YAML's own reading of `2026-1-5`, `1.10`,
-    `007`, `yes` or a phone number `07700 900123` would change it (to 2026-01-05, 1.1, 7, True,
+    `007`, `yes` or a phone number `07700900123` would change it (to 2026-01-05, 1.1, 7, True,
     7700900123) or fail on an impossible date. An empty value (and `~`, `null`) stays None."""
 
     yaml_implicit_resolvers = {
