@@ -264,6 +264,29 @@ def test_a_title_page_without_a_lead_photo_reaches_the_foot_by_sinking_its_text(
     assert gap <= LAYOUT.styles["dateline"].leading + space + (HEAD_SINK + 1) * BODY.leading
 
 
+def test_only_the_space_under_the_head_may_sink(tmp_path):
+    """HEAD_SINK gives its stretch to one space, the one between the dateline and the text; the
+    space after a table further down keeps the ordinary give (the table's own header height
+    once stood in for "still in the head" there, and the space after it could grow two lines)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from booklet.typeset.document import _article_flowables
+    from booklet.typeset.makeup import leaves, measure
+    from booklet.typeset.pages import MAX_RATIO
+    from booklet.typeset.story import StoryContext
+
+    source = tmp_path / "zine.md"
+    source.write_text("---\ntitle: Sinks\n---\n# Tables\n*May 2, 2026*\n\n" + text(60, 1) + "\n\n"
+                      + "| Tool | Shelf |\n|---|---|\n" + "".join(f"| drill {n} | {n} |\n" for n in range(6))
+                      + "\n" + text(60, 2) + "\n", encoding="utf-8")
+    booklet, layout = load_booklet(source)
+    flowables = _article_flowables(booklet.articles[0], StoryContext(layout, "en", {}), 0)
+    items, _ = measure(leaves(flowables), layout, Canvas(io.BytesIO()))
+    sink = HEAD_SINK * BODY.leading / MAX_RATIO
+    sinking = [item for item in items if isinstance(item, Glue) and item.stretch >= sink - 1e-6]
+    assert len(sinking) == 1
+
+
 # --- lead photos -------------------------------------------------------------------------------
 
 

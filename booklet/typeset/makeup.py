@@ -192,16 +192,16 @@ def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int,
             continue
         rows = _table_rows(flowable, inner, layout)
         if rows is not None:
-            head, foot, heights, inserts = rows
+            header, closing, heights, inserts = rows
             leaf.lines = heights
             last = len(heights) - 1
             stretch = ROW_STRETCH * layout.styles["body"].leading
             for index, (height, insert) in enumerate(zip(heights, inserts)):
                 if index:  # two rows at least on either side of a break, which is not at the glue
                     cost = INFINITY if index in (1, last) else TABLE_BREAK_PENALTY
-                    items += [Penalty(INFINITY), Glue(0.0, stretch), Penalty(cost, before=foot, after=head)]
+                    items += [Penalty(INFINITY), Glue(0.0, stretch), Penalty(cost, before=closing, after=header)]
                     sources += [None, None, None]
-                items.append(Box(height + (head if index == 0 else 0.0) + (foot if index == last else 0.0),
+                items.append(Box(height + (header if index == 0 else 0.0) + (closing if index == last else 0.0),
                                  insert=insert))
                 sources.append(Source(number, index))
             continue
