@@ -28,6 +28,7 @@ PAPER_SIZES_MM: dict[str, tuple[float, float]] = {
 SHEETS = ("A4", "A3", "Letter", "Legal", "Tabloid")
 """The sheet sizes `--sheet` names (any other is given as WxH in millimetres)."""
 
+
 def paper_size(name: str) -> tuple[float, float]:
     """A named portrait paper size in points."""
     w, h = PAPER_SIZES_MM[name]
