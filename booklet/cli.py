@@ -173,7 +173,7 @@ def imposition_options(command: Callable) -> Callable:
     options = [
         click.option("--scheme", type=_SCHEME_CHOICE, default=None,
                      help="How pages go on sheets (default: the layout's scheme, else cut-stack)."),
-        click.option("--sheet", metavar="a4|a3|letter|legal|tabloid|WxH",
+        click.option("--sheet", metavar="a4|a3|a5|letter|legal|tabloid|WxH",
                      help="The paper (WxH in mm); default: the layout's sheet, else the one the pages fit."),
         click.option("--binding", type=click.Choice(["left", "right"]), default=None,
                      help="Spine on the left, or on the right for right-to-left booklets "

@@ -25,7 +25,7 @@ PAPER_SIZES_MM: dict[str, tuple[float, float]] = {
 }
 """Portrait paper sizes (width, height) in millimetres."""
 
-SHEETS = ("A4", "A3", "Letter", "Legal", "Tabloid")
+SHEETS = ("A4", "A3", "A5", "Letter", "Legal", "Tabloid")
 """The sheet sizes `--sheet` names (any other is given as WxH in millimetres)."""
 
 

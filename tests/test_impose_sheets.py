@@ -24,6 +24,8 @@ PAIRS = [
     ("cut-stack", "quarter-letter", "Letter", 1.0),
     ("mini-zine", "A7", "A4", 1.0),
     ("mini-zine", "A7", "Letter", 69.85 / 74),  # Letter's mini slots are 69.85 × 107.95 mm: A7 is too wide
+    ("saddle-2up", "A6", "A5", 1.0),  # an A5 printer: two A6 pages a side
+    ("cut-stack", "A7", "A5", 1.0),
 ]
 
 
@@ -62,6 +64,7 @@ def test_a_letter_pdf_on_a4_is_warned_with_a_way_out(tmp_path):
 
 def test_sheet_option_values(tmp_path, monkeypatch):
     assert sheet_size("a3") == paper_size("A3") and sheet_size("TABLOID") == paper_size("Tabloid")
+    assert sheet_size("A5") == paper_size("A5")
     assert sheet_size("450x320") == pytest.approx((320 * MM, 450 * MM))
     monkeypatch.chdir(tmp_path)
     make_numbered_pdf(tmp_path / "in.pdf", 8)
