@@ -5,6 +5,8 @@ breaks keeps one indent rule for all its lines (after a paragraph: all indented)
 from __future__ import annotations
 
 
+import re
+
 import pdfplumber
 import pytest
 
@@ -56,3 +58,55 @@ def test_verse_lines_share_one_indent(lines):
     assert len(verse) == 4 and max(verse) - min(verse) < 0.5
     before = next(x0 for line, x0 in lines if line.startswith("A paragraph before"))
     assert verse[0] > before + 5  # after a paragraph: indented, every line alike
+
+
+CODE_SOURCE = """---
+title: Code
+language: en
+---
+# Code in the text
+
+Every reader who opens the terminal types `configuration --interactive` and then
+`documentation`, and afterwards the `internationalization` helper prints
+`representations of everything at once` beside the prompt, which the reader copies into the
+notebook characteristically and carefully, with `a b c d e f` in between the words of a line.
+
+A second paragraph has `understandably` and `counterrevolutionaries` and
+`incomprehensibilities` in it, and more ordinary words to fill its lines with text.
+"""
+
+
+@pytest.fixture(scope="module")
+def code_lines(tmp_path_factory) -> list[list[dict]]:
+    """The chars of each text line (spaces left out) of a booklet whose justified lines hold inline code."""
+    folder = tmp_path_factory.mktemp("code")
+    (folder / "zine.md").write_text(CODE_SOURCE, encoding="utf-8")
+    result = build(folder / "zine.md", folder)
+    with pdfplumber.open(result.read_path) as pdf:
+        return [line["chars"] for page in pdf.pages for line in page.extract_text_lines()]
+
+
+def _mono(char: dict) -> bool:
+    return "Mono" in char["fontname"]
+
+
+def test_inline_code_breaks_without_an_added_hyphen(code_lines):
+    spans = re.findall(r"`([^`]*)`", CODE_SOURCE)
+    printed = "".join(c["text"] for chars in code_lines for c in chars if _mono(c))
+    assert printed == "".join(spans).replace(" ", "")
+    ends = ["".join(c["text"] for c in chars) for chars in code_lines if _mono(chars[-1])]
+    assert any(not end.endswith(tuple(span.split()[-1] for span in spans)) for end in ends)  # one broke inside
+
+
+def test_spaces_inside_inline_code_keep_their_width_in_justified_lines(code_lines):
+    advance = max(c["x1"] - c["x0"] for chars in code_lines for c in chars if _mono(c))  # the monospace's
+    stretched = False
+    smallest = min(b["x0"] - a["x1"] for chars in code_lines for a, b in zip(chars, chars[1:])
+                   if b["x0"] - a["x1"] > 1.0)  # the tightest word space
+    for chars in code_lines:
+        gaps = [(b["x0"] - a["x1"], _mono(a) and _mono(b)) for a, b in zip(chars, chars[1:]) if b["x0"] - a["x1"] > 1.0]
+        inside = [gap for gap, code in gaps if code]
+        for gap in inside:
+            assert gap == pytest.approx(advance, rel=0.03)  # a space of the code's own, not stretched
+        stretched |= bool(inside) and any(gap > 1.4 * smallest for gap, code in gaps if not code)
+    assert stretched  # a line with spaces in code did stretch its word spaces

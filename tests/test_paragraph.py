@@ -511,3 +511,21 @@ def test_split_steps_back_only_when_that_keeps_a_word_whole(hyphen_before):
     head, tail = fixed.split(WIDTH, room * BODY.leading + 0.5)
     head.wrap(WIDTH, 1000)
     assert len(head.lines) == (room if hyphen_before else room - 1)
+
+
+def test_inline_code_breaks_only_without_a_sign_and_leaves_three_characters_on_each_side():
+    from booklet.hyphenate import hyphenator
+    from booklet.typeset.linebreak import Box, Penalty
+
+    mono = face_name(LAYOUT.fonts["mono"])
+    for text in ("html</b>", "representations", "a/b/c/configuration"):
+        items = paragraph_items([Run(text, mono, BODY.size, code=True)], BODY, hyphenator("en", HYPHENATION))
+        breaks, offset = [], 0
+        for item in items:
+            if isinstance(item, Box) and item.data:
+                offset += sum(len(f.text) for f in item.data)
+            elif isinstance(item, Penalty) and item.penalty < 10000 and offset < len(text):
+                assert not item.flagged and item.width == 0  # no hyphen is drawn
+                breaks.append(offset)
+        assert all(3 <= b <= len(text) - 3 for b in breaks), (text, breaks)
+        assert (text == "html</b>") == (not breaks)  # the others may break (pyphen's points, after "/")

@@ -122,6 +122,12 @@ class _Encoder:
                 if part_rise != rise:
                     rise = part_rise
                     code.append(f"{fp_str(rise)} Ts")
+            fixed = word_space and text == " " and part.__class__ is Fragment  # a space of code
+            if fixed:
+                if strings:
+                    code.append(f"({''.join(strings)}) Tj")
+                    strings = []
+                code.append("0 Tw")
             for text_subset, escaped in encoded.get(text) or self._encode(doc, font, text):
                 if text_subset != subset:
                     if strings:
@@ -130,6 +136,10 @@ class _Encoder:
                     code.append(self._select(doc, font, size, text_subset))
                     subset = text_subset
                 strings.append(escaped)
+            if fixed:
+                code.append(f"({''.join(strings)}) Tj")
+                strings = []
+                code.append(f"{fp_str(word_space)} Tw")
         if strings:
             code.append(f"({''.join(strings)}) Tj")
         if rise:

@@ -100,11 +100,18 @@ def set_lines(items: list[Item], breaks: list[Break], justify: bool) -> list[Lin
             elif isinstance(item, Glue):
                 if item.data is None:
                     continue  # the invisible stretch of ragged text
-                parts.append(item.data)  # (font, size, width) of a space
-                spaces += item.data[2]
+                parts.append(item.data)
+                if isinstance(item.data, Fragment):  # a fixed space (in code): drawn as a glyph
+                    glyphs += item.data.width
+                else:  # (font, size, width) of a word space
+                    spaces += item.data[2]
         # no spaces at the line end (the glue before a forced break)
-        while parts and not isinstance(parts[-1], Fragment):
-            spaces -= parts.pop()[2]
+        while parts and _is_space(parts[-1]):
+            space = parts.pop()
+            if isinstance(space, Fragment):
+                glyphs -= space.width
+            else:
+                spaces -= space[2]
         space_count = sum(1 for part in parts if not isinstance(part, Fragment))
         hang = 0.0
         hyphen = False
@@ -133,6 +140,10 @@ def set_lines(items: list[Item], breaks: list[Break], justify: bool) -> list[Lin
         lines.append(Line(tuple(parts), glyphs, spaces, space_count, brk.line_width,
                           hang, justified, hyphen, continues, hang_left))
     return lines
+
+
+def _is_space(part: Fragment | tuple[str, float, float]) -> bool:
+    return not isinstance(part, Fragment) or part.text == " "
 
 
 def line_adjustment(line: Line, spacing: Spacing = SPACING) -> tuple[float, float]:
@@ -264,8 +275,8 @@ class TypesetParagraph(Flowable):
         their font files' digests, the style, the measure, the line-breaking parameters, the
         spacing (hyphen penalty included), the hyphenation dictionary and minimum lengths, and
         the code that sets lines."""
-        runs = tuple((run.text, run.font, font_digest(run.font), run.size, run.link, run.rise, run.strike, run.note)
-                     for run in self.runs)
+        runs = tuple((run.text, run.font, font_digest(run.font), run.size, run.link, run.rise, run.strike, run.note,
+                      run.code) for run in self.runs)
         hyph = self.hyph.key if self.hyph is not None else None
         return digest(code_stamp(*_LINE_CODE), marshal.dumps((runs, repr(self.style), width, repr(parameters),
                                                     repr(self.spacing), hyph, self.tie_single_letters)))

@@ -70,7 +70,7 @@ def _with_fallback(span: Span, face: str, style: TextStyle, layout: Layout) -> l
     bold, italic = style.bold or span.bold, style.italic != span.italic
     fallbacks = partial(fallback_faces, layout.fallback_fonts, bold, italic)
     # letters no font has were refused by the preflight; set any left in the span's own face
-    return [Run(text, font or face, style.size, span.link, strike=span.strike)
+    return [Run(text, font or face, style.size, span.link, strike=span.strike, code=span.code)
             for text, font in split_by_face(span.text, face, fallbacks)]
 
 

@@ -25,7 +25,9 @@ class Run:
     """A piece of text in one face; a run whose text is "\\n" is a forced line break.
 
     `rise` lifts it above the baseline (points: a footnote call's figure), `strike` draws a
-    line through it, `note` is the number of the footnote it calls (its mark)."""
+    line through it, `note` is the number of the footnote it calls (its mark). `code` is
+    inline code, set as written: a word of it breaks as a link target does, with no hyphen
+    added, and in justified lines its spaces keep their width (a fixed space, see `paragraph_items`)."""
 
     text: str
     font: str  # a registered ReportLab font name
@@ -34,6 +36,7 @@ class Run:
     rise: float = 0.0
     strike: bool = False
     note: int | None = None
+    code: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ _SEPARATORS = re.compile(f"[{_SPACES}]+|[{_NO_BREAK_SPACES}]")
 _HYPHEN_CHARS = "-\u2010"
 _DASHES = "\u2013\u2014"
 _URL_BREAK_AFTER = "/.-_?&=#"
+_CODE_MIN = 3  # characters of inline code on either side of a break inside a word of it
 _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)|^[^\s@]+@[^\s@]+\.[a-z]{2,}$", re.I)
 
 
@@ -161,7 +165,8 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
             # one face: the same word set the same way gives the same items (they are
             # immutable), and words recur all through a booklet
             piece, run = raw_word[0]
-            key = (piece, run.font, run.size, run.link, run.rise, run.strike, run.note, hyph_id, justify, spacing_id)
+            key = (piece, run.font, run.size, run.link, run.rise, run.strike, run.note, run.code, hyph_id, justify,
+                   spacing_id)
             word = _word_cache.get(key)
             if word is None:
                 if len(_word_cache) > _WORD_CACHE_LIMIT:
@@ -182,11 +187,15 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
         if items and (isinstance(items[-1], Glue) and not _is_nbsp_glue(items, len(items) - 1)
                       or isinstance(items[-1], Penalty) and items[-1].data != "hang"):
             return  # collapse runs of spaces
-        key = (run.font, run.size, justify, spacing_id)
+        key = (run.font, run.size, run.code and (run.link, run.strike), justify, spacing_id)
         glue = _space_cache.get(key)
         if glue is None:
             space = text_width(" ", run.font, run.size)
-            if justify:
+            if justify and run.code:
+                # a fixed space: drawn as a character of the code, not stretched with the
+                # word spaces (set_lines and linedraw tell it by its Fragment)
+                glue = (Glue(space, 0.0, 0.0, fragment(" ", run.font, run.size, run.link, strike=run.strike)),)
+            elif justify:
                 glue = (Glue(space, space * spacing.stretch, space * spacing.shrink, (run.font, run.size, space)),)
             else:
                 em = run.size * spacing.ragged_stretch
@@ -352,10 +361,18 @@ def _word_items(pieces: list[tuple[str, Run]], hyph: Hyphenator | None, spacing:
     points: dict[int, tuple[str, float]] = {}  # offset → (kind, penalty)
     looks_like_url = bool(_URL.match(text.strip("(<[«“\"'"))) or any(r.link and r.link.rstrip("/") in text
                                                                          for _, r in pieces if r.link)
-    if looks_like_url:
+    code = any(run.code for _, run in pieces)
+    if looks_like_url or code:
         for i, ch in enumerate(text[:-1]):
             if ch in _URL_BREAK_AFTER and i > 0 and text[i + 1] not in _URL_BREAK_AFTER:
                 points[i + 1] = ("url", spacing.url_penalty)
+        if code:
+            # code breaks where a hyphen would go, as a link target does: showing none, so
+            # nothing is added to what was written; and never leaves fewer than three of
+            # its characters alone (`html</` + `b>`)
+            for p in hyph.points(text) if hyph is not None else ():
+                points.setdefault(p, ("url", spacing.url_penalty))
+            points = {p: point for p, point in points.items() if _CODE_MIN <= p <= len(text) - _CODE_MIN}
     else:
         if SOFT_HYPHEN in text:
             # the author's own break points, priced like an explicit hyphen: they stay open when
