@@ -6,6 +6,7 @@ through the PDFs it produces."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pdfplumber
@@ -23,6 +24,7 @@ from booklet.typeset.pages import INFINITY, Box, Float, Frame, Glue, Penalty, pa
 from booklet.typeset.story import caption_reserve
 
 from imagekit import photo
+from pdftext import page_text
 
 LAYOUT = load_layout("pocket")
 BODY = LAYOUT.styles["body"]
@@ -238,6 +240,31 @@ def test_a_figure_that_fits_under_its_paragraph_stays_there(image_folder, words,
     assert reading[reading.index(f"end0n{index - 1}x.") + 1] == token  # the caption, right after its paragraph
     last = max(i for i, (_, lines) in enumerate(page_feet[:-1]) if lines)  # the article's last page
     assert all(foot == pytest.approx(FULL_FOOT, abs=0.5) for foot, _ in page_feet[1:last])
+
+
+def test_a_table_turned_sideways_takes_pages_in_a_row_and_the_text_after_it_follows(tmp_path):
+    """Found by a tester: a table of 12 columns and 30 rows turns sideways onto three pages, each
+    a full-page figure to the page builder. The paragraph after it took the page before the
+    third (as text after a full-page figure fills the page its text is on), and was read in the
+    middle of the table. A full-page figure that opens a page has that page to itself: the
+    table's pages follow each other with its rows in order, and the text after it comes next."""
+    header = "| " + " | ".join(f"Column {column} header" for column in range(12)) + " |"
+    rows = "\n".join("| " + " | ".join(f"cell{row}x{column} longish" for column in range(12)) + " |"
+                     for row in range(30))
+    source = tmp_path / "zine.md"
+    source.write_text(f"---\ntitle: Wide\n---\n# Tools inventory\n\n{text(24, 1, 'beforeword')}\n\n"
+                      f"{header}\n|{'---|' * 12}\n{rows}\n\n{text(40, 2, 'afterword')}\n", encoding="utf-8")
+    booklet, layout = load_booklet(source)
+    images, _ = prepare_images(booklet, layout, tmp_path / "cache")
+    with pdfplumber.open(io.BytesIO(typeset(booklet, layout, images).pdf)) as plumber:
+        pages = [page_text(page) for page in plumber.pages]
+    rows_on = [[int(row) for row in re.findall(r"cell(\d+)x0\b", page)] for page in pages]
+    table = [index for index, found in enumerate(rows_on) if found]
+    assert len(table) == 3 and table == list(range(table[0], table[0] + 3))
+    assert [row for index in table for row in rows_on[index]] == list(range(30))
+    [before] = [index for index, page in enumerate(pages) if "beforeword" in page]
+    [after] = [index for index, page in enumerate(pages) if "afterword" in page]
+    assert before < table[0] and after == table[-1] + 1
 
 
 @pytest.mark.parametrize("words", [(121, 43, 109, 119, 51), (44, 28, 46, 76), (98, 23, 29, 131, 46, 98)])

@@ -98,7 +98,7 @@ class Float:
     """A figure: `height` with `depth` (its caption's, below the last baseline), the space
     kept above and below it, and how much its image may shrink. It is set where it stands or,
     if `movable`, at the top of the next page; a `full_page` figure always gets the page after
-    the one where its text stands."""
+    the one where its text stands (the page it opens, when that text ends the page before)."""
 
     height: float
     depth: float = 0.0
@@ -302,7 +302,10 @@ class _Builder:
             if index in self.breaks and (sums.solid or full_page is not None):
                 self._close(start, index, waiting, fixed_goal, state, states, sums,
                             movable if followed else None, full_page)
-                if too_full or index == self.n or _forced(items[index]):
+                # a full-page figure that opens the page is on the page after its text already
+                # (the text before it ends the page before): this page is its own, and the text
+                # after it follows it, as the next full-page figure (a sideways table's next page)
+                if too_full or index == self.n or _forced(items[index]) or not sums.solid:
                     return
             if index == self.n:
                 return
