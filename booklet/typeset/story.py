@@ -422,6 +422,7 @@ def caption_reserve(booklet: Booklet, layout: Layout) -> Callable[[Figure], floa
         for block in article_blocks(article):
             if isinstance(block, Figure) and block.caption:
                 caption = inline_paragraph(block.caption, style, article_context)
-                height = caption.wrap(caption_box_width(block, layout), layout.page_height)[1]
+                width = caption_box_width(caption, None if block.full_page else block.width, layout.text_width)
+                height = caption.wrap(width, layout.page_height)[1]
                 reserves[id(block)] = figure_reserve(height, block.full_page, layout)
     return lambda figure: reserves.get(id(figure), 0.0)
