@@ -340,12 +340,28 @@ def load_font(file: FontFile) -> str:
     if name in _registered and _registered[name] != file:
         name = f"{name}-{file_digest(file).hex()[:8]}"
     try:
-        pdfmetrics.registerFont(_parsed_font(name, file))
+        font = _parsed_font(name, file)
     except (TTFError, OSError, struct.error) as exc:
         raise BookletError(f"cannot use font {file.path}: {exc}") from None
+    _own_postscript_name(font, file)
+    pdfmetrics.registerFont(font)
     _registered[name] = file
     _loaded[file] = name
     return name
+
+
+def _own_postscript_name(font: TTFont, file: FontFile) -> None:
+    """Give `font` a PostScript name of its own when a font of other bytes has its name.
+    ReportLab's registerFont hands out the font registered first under a PostScript name for
+    any later one with that name: two files that share it (a font renamed by hand, two
+    versions of one family) would print as one, in the first file's face, and its embedded
+    subsets would say only that name."""
+    other = pdfmetrics._dynFaceNames.get(font.face.name)
+    if other is None:
+        return
+    other_file = _registered.get(other.fontName)
+    if other_file is None or file_digest(other_file) != file_digest(file):
+        font.face.name += b"-" + file_digest(file).hex()[:8].encode()  # bytes, as ReportLab reads it
 
 
 def forget_changed_fonts() -> bool:

@@ -167,8 +167,12 @@ def _texts(booklet: Booklet, layout: Layout):
     for value in (meta.author, meta.publisher, meta.date, meta.edition, *meta.contacts):
         if value:
             yield _Text(value, *face("cover_meta"), meta.where)
+    marker = layout.marker  # every digit a page number may have
+    yield _Text(marker.format.format(n=1234567890), face_name(layout.fonts[marker.font]), marker.size,
+                partial(fallback_faces, layout.fallback_fonts), Location(layout.path) if layout.path else meta.where)
     for article in booklet.all_articles():
-        for style_name, value in (("title", article.title), ("dateline", article.date), ("author", article.author)):
+        for style_name, value in (("title", article.title), ("toc", article.title), ("dateline", article.date),
+                                  ("author", article.author)):
             if value:
                 yield _Text(value, *face(style_name), article.where)
         for block in article_blocks(article):

@@ -64,6 +64,28 @@ def test_symbols_and_greek_print_in_the_default_layout(tmp_path):
     assert {"GentiumBookPlus-Italic", "GentiumBookPlus-Bold", "NotoSansSymbols2-Regular"} <= embedded_fonts(pdf)
 
 
+def test_two_font_files_sharing_a_postscript_name_print_as_two_fonts(tmp_path):
+    """Liberation Mono renamed by hand to Charis SIL Bold's PostScript name (same length, in
+    the name table's Mac and Windows records): ReportLab alone sets the body in the bold serif."""
+    data = bundled_font_path("LiberationMono-Regular.ttf").read_bytes()
+    for old, new in ((b"LiberationMono", b"CharisSIL-Bold"), ("LiberationMono".encode("utf-16-be"),
+                                                              "CharisSIL-Bold".encode("utf-16-be"))):
+        assert data.count(old) == 1
+        data = data.replace(old, new)
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "Renamed.ttf").write_bytes(data)
+    source = write_booklet(tmp_path / "b", "mmmm iiii",
+                           fonts=f'body = "Renamed.ttf"\ntitle = "{bundled_font_path("CharisSIL-Bold.ttf")}"\n'
+                                 f'mono = "Liberation Mono"')
+    pdf = build_reading_pdf(source)
+    fonts = embedded_fonts(pdf)
+    assert "CharisSIL-Bold" in fonts and any(re.fullmatch(r"CharisSIL-Bold-[0-9a-f]{8}", f) for f in fonts)
+    with pdfplumber.open(pdf) as document:
+        chars = [c for c in document.pages[1].chars if c["text"] in "mi"]
+    widths = {c["text"]: round(c["x1"] - c["x0"], 2) for c in chars if c["size"] < 11}
+    assert widths["m"] == widths["i"]  # the body is in the monospace face it names
+
+
 def test_a_font_file_named_by_path_with_its_bold_face_beside_it(tmp_path):
     fonts = tmp_path / "b" / "fonts"
     fonts.mkdir(parents=True)
@@ -190,3 +212,47 @@ def test_characters_beyond_the_bmp_are_extracted_as_printed(tmp_path, caplog):
         text = PdfReader(pdf).pages[1].extract_text()
     assert "Ride a 🚲, like 👍, draw 🂡 and write 𝔄 — done." in text.replace("\n", " ")
     assert not caplog.records
+
+
+def _with_marker(source: Path, marker: str) -> Path:
+    """The booklet of `write_booklet` with its layout's [marker] lines replaced."""
+    layout = source.parent / "mine.toml"
+    text = layout.read_text(encoding="utf-8")
+    layout.write_text(re.sub(r"^\[marker\]\nformat = .*\n", f"[marker]\n{marker}\n", text, flags=re.M), encoding="utf-8")
+    return source
+
+
+def test_the_page_marker_is_set_through_the_fallback_chain(tmp_path):
+    # Noto Sans (the title face) has no arrows; Gentium, first in the chain, has them
+    pocket = builtin_layouts()["pocket"].read_text(encoding="utf-8")
+    fonts = re.search(r"^\[fonts\]\n((?:[^\[\n].*\n)*)", pocket, re.M).group(1)
+    source = _with_marker(write_booklet(tmp_path / "b", "Some words.", fonts=fonts),
+                          'format = "← стор. {n} ★ →"\nfont = "title"')
+    pdf = build_reading_pdf(source)
+    with pdfplumber.open(pdf) as document:
+        foot = [c for c in document.pages[1].chars if c["top"] > document.pages[1].height - 30]
+    assert "".join(c["text"] for c in foot if c["text"] != " ") == "←стор.2★→"
+    faces = {c["text"]: c["fontname"].split("+", 1)[-1] for c in foot}
+    assert faces["с"] == "NotoSans-Regular" and faces["←"].startswith("GentiumBookPlus")
+    assert faces["★"] == "NotoSansSymbols2-Regular"
+    middle = (min(c["x0"] for c in foot) + max(c["x1"] for c in foot)) / 2
+    assert middle == pytest.approx(document.pages[1].width / 2, abs=4)  # centred on the text block (mirrored margins)
+
+
+def test_a_marker_character_no_font_has_is_an_error_naming_the_layout(tmp_path):
+    source = _with_marker(write_booklet(tmp_path / "b", "Some words.", fonts='body = "Charis SIL"\ntitle = "Noto Sans"'
+                                        '\nmono = "Liberation Mono"\nfallback = []'), 'format = "{n} ★"')
+    result = CliRunner().invoke(main, ["check", str(source)])
+    assert result.exit_code == 1, result.output
+    assert "mine.toml" in result.stderr and "U+2605" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_contents_lines_are_set_through_the_fallback_chain(tmp_path):
+    # the bundled Charis (the contents' face) has no Greek capitals: Gentium sets them
+    source = tmp_path / "g.md"
+    source.write_text("---\ntitle: Greek\n---\n# Αθήνα και λόγος ★\n\nSome text.\n\n# Second\n\nMore.\n",
+                      encoding="utf-8")
+    pdf = build_reading_pdf(source)
+    with pdfplumber.open(pdf) as document:
+        lines = [line["text"] for line in document.pages[0].extract_text_lines()]
+    assert any(re.fullmatch(r"Αθήνα και λόγος ★ *2", line) for line in lines), lines

@@ -16,14 +16,13 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from reportlab import rl_config
-from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfdoc import PDFName
 from reportlab.platypus import BaseDocTemplate, DDIndenter, Flowable, Frame, ListFlowable, NextPageTemplate, PageBreak
 from reportlab.platypus import PageTemplate, Spacer
 from reportlab.platypus.doctemplate import LayoutError, _ktAllow
 
 from ..errors import BookletError
-from ..fonts import face_name, string_width
+from ..fonts import FontFamily, face_name, fallback_faces, split_by_face, string_width
 from ..images import Prepared
 from ..layouts import Layout
 from ..model import Article, Booklet, Figure, article_blocks
@@ -91,7 +90,8 @@ class _BookletDocument(BaseDocTemplate):
         self.layout = layout
         self.article_pages: list[tuple[str, int]] = []
         self.blank_pages: list[int] = []
-        self.marker_font = face_name(layout.fonts[layout.marker.font])
+        self.marker_text = _PlainText(face_name(layout.fonts[layout.marker.font]), layout.marker.size,
+                                      layout.fallback_fonts)
         body_font = face_name(layout.fonts["body"])
         super().__init__(
             buffer,
@@ -187,12 +187,11 @@ class _BookletDocument(BaseDocTemplate):
     def _marker(self, canvas, doc) -> None:
         if self.marker_hidden:
             return
-        marker = self.layout.marker
-        text = marker.format.format(n=self.page)
+        marker, text = self.layout.marker, self.marker_text
+        label = marker.format.format(n=self.page)
         frame = self.pageTemplate.frames[0]
         canvas.saveState()
-        canvas.setFont(self.marker_font, marker.size)
-        canvas.drawCentredString(frame._x1 + frame._width / 2, marker.baseline, text)
+        text.draw(canvas, frame._x1 + (frame._width - text.width(label)) / 2, marker.baseline, label)
         canvas.restoreState()
 
 
@@ -262,30 +261,55 @@ class _ArticleStart(Flowable):
         canvas.endForm()
 
 
+@dataclass(frozen=True)
+class _PlainText:
+    """Text drawn without the line breaker (the page marker, contents lines) in a face, and in
+    the layout's fallback faces for the characters it lacks, as the text is: a title face
+    without arrows or Greek letters would drop them unseen (the preflight refuses what no
+    font has)."""
+
+    face: str
+    size: float
+    fallbacks: tuple[FontFamily, ...]
+
+    def pieces(self, text: str) -> list[tuple[str, str]]:
+        return [(piece, font or self.face)
+                for piece, font in split_by_face(text, self.face, partial(fallback_faces, self.fallbacks))]
+
+    def width(self, text: str) -> float:
+        return sum(string_width(piece, font, self.size) for piece, font in self.pieces(text))
+
+    def draw(self, canvas, x: float, y: float, text: str) -> None:
+        """Draw `text` from (x, y), choosing a face only where it changes."""
+        for piece, font in self.pieces(text):
+            if (canvas._fontname, canvas._fontsize) != (font, self.size):
+                canvas.setFont(font, self.size)
+            canvas.drawString(x, y, piece)
+            x += string_width(piece, font, self.size)
+
+
 class _TocEntry(Flowable):
     """One contents line: the title (wrapped if long) and, right-aligned, its page number."""
 
     NUMBER_ROOM = "0000"
 
-    def __init__(self, index: int, title: str, font: str, size: float, leading: float, space: float):
+    def __init__(self, index: int, title: str, text: _PlainText, leading: float, space: float):
         super().__init__()
         self.index, self.title = index, title
-        self.font, self.size, self.leading, self.space = font, size, leading, space
+        self.text, self.leading, self.space = text, leading, space
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        room = string_width(self.NUMBER_ROOM, self.font, self.size)
-        self.lines = _split_long_words(simpleSplit(self.title, self.font, self.size, available_width - room),
-                                       self.font, self.size, available_width - room)
+        self.lines = _wrap(self.title, self.text, available_width - self.text.width(self.NUMBER_ROOM))
         self.width = available_width
         self.height = len(self.lines) * self.leading + self.space
         return self.width, self.height
 
     def draw(self) -> None:
         canvas = self.canv
-        canvas.setFont(self.font, self.size)
-        y = self.height - self.size
+        canvas.setFont(self.text.face, self.text.size)
+        y = self.height - self.text.size
         for line in self.lines:
-            canvas.drawString(0, y, line)
+            self.text.draw(canvas, 0, y, line)
             y -= self.leading
         y += self.leading
         canvas.saveState()
@@ -295,16 +319,23 @@ class _TocEntry(Flowable):
         canvas.linkRect("", _article_key(self.index), (0, y - 2, self.width, self.height), relative=1)
 
 
-def _split_long_words(lines: list[str], font: str, size: float, width: float) -> list[str]:
-    """Lines no wider than `width`: a word longer than a line is broken between letters.
-
-    Regression: a very long title word ran past the margin in the contents.
-    """
+def _wrap(title: str, text: _PlainText, width: float) -> list[str]:
+    """The title in lines no wider than `width`, filled word by word; a word longer than a
+    line is broken between letters (regression: a very long title word ran past the margin
+    in the contents)."""
+    lines: list[str] = []
+    line = ""
+    for word in title.split():
+        longer = f"{line} {word}" if line else word
+        if line and text.width(longer) > width:
+            lines.append(line)
+            longer = word
+        line = longer
     result: list[str] = []
-    for line in lines:
-        while string_width(line, font, size) > width and len(line) > 1:
+    for line in [*lines, line]:
+        while text.width(line) > width and len(line) > 1:
             cut = 1
-            while cut < len(line) and string_width(line[:cut + 1], font, size) <= width:
+            while cut < len(line) and text.width(line[:cut + 1]) <= width:
                 cut += 1
             result.append(line[:cut])
             line = line[cut:].lstrip()
@@ -419,6 +450,6 @@ def _article_head(index: int, article: Article, context: StoryContext) -> list[F
 def _contents(booklet: Booklet, layout: Layout) -> list[Flowable]:
     """One contents line per titled article."""
     style = layout.styles["toc"]
-    font = style_face(layout, style)
+    text = _PlainText(style_face(layout, style), style.size, layout.fallback_fonts)
     titles = [a.title for a in booklet.articles if a.title]
-    return [_TocEntry(i, title, font, style.size, style.leading, style.space_after) for i, title in enumerate(titles)]
+    return [_TocEntry(i, title, text, style.leading, style.space_after) for i, title in enumerate(titles)]
