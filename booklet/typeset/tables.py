@@ -184,6 +184,13 @@ class TableFlowable(Flowable):
         head = HEAVY_RULE + gap + self.row_heights[0] + gap + LIGHT_RULE + gap
         return head, gap + HEAVY_RULE, self.row_heights[self.first:self.last]
 
+    def tallest_row(self, width: float) -> tuple[int, float]:
+        """(its number, counting the header as 0; the height) of the row whose piece of table
+        (head, the row, foot) is tallest at `width`: no page holds a taller piece."""
+        head, foot, heights = self.row_boxes(width)
+        height, number = max(zip(heights, range(self.first, self.last)), default=(0.0, 0))
+        return number, head + height + foot
+
     def rows(self, first: int, last: int, spacing: float = 0.0) -> TableFlowable:
         """Its rows first…last (counted from its own first row, inclusive) as a table of their
         own, with `spacing` points more between rows."""
@@ -206,7 +213,9 @@ class TableFlowable(Flowable):
                 TableFlowable(self.source, self.fixed_plan, last, self.last)]
 
     def called_notes(self) -> tuple[int, ...]:
-        return self.source.called_notes(range(self.first, self.last))
+        """The notes its rows call; the header's with the table's first rows (the header
+        repeats on every part, its notes are placed once)."""
+        return self.source.called_notes(range(0 if self.first == 1 else self.first, self.last))
 
     def draw(self) -> None:
         canvas = self.canv
