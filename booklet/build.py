@@ -282,8 +282,7 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
     problems += store().take_warnings()
     read_path = outdir / f"{booklet.name}-read.pdf"
     print_path = outdir / f"{booklet.name}-print.pdf"
-    shop_path = outdir / f"{booklet.name}-shop.pdf" if shop else None
-    guide_path = guide_beside(print_path) if guide else None
+    shop_file, guide_file = outdir / f"{booklet.name}-shop.pdf", guide_beside(print_path)
     if on_reading is not None:
         write_atomic(read_path, reading_pdf)
         on_reading(read_path)
@@ -292,12 +291,16 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
         if on_reading is None:
             outputs.write(read_path, reading_pdf)
         report = impose_pdf(read_path, print_path, options, data=reading_pdf, outputs=outputs)
-        if shop_path is not None:
-            shop_warnings = write_shop_pdf(read_path, shop_path, data=reading_pdf, outputs=outputs)
+        if shop:
+            shop_warnings = write_shop_pdf(read_path, shop_file, data=reading_pdf, outputs=outputs)
             report.warnings.extend(w for w in shop_warnings if w not in report.warnings)
-        if guide_path is not None:
-            write_guide(report, guide_path, outputs)
+        else:  # an earlier build's is not of this set
+            outputs.remove(shop_file)
+        if guide:
+            write_guide(report, guide_file, outputs)
+        else:
+            outputs.remove(guide_file)
     return BuildResult(read_path, print_path, result.page_count, result.article_pages, report,
                        [str(p) for p in problems], sources=source_files(source, booklet, layout),
-                       blank_pages=len(result.blank_pages), notes=notes, shop_path=shop_path,
-                       guide_path=guide_path)
+                       blank_pages=len(result.blank_pages), notes=notes, shop_path=shop_file if shop else None,
+                       guide_path=guide_file if guide else None)

@@ -50,6 +50,7 @@ class Outputs:
     def __init__(self, folder: Path):
         self.folder = folder
         self.staged: dict[Path, Path] = {}  # target → its temporary
+        self.removed: list[Path] = []  # files of an earlier set that this one does not have
 
     def temporary(self, target: Path) -> Path:
         """A new empty temporary file for `target` (which must be in the set's folder)."""
@@ -68,6 +69,12 @@ class Outputs:
 
     def write(self, target: Path, data: bytes) -> None:
         self.temporary(target).write_bytes(data)
+
+    def remove(self, target: Path) -> None:
+        """Delete `target` with the set's commit, if it is there (a shop PDF that this build
+        was not asked for is not left beside the new set as if it were of it)."""
+        if (self.folder / Path(target).name).is_file():
+            self.removed.append(self.folder / Path(target).name)
 
 
 @contextmanager
@@ -126,7 +133,9 @@ def finish_interrupted(folder: Path) -> None:
         except (OSError, ValueError):
             pairs = []
         for temporary, target in pairs if isinstance(pairs, list) else []:
-            if _plain_name(temporary) and _plain_name(target) and (folder / temporary).is_file():
+            if temporary is None and _plain_name(target):
+                (folder / target).unlink(missing_ok=True)
+            elif _plain_name(temporary) and _plain_name(target) and (folder / temporary).is_file():
                 os.replace(folder / temporary, folder / target)
         journal.unlink(missing_ok=True)
     for stale in folder.glob(f"{TEMPORARY_PREFIX}*.tmp"):
@@ -144,6 +153,7 @@ def _commit(outputs: Outputs) -> None:
         _sync(temporary)
         os.chmod(temporary, 0o644)
     pairs = [[temporary.name, target.name] for target, temporary in outputs.staged.items()]
+    pairs += [[None, target.name] for target in outputs.removed]
     handle, name = tempfile.mkstemp(prefix=f"{TEMPORARY_PREFIX}commit.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -154,6 +164,8 @@ def _commit(outputs: Outputs) -> None:
         Path(name).unlink(missing_ok=True)
     for target, temporary in outputs.staged.items():
         os.replace(temporary, target)
+    for target in outputs.removed:
+        target.unlink(missing_ok=True)
     os.unlink(folder / JOURNAL)
 
 

@@ -11,7 +11,8 @@ Two steps, kept apart so that a cache can wrap the second:
 The bundled fonts live in the top-level fonts/ folder, installed as the `booklet.font_files`
 package, so they are found through importlib.resources after any kind of install. ReportLab
 embeds TrueType outlines only: fonts with PostScript (CFF) outlines and colour emoji fonts
-(bitmaps) are refused with a line that says what to use instead.
+(bitmaps) are refused with a line that says what to use instead. The character map ReportLab
+writes for each subset is mended for characters beyond U+FFFF (`_to_unicode_cmap`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Callable
 from weakref import WeakKeyDictionary
 
 from reportlab import Version as REPORTLAB_VERSION
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFError, TTFont, TTFontFace
 
 from .cache import digest, store
@@ -420,6 +421,27 @@ def _parsed_font(name: str, file: FontFile) -> TTFont:
     font_state = {key: value for key, value in vars(font).items() if key not in _FRESH}
     store().write("fonts", key, pickle.dumps((face_state, font_state), protocol=pickle.HIGHEST_PROTOCOL))
     return font
+
+
+_reportlab_to_unicode_cmap = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(font_name: str, subset: list[int]) -> str:
+    """ReportLab's ToUnicode CMap of a font subset (code → character, for copying and text
+    extraction), with each character beyond U+FFFF written as the UTF-16BE surrogate pair the
+    PDF wants (PDF 32000-1 §9.10.3). ReportLab writes its code point in hex: 🚲 as <1F6B2>, five
+    digits, which readers take for U+1F6B (Ὣ). The other entries are left as ReportLab writes
+    them, so a PDF whose text is all in the BMP is byte for byte what it was."""
+    cmap = _reportlab_to_unicode_cmap(font_name, subset)
+    mended = {f"<{code:02X}> <{char:04X}>": f"<{code:02X}> <{chr(char).encode('utf-16-be').hex().upper()}>"
+              for code, char in enumerate(subset) if char > 0xFFFF}
+    if not mended:
+        return cmap
+    return "\n".join(mended.get(line, line) for line in cmap.split("\n"))
+
+
+# TTFont.addObjects looks the function up in its module each time it writes a subset
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
 def _pdf_scale(units_per_em: int):

@@ -292,7 +292,7 @@ def _parse_article(document: MarkdownSource, language: str, reader: "_Blocks", e
     tokens = reader.tokens(document.text)
     title = fields["title"]
     if title is None and len(tokens) >= 3 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
-        title = plain_text(reader.inlines(tokens[1]))
+        title = reader.title(tokens[1])
         tokens = tokens[3:]
     blocks = reader.read(tokens)
     return Article(title=title, blocks=tuple(blocks), where=where, date=fields["date"], author=fields["author"],
@@ -318,7 +318,7 @@ def _split_single_file(document: MarkdownSource, language: str, reader: "_Blocks
                                 notes=reader.article_notes()))
     for number, start in enumerate(starts):
         end = starts[number + 1] if number + 1 < len(starts) else len(tokens)
-        title = plain_text(reader.inlines(tokens[start + 1]))
+        title = reader.title(tokens[start + 1])
         body = tokens[start + 3: end]
         date = _dateline(body)
         if date is not None:
@@ -606,6 +606,16 @@ class _Blocks:
 
     def inlines(self, inline: Token) -> tuple[Inline, ...]:
         return self._spans(inline.children or [], self.where(inline))
+
+    def title(self, inline: Token) -> str:
+        """An article's title heading as text. A footnote called there has no place to print
+        (the title is also a contents line and a bookmark): an error, not a note lost."""
+        inlines = self.inlines(inline)
+        if any(isinstance(i, NoteRef) for i in inlines):
+            where = self.where(inline)
+            raise BookletError("a footnote is called in an article's title, where it cannot be printed (the title is "
+                               "also its contents line): call it from the text", where.path, where.line)
+        return plain_text(inlines)
 
     def _note_call(self, token: Token, where: Location) -> NoteRef:
         note_id = token.meta["id"]

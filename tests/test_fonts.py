@@ -197,6 +197,23 @@ def test_font_files_named_by_path_are_among_the_files_a_build_reads(tmp_path):
     assert not any(path.name.startswith("CharisSIL") for path in files)  # bundled fonts do not change
 
 
+def test_characters_beyond_the_bmp_are_extracted_as_printed(tmp_path, caplog):
+    # regression: ReportLab's ToUnicode CMap wrote 🚲 as <1F6B2>, five hex digits, where the PDF
+    # wants the UTF-16BE surrogate pair <D83DDEB2> (PDF 32000-1 §9.10.3); readers took U+1F6B (Ὣ)
+    from pypdf import PdfReader
+
+    wide = ["🚲", "👍", "🂡", "𝔄"]  # the first three in Noto Sans Symbols 2, 𝔄 in Charis SIL
+    pdf = build_reading_pdf(write_booklet(tmp_path / "b", "Ride a 🚲, like 👍, draw 🂡 and write 𝔄 — done."))
+    chars = chars_with_fonts(pdf, 1)
+    assert [c for c, _ in chars if ord(c) > 0xFFFF] == wide
+    assert {f for c, f in chars if c in wide[:3]} == {"NotoSansSymbols2-Regular"}
+    assert dict(chars)["𝔄"] == "CharisSIL"  # the regular face's PostScript name
+    with caplog.at_level("WARNING", logger="pypdf"):
+        text = PdfReader(pdf).pages[1].extract_text()
+    assert "Ride a 🚲, like 👍, draw 🂡 and write 𝔄 — done." in text.replace("\n", " ")
+    assert not caplog.records
+
+
 def _with_marker(source: Path, marker: str) -> Path:
     """The booklet of `write_booklet` with its layout's [marker] lines replaced."""
     layout = source.parent / "mine.toml"

@@ -476,3 +476,40 @@ def test_image_errors_name_markdown_file_and_line(tmp_path, name, content, expec
     line = str(caught.value)
     assert line.startswith(f"{folder / 'a.md'}:5: ") and expected in line and name in line
 
+
+
+def test_a_narrow_figure_sets_its_caption_words_whole_within_the_text_block(tmp_path):
+    # regression: the caption was set in the picture's share of the text width, so at 5 %
+    # "Zero width" printed as Z / ero / wi / dth
+    folder = tmp_path / "narrow"
+    folder.mkdir()
+    photo(1600, 1000).save(folder / "p.jpg", quality=85)
+    captions = {"5%": "Zero width", "15%": "Neighbourhood lighthouse photographs"}
+    parts = ["# Narrow", ""]
+    for width, caption in captions.items():
+        parts += [f'![{caption}](p.jpg){{width="{width}"}}', "", "Some words of text.", ""]
+    (folder / "narrow.md").write_text("\n".join(parts), encoding="utf-8")
+    (folder / "booklet.yaml").write_text("title: Narrow\narticles: [narrow.md]\n")
+    built = build_reading_pdf(folder, tmp_path)
+    layout = built.layout
+    placed = placed_images(built.pdf)
+    assert len(placed) == 2
+    for p, (width, caption) in zip(placed, captions.items()):
+        assert p.width == pytest.approx(layout.text_width * float(width[:-1]) / 100, abs=0.5)
+        style = layout.styles["caption"]
+        with pdfplumber.open(built.pdf) as plumber:
+            words = plumber.pages[p.page_index].extract_words(extra_attrs=["size"])
+        below = [w for w in words if w["size"] == pytest.approx(style.size)
+                 and p.top + p.height < w["top"] < p.top + p.height + 4 * style.leading]
+        assert [w["text"] for w in below] == caption.split(), width  # each word whole, in order
+        # centred under the picture, inside the text block of this (mirrored) page
+        left = layout.margins.inner if p.page_index % 2 == 0 else layout.margins.outer
+        middle = p.x0 + p.width / 2
+        assert middle == pytest.approx(left + layout.text_width / 2, abs=0.5)
+        lines: dict[float, list[dict]] = {}
+        for word in below:
+            lines.setdefault(round(word["top"]), []).append(word)
+        for line in lines.values():
+            x0, x1 = min(w["x0"] for w in line), max(w["x1"] for w in line)
+            assert left - 0.5 <= x0 and x1 <= left + layout.text_width + 0.5
+            assert (x0 + x1) / 2 == pytest.approx(middle, abs=1.0)

@@ -263,3 +263,14 @@ def test_a_note_made_after_a_placed_note_was_freed_is_still_set():
         notes.finish_page(canvas, frame)  # the page ends: it no longer holds its notes
         del note
         gc.collect()
+
+
+def test_a_note_called_in_a_table_header_is_set_once(tmp_path):
+    """The header repeats on every part of a split table; the notes it calls are the first
+    part's (they were no part's: numbered, never printed)."""
+    rows = "\n".join(f"| item {n} | {n * 3}[^b] |" if n == 30 else f"| item {n} | {n * 3} |" for n in range(60))
+    path = typeset_pages(write(tmp_path, f"# Table\n\n| Thing[^h] | Count |\n|---|--:|\n{rows}\n\n"
+                                         "[^h]: Counted by hand.\n\n[^b]: Counted twice.\n"))
+    with pdfplumber.open(path) as pdf:
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+    assert text.count("Counted by hand.") == 1 and text.count("Counted twice.") == 1

@@ -161,3 +161,16 @@ def test_a_failed_build_creates_no_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", str(tmp_path / "bad.md"), "-o", str(tmp_path / "new")])
     assert result.exit_code == 1
     assert not (tmp_path / "new").exists()
+
+
+def test_a_build_not_asked_for_the_shop_pdf_and_guide_removes_the_earlier_ones(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_set(write_source(tmp_path / "a", "A"), out)
+    build(write_source(tmp_path / "b", "B"), out, options=ImposeOptions())
+    assert sorted(visible(out)) == ["pairs-print.pdf", "pairs-read.pdf"] and not hidden(out)
+    # a commit killed between its renames and the removals: the journal's removals are finished
+    (out / "pairs-shop.pdf").write_bytes(b"of an earlier set")
+    (out / files.JOURNAL).write_text('[[null, "pairs-shop.pdf"], [null, "../outside.pdf"]]', encoding="utf-8")
+    (tmp_path / "outside.pdf").write_bytes(b"not the folder's")
+    files.finish_interrupted(out)
+    assert sorted(visible(out)) == ["pairs-print.pdf", "pairs-read.pdf"] and (tmp_path / "outside.pdf").exists()

@@ -157,10 +157,12 @@ def figure_reserve(caption_height: float, full_page: bool, layout: Layout) -> fl
     return caption_height + caption_gap(layout) + (layout.margins.bottom if full_page else 0.0)
 
 
-def caption_box_width(figure: Figure, layout: Layout, available_width: float | None = None) -> float:
-    """The width captions are set in: the figure's share of the text width."""
-    width = layout.text_width if available_width is None else available_width
-    return width if figure.full_page else width * min(figure.width or 1.0, 1.0)
+def caption_box_width(caption: Flowable, width_fraction: float | None, room: float) -> float:
+    """The width a caption is set in: its picture's share (`width_fraction`, None for all) of
+    `room`, the width the figure may take, or its longest word's width when that is wider (up
+    to `room`), so that no word of it is broken between letters. Regression: under a picture
+    5 % wide, "Zero width" was set as Z / ero / wi / dth."""
+    return min(room, max(room * min(width_fraction or 1.0, 1.0), caption.min_width()))
 
 
 # --- floating figures -----------------------------------------------------------
@@ -262,9 +264,12 @@ class FigureFlowable(Flowable):
         self.spaceAfter = max(layout.styles["caption"].space_after, leading / 2) if caption else leading / 2
 
     def _measure(self, available_width: float) -> None:
-        fraction = min(self.width_fraction or 1.0, 1.0)
-        self.box_width = min(available_width, self.layout.text_width) * fraction
-        self.caption_height = self.caption.wrap(self.box_width, self.layout.page_height)[1] if self.caption else 0.0
+        room = min(available_width, self.layout.text_width)
+        self.box_width = room * min(self.width_fraction or 1.0, 1.0)
+        self.caption_height = 0.0
+        if self.caption is not None:
+            self.caption_width = caption_box_width(self.caption, self.width_fraction, room)
+            self.caption_height = self.caption.wrap(self.caption_width, self.layout.page_height)[1]
         self.reserve = figure_reserve(self.caption_height, False, self.layout)
         width, height = figure_size(self.image.aspect, self.width_fraction, False, self.layout, self.reserve)
         scale = min(1.0, self.box_width / width)  # narrower inside a quote or list
@@ -292,7 +297,7 @@ class FigureFlowable(Flowable):
         x = (self.width - self.image_width) / 2
         draw_image(self.canv, self.image, x, self.reserve, self.image_width, self.image_height)
         if self.caption is not None:
-            self.caption.drawOn(self.canv, (self.width - self.box_width) / 2, 0)
+            self.caption.drawOn(self.canv, (self.width - self.caption_width) / 2, 0)
 
 
 class FullPageFigure(Flowable):

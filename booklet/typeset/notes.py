@@ -142,6 +142,9 @@ class CallsNotes(Flowable):
     def getSpaceAfter(self) -> float:
         return self.content.getSpaceAfter()
 
+    def min_width(self) -> float:
+        return self.content.min_width()
+
     def called(self) -> list[Note]:
         return self.notes_for(self.content.called_notes())
 

@@ -27,9 +27,8 @@ from .linecache import code_stamp
 from .linebreak import INFINITY, Box, Break, Glue, Item, Parameters, Penalty, break_lines, line_items
 from .linedraw import draw_line
 from .words import (
-    INSIDE_WORD, KERN, PROTRUSION, PROTRUSION_LEFT, SPACING, Fragment, Run, Spacing, fragment, paragraph_items,
-    text_width, ties_single_letters,
-    with_emergency_points,
+    INSIDE_WORD, KERN, PROTRUSION, PROTRUSION_LEFT, SLACK, SPACING, Fragment, Run, Spacing, fragment,
+    longest_line_and_word, paragraph_items, text_width, ties_single_letters, with_emergency_points,
 )
 
 __all__ = ["Run", "make_paragraph", "TypesetParagraph", "KeepWithLines", "paragraph_items",
@@ -236,6 +235,11 @@ class TypesetParagraph(Flowable):
     def called_notes(self) -> tuple[int, ...]:
         """The numbers of the footnotes that the lines set by the last `wrap` call, in order."""
         return notes_called(self.lines)
+
+    def min_width(self) -> float:
+        """The narrowest measure in points that sets every word whole (its longest word's):
+        narrower, the line breaker breaks words between letters."""
+        return longest_line_and_word(self.runs)[1] + SLACK
 
     # line breaking ----------------------------------------------------------------------------
 

@@ -13,11 +13,12 @@ from reportlab.lib.styles import ParagraphStyle
 from ..fonts import face_name, fallback_faces, split_by_face, string_width
 from ..images import Prepared
 from ..layouts import Layout, TextStyle
-from ..errors import Problem
+from ..errors import BookletError, Problem
 from ..model import (
     Article, Block, Booklet, CodeBlock, DefinitionList, Figure, Footnote, Heading, Inline, LineBreak, ListBlock, NoteRef,
     Paragraph, Quote, SectionBreak, Span, Table, article_blocks,
 )
+from ..paper import MM
 from .figures import FigureFlowable, FullPageFigure, caption_box_width, figure_flowable, figure_reserve
 from .notes import MARK_RISE, MARK_SIZE, CallsNotes, Note, NoteRule
 from .paragraph import Run, make_paragraph
@@ -229,7 +230,14 @@ def _table(block: Table, context: StoryContext, may_turn: bool) -> list[Flowable
     if not may_turn:
         return [_with_notes(TableFlowable(source), list(source.called_notes(range(len(rows)))), context)]
     flowables = table_flowables(source, layout.text_width, layout.text_height)
-    if isinstance(flowables[0], SidewaysTable):
+    sideways = isinstance(flowables[0], SidewaysTable)
+    width, height = (layout.text_height, layout.text_width) if sideways else (layout.text_width, layout.text_height)
+    number, tallest = (flowables[0].table if sideways else flowables[0]).tallest_row(width)
+    if tallest > height + 1e-6:
+        raise BookletError(f"row {number} of this table is too tall for a page ({tallest / MM:.0f} mm, the page's text "
+                           f"is {height / MM:.0f} mm): split its cells' text over more rows, or out of the table",
+                           block.where.path, block.where.line)
+    if sideways:
         for number in source.called_notes(range(len(rows))):
             context.notes.pop(number, None)  # no room at the foot of a sideways page: at the end
         return flowables
@@ -422,6 +430,7 @@ def caption_reserve(booklet: Booklet, layout: Layout) -> Callable[[Figure], floa
         for block in article_blocks(article):
             if isinstance(block, Figure) and block.caption:
                 caption = inline_paragraph(block.caption, style, article_context)
-                height = caption.wrap(caption_box_width(block, layout), layout.page_height)[1]
+                width = caption_box_width(caption, None if block.full_page else block.width, layout.text_width)
+                height = caption.wrap(width, layout.page_height)[1]
                 reserves[id(block)] = figure_reserve(height, block.full_page, layout)
     return lambda figure: reserves.get(id(figure), 0.0)

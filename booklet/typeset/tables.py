@@ -20,11 +20,10 @@ from reportlab.platypus import Flowable
 from ..layouts import Hyphenation, TextStyle
 from .figures import others_waiting, wait_for_next_page
 from .paragraph import TypesetParagraph, make_paragraph
-from .words import Run, text_width
+from .words import SLACK, Run, longest_line_and_word
 
 COLUMN_GAP = 4.8  # points between the texts of two columns, at the table style's size
 PADDING_Y = 1.5  # above and below a cell's text
-SLACK = 0.3  # points added to a column's longest word, so that rounding never breaks it
 HEAVY_RULE = 0.7
 LIGHT_RULE = 0.35
 RULE_GAP = 1.2  # between a rule and the text next to it
@@ -100,28 +99,8 @@ def _share(columns: Sequence[ColumnMeasure], scale: float, room: float) -> tuple
     return tuple(m + (n - m) * spare for m, n in zip(minimum, natural))
 
 
-def measure_cell(runs: Sequence[Run]) -> ColumnMeasure:
-    """A cell's longest line (hard breaks end lines) and longest word, in points."""
-    longest_line = longest_word = line = word = 0.0
-    for run in runs:
-        if run.text == "\n":
-            longest_line, longest_word = max(longest_line, line), max(longest_word, word)
-            line = word = 0.0
-            continue
-        pieces = run.text.split(" ")
-        for index, piece in enumerate(pieces):
-            if index:  # a space: the word before it ends
-                longest_word = max(longest_word, word)
-                word = 0.0
-                line += text_width(" ", run.font, run.size)
-            width = text_width(piece, run.font, run.size)
-            word += width
-            line += width
-    return ColumnMeasure(max(longest_line, line), max(longest_word, word))
-
-
 def measure_columns(rows: Sequence[Sequence[Sequence[Run]]]) -> list[ColumnMeasure]:
-    measures = [[measure_cell(cell) for cell in row] for row in rows]
+    measures = [[ColumnMeasure(*longest_line_and_word(cell)) for cell in row] for row in rows]
     return [ColumnMeasure(max(m[c].natural for m in measures), max(m[c].minimum for m in measures))
             for c in range(len(rows[0]))]
 
@@ -205,6 +184,13 @@ class TableFlowable(Flowable):
         head = HEAVY_RULE + gap + self.row_heights[0] + gap + LIGHT_RULE + gap
         return head, gap + HEAVY_RULE, self.row_heights[self.first:self.last]
 
+    def tallest_row(self, width: float) -> tuple[int, float]:
+        """(its number, counting the header as 0; the height) of the row whose piece of table
+        (head, the row, foot) is tallest at `width`: no page holds a taller piece."""
+        head, foot, heights = self.row_boxes(width)
+        height, number = max(zip(heights, range(self.first, self.last)), default=(0.0, 0))
+        return number, head + height + foot
+
     def rows(self, first: int, last: int, spacing: float = 0.0) -> TableFlowable:
         """Its rows first…last (counted from its own first row, inclusive) as a table of their
         own, with `spacing` points more between rows."""
@@ -227,7 +213,9 @@ class TableFlowable(Flowable):
                 TableFlowable(self.source, self.fixed_plan, last, self.last)]
 
     def called_notes(self) -> tuple[int, ...]:
-        return self.source.called_notes(range(self.first, self.last))
+        """The notes its rows call; the header's with the table's first rows (the header
+        repeats on every part, its notes are placed once)."""
+        return self.source.called_notes(range(0 if self.first == 1 else self.first, self.last))
 
     def draw(self) -> None:
         canvas = self.canv

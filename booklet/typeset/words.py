@@ -124,6 +124,32 @@ def text_width(text: str, font: str, size: float) -> float:
     return width
 
 
+SLACK = 0.3
+"""Points added to a longest word where a measure is made to hold it (a table's column, a
+caption), so that rounding never breaks it between letters."""
+
+
+def longest_line_and_word(runs: Sequence[Run]) -> tuple[float, float]:
+    """The widths in points of the longest line of `runs` (hard breaks end lines) set on one
+    line, and of its longest word (spaces end words)."""
+    longest_line = longest_word = line = word = 0.0
+    for run in runs:
+        if run.text == "\n":
+            longest_line, longest_word = max(longest_line, line), max(longest_word, word)
+            line = word = 0.0
+            continue
+        pieces = run.text.split(" ")
+        for index, piece in enumerate(pieces):
+            if index:  # a space: the word before it ends
+                longest_word = max(longest_word, word)
+                word = 0.0
+                line += text_width(" ", run.font, run.size)
+            width = text_width(piece, run.font, run.size)
+            word += width
+            line += width
+    return max(longest_line, line), max(longest_word, word)
+
+
 @dataclass(frozen=True, slots=True)
 class Fragment:
     """Text in one face, all of it on one line once set (soft hyphens already removed)."""
