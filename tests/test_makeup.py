@@ -267,6 +267,28 @@ def test_a_table_turned_sideways_takes_pages_in_a_row_and_the_text_after_it_foll
     assert before < table[0] and after == table[-1] + 1
 
 
+def test_the_page_after_a_left_page_left_unfilled_may_reach_the_full_foot(image_folder):
+    """A tester's case, reduced: three tall figures after the title page, one to a page, leave page 4
+    (a left page) unfilled, and page 5 holds the third figure, then a full-page picture and the
+    article's last paragraph, which fits there only down to the foot of a full page. Page 4 was
+    given the goal a line short (less unfilled than the full one) and imposed it on page 5 as if
+    the spread had a baseline to share: the paragraph was split around the full-page picture,
+    its last lines alone on page 7. Kept whole on page 5, the picture on page 6 ends the article."""
+    figure = (image_folder / "portrait.jpg", (Span("captionword"),))
+    where = Location(image_folder / "t.md", 1)
+    blocks = (Paragraph((Span(text(150, 1, "firstword")),), where),
+              *(Figure(*figure, where) for _ in range(3)),
+              Figure(image_folder / "landscape.jpg", (Span("fullword"),), where, full_page=True),
+              Paragraph((Span(text(92, 2, "lastword") + " endword"),), where))
+    pdf, _ = build(image_folder, [Article("Title0z", blocks, where, date="May 2, 2026")])
+    with pdfplumber.open(io.BytesIO(pdf)) as plumber:
+        pages = [page.extract_text() or "" for page in plumber.pages]
+    [first] = [index for index, page in enumerate(pages) if "lastword" in page]
+    [last] = [index for index, page in enumerate(pages) if "endword" in page]
+    [picture] = [index for index, page in enumerate(pages) if "fullword" in page]
+    assert "captionword" in pages[first] and first == last and picture == last + 1
+
+
 @pytest.mark.parametrize("words", [(121, 43, 109, 119, 51), (44, 28, 46, 76), (98, 23, 29, 131, 46, 98)])
 def test_a_title_page_without_a_lead_photo_reaches_the_foot_by_sinking_its_text(image_folder, words):
     """Found on generated articles: after the title and dateline, whole lines leave the title

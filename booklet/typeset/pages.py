@@ -403,7 +403,10 @@ class _Builder:
     def _fit(self, baseline: float, goal: float, stretch: float, shrink: float, ragged: bool
              ) -> tuple[float, float, bool]:
         """(ratio, badness, whether the goal is met) of bringing the last baseline from
-        `baseline` to `goal`. A ragged page (an article's last) may end short."""
+        `baseline` to `goal`. A ragged page (an article's last) may end short. A page that
+        cannot reach its goal ends where its lines fall, whatever the goal: it is as unfilled
+        with a goal a line short as with the full one, and is measured from the full page's foot
+        (else a page unfilled anyway would take the short goal and impose it on its right page)."""
         excess = baseline - goal
         if excess > 1e-6:
             if shrink > 0 and shrink >= excess - 1e-6:
@@ -416,7 +419,7 @@ class _Builder:
         if stretch > 0 and need <= MAX_RATIO * stretch:
             ratio = need / stretch
             return ratio, 100.0 * ratio ** 3, True
-        return 0.0, UNFILLED_COST * need / self.frame.line, False
+        return 0.0, UNFILLED_COST * (self.frame.goal - baseline) / self.frame.line, False
 
     @staticmethod
     def _add(states: dict, position: int, waiting: int | None, goal: float | None, state: _State) -> None:
