@@ -274,3 +274,23 @@ def test_a_note_called_in_a_table_header_is_set_once(tmp_path):
     with pdfplumber.open(path) as pdf:
         text = "\n".join(page.extract_text() for page in pdf.pages)
     assert text.count("Counted by hand.") == 1 and text.count("Counted twice.") == 1
+
+
+def test_notes_holding_a_list_or_a_quote_called_from_a_caption_or_another_note_are_set(tmp_path):
+    """Such notes are set with the end notes: the foot of a page stacks paragraphs only (a
+    list in a note crashed the build, a note in a caption too; a note called from a note was
+    numbered and never printed)."""
+    from imagekit import photo
+
+    photo(600, 400).save(tmp_path / "photo.jpg")
+    path = typeset_pages(write(tmp_path, (
+        "# Notes\n\nA list[^list], a quote[^quote] and a nest[^outer].\n\n"
+        "![A caption with a note[^cap]](photo.jpg)\n\nMore text.\n\n"
+        "[^list]: A note with a list:\n\n    - first item of the note\n    - second item of the note\n\n"
+        "[^quote]: A note with a quote:\n\n    > quoted inside the note\n\n"
+        "[^outer]: The outer note calls[^inner].\n\n[^inner]: The inner note.\n\n[^cap]: The note of the caption.\n")))
+    with pdfplumber.open(path) as pdf:
+        text = "\n".join(page.extract_text() for page in pdf.pages)
+    for printed in ("first item of the note", "second item of the note", "quoted inside the note",
+                    "The outer note calls", "The inner note.", "The note of the caption."):
+        assert text.count(printed) == 1, printed

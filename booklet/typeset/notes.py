@@ -18,6 +18,7 @@ from typing import Iterable, Mapping
 from reportlab.platypus import Flowable
 
 from ..layouts import Layout
+from .paragraph import TypesetParagraph
 
 MARK_SIZE = 0.62  # a note call's figure, as a share of the text's size
 MARK_RISE = 0.36  # its baseline above the text's, in ems of the text
@@ -34,6 +35,11 @@ class Note(Flowable):
         self.number = number
         self.flowables = flowables
         self._heights: dict[float, float] = {}
+
+    def paragraphs_only(self) -> bool:
+        """Whether it is paragraphs alone, which the foot of a page stacks (`draw`): a list, a
+        quote's indents, a table flow only in a frame, so such a note is set at the end."""
+        return all(isinstance(flowable, TypesetParagraph) for flowable in self.flowables)
 
     def height_at(self, width: float) -> float:
         height = self._heights.get(width)

@@ -16,7 +16,7 @@ from ..layouts import Layout, TextStyle
 from ..errors import BookletError, Problem
 from ..model import (
     Article, Block, Booklet, CodeBlock, DefinitionList, Figure, Footnote, Heading, Inline, LineBreak, ListBlock, NoteRef,
-    Paragraph, Quote, SectionBreak, Span, Table, article_blocks,
+    Paragraph, Quote, SectionBreak, Span, Table, article_blocks, block_inlines, iter_blocks,
 )
 from ..paper import MM
 from .figures import FigureFlowable, FullPageFigure, caption_box_width, figure_flowable, figure_reserve
@@ -97,12 +97,16 @@ def _with_notes(flowable: Flowable, calls: list[int], context: StoryContext) -> 
 
 def article_flowables(article: Article, context: StoryContext) -> list[Flowable]:
     """An article's blocks, and after them its end notes: with `[notes] place = "foot"`, the
-    notes too tall for the foot of a page and those called from a table turned sideways."""
+    notes too tall for the foot of a page, those that hold more than paragraphs (a list, a
+    quote), those called from another note, a caption or a table turned sideways."""
     layout = context.layout
     notes = {note.number: Note(note.number, _note_flowables(note, context)) for note in article.notes}
     limit = layout.notes.max_share * layout.text_height
+    called_in_notes = {inline.number for note in article.notes for block in iter_blocks(note.blocks)
+                       for _, inlines in block_inlines(block) for inline in inlines if isinstance(inline, NoteRef)}
     foot = {} if layout.notes.place == "end" else {
-        number: note for number, note in notes.items() if note.height_at(layout.text_width) <= limit}
+        number: note for number, note in notes.items()
+        if number not in called_in_notes and note.paragraphs_only() and note.height_at(layout.text_width) <= limit}
     context = replace(context, notes=foot)
     flowables = block_flowables(article.blocks, context)
     end = [note for number, note in notes.items() if number not in context.notes]
@@ -188,6 +192,9 @@ def _block(block: Block, context: StoryContext, style_name: str, indent: bool, m
         ornament.keepWithPrevious = True  # nor at a page head, where it reads as a stray line
         return [ornament]
     if isinstance(block, Figure):
+        for inline in block.caption:  # a figure floats from its text: its caption's notes go to the end
+            if isinstance(inline, NoteRef):
+                context.notes.pop(inline.number, None)
         caption_style = layout.styles["caption"]
         caption = inline_paragraph(block.caption, caption_style, context) if block.caption else None
         return [figure_flowable(block, context.images[block.image], caption, layout)]
