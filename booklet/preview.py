@@ -187,7 +187,8 @@ def preview(source: Path, folder: Path | None = None, *, kinds: tuple[str, ...] 
         else:
             name = source.stem.removesuffix("-read")
             reading, printed = source, work / f"{name}-print.pdf"
-            report = impose_pdf(source, printed, ImposeOptions(binding=binding or "left"))
+            report = impose_pdf(source, printed, ImposeOptions(binding=binding))
+            binding = report.plan.binding
             duplex = report.plan.duplex and not report.plan.manual_duplex
         folder = Path(folder) if folder is not None else Path(f"{name}-preview")
         if folder.exists() and not folder.is_dir():
