@@ -205,6 +205,18 @@ def test_without_an_articles_list_the_cover_and_back_files_are_not_articles_too(
     assert "Fold Here" not in pages[1]  # not in the contents
 
 
+def test_a_markdown_back_cover_with_a_list_and_a_quote(tmp_path):
+    """They flow from the top of the back page (they crashed the build: the block set at the
+    foot stacks paragraphs only)."""
+    folder = write_booklet(tmp_path / "b", "back: back.md\n")
+    (folder / "back.md").write_text("Write to us:\n\n- one@example.org\n- two@example.org\n\n> Fold with care.\n",
+                                    encoding="utf-8")
+    pdf = build_reading_pdf(folder)
+    last = page_text(pdf, len(pypdf.PdfReader(pdf).pages) - 1)
+    for line in ("Write to us:", "one@example.org", "two@example.org", "Fold with care."):
+        assert line in last
+
+
 @pytest.mark.parametrize(("metadata", "layout", "message"), [
     ("cover: full\n", None, r"booklet\.yaml:\d+: `cover: full` sets the cover over a full-page picture"),
     ("cover: front.docx\n", None, r"booklet\.yaml:\d+: 'cover' must be full, built-in, a Markdown file"),
