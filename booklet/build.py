@@ -194,7 +194,8 @@ def _raise_errors(problems: list[Problem]) -> None:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         first = errors[0]
-        more = f" (and {len(errors) - 1} more problems: run `booklet check`)" if len(errors) > 1 else ""
+        others = len(errors) - 1
+        more = f" (and {others} more problem{'s' if others > 1 else ''}: run `booklet check`)" if others else ""
         raise BookletError(first.message + more, first.path, first.line)
 
 

@@ -217,7 +217,7 @@ def impose_options(params: dict) -> tuple["ImposeOptions", frozenset[str]]:
         values["sheet_size"] = sheet_size(sheet) if sheet is not None else None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    return ImposeOptions(scheme=params.pop("scheme") or "cut-stack", binding=params.pop("binding") or "left",
+    return ImposeOptions(scheme=params.pop("scheme") or "cut-stack", binding=params.pop("binding"),
                          **values), chosen
 
 

@@ -45,6 +45,12 @@ class TextStyle:
     bold: bool = False
     italic: bool = False
 
+
+MARKER_ASCENT = 0.75
+"""How far a marker's figures and arrows reach above its baseline, in ems (a text face's
+figures are about 0.7 em tall)."""
+
+
 @dataclass(frozen=True)
 class Marker:
     """The running page marker: `format` gets `{n}`, the 1-based physical page number."""
@@ -398,7 +404,7 @@ class _LayoutReader:
                     styles[name] = self._style(styles_data, name, page_width - margins.inner - margins.outer)
         parts: dict[str, Any] = {}
         readers = {
-            "marker": lambda: self._marker(data, page_height),
+            "marker": lambda: self._marker(data, page_height, margins.bottom),
             "imposition": lambda: self._imposition(data),
             "hyphenation": lambda: self._hyphenation(data),
             "images": lambda: self._images(data),
@@ -467,7 +473,8 @@ class _LayoutReader:
             italic=self.flag(s, "italic", where),
         )
 
-    def _marker(self, data: dict[str, Any], page_height: float) -> Marker:
+    def _marker(self, data: dict[str, Any], page_height: float, bottom: float) -> Marker:
+        """The marker; it sits in the bottom margin (`bottom`, points), under the text."""
         mk = self.table(data, "marker", ("format", "size", "baseline", "font"))
         fmt = self.string(mk, "format", "marker", default="← {n} →")
         try:
@@ -480,12 +487,18 @@ class _LayoutReader:
         size = self.number(mk, "size", "marker", default=8.0, within=(1.0, 100.0))
         # the marker's descenders and ascenders must stay on the page (half its size below, one above)
         lowest, highest = 0.5 * size / MM, (page_height - size) / MM
+        baseline = self.number(mk, "baseline", "marker", default=6.0,
+                               within=(round(lowest + 0.05, 1), round(highest, 1))) * MM
+        if baseline + MARKER_ASCENT * size > bottom:  # it would print over the last line of text
+            raise self.fail(f"[marker] baseline = {baseline / MM:g} puts the page number into the text: with "
+                            f"[margins] bottom = {bottom / MM:g} it must be at most "
+                            f"{math.floor((bottom - MARKER_ASCENT * size) / MM * 10) / 10:g} (or make the bottom "
+                            f"margin larger)", "marker", "baseline")
         return Marker(
             format=fmt,
             font=self.string(mk, "font", "marker", default="body", choices=("body", "title", "mono")),
             size=size,
-            baseline=self.number(mk, "baseline", "marker", default=6.0,
-                                 within=(round(lowest + 0.05, 1), round(highest, 1))) * MM,
+            baseline=baseline,
         )
 
     def _imposition(self, data: dict[str, Any]) -> Imposition:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, rules_core
 from markdown_it.common.normalize_url import normalizeLinkText
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_plugin
@@ -150,6 +150,9 @@ def read_metadata(data: dict[str, Any], where: Location, errors: Collector) -> M
         with errors.attempt():
             raise BookletError("'contacts' must be a list of lines", where.path, key_line(where, "contacts"))
         contacts = []
+    for key in TYPESET_METADATA:
+        if texts[key]:
+            texts[key] = typographic(texts[key], language or "en")
     cover = texts["cover_image"]
     base = where.path.parent if where.path.suffix else where.path
     return Metadata(
@@ -288,6 +291,9 @@ def _parse_article(document: MarkdownSource, language: str, reader: "_Blocks", e
         with errors.attempt():
             fields[key] = _language(front, where) if key == "language" else _text(front, key, where)
     language = fields["language"] or language
+    for key in ("title", "date", "author"):
+        if fields[key]:
+            fields[key] = typographic(fields[key], language)
     reader.language = language
     tokens = reader.tokens(document.text)
     title = fields["title"]
@@ -352,6 +358,25 @@ def _dateline(tokens: list[Token]) -> str | None:
 
 def _prepare(text: str) -> str:
     return _UNQUOTED_PERCENT.sub(r'\1"\2"', UNPRINTED.sub("", text))
+
+
+TYPESET_METADATA = ("title", "subtitle", "author", "publisher", "date")
+"""The metadata that is text to read (contacts and the edition are left as written)."""
+
+
+def typographic(text: str, language: str) -> str:
+    """Text from YAML (a title, an author, a date) with the quotes, dashes and ellipses that
+    the typographer gives Markdown text, so that a title in front matter prints as the same
+    title written as a `#` heading does."""
+    token = Token("text", "", 0)
+    token.content = text
+    inline = Token("inline", "", 0)
+    inline.content, inline.children = text, [token]
+    state = rules_core.StateCore("", _markdown(language), {})
+    state.tokens = [inline]
+    rules_core.replace(state)  # the typographer's own rules, on this one token
+    rules_core.smartquotes(state)
+    return token.content
 
 
 @cache

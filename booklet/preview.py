@@ -10,6 +10,7 @@ on a grey ground, with a thin line where the fold is.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,6 +149,12 @@ def write_previews(folder: Path, name: str, reading_pdf: Path | None, print_pdf:
         images = sheets(render_pages(print_pdf, dpi), duplex)
         for number, image in enumerate(images, 1):
             save(image, "sheets", f"sheet-{number:0{len(str(len(images)))}d}")
+    for kind, label in (("pages", "page"), ("spreads", "spread"), ("sheets", "sheet")):
+        if written[kind]:  # an earlier preview's of this kind, when the count or its digits changed
+            pattern = re.compile(rf"{re.escape(name)}-{label}-\d+\.png")
+            for stale in set(folder.glob(f"{name}-{label}-*.png")) - set(written[kind]):
+                if pattern.fullmatch(stale.name):
+                    stale.unlink()
     return Preview(tuple(written["pages"]), tuple(written["spreads"]), tuple(written["sheets"]), contact)
 
 
@@ -187,7 +194,8 @@ def preview(source: Path, folder: Path | None = None, *, kinds: tuple[str, ...] 
         else:
             name = source.stem.removesuffix("-read")
             reading, printed = source, work / f"{name}-print.pdf"
-            report = impose_pdf(source, printed, ImposeOptions(binding=binding or "left"))
+            report = impose_pdf(source, printed, ImposeOptions(binding=binding))
+            binding = report.plan.binding
             duplex = report.plan.duplex and not report.plan.manual_duplex
         folder = Path(folder) if folder is not None else Path(f"{name}-preview")
         if folder.exists() and not folder.is_dir():

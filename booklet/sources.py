@@ -99,6 +99,8 @@ def _read_folder(folder: Path) -> BookletSource:
     where = Location(config_path, 1) if config_path.is_file() else Location(folder)
     covers = _cover_documents(config, folder, config_path)
     cover_paths = {document.path.resolve() for document in covers.values()}
+    if articles is None:  # the cover's and back's files are theirs, not articles too
+        documents = [document for document in documents if document.path.resolve() not in cover_paths]
     return BookletSource(name, config, where, tuple(documents), single_file=False,
                          unlisted=tuple(p for p in unlisted if p.resolve() not in cover_paths),
                          problems=tuple(errors.problems), covers=covers)

@@ -191,6 +191,32 @@ def test_a_markdown_back_cover_on_the_last_page(tmp_path):
     assert "Back Room Press" not in last  # instead of the built-in colophon
 
 
+def test_without_an_articles_list_the_cover_and_back_files_are_not_articles_too(tmp_path):
+    folder = write_booklet(tmp_path / "b", "cover: cover.md\nback: back.md\n")
+    config = folder / "booklet.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("articles:\n  - 0.md\n  - 1.md\n", ""),
+                      encoding="utf-8")
+    (folder / "cover.md").write_text("# Fold Here\n\nA zine made by hand.\n", encoding="utf-8")
+    (folder / "back.md").write_text("Printed on the long table.\n", encoding="utf-8")
+    pdf = build_reading_pdf(folder)
+    pages = [page_text(pdf, n) for n in range(len(pypdf.PdfReader(pdf).pages))]
+    assert sum("made by hand" in text for text in pages) == 1 and "made by hand" in pages[0]
+    assert sum("Printed on the long table" in text for text in pages) == 1 and "long table" in pages[-1]
+    assert "Fold Here" not in pages[1]  # not in the contents
+
+
+def test_a_markdown_back_cover_with_a_list_and_a_quote(tmp_path):
+    """They flow from the top of the back page (they crashed the build: the block set at the
+    foot stacks paragraphs only)."""
+    folder = write_booklet(tmp_path / "b", "back: back.md\n")
+    (folder / "back.md").write_text("Write to us:\n\n- one@example.org\n- two@example.org\n\n> Fold with care.\n",
+                                    encoding="utf-8")
+    pdf = build_reading_pdf(folder)
+    last = page_text(pdf, len(pypdf.PdfReader(pdf).pages) - 1)
+    for line in ("Write to us:", "one@example.org", "two@example.org", "Fold with care."):
+        assert line in last
+
+
 @pytest.mark.parametrize(("metadata", "layout", "message"), [
     ("cover: full\n", None, r"booklet\.yaml:\d+: `cover: full` sets the cover over a full-page picture"),
     ("cover: front.docx\n", None, r"booklet\.yaml:\d+: 'cover' must be full, built-in, a Markdown file"),
@@ -205,6 +231,25 @@ def test_cover_mistakes_are_one_line_each(tmp_path, metadata, layout, message):
     (folder / "runes.md").write_text("# Runes\n\nA rune: \u16a0.\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["check", str(folder)])
     assert result.exit_code == 1 and re.search(message, result.output), result.output
+
+
+@pytest.mark.parametrize(("metadata", "message"), [
+    ("back: back.md\n", r"^booklet: .*back\.md: the back cover does not fit on one page \(it runs over \d+\)"),
+    ("contacts:\n" + "".join(f"  - person{n}@example.org\n" for n in range(40)),
+     r"^booklet: .*booklet\.yaml: the front cover does not fit on one page .*or the list of contacts"),
+])
+def test_a_cover_longer_than_its_page_is_an_error(tmp_path, metadata, message):
+    """It ran on over the next pages: the contents pushed on, or the back's pages set among
+    the blanks before it (the print PDF's order then scrambled)."""
+    folder = write_booklet(tmp_path / "b", metadata)
+    config = folder / "booklet.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("contacts:\n  - fold@example.org\n", "", 1)
+                      if "contacts" in metadata else config.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "back.md").write_text("\n\n".join(f"Line {n} of a back cover that goes on." for n in range(40)),
+                                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(folder), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and re.search(message, result.stderr), result.output
+    assert not (tmp_path / "out").exists()
 
 
 USER_BOOKLETS = Path(__file__).resolve().parent / "user_booklets"

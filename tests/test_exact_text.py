@@ -110,3 +110,17 @@ def test_spaces_inside_inline_code_keep_their_width_in_justified_lines(code_line
             assert gap == pytest.approx(advance, rel=0.03)  # a space of the code's own, not stretched
         stretched |= bool(inside) and any(gap > 1.4 * smallest for gap, code in gaps if not code)
     assert stretched  # a line with spaces in code did stretch its word spaces
+
+
+def test_a_long_code_line_wraps_after_a_space_and_keeps_its_indent(tmp_path):
+    line = "    return x * 2  # a comment that is quite long and will need wrapping at the margin of the page"
+    (tmp_path / "zine.md").write_text(f"---\ntitle: Code\n---\n# Code\n\n```\ndef double(x):\n{line}\n```\n",
+                                      encoding="utf-8")
+    result = build(tmp_path / "zine.md", tmp_path)
+    with pdfplumber.open(result.read_path) as pdf:
+        code = [(text["text"], text["x0"]) for page in pdf.pages for text in page.extract_text_lines()
+                if "Mono" in text["chars"][0]["fontname"]]
+    assert len(code) >= 3 and code[0][0] == "def double(x):"
+    assert " ".join(text for text, _ in code[1:]).split() == line.split()  # every word whole, in order
+    indents = {round(x0, 1) for _, x0 in code[1:]}
+    assert len(indents) == 1 and indents.pop() > code[0][1] + 5  # the continuations keep the indent

@@ -192,3 +192,17 @@ def test_verify_every_scheme(run, tmp_path, scheme):
     result = run("verify", "out.pdf", "--scheme", scheme, "--pages", 21, "--flip", "short")
     assert result.exit_code == 0, result.output
     assert "ok: all 21 pages" in result.stdout
+
+
+def test_a_reading_pdf_that_reads_right_to_left_is_bound_on_the_right(run, tmp_path):
+    """booklet's own reading PDF of a `direction: rtl` booklet says so (/Direction /R2L):
+    imposing it again gives the print PDF its build made, not one bound on the left."""
+    (tmp_path / "rtl.md").write_text("---\ntitle: Right to left\ndirection: rtl\n---\n# One\n\n"
+                                     + "Words on a page. " * 300 + "\n", encoding="utf-8")
+    assert run("build", "rtl.md", "-o", "built").exit_code == 0
+    result = run("impose", "built/rtl-read.pdf", "-o", "again.pdf")
+    assert result.exit_code == 0 and "Bound on the right" in result.stdout
+    pages = [page.get_contents().get_data() for page in PdfReader(tmp_path / "again.pdf").pages]
+    assert pages == [page.get_contents().get_data() for page in PdfReader(tmp_path / "built/rtl-print.pdf").pages]
+    result = run("impose", "built/rtl-read.pdf", "-o", "left.pdf", "--binding", "left")
+    assert result.exit_code == 0 and "Bound on the right" not in result.stdout

@@ -80,6 +80,22 @@ def test_language_quotes_and_typography(tmp_path):
     assert plain_text(uk.articles[0].blocks[0].inlines) == "«Привіт,» сказала вона."
 
 
+def test_titles_and_lines_from_yaml_get_the_typography_of_the_text(tmp_path):
+    """A title in front matter prints as the same title written as a heading (it kept "" and
+    --); contacts stay as written (an address may hold -- on purpose)."""
+    booklet = parse_file(tmp_path, '---\ntitle: Quotes "test" -- book\nauthor: O\'Neill & co...\n'
+                         'language: uk\ncontacts:\n  - a--b@example.org\n---\n# "Заголовок" -- тут\n\nТекст.\n')
+    meta = booklet.metadata
+    assert (meta.title, meta.author, meta.contacts) == ("Quotes «test» – book", "O’Neill & co…", ("a--b@example.org",))
+    assert booklet.articles[0].title == "«Заголовок» – тут"
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "booklet.yaml").write_text("title: B\n", encoding="utf-8")
+    (tmp_path / "b" / "one.md").write_text('---\ntitle: A "flat" tyre -- fixed\ndate: May--June\n---\nText.\n',
+                                           encoding="utf-8")
+    article = parse_booklet(read_sources(tmp_path / "b")).articles[0]
+    assert (article.title, article.date) == ("A “flat” tyre – fixed", "May–June")
+
+
 def test_raw_html_stays_literal_text(tmp_path):
     booklet = parse_file(tmp_path, "---\ntitle: T\n---\n<b>bold?</b> a < b & c\n\n<div>\nblock\n</div>\n")
     texts = [plain_text(b.inlines) for b in booklet.articles[0].blocks]

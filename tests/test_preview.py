@@ -105,3 +105,18 @@ def test_cli_on_a_print_pdf_and_a_source(tmp_path, reading, monkeypatch):
     names = sorted(p.name for p in (tmp_path / "q").iterdir())
     assert "tiny-page-1.png" in names and "tiny-contact.png" in names
     assert not any("sheet" in name for name in names)
+
+
+def test_a_second_preview_into_the_folder_leaves_no_pictures_of_the_first(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = make_numbered_pdf(tmp_path / "a" / "zine-read.pdf", 12)
+    preview(first, tmp_path / "out", dpi=DPI)
+    (tmp_path / "out" / "notes.txt").write_text("the user's own", encoding="utf-8")
+    second = make_numbered_pdf(tmp_path / "b" / "zine-read.pdf", 8)
+    result = preview(second, tmp_path / "out", kinds=("pages", "sheets"), dpi=DPI)
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    pages = [n for n in names if "-page-" in n]
+    assert pages == sorted(p.name for p in result.pages) and len(pages) == 8  # page-01 … page-12 gone
+    assert len([n for n in names if "-sheet-" in n]) == len(result.sheets)
+    assert len([n for n in names if "-spread-" in n]) == 7 and "notes.txt" in names  # not asked for: kept

@@ -34,7 +34,7 @@ class ImposeOptions:
 
     scheme: str = "cut-stack"        # cut-stack | quarto | saddle-2up | mini-zine
     flip: str = "long"               # long | short
-    binding: str = "left"            # left | right (right-to-left booklets)
+    binding: str | None = None       # left | right (right-to-left booklets); None: as the PDF reads
     manual_duplex: bool = False
     blanks: str = "before-back"      # before-back | end   (where padding blanks go)
     printer_margin: float = 0.0      # points
@@ -68,7 +68,7 @@ def check_options(options: ImposeOptions) -> None:
         raise UsageError(f"unknown scheme {options.scheme!r}; choose one of {', '.join(SCHEMES)}")
     if options.flip not in FLIPS:
         raise UsageError(f"--flip must be long or short, not {options.flip!r}")
-    if options.binding not in BINDINGS:
+    if options.binding is not None and options.binding not in BINDINGS:
         raise UsageError(f"--binding must be left or right, not {options.binding!r}")
     if options.blanks not in BLANKS:
         raise UsageError(f"--blanks must be before-back or end, not {options.blanks!r}")
@@ -135,8 +135,10 @@ def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOption
     source, output = Path(source), Path(output)
     pdf = SourcePDF(source, data)
     page_count = len(pdf.pages)
+    # a reading PDF that says it reads right to left (booklet's own do) is bound on the right
+    binding = options.binding or ("right" if pdf.reads_right_to_left else "left")
     the_plan = plan(page_count, options.scheme, flip=options.flip, manual_duplex=options.manual_duplex,
-                    blanks=options.blanks, group=options.group, nest=options.nest, binding=options.binding)
+                    blanks=options.blanks, group=options.group, nest=options.nest, binding=binding)
     first = _finished_size(pdf.pages[0])
     sheet = sheet_size_for(options.scheme, first, options.sheet_size)
     try:
@@ -167,6 +169,7 @@ def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOption
 
 
 WARN_BELOW = 0.95  # pages shrunk more than this to fit their slots get a warning, not just a note
+WARN_ABOVE = 1 / WARN_BELOW  # and pages enlarged more than this: their type prints larger than set
 
 
 def _finished_size(page) -> tuple[float, float]:
@@ -178,8 +181,8 @@ def _finished_size(page) -> tuple[float, float]:
 
 def _fit_pages(pdf, slot_size: tuple[float, float], strict: bool) -> tuple[list[float], list[str]]:
     """Each page's scale to fit its slot (1 for the right size), and a warning when a page is
-    shrunk below WARN_BELOW (the summary states any other scale); with `strict` a wrong-size
-    page is an error."""
+    shrunk below WARN_BELOW or enlarged above WARN_ABOVE (the summary states any other scale);
+    with `strict` a wrong-size page is an error."""
     fits = []
     for index, page in enumerate(pdf.pages):
         w, h = _finished_size(page)
@@ -187,15 +190,15 @@ def _fit_pages(pdf, slot_size: tuple[float, float], strict: bool) -> tuple[list[
         if fits[-1] != 1.0 and strict:
             raise BookletError(f"page {index + 1} is {_mm((w, h))}, not {_mm(slot_size)} like its slot; "
                                "--strict refuses to scale it", pdf.path)
-    shrunk = [i for i, k in enumerate(fits) if k < WARN_BELOW]
-    if not shrunk:
+    scaled = [i for i, k in enumerate(fits) if not WARN_BELOW <= k <= WARN_ABOVE]
+    if not scaled:
         return fits, []
-    pages = ", ".join(str(i + 1) for i in shrunk[:5]) + (" …" if len(shrunk) > 5 else "")
-    scales = sorted(fits[i] for i in shrunk)
+    pages = ", ".join(str(i + 1) for i in scaled[:5]) + (" …" if len(scaled) > 5 else "")
+    scales = sorted(fits[i] for i in scaled)
     span = f"{scales[0]:.0%}" if scales[0] == scales[-1] else f"{scales[0]:.0%} to {scales[-1]:.0%}"
-    count = f"{len(shrunk)} page" + ("s" if len(shrunk) > 1 else "")
-    return fits, [f"{count} ({pages}) {'are' if len(shrunk) > 1 else 'is'} not {_mm(slot_size)} like "
-                  f"{'their slots' if len(shrunk) > 1 else 'its slot'}: scaled to fit ({span})"]
+    count = f"{len(scaled)} page" + ("s" if len(scaled) > 1 else "")
+    return fits, [f"{count} ({pages}) {'are' if len(scaled) > 1 else 'is'} not {_mm(slot_size)} like "
+                  f"{'their slots' if len(scaled) > 1 else 'its slot'}: scaled to fit ({span})"]
 
 
 def _size_hint(page_size: tuple[float, float], scheme: str, sheet: tuple[float, float]) -> str:

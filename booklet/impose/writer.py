@@ -118,6 +118,16 @@ class SourcePDF:
             raise BookletError("the PDF has no pages", self.path)
 
 
+    @property
+    def reads_right_to_left(self) -> bool:
+        """Whether the PDF asks viewers to show its spreads right to left (/ViewerPreferences
+        /Direction /R2L, ISO 32000-1 § 12.2)."""
+        try:
+            preferences = self.reader.trailer["/Root"].get("/ViewerPreferences")
+            return preferences is not None and preferences.get_object().get("/Direction") == "/R2L"
+        except _PDF_ERRORS:
+            return False
+
     def _rotation(self, number: int, page) -> int:
         """The page's /Rotate. A value that is not a multiple of 90 breaks the PDF rule (ISO 32000-1
         § 7.7.3.3); viewers show such a page unrotated (pdf.js drops the value, PDFium rounds

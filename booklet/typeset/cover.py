@@ -17,6 +17,7 @@ from ..images import Prepared, cover_area, cover_size
 from ..layouts import Layout
 from ..model import Article, Booklet, CoverPage, Metadata
 from .figures import CoverImage, draw_image
+from .paragraph import TypesetParagraph
 from .story import StoryContext, block_flowables, text_paragraph
 
 CONTENTS_HEADING = {"en": "Contents", "uk": "Зміст", "ru": "Содержание", "de": "Inhalt", "fr": "Sommaire",
@@ -54,6 +55,8 @@ def back_cover(booklet: Booklet, context: StoryContext) -> list[Flowable]:
     if meta.back is not None and meta.back.article is not None:  # Markdown: at the foot, like the colophon
         gap = 0.6 * context.layout.styles["colophon"].leading  # between its paragraphs
         flowables = _markdown_page(meta.back.article, context, "colophon")
+        if not all(isinstance(f, TypesetParagraph) for f in flowables):
+            return flowables  # a list, a quote, a picture flow only in the frame: from the top
         spaced = [part for f in flowables for part in (Spacer(0, gap), f)][1:]
         return [TextBlock(spaced, at_foot=True)]
     if meta.back is not None:

@@ -75,6 +75,13 @@ def typeset(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared],
         detail = str(exc).split("\n")[0]
         raise BookletError(f"something is too large to fit on a page and cannot be laid out ({detail[:160]})",
                            booklet.metadata.where.path) from exc
+    for cover, first, last in (("front cover", 1, doc.marks["front cover"]),
+                               ("back cover", doc.marks["back cover starts"], doc.marks["back cover"])):
+        if first != last:
+            page = meta.cover if cover == "front cover" else meta.back
+            where = page.path if page is not None and page.kind == "markdown" else meta.where.path
+            raise BookletError(f"the {cover} does not fit on one page (it runs over {last - first + 1}): "
+                               f"shorten its text{' or the list of contacts' if page is None else ''}", where)
     return TypesetBooklet(
         pdf=buffer.getvalue(),
         page_count=doc.page,
@@ -89,6 +96,7 @@ class _BookletDocument(BaseDocTemplate):
     def __init__(self, buffer: BytesIO, layout: Layout, language: str):
         self.layout = layout
         self.article_pages: list[tuple[str, int]] = []
+        self.marks: dict[str, int] = {}  # _PageMark's
         self.blank_pages: list[int] = []
         self.marker_text = _PlainText(face_name(layout.fonts[layout.marker.font]), layout.marker.size,
                                       layout.fallback_fonts)
@@ -376,6 +384,23 @@ class _Article(Flowable):
         return result
 
 
+class _PageMark(Flowable):
+    """Zero-size mark that records the page it falls on (`doc.marks[name]`): where each cover
+    ends, which must be the page it began on."""
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.name = name
+        self.width = self.height = 0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:  # draws nothing, not even a move
+        doc = canvas._doctemplate
+        doc.marks[self.name] = doc.page
+
+
 class _TurnToBack(Flowable):
     """Placeholder where the back cover begins; the document replaces it with page breaks.
 
@@ -408,7 +433,7 @@ def _story(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared], un
     meta = booklet.metadata
     context = StoryContext(layout, meta.language, images)
     cover, contents_page = front_cover(booklet, context, _contents(booklet, layout))
-    story: list[Flowable] = [*cover, NextPageTemplate("body")]
+    story: list[Flowable] = [*cover, _PageMark("front cover"), NextPageTemplate("body")]
     if contents_page:
         story += [PageBreak(), *contents_page]
     titled = 0
@@ -423,8 +448,7 @@ def _story(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared], un
             used = tuple(images.get(block.image) for block in article_blocks(article) if isinstance(block, Figure))
             story.append(_Article(make, number, (titled if article.title else None, article, layout, used)))
         titled += bool(article.title)
-    story.append(_TurnToBack(unit))
-    story.extend(back_cover(booklet, context))
+    story += [_TurnToBack(unit), _PageMark("back cover starts"), *back_cover(booklet, context), _PageMark("back cover")]
     return story
 
 

@@ -410,12 +410,19 @@ class CodeLines(Preformatted):
         super().__init__(text, style)
 
     def _rewrap(self, available_width: float) -> None:
+        """Lines of at most as many characters as fit: a long line breaks after its last space
+        that leaves half the width or more (a word cut in two reads as two words of code),
+        else at the margin; its continuations keep its indent."""
         columns = max(8, int(available_width / self.char_width))
         lines: list[str] = []
         for line in self.source_lines:
+            hang = " " * min(len(line) - len(line.lstrip(" ")), columns // 2)
+            start = len(line) - len(line.lstrip(" "))  # spaces of the indent are no place to break
             while len(line) > columns:
-                lines.append(line[:columns])
-                line = line[columns:]
+                space = line.rfind(" ", start, columns)
+                cut = space + 1 if space >= columns // 2 else columns
+                lines.append(line[:cut])
+                line, start = hang + line[cut:], len(hang)
             lines.append(line)
         self.lines = lines
 
