@@ -72,6 +72,9 @@ def test_tables_task_lists_definitions_strikethrough_and_comments(tmp_path):
     ("![A photo](my photo.jpg)\n", "file name has spaces"),
     ("Text.[^1]\n\n[^1]: Called.\n\n[^2]: Never called.\n", r"footnote \[\^2\] is never called"),
     ("<div>raw</div>\n", "raw HTML is printed as written"),
+    ("![A photo](p.jpg){width='60%'}\n", r"image attributes are printed as text"),
+    ('![A photo](p.jpg) {width="60%"}\n', r"image attributes are printed as text"),
+    ('![A photo](p.jpg){widht="60%"}\n', r"image attribute 'widht' is left out \(did you mean 'width'\?\)"),
 ])
 def test_markdown_printed_as_written_gets_a_warning_with_its_line(tmp_path, markdown, warning):
     path = write(tmp_path, "\n" + markdown)
