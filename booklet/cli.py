@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 import click
 
 from . import __version__
-from .errors import UsageError, counted, error_line
+from .errors import BookletError, UsageError, counted, error_line
 
 
 def reports_errors(command: Callable) -> Callable:
@@ -333,6 +333,8 @@ def watch(source: Path, outdir: Path, layout_name: str | None, guide: bool, quie
     booklet prints the error and leaves the last good PDFs in place.
     """
     options, chosen = impose_options(params)
+    if not source.exists():  # else it would watch the parent folder for a file that may never come
+        raise BookletError("no such file or folder", source)
 
     def rebuild(lines, on_reading):
         with library_notes() as notes:

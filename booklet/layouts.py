@@ -365,6 +365,10 @@ class _LayoutReader:
         if size in data:
             name = self.string(data, size, where, choices=tuple(PAPER_SIZES_MM))
             return paper_size(name)
+        if width not in data and height not in data:
+            example = "A6" if where == "page" else "A4"
+            raise self.fail(f"[{where}] needs {size} = \"{example}\" (a paper name) or {width} and {height} in mm",
+                            where)
         return (self.number(data, width, where, within=(10.0, 2000.0)) * MM,
                 self.number(data, height, where, within=(10.0, 2000.0)) * MM)
 

@@ -395,6 +395,8 @@ _COMMENTS = re.compile(r"\s*(<!--.*?-->\s*)+", re.S)
 _CHECKBOX = "task-list-item-checkbox"
 _LINE_BREAK_TAG = re.compile(r"(?i)<br\s*/?>")
 _NOTE_CALL = re.compile(r"\[\^[^\]\s]+\]")
+_ATTRIBUTES_AS_TEXT = re.compile(r"\{\s*(?:\.full\b|width\s*=)")  # {width=…} or {.full} the attrs plugin did not take
+_IMAGE_ATTRIBUTES = frozenset(("src", "alt", "title", "width", "class"))
 _ALIGNS = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
 
 
@@ -604,6 +606,9 @@ class _Blocks:
         for call in dict.fromkeys(_NOTE_CALL.findall(printed)):
             self.remark(f"footnote {call} has no text, so it is printed as written; add a line "
                         f"`{call}: the note` to the file", where)
+        if _ATTRIBUTES_AS_TEXT.search(printed):
+            self.remark("image attributes are printed as text: write them right after the image, without a "
+                        "space and in double quotes, as ![caption](photo.jpg){width=\"60%\"}", where)
         if re.search(r"!\[[^\]]*\]\([^)<>]*\s[^)]*\)", printed):
             self.remark("an image whose file name has spaces is printed as text: write the name in "
                         "<…>, as ![caption](<my photo.jpg>)", where)
@@ -624,6 +629,10 @@ class _Blocks:
                 raise BookletError(f"image width must be a percentage such as 60%, not {width!r}",
                                    where.path, where.line)
             fraction = float(match.group(1)) / 100
+        for unknown in sorted(set(token.attrs) - _IMAGE_ATTRIBUTES):
+            close = difflib.get_close_matches(unknown, ["width"], n=1)
+            self.remark(f"image attribute {unknown!r} is left out{f' (did you mean {close[0]!r}?)' if close else ''}: "
+                        "an image takes {width=\"60%\"} and {.full}", where)
         classes = str(token.attrs.get("class", "")).split()
         caption = self._spans(token.children or [], where)
         return Figure(image=self.document.path.parent / src, caption=caption, where=where,

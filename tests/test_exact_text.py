@@ -124,3 +124,17 @@ def test_a_long_code_line_wraps_after_a_space_and_keeps_its_indent(tmp_path):
     assert " ".join(text for text, _ in code[1:]).split() == line.split()  # every word whole, in order
     indents = {round(x0, 1) for _, x0 in code[1:]}
     assert len(indents) == 1 and indents.pop() > code[0][1] + 5  # the continuations keep the indent
+
+
+def test_two_stanzas_are_a_blank_line_apart(tmp_path):
+    (tmp_path / "zine.md").write_text(
+        "---\ntitle: Verse\n---\n# Two stanzas\n\nSome prose before the poem, long enough for two lines of the page.\n\n"
+        "The wheel goes round\\\nthe road goes on\\\nand then it is gone.\n\n"
+        "The chain runs dry\\\nthe brake pads squeal\\\nand mend the wheel.\n\nAnd prose after the poem.\n",
+        encoding="utf-8")
+    result = build(tmp_path / "zine.md", tmp_path)
+    with pdfplumber.open(result.read_path) as pdf:
+        tops = {line["text"]: line["top"] for line in pdf.pages[1].extract_text_lines()}
+    leading = tops["the road goes on"] - tops["The wheel goes round"]
+    assert tops["The chain runs dry"] - tops["and then it is gone."] == pytest.approx(2 * leading, abs=0.5)
+    assert tops["And prose after the poem."] - tops["and mend the wheel."] == pytest.approx(leading, abs=0.5)

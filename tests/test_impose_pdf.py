@@ -140,7 +140,9 @@ def test_mixed_page_sizes_handled_per_page(tmp_path):
     source = make_numbered_pdf(tmp_path / "mixed.pdf", 8, sizes=sizes)
     out = tmp_path / "out.pdf"
     report = impose_pdf(source, out)
-    assert report.warnings[0].startswith("2 pages (2, 6) are not 105 × 148 mm")  # the A5 ones, shrunk below 95 %
+    # the A5 ones shrunk below 95 %, the 90 × 120 mm ones enlarged above 105 %
+    assert report.warnings[0].startswith("4 pages (2, 4, 6, 8) are not 105 × 148 mm like their slots: "
+                                         "scaled to fit (71% to 117%)")
     for (w, h), placements in read_print_pdf(out):
         assert len(placements) == 4
     # every page fits inside its slot

@@ -193,6 +193,12 @@ def test_a_page_turned_45_degrees_is_imposed_as_viewers_show_it(tmp_path):
     report = impose_pdf(odd, out)
     assert report.warnings == ["page 3 has /Rotate 45, not a multiple of 90: imposed unrotated, as PDF viewers show it"]
     assert reading_order(fold(out, report)) == list(range(8))
+    for page in writer.pages:
+        page[NameObject("/Rotate")] = NumberObject(45)
+    with open(odd, "wb") as f:
+        writer.write(f)
+    assert impose_pdf(odd, out).warnings == ["8 pages have a /Rotate that is not a multiple of 90 (page 1: 45, "
+                                             "page 2: 45, page 3: 45 …): imposed unrotated, as PDF viewers show them"]
 
 
 def test_summaries_count_in_the_right_number(tmp_path, monkeypatch):

@@ -72,6 +72,9 @@ def test_tables_task_lists_definitions_strikethrough_and_comments(tmp_path):
     ("![A photo](my photo.jpg)\n", "file name has spaces"),
     ("Text.[^1]\n\n[^1]: Called.\n\n[^2]: Never called.\n", r"footnote \[\^2\] is never called"),
     ("<div>raw</div>\n", "raw HTML is printed as written"),
+    ("![A photo](p.jpg){width='60%'}\n", r"image attributes are printed as text"),
+    ('![A photo](p.jpg) {width="60%"}\n', r"image attributes are printed as text"),
+    ('![A photo](p.jpg){widht="60%"}\n', r"image attribute 'widht' is left out \(did you mean 'width'\?\)"),
 ])
 def test_markdown_printed_as_written_gets_a_warning_with_its_line(tmp_path, markdown, warning):
     path = write(tmp_path, "\n" + markdown)
@@ -294,3 +297,13 @@ def test_notes_holding_a_list_or_a_quote_called_from_a_caption_or_another_note_a
     for printed in ("first item of the note", "second item of the note", "quoted inside the note",
                     "The outer note calls", "The inner note.", "The note of the caption."):
         assert text.count(printed) == 1, printed
+
+
+def test_a_short_column_beside_a_long_one_is_set_on_one_line():
+    """Its longest line fits an equal share of the room: it gets it whole, the long column
+    the rest (the proportional share gave 'Part number 7' 35 pt of its 60, on every row)."""
+    plan = plan_table([ColumnMeasure(60, 30), ColumnMeasure(40, 20), ColumnMeasure(800, 60)], 240, None, 4.8, 0.7)
+    part, drawer, notes = plan.widths
+    assert part >= 60 and drawer >= 40 and part + drawer + notes == pytest.approx(240 - 2 * 4.8)
+    even = plan_table([ColumnMeasure(200, 30), ColumnMeasure(200, 30)], 240, None, 4.8, 0.7)
+    assert even.widths[0] == pytest.approx(even.widths[1])  # no column fits a share: shared as before

@@ -178,3 +178,10 @@ def test_the_reading_pdf_is_in_place_before_the_print_pdf_is_made(booklet: Path,
     build(booklet, out, on_reading=lambda path: seen.append(
         ("Zanzibarite" in text_of(path), (out / "zine-print.pdf").read_bytes() == printed)))
     assert seen == [(True, True)] and (out / "zine-print.pdf").read_bytes() != printed
+
+
+def test_watch_of_a_missing_source_is_an_error_not_a_wait(tmp_path: Path) -> None:
+    """It watched the parent folder (here the temporary one, recursively) for ever."""
+    done = subprocess.run([sys.executable, "-m", "booklet", "watch", str(tmp_path / "gone"), "-o", str(tmp_path / "o")],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and done.stderr == f"booklet: {tmp_path / 'gone'}: no such file or folder\n"

@@ -106,6 +106,7 @@ class SourcePDF:
         self.reader = open_reader(self.path if data is None else io.BytesIO(data), self.path)
         self.warnings: list[str] = []
         self.annotations: dict[int, PageAnnotations] = {}  # page_index → its annotations, once copied
+        self._odd_rotations: list[tuple[int, int]] = []  # (page number, its /Rotate) not a multiple of 90
         try:
             self.pages = [_source_page(page, self._rotation(number, page), number)
                           for number, page in enumerate(self.reader.pages, 1)]
@@ -116,6 +117,14 @@ class SourcePDF:
             raise BookletError(f"not a readable PDF ({_short(exc)})", self.path) from None
         if not self.pages:
             raise BookletError("the PDF has no pages", self.path)
+        odd = self._odd_rotations
+        if len(odd) == 1:
+            self.warnings.append(f"page {odd[0][0]} has /Rotate {odd[0][1]}, not a multiple of 90: imposed "
+                                 "unrotated, as PDF viewers show it")
+        elif odd:  # one line for them all
+            listed = ", ".join(f"page {number}: {rotate}" for number, rotate in odd[:3]) + (" …" if len(odd) > 3 else "")
+            self.warnings.append(f"{len(odd)} pages have a /Rotate that is not a multiple of 90 ({listed}): imposed "
+                                 "unrotated, as PDF viewers show them")
 
 
     @property
@@ -134,8 +143,7 @@ class SourcePDF:
         45 down to 0), so it is imposed as shown there, with a warning."""
         rotate = int(page.rotation)
         if rotate % 90:
-            self.warnings.append(f"page {number} has /Rotate {rotate}, not a multiple of 90: "
-                                 "imposed unrotated, as PDF viewers show it")
+            self._odd_rotations.append((number, rotate))
             return 0
         return rotate % 360
 

@@ -21,7 +21,7 @@ from ..model import (
 from ..paper import MM
 from .figures import FigureFlowable, FullPageFigure, caption_box_width, figure_flowable, figure_reserve
 from .notes import MARK_RISE, MARK_SIZE, CallsNotes, Note, NoteRule
-from .paragraph import Run, make_paragraph
+from .paragraph import Run, TypesetParagraph, make_paragraph
 from .tables import SidewaysTable, TableFlowable, TableSource, table_flowables
 
 ORNAMENT = "* * *"
@@ -154,10 +154,19 @@ def block_flowables(blocks: tuple[Block, ...], context: StoryContext, style_name
             if rest:
                 flowables.append(_list(replace(block, items=rest, start=block.start + 1), context, space_before=0.0))
         else:
-            flowables.extend(_block(block, context, style_name, indent=isinstance(previous, Paragraph),
-                                    may_turn=not in_list_item))
+            made = _block(block, context, style_name, indent=isinstance(previous, Paragraph),
+                          may_turn=not in_list_item)
+            if _is_verse(block) and _is_verse(previous):  # a stanza after a stanza: a blank line between
+                next(f for f in made if isinstance(f, TypesetParagraph)).spaceBefore = \
+                    context.layout.styles[style_name].leading
+            flowables.extend(made)
         previous = block
     return flowables
+
+
+def _is_verse(block: Block | None) -> bool:
+    """A paragraph written with hard line breaks: verse, an address."""
+    return isinstance(block, Paragraph) and any(isinstance(i, LineBreak) for i in block.inlines)
 
 
 def _block(block: Block, context: StoryContext, style_name: str, indent: bool, may_turn: bool = True
@@ -165,7 +174,7 @@ def _block(block: Block, context: StoryContext, style_name: str, indent: bool, m
     layout = context.layout
     if isinstance(block, Paragraph):
         style = layout.styles[style_name]
-        indent_all = indent and style.first_indent > 0 and any(isinstance(i, LineBreak) for i in block.inlines)
+        indent_all = indent and style.first_indent > 0 and _is_verse(block)
         if not indent or indent_all:
             style = TextStyle(**{**style.__dict__, "first_indent": 0.0})
         paragraph = inline_paragraph(block.inlines, style, context)

@@ -95,8 +95,23 @@ def _share(columns: Sequence[ColumnMeasure], scale: float, room: float) -> tuple
     if total_minimum >= room:
         return tuple(room * m / total_minimum for m in minimum) if total_minimum > 0 else \
             tuple(room / len(columns) for _ in columns)
-    spare = (room - total_minimum) / (total_natural - total_minimum)
-    return tuple(m + (n - m) * spare for m, n in zip(minimum, natural))
+    # a column whose longest line fits in an equal share of the room the others leave is set
+    # whole (a short 'Part' column wrapped on every row beside a long one: the proportional
+    # share below gave it less than its line)
+    whole: set[int] = set()
+    while True:
+        rest = [i for i in range(len(columns)) if i not in whole]
+        left = room - sum(natural[i] for i in whole)
+        fitting = {i for i in rest if natural[i] <= left / len(rest)}
+        if not fitting or len(fitting) == len(rest) or \
+                sum(natural[i] for i in fitting) + sum(minimum[i] for i in rest if i not in fitting) > left:
+            break
+        whole |= fitting
+    left_minimum = sum(minimum[i] for i in rest)
+    left_natural = sum(natural[i] for i in rest)
+    spare = (left - left_minimum) / (left_natural - left_minimum)  # > 0: these did not fit an equal share
+    return tuple(natural[i] if i in whole else minimum[i] + (natural[i] - minimum[i]) * spare
+                 for i in range(len(columns)))
 
 
 def measure_columns(rows: Sequence[Sequence[Sequence[Run]]]) -> list[ColumnMeasure]:
