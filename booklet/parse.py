@@ -595,8 +595,8 @@ class _Blocks:
         if plain_text(spans).strip() or any(isinstance(s, NoteRef) for s in spans):
             blocks.insert(0, Paragraph(spans, where))
         # inline code is printed as written on purpose: `[^1]` there is no footnote left unmade
-        self._leftover_syntax(inline.content, plain_text(tuple(s for s in spans if not (isinstance(s, Span) and s.code))),
-                              where)
+        prose = tuple(s for s in spans if not (isinstance(s, Span) and s.code))
+        self._leftover_syntax(inline.content, plain_text(prose), where)
         return blocks
 
     def _leftover_syntax(self, source: str, printed: str, where: Location) -> None:
