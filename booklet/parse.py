@@ -707,11 +707,12 @@ class _Blocks:
                 clickable = _clickable(link)
             elif kind == "link_close":
                 shown = plain_text(tuple(spans[link_start:]))
-                target = link or ""
                 # as written, not as markdown-it encodes it (%3C, punycode) for the PDF link
-                printable = normalizeLinkText(target).removeprefix("mailto:")
-                if printable and printable not in shown:
-                    # paper has no links: print where it goes
+                printable = normalizeLinkText(link or "").removeprefix("mailto:")
+                bare = re.sub(r"(?i)^[a-z]+://", "", printable).rstrip("/")  # example.org shows it already
+                if clickable and bare not in shown:
+                    # paper has no links: print where it goes (an #anchor or a file of the
+                    # booklet's folder means nothing there)
                     spans.append(span(f" ({printable})"))
                 link = clickable = None
             elif kind == "image":  # an image inside a link or heading: keep its alt text
