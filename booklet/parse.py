@@ -227,6 +227,9 @@ def _check_keys(data: dict[str, Any], allowed: tuple[str, ...], where: Location,
 def _text(data: dict[str, Any], key: str, where: Location, required: bool = False) -> str | None:
     value = data.get(key)
     if value is None:
+        if required and where.path.is_dir():  # a folder without booklet.yaml
+            raise BookletError(f"the booklet has no {key}: write it in a booklet.yaml in this folder "
+                               f"(`{key}: ...`)", where.path)
         if required:
             raise BookletError(f"the {key!r} is missing (add `{key}: ...`)", where.path, where.line)
         return None
