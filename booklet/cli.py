@@ -498,7 +498,8 @@ def testsheet(output, letter):
 @click.option("--scheme", type=_SCHEME_CHOICE, default="cut-stack", show_default=True,
               help="The scheme the file was imposed with.")
 @click.option("--pages", "page_count", type=click.IntRange(min=1), required=True,
-              help="How many pages the booklet has (without blank padding).")
+              help="How many pages the reading PDF has: the first number of the build's summary "
+                   "('40 pages (34 with content, 6 blank)': 40), blanks before the back cover included.")
 @click.option("--flip", type=click.Choice(["long", "short"]), default="long", show_default=True,
               help="The flip edge the printer will use.")
 @click.option("--manual-duplex", is_flag=True, help="The file has all fronts, then all backs.")

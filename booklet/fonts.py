@@ -341,8 +341,11 @@ def load_font(file: FontFile) -> str:
         name = f"{name}-{file_digest(file).hex()[:8]}"
     try:
         font = _parsed_font(name, file)
-    except (TTFError, OSError, struct.error) as exc:
-        raise BookletError(f"cannot use font {file.path}: {exc}") from None
+    except struct.error:  # a table runs past the end of the file
+        raise BookletError("cannot use this font: the file is cut short or damaged (download or copy it again)",
+                           file.path) from None
+    except (TTFError, OSError) as exc:
+        raise BookletError(f"cannot use this font: {exc}", file.path) from None
     _own_postscript_name(font, file)
     pdfmetrics.registerFont(font)
     _registered[name] = file

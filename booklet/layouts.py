@@ -363,8 +363,10 @@ class _LayoutReader:
         """`size = "A6"` or `width = 105` and `height = 148` (mm)."""
         size, width, height = keys
         if size in data:
-            name = self.string(data, size, where, choices=tuple(PAPER_SIZES_MM))
-            return paper_size(name)
+            names = {name.lower(): name for name in PAPER_SIZES_MM}  # in any case, as --sheet takes them
+            written = data[size]
+            name = names.get(written.strip().lower()) if isinstance(written, str) else None
+            return paper_size(name or self.string(data, size, where, choices=tuple(PAPER_SIZES_MM)))
         if width not in data and height not in data:
             example = "A6" if where == "page" else "A4"
             raise self.fail(f"[{where}] needs {size} = \"{example}\" (a paper name) or {width} and {height} in mm",

@@ -227,6 +227,9 @@ def _check_keys(data: dict[str, Any], allowed: tuple[str, ...], where: Location,
 def _text(data: dict[str, Any], key: str, where: Location, required: bool = False) -> str | None:
     value = data.get(key)
     if value is None:
+        if required and where.path.is_dir():  # a folder without booklet.yaml
+            raise BookletError(f"the booklet has no {key}: write it in a booklet.yaml in this folder "
+                               f"(`{key}: ...`)", where.path)
         if required:
             raise BookletError(f"the {key!r} is missing (add `{key}: ...`)", where.path, where.line)
         return None
@@ -594,7 +597,9 @@ class _Blocks:
         spans = self._spans(pending, where)
         if plain_text(spans).strip() or any(isinstance(s, NoteRef) for s in spans):
             blocks.insert(0, Paragraph(spans, where))
-        self._leftover_syntax(inline.content, plain_text(spans), where)
+        # inline code is printed as written on purpose: `[^1]` there is no footnote left unmade
+        prose = tuple(s for s in spans if not (isinstance(s, Span) and s.code))
+        self._leftover_syntax(inline.content, plain_text(prose), where)
         return blocks
 
     def _leftover_syntax(self, source: str, printed: str, where: Location) -> None:
@@ -705,11 +710,12 @@ class _Blocks:
                 clickable = _clickable(link)
             elif kind == "link_close":
                 shown = plain_text(tuple(spans[link_start:]))
-                target = link or ""
                 # as written, not as markdown-it encodes it (%3C, punycode) for the PDF link
-                printable = normalizeLinkText(target).removeprefix("mailto:")
-                if printable and printable not in shown:
-                    # paper has no links: print where it goes
+                printable = normalizeLinkText(link or "").removeprefix("mailto:")
+                bare = re.sub(r"(?i)^[a-z]+://", "", printable).rstrip("/")  # example.org shows it already
+                if clickable and bare not in shown:
+                    # paper has no links: print where it goes (an #anchor or a file of the
+                    # booklet's folder means nothing there)
                     spans.append(span(f" ({printable})"))
                 link = clickable = None
             elif kind == "image":  # an image inside a link or heading: keep its alt text

@@ -91,8 +91,9 @@ def _read_folder(folder: Path) -> BookletSource:
     for path in paths:
         with errors.attempt():
             if not path.is_file():
-                raise BookletError(f"article file not found: {path.relative_to(folder)}", config_path,
-                                   _entry_line(config_path, str(path.relative_to(folder))))
+                name = path.relative_to(folder)
+                raise BookletError(f"article {name} is a folder, not a Markdown file" if path.is_dir() else
+                                   f"article file not found: {name}", config_path, _entry_line(config_path, str(name)))
             documents.append(read_markdown(path))
     if not documents:
         errors.raise_any()

@@ -138,3 +138,18 @@ def test_two_stanzas_are_a_blank_line_apart(tmp_path):
     leading = tops["the road goes on"] - tops["The wheel goes round"]
     assert tops["The chain runs dry"] - tops["and then it is gone."] == pytest.approx(2 * leading, abs=0.5)
     assert tops["And prose after the poem."] - tops["and mend the wheel."] == pytest.approx(leading, abs=0.5)
+
+
+def test_a_link_prints_its_address_only_where_paper_can_use_it(tmp_path):
+    """An #anchor or a file of the folder means nothing on paper, and a link whose text is its
+    address already says it (they printed as 'see below (#later)', 'example.org (https://example.org/)')."""
+    (tmp_path / "zine.md").write_text(
+        "---\ntitle: Links\n---\n# Links\n\nAn anchor [see below](#later), a file [the other](other.md), "
+        "a site [example.org](https://example.org/), a page [our wiki](https://example.org/wiki) and "
+        "[write to us](mailto:a@example.org).\n", encoding="utf-8")
+    result = build(tmp_path / "zine.md", tmp_path)
+    with pdfplumber.open(result.read_path) as pdf:
+        text = " ".join(pdf.pages[1].extract_text().split())
+    assert "see below," in text and "the other," in text and "example.org, a page" in text
+    assert "our wiki (https://example.org/wiki)" in text and "write to us (a@example.org)" in text
+    assert "#later" not in text and "other.md" not in text

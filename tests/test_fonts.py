@@ -256,3 +256,13 @@ def test_contents_lines_are_set_through_the_fallback_chain(tmp_path):
     with pdfplumber.open(pdf) as document:
         lines = [line["text"] for line in document.pages[0].extract_text_lines()]
     assert any(re.fullmatch(r"Αθήνα και λόγος ★ *2", line) for line in lines), lines
+
+
+def test_a_font_file_cut_short_is_one_line_naming_it(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "Cut-Regular.ttf").write_bytes(bundled_font_path("CharisSIL-Regular.ttf").read_bytes()[:60_000])
+    source = write_booklet(tmp_path / "b", "Words.", fonts='body = "Cut-Regular.ttf"\ntitle = "Noto Sans"\n'
+                                                          'mono = "Liberation Mono"')
+    result = CliRunner().invoke(main, ["check", str(source)])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.output
+    assert "Cut-Regular.ttf: cannot use this font: the file is cut short or damaged" in result.stderr

@@ -45,3 +45,15 @@ def test_layout_builds_and_folds(tmp_path, name):
         assert (float(page.mediabox.width) / MM, float(page.mediabox.height) / MM) == pytest.approx(sheet, abs=0.01)
     verify = runner.invoke(main, ["verify", str(printed), "--scheme", scheme, "--pages", str(pages)])
     assert verify.exit_code == 0, verify.output
+
+
+def test_paper_names_in_a_layout_are_read_in_any_case(tmp_path):
+    from booklet.layouts import builtin_layouts
+
+    pocket = builtin_layouts()["pocket"].read_text(encoding="utf-8")
+    mine = tmp_path / "mine.toml"
+    mine.write_text(pocket.replace('size = "A6"', 'size = "a6"').replace('sheet = "A4"', 'sheet = "a4"'),
+                    encoding="utf-8")
+    layout, reference = load_layout(str(mine)), load_layout("pocket")
+    assert (layout.page_width, layout.page_height) == (reference.page_width, reference.page_height)
+    assert layout.imposition == reference.imposition

@@ -331,7 +331,10 @@ def test_guide_and_testsheet(numbered, tmp_path):
     with pdfplumber.open(tmp_path / "guide.pdf") as pdf:
         assert len(pdf.pages) == 1
         text = pdf.pages[0].extract_text()
-    assert "on 3 sheets" in text and "nest" in text.lower()
+    assert "20 pages + 4 blank on 3 sheets" in text and "nest" in text.lower()
+    write_guide(impose_pdf(numbered(24), tmp_path / "out24.pdf"), tmp_path / "guide24.pdf")
+    with pdfplumber.open(tmp_path / "guide24.pdf") as pdf:
+        assert "24 pages on 3 sheets" in pdf.pages[0].extract_text()  # no "+ 0 blank"
     write_testsheet(tmp_path / "test.pdf")
     reader = PdfReader(tmp_path / "test.pdf")
     assert len(reader.pages) == 2

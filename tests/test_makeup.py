@@ -126,6 +126,19 @@ def test_a_list_lead_in_stays_with_the_list(tmp_path, before):
     assert "itemword0" in pages[lead_in]
 
 
+@pytest.mark.parametrize("before", range(150, 400, 25))
+def test_a_list_items_lead_in_stays_with_its_figure(image_folder, tmp_path, before):
+    """An item that ends in a colon keeps with the figure it introduces inside the item (a
+    figure in a list item is wrapped to stay unsplit, and went unrecognised: the lead-in
+    ended a page, its picture overleaf)."""
+    (tmp_path / "landscape.jpg").write_bytes((image_folder / "landscape.jpg").read_bytes())
+    markdown = (running_text(before) + "\n\n- an item with its leadinword picture:\n\n  ![figureword](landscape.jpg)\n\n"
+                + "\n\n".join(text(60, n, f"after{n}x") for n in range(4)))
+    pages = page_lines(tmp_path, markdown)
+    lead_in = next(i for i, lines in enumerate(pages) if any("leadinword" in line for line in lines))
+    assert any("figureword" in line for line in pages[lead_in])
+
+
 def page_lines(tmp_path: Path, markdown: str, with_feet: list | None = None) -> list[list[str]]:
     """The text lines of each page of a one-article booklet, the page marker left out (and the
     foot of each page appended to `with_feet`)."""

@@ -66,6 +66,11 @@ def test_tables_task_lists_definitions_strikethrough_and_comments(tmp_path):
     assert "not this" not in "".join(s.text for s in paragraph.inlines)
 
 
+def test_inline_code_that_looks_like_markdown_gets_no_warning(tmp_path):
+    path = write(tmp_path, "\nWrite `[^1]` for a note and `![cap](my photo.jpg){width=\"60%\"}` for a photo.\n")
+    assert [p for p in check(path) if p.severity == "warning"] == []
+
+
 @pytest.mark.parametrize("markdown, warning", [
     ("| a | b |\n| 1 | 2 |\n", "looks like a table"),
     ("A note[^nowhere] that is never written.\n", r"footnote \[\^nowhere\] has no text"),

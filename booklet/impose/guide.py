@@ -35,7 +35,8 @@ def guide_pdf(report) -> bytes:
     y -= 20
     c.setFont(regular, 10)
     name = report.output.name if report.output else "the print PDF"
-    c.drawString(margin, y, f"{counted(report.pages, 'page')} + {report.blanks} blank on {counted(report.sheets, 'sheet')} "
+    padded = f" + {report.blanks} blank" if report.blanks else ""  # (a build's blanks are pages of its PDF)
+    c.drawString(margin, y, f"{counted(report.pages, 'page')}{padded} on {counted(report.sheets, 'sheet')} "
                             f"of {report.sheet_size[0] / MM:.0f} × {report.sheet_size[1] / MM:.0f} mm: {name}")
     y -= 14
     if report.scale < 0.999:

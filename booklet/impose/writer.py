@@ -122,7 +122,8 @@ class SourcePDF:
             self.warnings.append(f"page {odd[0][0]} has /Rotate {odd[0][1]}, not a multiple of 90: imposed "
                                  "unrotated, as PDF viewers show it")
         elif odd:  # one line for them all
-            listed = ", ".join(f"page {number}: {rotate}" for number, rotate in odd[:3]) + (" …" if len(odd) > 3 else "")
+            listed = ", ".join(f"page {number}: {rotate}" for number, rotate in odd[:3])
+            listed += " …" if len(odd) > 3 else ""
             self.warnings.append(f"{len(odd)} pages have a /Rotate that is not a multiple of 90 ({listed}): imposed "
                                  "unrotated, as PDF viewers show them")
 

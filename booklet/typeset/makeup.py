@@ -26,7 +26,7 @@ from .figures import FigureFlowable, FullPageFigure
 from .notes import CallsNotes, Note, PageNotes, page_notes
 from .pages import INFINITY, MAX_RATIO, Box, Float, Frame, Glue, Item, Page, Penalty, page_breaks
 from .paragraph import PARAMETERS, TypesetParagraph, notes_called
-from .story import CodeLines
+from .story import CodeLines, Unsplit
 from .tables import SidewaysTable, TableFlowable
 
 BROKEN_PENALTY = 100.0
@@ -303,6 +303,8 @@ def _introduces(leaf: Leaf, following: Leaf) -> bool:
     logo:", "what we lend:") and, outside a list, whatever it leads into: a list ("the shelves
     are arranged:"), an address, a quotation, a code block ("running it looks like this:")."""
     shown = _unwrapped(following.flowable)
+    if isinstance(shown, Unsplit) and len(shown.flowables) == 1:
+        shown = shown.flowables[0]  # a figure in a list item
     if leaf.wrappers and not isinstance(shown, (FigureFlowable, FullPageFigure, TableFlowable)):
         return False
     flowable = leaf.flowable

@@ -289,13 +289,13 @@ def _nestable(flowables: list[Flowable]) -> list[Flowable]:
             right += flowable.right
             continue
         if isinstance(flowable, KeepTogether):
-            flowable = _Unsplit(flowable._content)
+            flowable = Unsplit(flowable._content)
         elif isinstance(flowable, SidewaysTable):
             flowable = TableFlowable(flowable.table.source)  # no page of its own inside a list item
         elif isinstance(flowable, (FigureFlowable, FullPageFigure)):
             # a figure cannot float out of a list item (its place holder crashes there): it
             # moves to the next page with the item, and a full-page one is set at text size
-            flowable = _Unsplit([FigureFlowable(flowable.image, flowable.caption, flowable.layout,
+            flowable = Unsplit([FigureFlowable(flowable.image, flowable.caption, flowable.layout,
                                                 getattr(flowable, "width_fraction", None))])
         result.append(DDIndenter(flowable, left, right) if left or right else flowable)
     return result
@@ -345,7 +345,7 @@ class _TaskBox(Flowable):
         canvas.restoreState()
 
 
-class _Unsplit(Flowable):
+class Unsplit(Flowable):
     """Flowables stacked into one that is never split: it moves to the next page as a whole.
 
     Regression: a figure (KeepTogether) in a list item that did not fit on the page made
