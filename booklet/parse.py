@@ -729,6 +729,9 @@ class _Blocks:
                     # booklet's folder means nothing there)
                     spans.append(span(f" ({printable})"))
                 link = clickable = None
-            elif kind == "image":  # an image inside a link or heading: keep its alt text
-                spans.append(span(plain_text(self._spans(child.children or [], where))))
+            elif kind == "image":  # an image inside a link, a heading or a table cell: keep its alt text
+                alt = plain_text(self._spans(child.children or [], where))
+                spans.append(span(alt))
+                self.remark(f"the image {child.attrs.get('src', '')} inside a link, a heading or a table cell is "
+                            f"printed as its text ({alt!r}): give it a paragraph of its own", where)
         return tuple(spans)

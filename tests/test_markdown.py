@@ -80,6 +80,8 @@ def test_inline_code_that_looks_like_markdown_gets_no_warning(tmp_path):
     ("![A photo](p.jpg){width='60%'}\n", r"image attributes are printed as text"),
     ('![A photo](p.jpg) {width="60%"}\n', r"image attributes are printed as text"),
     ('![A photo](p.jpg){widht="60%"}\n', r"image attribute 'widht' is left out \(did you mean 'width'\?\)"),
+    ("| a | b |\n|---|---|\n| ![a cat](cat.jpg) | x |\n", r"image cat\.jpg inside .* table cell is printed as its "
+                                                        r"text \('a cat'\)"),
     ("Text.[^a]\n\n[^a]: First.\n\n[^a]: Second.\n", r"footnote \[\^a\] is written 2 times \(also at line 10\)"),
 ])
 def test_markdown_printed_as_written_gets_a_warning_with_its_line(tmp_path, markdown, warning):
