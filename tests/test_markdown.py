@@ -266,7 +266,7 @@ def test_a_note_made_after_a_placed_note_was_freed_is_still_set():
 
     notes = PageNotes(load_layout("pocket"))
     canvas = Canvas(BytesIO())
-    frame = SimpleNamespace(_x1=20.0, _y1=40.0, _y1p=40.0, _width=200.0, _bottomPadding=0.0)
+    frame = SimpleNamespace(_x1=20.0, _y1=40.0, _y1p=40.0, _width=200.0, _height=400.0, _bottomPadding=0.0)
     for number in range(200):
         note = Note(number, [])
         assert notes.new_notes([note]) == [note], f"note {number} taken for one already placed"
