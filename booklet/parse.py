@@ -398,6 +398,7 @@ _COMMENTS = re.compile(r"\s*(<!--.*?-->\s*)+", re.S)
 _CHECKBOX = "task-list-item-checkbox"
 _LINE_BREAK_TAG = re.compile(r"(?i)<br\s*/?>")
 _NOTE_CALL = re.compile(r"\[\^[^\]\s]+\]")
+_NOTE_DEFINITION = re.compile(r" {0,3}\[\^([^\]\s]+)\]:")
 _ATTRIBUTES_AS_TEXT = re.compile(r"\{\s*(?:\.full\b|width\s*=)")  # {width=…} or {.full} the attrs plugin did not take
 _IMAGE_ATTRIBUTES = frozenset(("src", "alt", "title", "width", "class"))
 _ALIGNS = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
@@ -431,6 +432,16 @@ class _Blocks:
         env: dict = {}
         prepared = _prepare(text)
         tokens = _markdown(self.language).parse(prepared, env)
+        defined: dict[str, list[int]] = {}  # a label → the lines defining it
+        for number, source in enumerate(prepared.splitlines()):
+            match = _NOTE_DEFINITION.match(source)
+            if match:
+                defined.setdefault(match.group(1), []).append(number + self.document.body_line)
+        for label, lines in defined.items():
+            if len(lines) > 1:
+                self.remark(f"footnote [^{label}] is written {len(lines)} times (also at line "
+                            f"{', '.join(map(str, lines[1:]))}): only one is printed; give each its own label",
+                            Location(self.document.path, lines[0]))
         for label, note_id in env.get("footnotes", {}).get("refs", {}).items():
             if note_id < 0:  # defined, never called: the plugin drops it without a word
                 label = label.removeprefix(":")
@@ -718,6 +729,9 @@ class _Blocks:
                     # booklet's folder means nothing there)
                     spans.append(span(f" ({printable})"))
                 link = clickable = None
-            elif kind == "image":  # an image inside a link or heading: keep its alt text
-                spans.append(span(plain_text(self._spans(child.children or [], where))))
+            elif kind == "image":  # an image inside a link, a heading or a table cell: keep its alt text
+                alt = plain_text(self._spans(child.children or [], where))
+                spans.append(span(alt))
+                self.remark(f"the image {child.attrs.get('src', '')} inside a link, a heading or a table cell is "
+                            f"printed as its text ({alt!r}): give it a paragraph of its own", where)
         return tuple(spans)

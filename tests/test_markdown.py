@@ -80,6 +80,9 @@ def test_inline_code_that_looks_like_markdown_gets_no_warning(tmp_path):
     ("![A photo](p.jpg){width='60%'}\n", r"image attributes are printed as text"),
     ('![A photo](p.jpg) {width="60%"}\n', r"image attributes are printed as text"),
     ('![A photo](p.jpg){widht="60%"}\n', r"image attribute 'widht' is left out \(did you mean 'width'\?\)"),
+    ("| a | b |\n|---|---|\n| ![a cat](cat.jpg) | x |\n", r"image cat\.jpg inside .* table cell is printed as its "
+                                                        r"text \('a cat'\)"),
+    ("Text.[^a]\n\n[^a]: First.\n\n[^a]: Second.\n", r"footnote \[\^a\] is written 2 times \(also at line 10\)"),
 ])
 def test_markdown_printed_as_written_gets_a_warning_with_its_line(tmp_path, markdown, warning):
     path = write(tmp_path, "\n" + markdown)
@@ -263,7 +266,7 @@ def test_a_note_made_after_a_placed_note_was_freed_is_still_set():
 
     notes = PageNotes(load_layout("pocket"))
     canvas = Canvas(BytesIO())
-    frame = SimpleNamespace(_x1=20.0, _y1=40.0, _y1p=40.0, _width=200.0, _bottomPadding=0.0)
+    frame = SimpleNamespace(_x1=20.0, _y1=40.0, _y1p=40.0, _width=200.0, _height=400.0, _bottomPadding=0.0)
     for number in range(200):
         note = Note(number, [])
         assert notes.new_notes([note]) == [note], f"note {number} taken for one already placed"

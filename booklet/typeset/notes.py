@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Iterable, Mapping
 
 from reportlab.platypus import Flowable
+from reportlab.platypus.doctemplate import LayoutError
 
 from ..layouts import Layout
 from .paragraph import TypesetParagraph
@@ -114,6 +115,9 @@ class PageNotes:
                 note.drawOn(canvas, frame._x1, y)
                 y += note.height + NOTE_GAP
             y += self.separator - NOTE_GAP
+            if y > frame._y1 + frame._height + 1.0:  # over the page's text, past its top
+                raise LayoutError(f"the foot notes called on page {canvas.getPageNumber()} are taller than the "
+                                  "page: call fewer from one line, or set [notes] place = \"end\" in the layout")
             rule_y = y - self.separator * 0.45
             canvas.saveState()
             canvas.setLineWidth(RULE_WEIGHT)
