@@ -138,7 +138,8 @@ IMAGE_FORMATS = "JPEG, PNG, GIF, WebP, TIFF, BMP, HEIC/HEIF or SVG"
 
 @dataclass(frozen=True)
 class _Text:
-    """A piece of text as it will be set: in `face` at `size` points; `code` is a code block."""
+    """A piece of text as it will be set: in `face` at `size` points; `code` is a code block,
+    `cell` a table's (set smaller or turned when it needs: `unfit_tables` warns for those)."""
 
     text: str
     face: str
@@ -146,6 +147,7 @@ class _Text:
     fallbacks: Callable[[], tuple[str, ...]]  # the fallback faces of the same weight and slant, loaded when asked
     where: Location
     code: bool = False
+    cell: bool = False
 
 
 def _texts(booklet: Booklet, layout: Layout):
@@ -182,7 +184,7 @@ def _texts(booklet: Booklet, layout: Layout):
                 for inline in inlines:
                     if isinstance(inline, Span):
                         face_and_size = face(style_name, inline.bold, inline.italic, inline.code)
-                        yield _Text(inline.text, *face_and_size, block.where)
+                        yield _Text(inline.text, *face_and_size, block.where, cell=style_name == "table")
 
 
 def _missing_glyphs(texts: list[_Text], layout: Layout) -> list[Problem]:
@@ -284,7 +286,7 @@ def _overlong_words(texts: list[_Text], layout: Layout) -> list[Problem]:
                 problems.append(Problem(
                     f"a word of {len(word)} characters ({shown!r}) is wider than {MAX_WORD_LINES} lines and "
                     "cannot be set; break it with spaces or shorten it", piece.where.path, piece.where.line))
-            elif width > line and not piece.code:
+            elif width > line and not piece.code and not piece.cell:
                 seen.add(key)
                 problems.append(Problem(
                     f"a word wider than a line ({shown!r}) will be broken between letters",
