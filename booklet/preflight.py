@@ -43,8 +43,20 @@ def preflight(booklet: Booklet, layout: Layout) -> list[Problem]:
     problems += _control_characters(booklet)
     problems += _long_titles(booklet, layout)
     problems += _unhyphenated_languages(booklet)
+    problems += _title_on_paper_too_light(booklet, layout)
     problems += [Problem(r.message, r.where.path, r.where.line, severity="warning") for r in booklet.remarks]
     return problems
+
+
+def _title_on_paper_too_light(booklet: Booklet, layout: Layout) -> list[Problem]:
+    """A warning for a light title colour set on the paper (`cover: full` with the title
+    under the picture): white on white prints nothing; light colours are for a title over it."""
+    cover = booklet.metadata.cover
+    if cover is None or cover.kind != "full" or layout.cover.title != "under" or sum(layout.cover.title_color) < 2.4:
+        return []
+    return [Problem('[cover] title_color is too light for a title on the paper under the picture (title = '
+                    '"under"): it will hardly show; use a dark colour, or title = "over" to set it on the picture',
+                    layout.path, severity="warning")]
 
 
 def _unhyphenated_languages(booklet: Booklet) -> list[Problem]:
