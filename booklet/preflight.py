@@ -43,8 +43,20 @@ def preflight(booklet: Booklet, layout: Layout) -> list[Problem]:
     problems += _control_characters(booklet)
     problems += _long_titles(booklet, layout)
     problems += _unhyphenated_languages(booklet)
+    problems += _title_on_paper_too_light(booklet, layout)
     problems += [Problem(r.message, r.where.path, r.where.line, severity="warning") for r in booklet.remarks]
     return problems
+
+
+def _title_on_paper_too_light(booklet: Booklet, layout: Layout) -> list[Problem]:
+    """A warning for a light title colour set on the paper (`cover: full` with the title
+    under the picture): white on white prints nothing; light colours are for a title over it."""
+    cover = booklet.metadata.cover
+    if cover is None or cover.kind != "full" or layout.cover.title != "under" or sum(layout.cover.title_color) < 2.4:
+        return []
+    return [Problem('[cover] title_color is too light for a title on the paper under the picture (title = '
+                    '"under"): it will hardly show; use a dark colour, or title = "over" to set it on the picture',
+                    layout.path, severity="warning")]
 
 
 def _unhyphenated_languages(booklet: Booklet) -> list[Problem]:
@@ -138,7 +150,8 @@ IMAGE_FORMATS = "JPEG, PNG, GIF, WebP, TIFF, BMP, HEIC/HEIF or SVG"
 
 @dataclass(frozen=True)
 class _Text:
-    """A piece of text as it will be set: in `face` at `size` points; `code` is a code block."""
+    """A piece of text as it will be set: in `face` at `size` points; `code` is a code block,
+    `cell` a table's (set smaller or turned when it needs: `unfit_tables` warns for those)."""
 
     text: str
     face: str
@@ -146,6 +159,7 @@ class _Text:
     fallbacks: Callable[[], tuple[str, ...]]  # the fallback faces of the same weight and slant, loaded when asked
     where: Location
     code: bool = False
+    cell: bool = False
 
 
 def _texts(booklet: Booklet, layout: Layout):
@@ -182,7 +196,7 @@ def _texts(booklet: Booklet, layout: Layout):
                 for inline in inlines:
                     if isinstance(inline, Span):
                         face_and_size = face(style_name, inline.bold, inline.italic, inline.code)
-                        yield _Text(inline.text, *face_and_size, block.where)
+                        yield _Text(inline.text, *face_and_size, block.where, cell=style_name == "table")
 
 
 def _missing_glyphs(texts: list[_Text], layout: Layout) -> list[Problem]:
@@ -284,7 +298,7 @@ def _overlong_words(texts: list[_Text], layout: Layout) -> list[Problem]:
                 problems.append(Problem(
                     f"a word of {len(word)} characters ({shown!r}) is wider than {MAX_WORD_LINES} lines and "
                     "cannot be set; break it with spaces or shorten it", piece.where.path, piece.where.line))
-            elif width > line and not piece.code:
+            elif width > line and not piece.code and not piece.cell:
                 seen.add(key)
                 problems.append(Problem(
                     f"a word wider than a line ({shown!r}) will be broken between letters",

@@ -16,6 +16,7 @@ from PIL import Image
 from reportlab.lib.pagesizes import A5, A6
 from reportlab.pdfgen import canvas as pdf_canvas
 
+from booklet.build import check
 from booklet.cli import main
 from booklet.layouts import builtin_layouts
 from building import build_reading_pdf
@@ -114,6 +115,15 @@ def test_full_page_picture_with_a_white_title_over_it(tmp_path):
     page = pypdf.PdfReader(pdf).pages[0]
     alphas = {float(state.get("/ca", 1)) for state in page["/Resources"].get("/ExtGState", {}).values()}
     assert 0.5 in alphas and 1.0 in alphas  # a translucent band under the title, the title opaque
+
+
+@pytest.mark.parametrize("title", ["over", "under"])
+def test_a_white_title_on_the_paper_is_warned(tmp_path, title):
+    folder = write_booklet(tmp_path / "b", "cover_image: photo.jpg\ncover: full\n",
+                           cover_layout=f'title = "{title}"\ntitle_color = "#ffffff"')
+    photo(folder / "photo.jpg")
+    warned = [p for p in check(folder) if "title_color is too light" in p.message]
+    assert len(warned) == (title == "under") and all(p.severity == "warning" for p in warned)
 
 
 def test_a_markdown_cover(tmp_path):

@@ -29,6 +29,14 @@ def test_a_word_wider_than_a_line_is_a_warning(tmp_path: Path) -> None:
     assert problem.line == 7
 
 
+def test_a_long_word_in_a_table_cell_is_left_to_the_tables_own_check(tmp_path: Path) -> None:
+    """A table sets its type smaller or turns sideways for its longest words: the running
+    text's warning said they would be broken when they were not (the table's own warning,
+    `unfit_tables`, comes when they do not fit even so)."""
+    word = "Donaudampfschifffahrtsgesellschaft"
+    assert problems_in(tmp_path, f"| Word | Meaning |\n|---|---|\n| {word}{word} | a long one |") == []
+
+
 def test_a_long_url_breaks_at_its_slashes_without_a_warning(tmp_path: Path) -> None:
     url = "https://example.org/" + "/".join(["segment"] * 20)
     assert problems_in(tmp_path, f"See {url} for more.") == []
