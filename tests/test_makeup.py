@@ -280,6 +280,27 @@ def test_a_table_turned_sideways_takes_pages_in_a_row_and_the_text_after_it_foll
     assert before < table[0] and after == table[-1] + 1
 
 
+@pytest.mark.parametrize("before", [10, 40, 80])
+def test_a_full_page_figure_never_moves_past_the_heading_after_it(tmp_path, before):
+    """The text after a full-page figure (here a table turned sideways) fills the page before
+    it, except past a heading: then that section would open before the figure of the section
+    it follows (found by a tester: '## Long words', its table overleaf after '## A long table')."""
+    header = "| " + " | ".join(f"Column {column} header" for column in range(12)) + " |"
+    rows = "\n".join("| " + " | ".join(f"cell{row}x{column} longish" for column in range(12)) + " |" for row in range(6))
+    source = tmp_path / "zine.md"
+    source.write_text(f"---\ntitle: Wide\n---\n# Tools\n\n{text(before, 1, 'beforeword')}\n\n## Headingone words\n\n"
+                      f"{header}\n|{'---|' * 12}\n{rows}\n\n## Headingtwo next\n\n{text(60, 2, 'afterword')}\n",
+                      encoding="utf-8")
+    booklet, layout = load_booklet(source)
+    images, _ = prepare_images(booklet, layout, tmp_path / "cache")
+    with pdfplumber.open(io.BytesIO(typeset(booklet, layout, images).pdf)) as plumber:
+        pages = [page_text(page) for page in plumber.pages]
+    [table] = [index for index, page in enumerate(pages) if "cell0x0" in page]
+    [second] = [index for index, page in enumerate(pages) if "Headingtwo" in page]
+    [first] = [index for index, page in enumerate(pages) if "Headingone" in page]
+    assert first < table < second
+
+
 def test_the_page_after_a_left_page_left_unfilled_may_reach_the_full_foot(image_folder):
     """A tester's case, reduced: three tall figures after the title page, one to a page, leave page 4
     (a left page) unfilled, and page 5 holds the third figure, then a full-page picture and the

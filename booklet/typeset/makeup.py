@@ -169,7 +169,8 @@ def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int,
             sources.append(None)
         head = head and (leaf.keep_with_next or lead)
         if isinstance(flowable, (FullPageFigure, SidewaysTable)):  # the page after the one its text is on
-            items.append(Float(0.0, full_page=True))  # (an opening one: after the title page)
+            items.append(Float(0.0, movable=_movable(article, number), full_page=True))  # (an opening one:
+            # after the title page)
             sources.append(Source(number))
             floats.add(number)
             opening = False  # the lead photo is the article's first image, or there is none

@@ -98,7 +98,8 @@ class Float:
     """A figure: `height` with `depth` (its caption's, below the last baseline), the space
     kept above and below it, and how much its image may shrink. It is set where it stands or,
     if `movable`, at the top of the next page; a `full_page` figure always gets the page after
-    the one where its text stands (the page it opens, when that text ends the page before)."""
+    the one where its text stands (the page it opens, when that text ends the page before), and
+    the text after it fills the page before it only if it is `movable` (not past a heading)."""
 
     height: float
     depth: float = 0.0
@@ -296,6 +297,7 @@ class _Builder:
         # height, stretch, shrink) it takes with the glue before it
         followed = False  # something solid follows `movable` on this page
         full_page: int | None = None  # a full-page figure whose text is on this page
+        ends_here = False  # the page ends at the full-page figure: the text after it is another section's
         too_full = False
         flexible, slack = self.flexible, self.slack
         for index in range(start + 1, self.n + 1):
@@ -305,7 +307,7 @@ class _Builder:
                 # a full-page figure that opens the page is on the page after its text already
                 # (the text before it ends the page before): this page is its own, and the text
                 # after it follows it, as the next full-page figure (a sideways table's next page)
-                if too_full or index == self.n or _forced(items[index]) or not sums.solid:
+                if too_full or ends_here or index == self.n or _forced(items[index]) or not sums.solid:
                     return
             if index == self.n:
                 return
@@ -320,7 +322,7 @@ class _Builder:
                 if full_page is not None:
                     return  # figures keep their order: this one waits for the next page
                 if item.full_page:  # takes the next page, and the glue before it along
-                    full_page, movable = index, None
+                    full_page, movable, ends_here = index, None, not item.movable
                     sums.glue_height = sums.glue_stretch = sums.glue_shrink = 0.0
                     continue
                 before = item.space_before if sums.solid else 0.0
