@@ -213,6 +213,7 @@ def paragraph_items(runs: Sequence[Run], style: TextStyle, hyph: Hyphenator | No
         if items and (isinstance(items[-1], Glue) and not _is_nbsp_glue(items, len(items) - 1)
                       or isinstance(items[-1], Penalty) and items[-1].data != "hang"):
             return  # collapse runs of spaces
+        # a code space is a fragment, which carries the link and strike of its run
         key = (run.font, run.size, run.code and (run.link, run.strike), justify, spacing_id)
         glue = _space_cache.get(key)
         if glue is None:
