@@ -217,3 +217,14 @@ def test_check_counts_one_warning_in_the_singular(tmp_path):
     result = CliRunner().invoke(main, ["check", str(source)])
     assert result.exit_code == 0, result.output
     assert result.stdout.endswith("no errors, 1 warning\n")
+
+
+def test_options_a_scheme_has_no_use_for_are_one_warning(tmp_path):
+    source = make_numbered_pdf(tmp_path / "in.pdf", 8, size=paper_size("A7"))
+    mini = impose_pdf(source, tmp_path / "mini.pdf", ImposeOptions(scheme="mini-zine", flip="short", group=2))
+    assert mini.warnings[-1] == "--flip short, --group do nothing with the mini-zine scheme: ignored"
+    cut = impose_pdf(make_numbered_pdf(tmp_path / "a6.pdf", 8), tmp_path / "cut.pdf", ImposeOptions(nest=False))
+    assert cut.warnings == ["--gather does nothing with the cut-stack scheme: ignored"]
+    quarto = impose_pdf(make_numbered_pdf(tmp_path / "q.pdf", 16), tmp_path / "q-out.pdf",
+                        ImposeOptions(scheme="quarto", nest=False))
+    assert quarto.warnings == []

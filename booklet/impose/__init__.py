@@ -151,7 +151,7 @@ def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOption
     if warnings:
         warnings[0] += _size_hint(first, options.scheme, sheet)
     drawings = _draw_sheets(the_plan, pdf, sheet, margin_scale, options)
-    warnings = pdf.warnings + warnings + _nest_warnings(the_plan, options)
+    warnings = pdf.warnings + warnings + _nest_warnings(the_plan, options) + _ignored_options(options)
     instructions = print_steps(the_plan, output.name) + finishing_steps(the_plan, sheet)
     if margin_scale < 1:
         instructions.append(f"Pages are shrunk to {margin_scale:.1%} to stay "
@@ -262,6 +262,24 @@ def _nest_warnings(the_plan: Plan, options: ImposeOptions) -> list[str]:
     alternative = " or --gather" if the_plan.scheme == "quarto" else ""
     return [f"one nest of {strips} folded sheets is too thick to fold and staple well; try --group {group}"
             f"{alternative} ({nests} nests of up to {pages} pages, gathered)"]
+
+
+def _ignored_options(options: ImposeOptions) -> list[str]:
+    """One warning naming the options given that the scheme has no use for (a mini-zine is one
+    side of one sheet, folded: no duplex, no nests; only quarto gathers signatures), so that
+    nobody prints believing they took effect."""
+    single_sided = not scheme_module(options.scheme).DUPLEX
+    ignored = [name for name, given in (
+        ("--flip short", single_sided and options.flip == "short"),
+        ("--manual-duplex", single_sided and options.manual_duplex),
+        ("--group", options.scheme == "mini-zine" and options.group is not None),
+        ("--creep", options.scheme == "mini-zine" and options.creep > 0),
+        ("--gather", options.scheme != "quarto" and not options.nest),
+    ) if given]
+    if not ignored:
+        return []
+    return [f"{', '.join(ignored)} {'does' if len(ignored) == 1 else 'do'} nothing with the {options.scheme} "
+            f"scheme: ignored"]
 
 
 def guide_beside(print_path: Path) -> Path:
