@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from .errors import BookletError, Collector
 from .fonts import BUNDLED, FontFamily, resolve_family
-from .paper import MM, PAPER_SIZES_MM, paper_size
+from .paper import MM, PAPER_SIZES_MM, paper_name, paper_size
 
 
 @dataclass(frozen=True)
@@ -363,9 +363,8 @@ class _LayoutReader:
         """`size = "A6"` or `width = 105` and `height = 148` (mm)."""
         size, width, height = keys
         if size in data:
-            names = {name.lower(): name for name in PAPER_SIZES_MM}  # in any case, as --sheet takes them
-            written = data[size]
-            name = names.get(written.strip().lower()) if isinstance(written, str) else None
+            written = data[size]  # a name in any case, as --sheet takes it
+            name = paper_name(written) if isinstance(written, str) else None
             return paper_size(name or self.string(data, size, where, choices=tuple(PAPER_SIZES_MM)))
         if width not in data and height not in data:
             example = "A6" if where == "page" else "A4"

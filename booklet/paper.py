@@ -35,12 +35,17 @@ def paper_size(name: str) -> tuple[float, float]:
     return w * MM, h * MM
 
 
+def paper_name(text: str, names=PAPER_SIZES_MM) -> str | None:
+    """The one of `names` that `text` spells, in any case (`a4` is A4), or None."""
+    return {name.lower(): name for name in names}.get(text.strip().lower())
+
+
 def sheet_size(text: str) -> tuple[float, float]:
     """`--sheet`'s value → a portrait sheet in points: a name of SHEETS (any case) or `WxH` in
     millimetres (e.g. `320x450`). Raises ValueError with the message for the user."""
-    names = {name.lower(): name for name in SHEETS}
-    if text.strip().lower() in names:
-        return paper_size(names[text.strip().lower()])
+    name = paper_name(text, SHEETS)
+    if name is not None:
+        return paper_size(name)
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*[x×]\s*(\d+(?:\.\d+)?)\s*(?:mm)?\s*", text.lower())
     if not match:
         raise ValueError(f"--sheet must be one of {', '.join(n.lower() for n in SHEETS)} or WxH in mm "

@@ -445,9 +445,7 @@ class _Blocks:
         for label, note_id in env.get("footnotes", {}).get("refs", {}).items():
             if note_id < 0:  # defined, never called: the plugin drops it without a word
                 label = label.removeprefix(":")
-                line = next((n for n, source in enumerate(prepared.splitlines()) if
-                             source.lstrip().startswith(f"[^{label}]:")), None)
-                where = Location(self.document.path, line + self.document.body_line if line is not None else None)
+                where = Location(self.document.path, defined.get(label, [None])[0])
                 self.remark(f"footnote [^{label}] is never called, so it is left out; call it with [^{label}] "
                             "in the text", where)
         if tokens and tokens[-1].type == "footnote_block_close":
