@@ -6,6 +6,7 @@ import functools
 import logging
 import math
 import os
+import signal
 import sys
 import threading
 import warnings
@@ -332,6 +333,7 @@ def watch(source: Path, outdir: Path, layout_name: str | None, guide: bool, quie
     One status line per build: what changed, pages, time, warnings. A save that breaks the
     booklet prints the error and leaves the last good PDFs in place.
     """
+    stop_on_signals()
     options, chosen = impose_options(params)
     if not source.exists():  # else it would watch the parent folder for a file that may never come
         raise BookletError("no such file or folder", source)
@@ -356,6 +358,17 @@ def watch(source: Path, outdir: Path, layout_name: str | None, guide: bool, quie
         watch_booklet(source, rebuild, echo, open_viewer=open_viewer)
     except KeyboardInterrupt:  # Ctrl-C before the watch got going (watch_booklet handles it after)
         pass
+
+
+def stop_on_signals() -> None:
+    """Make Ctrl-C (SIGINT) and `kill` (SIGTERM) a stop: KeyboardInterrupt, which ends watch
+    quietly with exit 0. Set, not assumed: a watch that a script starts in the background
+    inherits SIGINT ignored (bash ignores it for a `&` job), and SIGTERM would end it mid-write."""
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
 
 
 def unique_warnings(warnings: list[str]) -> list[str]:

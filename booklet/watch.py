@@ -11,7 +11,7 @@ pages live in the process (`LineCache`, typeset/drawn.py), so a rebuild breaks o
 paragraphs and articles that changed and draws only the pages that changed; the reading PDF
 is replaced as soon as it is set, before the print PDF is made. A build that fails prints its
 one-line error and leaves the last good PDFs as they were (build() replaces them only whole);
-Ctrl-C ends the loop.
+Ctrl-C (or SIGTERM) ends the loop.
 """
 
 from __future__ import annotations
@@ -111,7 +111,8 @@ def watch(source: Path, rebuild: Callable[[LineCache, Callable[[Path], None]], B
         while True:
             build_once(*_next_changes(events, debounce))
     except KeyboardInterrupt:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while stopping: no traceback
+        for stop in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C while stopping: no traceback
+            signal.signal(stop, signal.SIG_IGN)
     finally:
         observer.stop()
         if observer.is_alive():

@@ -28,8 +28,9 @@ TIMEOUT = 60.0  # seconds for one build on a slow, busy machine; a passing test 
 class Watcher:
     """`booklet watch` in a subprocess; its stdout lines arrive on a queue."""
 
-    def __init__(self, source: Path, out: Path, cache: Path, viewer_log: Path):
-        """`--open` runs a stand-in `xdg-open` that writes what it was asked to open to `viewer_log`."""
+    def __init__(self, source: Path, out: Path, cache: Path, viewer_log: Path, sigint_ignored: bool = False):
+        """`--open` runs a stand-in `xdg-open` that writes what it was asked to open to `viewer_log`;
+        `sigint_ignored` starts it as bash starts a `&` job of a script, with SIGINT ignored."""
         tools = viewer_log.parent / "bin"
         tools.mkdir()
         (tools / "xdg-open").write_text(f'#!/bin/sh\necho "$1" >> "{viewer_log}"\n')
@@ -38,7 +39,9 @@ class Watcher:
                "PATH": f"{tools}{os.pathsep}{os.environ.get('PATH', '')}"}
         self.process = subprocess.Popen([sys.executable, "-m", "booklet", "watch", str(source), "-o", str(out),
                                          "--open"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                                        cwd=tools)  # not the clone: `-m` would import its uninstalled source
+                                        cwd=tools,  # not the clone: `-m` would import its uninstalled source
+                                        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+                                        if sigint_ignored else None)
         self.lines: queue.Queue[str] = queue.Queue()
         self.stderr: list[str] = []
         threading.Thread(target=self._read, args=(self.process.stdout, self.lines.put), daemon=True).start()
@@ -62,9 +65,9 @@ class Watcher:
                 return line
         pytest.fail(f"no build within {TIMEOUT} s; stderr: {self.stderr}")
 
-    def stop(self) -> int:
+    def stop(self, how: int = signal.SIGINT) -> int:
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            self.process.send_signal(how)
         try:
             return self.process.wait(timeout=TIMEOUT)
         finally:
@@ -157,6 +160,21 @@ def test_ctrl_c_as_soon_as_watch_has_started_is_a_quiet_stop(booklet: Path, tmp_
     assert code == 0, watcher.stderr
     assert not any("Traceback" in line for line in watcher.stderr), watcher.stderr
     assert not out.exists() or {path.name for path in out.iterdir()} <= {"zine-read.pdf", "zine-print.pdf"}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("how, sigint_ignored", [(signal.SIGINT, True), (signal.SIGTERM, False)])
+def test_a_watch_started_in_the_background_stops_on_sigint_or_sigterm(
+        booklet: Path, tmp_path: Path, how: int, sigint_ignored: bool) -> None:
+    """A script's `booklet watch ... &` inherits SIGINT ignored: it used to wait for ever on
+    `kill -INT`. SIGTERM ended it at once, in the middle of whatever it was writing."""
+    watcher = Watcher(booklet, tmp_path / "out", tmp_path / "cache", tmp_path / "viewer.log", sigint_ignored)
+    try:
+        assert "first build" in watcher.status()
+    finally:
+        code = watcher.stop(how)
+    assert code == 0, watcher.stderr
+    assert not any("Traceback" in line for line in watcher.stderr), watcher.stderr
 
 
 def test_the_reading_pdf_is_in_place_before_the_print_pdf_is_made(booklet: Path, tmp_path: Path) -> None:
