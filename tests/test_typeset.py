@@ -243,3 +243,36 @@ def test_reportlabs_unused_patterns_are_compiled_when_first_used(tmp_path: Path)
             "print(textsplit.rx.sub(r'<\\1>', 'ab日本') == 'ab<日><本>')\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert done.stdout.split() == ["False", "False", "True", "True"], done.stderr
+
+
+@pytest.mark.parametrize("language, word", [("uk", "Самоорганізаційновідповідальність"),
+                                            ("en", "Pneumonoultramicroscopicsilicovolcanoconiosis")])
+def test_a_title_word_wider_than_the_line_is_hyphenated_not_cut_between_letters(tmp_path: Path, language: str,
+                                                                               word: str) -> None:
+    """Titles are not hyphenated, so a word wider than the line was cut between two letters
+    with no sign ('Самоорганіза' / 'ційновідповідальність'), and the preflight warned so. It
+    now breaks at its hyphenation points, with a hyphen, inside the text block, unwarned."""
+    from booklet.hyphenate import hyphenator
+    from booklet.preflight import preflight
+    from building import build_reading_pdf
+
+    folder = tmp_path / "zine"
+    folder.mkdir()
+    (folder / "booklet.yaml").write_text(f"title: {word}\nlanguage: {language}\n", encoding="utf-8")
+    (folder / "01-a.md").write_text(f"# {word} and more\n\nSome text.\n", encoding="utf-8")
+    booklet, layout = load_booklet(folder)
+    assert [p.message for p in preflight(booklet, layout)] == []
+    pages = page_lines(build_reading_pdf(folder))
+    points = hyphenator(language).points(word)
+    for page, right_margin in ((pages[0], layout.margins.outer), (pages[1], layout.margins.inner)):  # the
+        right = layout.page_width - right_margin  # cover's title on a right page, the article's on a left one
+        joined, cuts = "", []
+        for text, x0, x1, top in page:
+            assert x1 <= right + 0.5, text  # inside the text block
+            if text.endswith("-") and text[:-1].isalpha():
+                cuts.append(len(joined) + len(text) - 1)
+                joined += text[:-1]
+            else:
+                joined += text + " "
+        assert joined.startswith(word)
+        assert cuts and all(cut in points for cut in cuts), (cuts, points)
