@@ -299,22 +299,41 @@ def as_written(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def closest(word: str, choices) -> str | None:
+    """The one of `choices` that `word` was most likely meant to be, if any is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, choices, shown: Callable[[str], str] = repr) -> str:
     """` (did you mean 'x'?)` for the closest of `choices` (written by `shown`), or nothing."""
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {shown(close[0])}?)" if close else ""
+    close = closest(word, choices)
+    return f" (did you mean {shown(close)}?)" if close else ""
 
 
 class _LayoutReader:
-    """Checks the TOML tables key by key so that every mistake names the key and file."""
+    """Checks the TOML tables key by key so that every mistake names the key and file.
+
+    A wrong value is noted (`errors`) and read as a stand-in, so that the keys after it are
+    checked too and `booklet check` lists every mistake of a table, not only its first; a
+    table that cannot be read at all (not a table, a style missing, a font not found) raises.
+    """
 
     def __init__(self, path: Path, text: str = ""):
         self.path = path
         self.text = text
+        self.errors = Collector()
+        self.misspelt: set[tuple[str, str]] = set()  # (table, key) an unknown key was close to
 
     def fail(self, message: str, table: str | None = None, key: str | None = None) -> BookletError:
         line = toml_line(self.text, table, key) if table is not None else None
         return BookletError(message, self.path, line)
+
+    def wrong(self, message: str, table: str, key: str | None, stand_in: Any) -> Any:
+        """Note a wrong value; go on with `stand_in`."""
+        with self.errors.attempt():
+            raise self.fail(message, table, key)
+        return stand_in
 
     def table(self, data: dict[str, Any], key: str, allowed: tuple[str, ...], where: str = "") -> dict[str, Any]:
         value = data.get(key, {})
@@ -326,36 +345,40 @@ class _LayoutReader:
     def check_keys(self, data: dict[str, Any], allowed, where: str) -> None:
         for key in data:
             if key not in allowed:
-                raise self.fail(f"unknown key {key!r} in [{where}]{did_you_mean(key, allowed)}", where, key)
+                self.misspelt.add((where, closest(key, allowed) or key))
+                self.wrong(f"unknown key {key!r} in [{where}]{did_you_mean(key, allowed)}", where, key, None)
 
     def number(self, data: dict[str, Any], key: str, where: str, default: float | None = None,
                within: tuple[float, float] = (0.0, 1000.0)) -> float:
         """A number in the range `within` (inclusive; the unit is the file's: mm, pt or a count)."""
         value = data.get(key, default)
-        if value is None:
-            raise self.fail(f"[{where}] needs {key!r}", where)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(f"[{where}] {key} must be a number, not {as_written(value)}", where, key)
         low, high = within
+        if value is None:  # (not said again for a key written wrong: "did you mean" said it)
+            if (where, key) in self.misspelt:
+                return low
+            return self.wrong(f"[{where}] needs {key!r}", where, None, low)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return self.wrong(f"[{where}] {key} must be a number, not {as_written(value)}", where, key, low)
         if not low <= value <= high:  # also refuses nan and inf
-            raise self.fail(f"[{where}] {key} must be between {low:g} and {high:g}, not {as_written(value)}",
-                            where, key)
+            return self.wrong(f"[{where}] {key} must be between {low:g} and {high:g}, not {as_written(value)}",
+                              where, key, low)
         return float(value)
 
     def string(self, data: dict[str, Any], key: str, where: str, default: str | None = None,
                choices: tuple[str, ...] | None = None) -> str:
         value = data.get(key, default)
+        stand_in = default if default is not None else choices[0] if choices else ""
         if not isinstance(value, str):
-            raise self.fail(f"[{where}] {key} must be a string, not {as_written(value)}", where, key)
+            return self.wrong(f"[{where}] {key} must be a string, not {as_written(value)}", where, key, stand_in)
         if choices is not None and value not in choices:
-            raise self.fail(f"[{where}] {key} must be one of {', '.join(choices)}, not {as_written(value)}"
-                            f"{did_you_mean(value, choices, as_written)}", where, key)
+            return self.wrong(f"[{where}] {key} must be one of {', '.join(choices)}, not {as_written(value)}"
+                              f"{did_you_mean(value, choices, as_written)}", where, key, stand_in)
         return value
 
     def flag(self, data: dict[str, Any], key: str, where: str) -> bool:
         value = data.get(key, False)
         if not isinstance(value, bool):
-            raise self.fail(f"[{where}] {key} must be true or false, not {as_written(value)}", where, key)
+            return self.wrong(f"[{where}] {key} must be true or false, not {as_written(value)}", where, key, False)
         return value
 
     def size(self, data: dict[str, Any], where: str, keys: tuple[str, str, str] = ("size", "width", "height")
@@ -375,7 +398,7 @@ class _LayoutReader:
 
     def read(self, data: dict[str, Any]) -> Layout:
         """The layout; the mistakes of all its tables are raised together (BookletErrors)."""
-        errors = Collector()
+        errors = self.errors
         with errors.attempt():
             self.check_keys(data, ("description", "page", "margins", "fonts", "styles", "marker",
                                    "imposition", "hyphenation", "images", "tables", "notes", "cover"), "top level")
@@ -542,13 +565,10 @@ class _LayoutReader:
 
     def _images(self, data: dict[str, Any]) -> ImageSettings:
         im = self.table(data, "images", ("mode", "target_ppi", "warn_below_ppi", "max_height", "jpeg_quality"))
-        images = ImageSettings(
+        return ImageSettings(
             mode=self.string(im, "mode", "images", default="color", choices=("color", "gray")),
             target_ppi=self.number(im, "target_ppi", "images", 300.0, within=(1.0, 4800.0)),
             warn_below_ppi=self.number(im, "warn_below_ppi", "images", 150.0, within=(0.0, 4800.0)),
-            max_height=self.number(im, "max_height", "images", 0.7),
+            max_height=self.number(im, "max_height", "images", 0.7, within=(0.1, 1.0)),
             jpeg_quality=int(self.number(im, "jpeg_quality", "images", 88, within=(1, 100))),
         )
-        if not 0.1 <= images.max_height <= 1.0:
-            raise self.fail("[images] max_height must be between 0.1 and 1.0", "images", "max_height")
-        return images

@@ -24,7 +24,7 @@ from .cache import store
 from .errors import Problem
 from .fonts import (COLOUR_EMOJI_HINT, face_name, fallback_faces, installed_families_with, split_by_face,
                     string_width)
-from .hyphenate import resolve_language
+from .hyphenate import hyphenator, resolve_language
 from .imageformats import heif_available, is_svg, missing_plugin, svg_size
 from .layouts import Layout, builtin_layouts
 from .model import (
@@ -160,6 +160,7 @@ class _Text:
     where: Location
     code: bool = False
     cell: bool = False
+    language: str = ""
 
 
 def _texts(booklet: Booklet, layout: Layout):
@@ -177,10 +178,10 @@ def _texts(booklet: Booklet, layout: Layout):
 
     for style_name, value in (("cover_title", meta.title), ("cover_subtitle", meta.subtitle)):
         if value:
-            yield _Text(value, *face(style_name), meta.where)
+            yield _Text(value, *face(style_name), meta.where, language=meta.language)
     for value in (meta.author, meta.publisher, meta.date, meta.edition, *meta.contacts):
         if value:
-            yield _Text(value, *face("cover_meta"), meta.where)
+            yield _Text(value, *face("cover_meta"), meta.where, language=meta.language)
     marker = layout.marker  # every digit a page number may have
     yield _Text(marker.format.format(n=1234567890), face_name(layout.fonts[marker.font]), marker.size,
                 partial(fallback_faces, layout.fallback_fonts), Location(layout.path) if layout.path else meta.where)
@@ -188,7 +189,7 @@ def _texts(booklet: Booklet, layout: Layout):
         for style_name, value in (("title", article.title), ("toc", article.title), ("dateline", article.date),
                                   ("author", article.author)):
             if value:
-                yield _Text(value, *face(style_name), article.where)
+                yield _Text(value, *face(style_name), article.where, language=article.language)
         for block in article_blocks(article):
             if isinstance(block, CodeBlock):
                 yield _Text(block.text, *face("code"), block.where, code=True)
@@ -196,7 +197,8 @@ def _texts(booklet: Booklet, layout: Layout):
                 for inline in inlines:
                     if isinstance(inline, Span):
                         face_and_size = face(style_name, inline.bold, inline.italic, inline.code)
-                        yield _Text(inline.text, *face_and_size, block.where, cell=style_name == "table")
+                        yield _Text(inline.text, *face_and_size, block.where, cell=style_name == "table",
+                                    language=article.language)
 
 
 def _missing_glyphs(texts: list[_Text], layout: Layout) -> list[Problem]:
@@ -266,8 +268,9 @@ def _font_advice(chars: str, layout: Layout) -> str:
 
 MAX_WORD_LINES = 3
 """A word (a run of text without spaces) longer than this many full lines cannot be set: it is an
-error. Shorter ones that are wider than a line are broken between letters (code is simply
-wrapped), which the preflight reports as a warning for running text."""
+error. Shorter ones that are wider than a line are hyphenated, in any style, or where even their
+syllables are too wide (or the language has no dictionary) broken between letters (code is
+simply wrapped), which the preflight reports as a warning for running text."""
 
 _BREAKS_ANYWAY = re.compile(r"[/\\.\-_?&=#\u00ad\u200b]")
 """Where a long word (a URL, a path, a hyphenated compound) may break without help."""
@@ -291,19 +294,31 @@ def _overlong_words(texts: list[_Text], layout: Layout) -> list[Problem]:
             key = (word, piece.where.path, piece.where.line)
             if key in seen:
                 continue
-            width = max(string_width(part, piece.face, piece.size) for part in _BREAKS_ANYWAY.split(word))
+            parts = _BREAKS_ANYWAY.split(word)
+            width = max(string_width(part, piece.face, piece.size) for part in parts)
             shown = f"{word[:24]}…" if len(word) > 24 else word
             if width > MAX_WORD_LINES * line:
                 seen.add(key)
                 problems.append(Problem(
                     f"a word of {len(word)} characters ({shown!r}) is wider than {MAX_WORD_LINES} lines and "
                     "cannot be set; break it with spaces or shorten it", piece.where.path, piece.where.line))
-            elif width > line and not piece.code and not piece.cell:
+            elif width > line and not piece.code and not piece.cell and not _hyphenated_fits(parts, piece, layout):
                 seen.add(key)
                 problems.append(Problem(
                     f"a word wider than a line ({shown!r}) will be broken between letters",
                     piece.where.path, piece.where.line, severity="warning"))
     return problems
+
+
+def _hyphenated_fits(parts: list[str], piece: _Text, layout: Layout) -> bool:
+    """True if every syllable of `parts` fits a line with its hyphen: the word is then
+    hyphenated where it must be (in any style, a title's too), not broken between letters."""
+    hyph = hyphenator(piece.language, layout.hyphenation) if piece.language else None
+    if hyph is None:
+        return False
+    hyphen = string_width("-", piece.face, piece.size)
+    return all(string_width(syllable, piece.face, piece.size) + hyphen <= layout.text_width
+               for part in parts for syllable in hyph.split(part))
 
 
 MAX_NESTING = 6

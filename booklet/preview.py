@@ -65,9 +65,10 @@ def spread_pages(page_count: int) -> list[tuple[int | None, int | None]]:
 
 
 def row(images: list[Image.Image | None], size: tuple[int, int], margin: int, gap: int = 0) -> Image.Image:
-    """Page images of `size` pixels next to each other on the ground, `margin` around them and
-    `gap` between them; two pages that touch (gap 0) have a fold line between them; an absent
-    page (None) leaves its place empty."""
+    """Page images in places of `size` pixels (the largest page's) next to each other on the
+    ground, `margin` around them and `gap` between them; two pages that touch (gap 0) have a
+    fold line between them, and a smaller page sits against the fold, centred in height; an
+    absent page (None) leaves its place empty."""
     width, height = size
     count = len(images)
     canvas = Image.new("RGB", (count * width + (count - 1) * gap + 2 * margin, height + 2 * margin), GROUND)
@@ -76,15 +77,24 @@ def row(images: list[Image.Image | None], size: tuple[int, int], margin: int, ga
     for i, image in enumerate(images):
         x = margin + i * (width + gap)
         if image is not None:
-            canvas.paste(image, (x, margin))
+            toward_fold = width - image.width if fold and i == 0 and count > 1 else 0
+            canvas.paste(image, (x + toward_fold, margin + (height - image.height) // 2))
         if fold and i and image is not None and images[i - 1] is not None:
-            draw.line([(x, margin), (x, margin + height - 1)], fill=FOLD, width=1)
+            shorter = min(image.height, images[i - 1].height)  # where both pages are
+            top = margin + (height - shorter) // 2
+            draw.line([(x, top), (x, top + shorter - 1)], fill=FOLD, width=1)
     return canvas
 
 
+def largest(images: list[Image.Image]) -> tuple[int, int]:
+    """The width and height, in pixels, that hold each of `images` (a PDF made elsewhere may
+    mix page sizes: a smaller one was placed in the first one's size, a larger one cut)."""
+    return max(image.width for image in images), max(image.height for image in images)
+
+
 def spreads(pages: list[Image.Image], binding: str = "left") -> list[Image.Image]:
-    """The spreads of a booklet from its page images (all of one size)."""
-    size = pages[0].size
+    """The spreads of a booklet from its page images."""
+    size = largest(pages)
     margin = max(4, size[0] // 30)
     result = []
     for left, right in spread_pages(len(pages)):
@@ -97,7 +107,7 @@ def spreads(pages: list[Image.Image], binding: str = "left") -> list[Image.Image
 def sheets(sides: list[Image.Image], duplex: bool) -> list[Image.Image]:
     """Print-PDF pages → one picture per sheet: front and back side by side (duplex), or each
     side alone (single-sided and manual-duplex files, whose backs come after all fronts)."""
-    size = sides[0].size
+    size = largest(sides)
     margin = max(4, size[0] // 60)
     step = 2 if duplex else 1
     return [row(sides[i:i + step], size, margin, gap=2 * margin) for i in range(0, len(sides), step)]

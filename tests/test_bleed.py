@@ -129,14 +129,14 @@ def test_cut_at_the_trim_box_no_white_edge_bleed_kept_at_cuts_clipped_at_the_fol
 
 # --- booklet's own pages with bleed ---------------------------------------------------------
 
-def bleed_booklet(folder):
-    """A booklet on a layout with `bleed = 3`, with one full-page dark photo whose shape is the
-    bled page's, so it covers the page to the bleed's edge."""
+def bleed_booklet(folder, photo: tuple[int, int] = (555, 770)):
+    """A booklet on a layout with `bleed = 3`, with one full-page dark `photo` (by default of
+    the bled page's shape, so that it covers the page to the bleed's edge)."""
     import re
     from importlib import resources
 
     folder.mkdir()
-    Image.new("RGB", (555, 770), (20, 40, 70)).save(folder / "night.jpg", quality=90)
+    Image.new("RGB", photo, (20, 40, 70)).save(folder / "night.jpg", quality=90)
     Image.new("RGB", (800, 400), (200, 30, 30)).save(folder / "cover.jpg", quality=90)
     pocket = resources.files("booklet.layout_files").joinpath("pocket.toml").read_text(encoding="utf-8")
     layout, count = re.subn(r"^bleed = 0\b", "bleed = 3", pocket, count=1, flags=re.MULTILINE)
@@ -207,6 +207,24 @@ def test_reading_pdf_with_bleed_shop_pdf_and_print_pdf(tmp_path):
             marks = [line for line in plumbed.lines
                      if not (bleed[0] <= line["x0"] <= bleed[2] and bleed[1] <= height - line["top"] <= bleed[3])]
             assert len(marks) == 8  # two at each corner, all outside the bleed
+
+
+@pytest.mark.parametrize("photo, covers", [((400, 600), True), ((600, 450), False)])
+def test_a_full_page_photo_of_about_the_pages_shape_covers_it(tmp_path, photo, covers):
+    """A 2:3 photo (7.5 % taller than the bled page's shape) covers the page to every edge of
+    the bleed, cut at top and bottom: fitted, it left 1 mm of white inside each side's cut. A
+    landscape photo is fitted whole (covering would cut off half of it): its sides reach the
+    bleed's edge, white above and below it."""
+    from booklet.build import build
+
+    source = bleed_booklet(tmp_path / "src", photo)
+    build(source, tmp_path / "out")
+    pages = render_pages(tmp_path / "out" / "zine-read.pdf", DPI)
+    image = next(page for page in pages if is_ink(page.getpixel((page.width // 2, page.height // 2))))
+    sides = [(1, image.height // 2), (image.width - 2, image.height // 2)]
+    ends = [(image.width // 2, 1), (image.width // 2, image.height - 2)]
+    assert all(is_ink(image.getpixel(p)) for p in sides)
+    assert all(is_ink(image.getpixel(p)) for p in ends) == covers
 
 
 def test_crop_marks_start_past_the_bleed(tmp_path):

@@ -16,6 +16,7 @@ from booklet.images import cache as cache_module
 from booklet.images import pixels
 from booklet.images import prepare as prepare_module
 from booklet.images import PreparedImage, cover_size, figure_size, prepare_images
+from booklet.images.prepared import FULL_PAGE_CROP
 from booklet.layouts import load_layout
 
 from imagekit import (QUADRANTS, booklet_with, close, decoded, exif_jpeg, figure, line_art, photo,
@@ -95,8 +96,14 @@ def test_cover_fits_text_width():
 def test_figure_size_keeps_aspect_and_fits(aspect, fraction, full, reserve):
     w, h = figure_size(aspect, fraction, full, LAYOUT, reserve)
     assert w / h == pytest.approx(aspect, rel=1e-9)
-    if full:
-        assert w <= LAYOUT.page_width + 1e-6 and h <= LAYOUT.page_height - reserve + 1e-6
+    if full:  # fitted inside the page, or covering it with at most FULL_PAGE_CROP cut off
+        box_w, box_h = LAYOUT.page_width, LAYOUT.page_height - reserve
+        fitted = w <= box_w + 1e-6 and h <= box_h + 1e-6
+        covering = w >= box_w - 1e-6 and h >= box_h - 1e-6 and min(box_w / w, box_h / h) >= 1 - FULL_PAGE_CROP - 1e-9
+        assert fitted or covering
+        assert w == pytest.approx(box_w) or h == pytest.approx(box_h)
+        box_aspect = box_w / box_h
+        assert covering == (max(aspect / box_aspect, box_aspect / aspect) <= 1 / (1 - FULL_PAGE_CROP) + 1e-9)
     else:
         assert w <= LAYOUT.text_width * (fraction or 1) + 1e-6
         assert h <= LAYOUT.images.max_height * LAYOUT.text_height + 1e-6
@@ -328,8 +335,8 @@ def test_small_jpeg_not_passed_through_in_gray_mode(md):
 
 def test_full_page_resolution(md):
     photo(4000, 6000).save(md.parent / "tall.jpg", quality=90)
-    image, _ = one(md, "tall.jpg", full_page=True)
-    assert image.placed_height == pytest.approx(LAYOUT.page_height)
+    image, _ = one(md, "tall.jpg", full_page=True)  # 2:3 on A6: it covers the page, cut at top and bottom
+    assert image.placed_width == pytest.approx(LAYOUT.page_width) and image.placed_height > LAYOUT.page_height
     assert effective_ppi(image) <= 303
 
 

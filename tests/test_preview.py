@@ -120,3 +120,30 @@ def test_a_second_preview_into_the_folder_leaves_no_pictures_of_the_first(tmp_pa
     assert pages == sorted(p.name for p in result.pages) and len(pages) == 8  # page-01 … page-12 gone
     assert len([n for n in names if "-sheet-" in n]) == len(result.sheets)
     assert len([n for n in names if "-spread-" in n]) == 7 and "notes.txt" in names  # not asked for: kept
+
+
+def test_a_larger_page_in_a_pdf_made_elsewhere_is_shown_whole_beside_the_fold(tmp_path):
+    """A PDF of mixed page sizes (an A5 foldout among A6 pages): the spreads were drawn in the
+    first page's size, so the A5 page was cut to its top left A6 corner."""
+    from reportlab.lib.pagesizes import A5
+    from reportlab.pdfgen import canvas
+
+    pdf = tmp_path / "mixed.pdf"
+    c = canvas.Canvas(str(pdf), pagesize=A6)
+    for size in (A6, A6, A5, A6):
+        c.setPageSize(size)
+        c.setFillGray(0)
+        c.rect(0, 0, *size, stroke=0, fill=1)  # black to the edges
+        c.showPage()
+    c.save()
+    result = preview(pdf, tmp_path / "out", kinds=("spreads",), dpi=DPI)
+    spread = Image.open(result.spreads[1]).convert("L")  # pages 2|3: A6 on the left, A5 on the right
+    black = sum(spread.histogram()[:40])
+    page_area = lambda size: (size[0] * DPI / 72) * (size[1] * DPI / 72)
+    assert black == pytest.approx(page_area(A6) + page_area(A5), rel=0.03)
+    # the smaller left page against the fold: across the middle, black both pages wide but for
+    # the fold's line
+    middle = [spread.getpixel((x, spread.height // 2)) < 40 for x in range(spread.width)]
+    first, last = middle.index(True), len(middle) - 1 - middle[::-1].index(True)
+    assert middle[first:last + 1].count(False) <= 1
+    assert last + 1 - first == pytest.approx((A6[0] + A5[0]) * DPI / 72, abs=2)

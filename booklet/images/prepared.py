@@ -64,17 +64,27 @@ Prepared = PreparedImage | PreparedDrawing
 """What the image stage hands on for one file."""
 
 
+FULL_PAGE_CROP = 0.1
+"""The share of a full-page picture's width or height that may be cut off so that it covers
+its page: a photo of about the page's shape (2:3, 3:4, A-series) then runs to every edge (and
+into the bleed) instead of leaving a sliver of white at a cut; one of another shape (a
+landscape on a portrait page) is fitted whole, its sides touching two edges."""
+
+
 def figure_size(aspect: float, width_fraction: float | None, full_page: bool, layout: Layout,
                 reserve: float = 0.0) -> tuple[float, float]:
     """The placed (width, height) in points of an image of `aspect` (width / height).
 
     A figure is as wide as the text (or `width_fraction` of it) and never taller than
     `layout.images.max_height` of the text block, nor than the text block minus `reserve`
-    (the caption's height), keeping its aspect. A full-page image fits the whole page
-    (minus `reserve`).
+    (the caption's height), keeping its aspect. A full-page image covers the whole page (minus
+    `reserve`) when that cuts off little of it (FULL_PAGE_CROP), else it is fitted whole.
     """
     if full_page:
         box_width, box_height = layout.page_width, layout.page_height - reserve
+        covering = _cover(aspect, box_width, box_height)
+        if 1 - min(box_width / covering[0], box_height / covering[1]) <= FULL_PAGE_CROP:
+            return covering
     else:
         fraction = 1.0 if width_fraction is None else min(max(width_fraction, 0.01), 1.0)
         box_width = layout.text_width * fraction
@@ -92,8 +102,7 @@ def cover_size(aspect: float, layout: Layout, mode: str = "inline",
     the page.
     """
     if mode == "full":
-        width, height = area or cover_area(layout, mode)
-        return (width, width / aspect) if aspect < width / height else (height * aspect, height)
+        return _cover(aspect, *(area or cover_area(layout, mode)))
     if mode == "page":
         return _fit(aspect, *cover_area(layout, mode))
     return figure_size(aspect, None, False, layout)
@@ -105,6 +114,11 @@ def cover_area(layout: Layout, mode: str) -> tuple[float, float]:
     if mode == "full" and layout.cover.title == "under":
         return layout.page_width, layout.cover.picture_height * layout.page_height
     return layout.page_width, layout.page_height
+
+
+def _cover(aspect: float, box_width: float, box_height: float) -> tuple[float, float]:
+    """The smallest size of `aspect` that covers the box (the box cuts off the rest)."""
+    return (box_width, box_width / aspect) if aspect < box_width / box_height else (box_height * aspect, box_height)
 
 
 def _fit(aspect: float, box_width: float, box_height: float) -> tuple[float, float]:

@@ -16,7 +16,7 @@ from reportlab.platypus import Flowable, Spacer
 from ..images import Prepared, cover_area, cover_size
 from ..layouts import Layout
 from ..model import Article, Booklet, CoverPage, Metadata
-from .figures import CoverImage, draw_image
+from .figures import CoverImage, draw_centred
 from .paragraph import TypesetParagraph
 from .story import StoryContext, block_flowables, text_paragraph
 
@@ -179,14 +179,9 @@ class PagePicture(Flowable):
         if self.image is None:
             return
         area_width, area_height = self.area
-        bottom = self.layout.page_height - area_height
         width, height = cover_size(self.image.aspect, self.layout, self.mode, self.area)
-        canvas.saveState()
-        clip = canvas.beginPath()
-        clip.rect(0, bottom, area_width, area_height)
-        canvas.clipPath(clip, stroke=0, fill=0)
-        draw_image(canvas, self.image, (area_width - width) / 2, bottom + (area_height - height) / 2, width, height)
-        canvas.restoreState()
+        draw_centred(canvas, self.image, (0.0, self.layout.page_height - area_height, area_width, area_height),
+                     width, height)
 
     def draw(self) -> None:
         pass

@@ -118,6 +118,19 @@ def draw_image(canvas, image: Prepared, x: float, y: float, width: float, height
     canvas._currentPageHasImages = 1
 
 
+def draw_centred(canvas, image: Prepared, box: tuple[float, float, float, float], width: float,
+                 height: float) -> None:
+    """Draw `image` at width × height points centred on `box` (x, y, width, height), cut to
+    the box where it is larger (a picture that covers a page or an area)."""
+    x, y, box_width, box_height = box
+    canvas.saveState()
+    clip = canvas.beginPath()
+    clip.rect(x, y, box_width, box_height)
+    canvas.clipPath(clip, stroke=0, fill=0)
+    draw_image(canvas, image, x + (box_width - width) / 2, y + (box_height - height) / 2, width, height)
+    canvas.restoreState()
+
+
 def _draw_svg(canvas, drawing: PreparedDrawing, x: float, y: float, width: float, height: float) -> None:
     shapes = _svg_shapes(drawing.data)
     if shapes is None or not shapes.width or not shapes.height:
@@ -301,8 +314,8 @@ class FigureFlowable(Flowable):
 
 
 class FullPageFigure(Flowable):
-    """An image fitted to the whole page, on a page of its own with no marker; its caption, if
-    any, sits on the bottom margin. Placed at the top of the next page when the current one
+    """An image covering (or fitted to) the whole page, on a page of its own with no marker;
+    its caption, if any, sits on the bottom margin. Placed at the top of the next page when the current one
     already has text."""
 
     # Platypus asks a flowable to split only if some room is left, and otherwise postpones it,
@@ -330,8 +343,7 @@ class FullPageFigure(Flowable):
         reserve = figure_reserve(caption_height, True, layout)
         width, height = figure_size(self.image.aspect, None, True, layout, reserve)
         top_room = layout.page_height - reserve
-        draw_image(canvas, self.image, (layout.page_width - width) / 2, reserve + (top_room - height) / 2,
-                   width, height)
+        draw_centred(canvas, self.image, (0.0, reserve, layout.page_width, top_room), width, height)
         if self.caption is not None:
             self.caption.drawOn(canvas, x, layout.margins.bottom)
         doc = getattr(canvas, "_doctemplate", None)

@@ -42,10 +42,11 @@ _MAX_SPLIT_LINES = 3  # a paragraph of this many lines or fewer never splits
 def make_paragraph(runs: list[Run], style: TextStyle, language: str, hyphenation: Hyphenation) -> Flowable:
     """A paragraph flowable for `runs` set in `style` (lengths in points).
 
-    Hyphenates in `language` when the style asks for it and pyphen knows the language.
+    Hyphenates in `language` when pyphen knows the language: every word when the style asks
+    for it, else only a word wider than the line (a title's), which would otherwise be broken
+    between letters.
     """
-    hyph = hyphenator(language, hyphenation) if style.hyphenate else None
-    return TypesetParagraph(runs, style, hyph, tie_single_letters=ties_single_letters(language),
+    return TypesetParagraph(runs, style, hyphenator(language, hyphenation), tie_single_letters=ties_single_letters(language),
                             spacing=_spacing(hyphenation.penalty))
 
 
@@ -245,7 +246,8 @@ class TypesetParagraph(Flowable):
 
     def items(self) -> list[Item]:
         if self._items is None:
-            self._items = paragraph_items(self.runs, self.style, self.hyph, self.spacing,
+            self._items = paragraph_items(self.runs, self.style, self.hyph if self.style.hyphenate else None,
+                                          self.spacing,
                                           tie_single_letters=self.tie_single_letters)
         return self._items
 
@@ -266,11 +268,11 @@ class TypesetParagraph(Flowable):
     def _cached_break(self, width: float, parameters: Parameters) -> list[Line]:
         cache = linecache.current()
         if cache is None:
-            return break_paragraph(self.items(), self.style, width, parameters, self.spacing)
+            return break_paragraph(self.items(), self.style, width, parameters, self.spacing, self.hyph)
         key = self.lines_key(width, parameters)
         lines = cache.get(key, decode_lines)
         if lines is None:
-            lines = break_paragraph(self.items(), self.style, width, parameters, self.spacing)
+            lines = break_paragraph(self.items(), self.style, width, parameters, self.spacing, self.hyph)
             cache.put(key, lines, encode_lines)
         return lines
 
@@ -292,9 +294,11 @@ def notes_called(lines: Sequence[Line]) -> tuple[int, ...]:
                                if isinstance(part, Fragment) and part.note is not None))
 
 
-def break_paragraph(items: list[Item], style: TextStyle, width: float,
-                    parameters: Parameters = PARAMETERS, spacing: Spacing = SPACING) -> list[Line]:
-    """Items → lines at a measure of `width` points (the first line shortened by the indent)."""
+def break_paragraph(items: list[Item], style: TextStyle, width: float, parameters: Parameters = PARAMETERS,
+                    spacing: Spacing = SPACING, hyph: Hyphenator | None = None) -> list[Line]:
+    """Items → lines at a measure of `width` points (the first line shortened by the indent).
+    A word wider than the line in a style that does not hyphenate is hyphenated (by `hyph`)
+    before it is broken between letters."""
     if not items:
         return []
     justify = style.align == "justify"
@@ -302,7 +306,7 @@ def break_paragraph(items: list[Item], style: TextStyle, width: float,
     widths = [max(width - indent, 1.0), width] if indent else [width]
     narrowest = min(widths)
     if any(i.width > narrowest and i.__class__ is Box for i in items):
-        items = with_emergency_points(items, min(widths), spacing)
+        items = with_emergency_points(items, narrowest, spacing, None if style.hyphenate else hyph, justify)
     if parameters.emergency_stretch == 0.0:
         parameters = replace(parameters, emergency_stretch=spacing.emergency_stretch * style.size)
     if not justify:

@@ -428,11 +428,7 @@ def _word_items(pieces: list[tuple[str, Run]], hyph: Hyphenator | None, spacing:
             continue
         items.append(_box(fragments, expansion))
         if kind == "hyphen":
-            font, size = fragments[-1].font, fragments[-1].size
-            width = text_width("-", font, size)
-            if justify and spacing.protrusion:
-                width *= 1.0 - PROTRUSION["-"]
-            items.append(Penalty(width, penalty, True, (font, size)))
+            items.append(_hyphen_break(fragments[-1], penalty, spacing, justify))
         else:
             items.append(Penalty(0.0, penalty, kind == "explicit", INSIDE_WORD))
         last = p
@@ -442,6 +438,15 @@ def _word_items(pieces: list[tuple[str, Run]], hyph: Hyphenator | None, spacing:
     elif items and isinstance(items[-1], Penalty):
         items.pop()
     return items
+
+
+def _hyphen_break(before: Fragment, penalty: float, spacing: Spacing, justify: bool) -> Penalty:
+    """A break that draws a hyphen after `before` in its face (the part of it that hangs
+    in the margin of a justified line not counted)."""
+    width = text_width("-", before.font, before.size)
+    if justify and spacing.protrusion:
+        width *= 1.0 - PROTRUSION["-"]
+    return Penalty(width, penalty, True, (before.font, before.size))
 
 
 def _fragments(pieces: list[tuple[str, Run]], start: int, end: int) -> tuple[Fragment, ...]:
@@ -463,17 +468,22 @@ def _box(fragments: tuple[Fragment, ...], expansion: float = 0.0) -> Box:
     return Box(width, fragments, width * expansion, width * expansion)
 
 
-def with_emergency_points(items: list[Item], width: float, spacing: Spacing = SPACING) -> list[Item]:
+def with_emergency_points(items: list[Item], width: float, spacing: Spacing = SPACING,
+                          hyph: Hyphenator | None = None, justify: bool = False) -> list[Item]:
     """Items where every box wider than `width` may also break between any two characters
-    (no sign added): the last resort against overflowing the margin."""
+    (no sign added): the last resort against overflowing the margin. With `hyph`, a box's
+    hyphenation points are offered first, with a hyphen, at the price of one."""
     out: list[Item] = []
     for item in items:
         if not isinstance(item, Box) or item.width <= width or not item.data:
             out.append(item)
             continue
         chars = [fragment(ch, f.font, f.size, f.link, f.rise, f.strike, f.note) for f in item.data for ch in f.text]
+        hyphens = set(hyph.points("".join(f.text for f in item.data))) if hyph is not None else set()
         for n, char in enumerate(chars):
-            if n:
+            if n in hyphens:
+                out.append(_hyphen_break(chars[n - 1], spacing.hyphen_penalty, spacing, justify))
+            elif n:
                 out.append(Penalty(0.0, spacing.anywhere_penalty, False, INSIDE_WORD))
             # no glyph expansion: a line of nothing but these pieces has no spaces, so it is
             # never justified and could not shrink as the breaker assumed (found on branch
