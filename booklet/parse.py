@@ -373,13 +373,19 @@ def typographic(text: str, language: str) -> str:
     title written as a `#` heading does."""
     token = Token("text", "", 0)
     token.content = text
+    with_typographer([token], language)
+    return token.content
+
+
+def with_typographer(children: list[Token], language: str) -> None:
+    """Give inline tokens that markdown-it's typographer does not reach (YAML text, an image's
+    alt text, which is a caption) its quotes, dashes and ellipses, in place."""
     inline = Token("inline", "", 0)
-    inline.content, inline.children = text, [token]
+    inline.content, inline.children = "".join(child.content for child in children), children
     state = rules_core.StateCore("", _markdown(language), {})
     state.tokens = [inline]
-    rules_core.replace(state)  # the typographer's own rules, on this one token
+    rules_core.replace(state)  # the typographer's own rules, on these tokens
     rules_core.smartquotes(state)
-    return token.content
 
 
 @cache
@@ -648,9 +654,15 @@ class _Blocks:
             self.remark(f"image attribute {unknown!r} is left out{f' (did you mean {close[0]!r}?)' if close else ''}: "
                         "an image takes {width=\"60%\"} and {.full}", where)
         classes = str(token.attrs.get("class", "")).split()
-        caption = self._spans(token.children or [], where)
+        caption = self._caption(token, where)
         return Figure(image=self.document.path.parent / src, caption=caption, where=where,
                       width=fraction, full_page="full" in classes)
+
+    def _caption(self, image: Token, where: Location) -> tuple[Inline, ...]:
+        """An image's alt text, with the quotes and dashes of the text around it (markdown-it's
+        typographer does not go into an image's children)."""
+        with_typographer(image.children or [], self.language)
+        return self._spans(image.children or [], where)
 
     def inlines(self, inline: Token) -> tuple[Inline, ...]:
         return self._spans(inline.children or [], self.where(inline))
@@ -728,7 +740,7 @@ class _Blocks:
                     spans.append(span(f" ({printable})"))
                 link = clickable = None
             elif kind == "image":  # an image inside a link, a heading or a table cell: keep its alt text
-                alt = plain_text(self._spans(child.children or [], where))
+                alt = plain_text(self._caption(child, where))
                 spans.append(span(alt))
                 self.remark(f"the image {child.attrs.get('src', '')} inside a link, a heading or a table cell is "
                             f"printed as its text ({alt!r}): give it a paragraph of its own", where)

@@ -96,6 +96,20 @@ def test_titles_and_lines_from_yaml_get_the_typography_of_the_text(tmp_path):
     assert (article.title, article.date) == ("A “flat” tyre – fixed", "May–June")
 
 
+@pytest.mark.parametrize("language, caption", [("en", "Anna’s “best” photo – at dusk…"),
+                                                ("uk", "Прив’язаний «човен» – на світанку…")])
+def test_a_caption_gets_the_typography_of_the_text(tmp_path, language, caption):
+    """markdown-it's typographer does not go into an image's alt text: captions printed
+    Anna's "best" photo -- at dusk... as typed. An image inside a heading prints its alt text
+    the same way."""
+    written = {"en": 'Anna\'s "best" photo -- at dusk...', "uk": 'Прив\'язаний "човен" -- на світанку...'}[language]
+    booklet = parse_file(tmp_path, f"---\ntitle: T\nlanguage: {language}\n---\n# One\n\nText.\n\n"
+                                   f"![{written}](a.jpg)\n\n## See ![{written}](b.jpg)\n")
+    figure, heading = booklet.articles[0].blocks[1:3]
+    assert plain_text(figure.caption) == caption
+    assert plain_text(heading.inlines) == f"See {caption}"
+
+
 def test_raw_html_stays_literal_text(tmp_path):
     booklet = parse_file(tmp_path, "---\ntitle: T\n---\n<b>bold?</b> a < b & c\n\n<div>\nblock\n</div>\n")
     texts = [plain_text(b.inlines) for b in booklet.articles[0].blocks]
