@@ -47,6 +47,12 @@ QUOTES = {
 }
 """Typographic quotes per language (double open/close, single open/close)."""
 
+EM_DASH_LANGUAGES = frozenset({"uk", "ru", "be"})
+"""Languages whose dash between words (тире) is the em dash: there a spaced `--` becomes —, not
+the – that markdown-it's typographer makes of it (`---` gives — in every language)."""
+
+_SPACED_DOUBLE_HYPHEN = re.compile(r"(?<!\S)--(?!\S)")
+
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF)
                                            for plane in range(17))
 UNPRINTED = re.compile(
@@ -382,10 +388,21 @@ def with_typographer(children: list[Token], language: str) -> None:
     alt text, which is a caption) its quotes, dashes and ellipses, in place."""
     inline = Token("inline", "", 0)
     inline.content, inline.children = "".join(child.content for child in children), children
-    state = rules_core.StateCore("", _markdown(language), {})
+    md = _markdown(language)
+    state = rules_core.StateCore("", md, {})
     state.tokens = [inline]
-    rules_core.replace(state)  # the typographer's own rules, on these tokens
-    rules_core.smartquotes(state)
+    for rule in md.core.ruler.getRules(""):  # the typographer's rules, on these tokens
+        if rule in (_em_dashes, rules_core.replace, rules_core.smartquotes):
+            rule(state)
+
+
+def _em_dashes(state: rules_core.StateCore) -> None:
+    """A core rule: a spaced `--` in text (not in code or HTML) becomes an em dash."""
+    for token in state.tokens:
+        if token.type == "inline":
+            for child in token.children or []:
+                if child.type == "text" and "--" in child.content:
+                    child.content = _SPACED_DOUBLE_HYPHEN.sub("—", child.content)
 
 
 @cache
@@ -397,6 +414,8 @@ def _markdown(language: str) -> MarkdownIt:
     # reach us as HTML to be left out. Nothing is interpreted: the other tokens become text.
     md = MarkdownIt("commonmark", {"typographer": True, "html": True, "quotes": quotes})
     md.enable(["replacements", "smartquotes", "table", "strikethrough"])
+    if language.split("_")[0] in EM_DASH_LANGUAGES:
+        md.core.ruler.before("replacements", "em_dashes", _em_dashes)
     return md.use(attrs_plugin).use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin)
 
 
