@@ -12,6 +12,7 @@ Builds the example booklet (examples/zine) and the hard corpora of benchmarks/ty
 * short pages: pages of an article but its last that end more than 0.5 pt above the foot of a
   full page of text (pages that hold only a full-page image are left out);
 * last pages holding fewer than 4 lines;
+* pages whose last line ends in a hyphen (the word goes on overleaf on a right-hand page);
 * lead photos (an article's first block is an image) on their article's title page;
 
 then the line metrics of `../shared/tools/typo_metrics.py READ.pdf --sources SRC --compact`.
@@ -57,19 +58,22 @@ def corpus(name: str, work: Path) -> Path:
     return make_booklet(work / "generated", articles=4, words_per_article=2700, photo_size=(1600, 1100))
 
 
-def page_feet(pdf_path: Path, marker_zone: float) -> list[tuple[float | None, int, bool]]:
+def page_feet(pdf_path: Path, marker_zone: float) -> list[tuple[float | None, int, bool, bool]]:
     """Per page: (the foot: lowest text baseline or image bottom, from the page top; text
-    lines; whether an image covers most of the page), ignoring the page marker."""
+    lines; whether an image covers most of the page; whether its last line ends in a hyphen),
+    ignoring the page marker."""
     result = []
     with pdfplumber.open(pdf_path) as pdf:
         for page in pdf.pages:
             height = float(page.height)
-            baselines = {round(height - c["matrix"][5], 1) for c in page.chars
-                         if height - c["matrix"][5] < height - marker_zone}
+            text = [c for c in page.chars if height - c["matrix"][5] < height - marker_zone]
+            baselines = {round(height - c["matrix"][5], 1) for c in text}
             images = [float(i["bottom"]) for i in page.images]
             feet = [*baselines, *images]
             full_image = any(float(i["bottom"]) - float(i["top"]) > 0.8 * height for i in page.images)
-            result.append((max(feet) if feet else None, len(baselines), full_image))
+            last_line = [c for c in text if round(height - c["matrix"][5], 1) == max(baselines, default=None)]
+            broken = bool(last_line) and max(last_line, key=lambda c: c["x1"])["text"] in "-\u2010"
+            result.append((max(feet) if feet else None, len(baselines), full_image, broken))
     return result
 
 
@@ -82,13 +86,14 @@ def measure_spreads(source: Path, outdir: Path) -> dict:
     full_foot = layout.margins.top + (lines - 1) * body.leading + body.size
     starts = [page for _, page in result.article_pages]
     # an article ends where the next begins, the last before the blanks and the back cover
-    last_text = max(i + 1 for i, (foot, count, _) in enumerate(feet[:-1]) if count) if feet else 0
+    last_text = max(i + 1 for i, (_, count, _, _) in enumerate(feet[:-1]) if count) if feet else 0
     ends = [start - 1 for start in starts[1:]] + [last_text]
     spreads = equal = short = thin_last = 0
     unequal_pages, short_pages = [], []
+    broken_pages = [number for number, (_, _, _, broken) in enumerate(feet, 1) if broken]
     for start, end in zip(starts, ends):
         for number in range(start, end):  # every page of the article but its last
-            foot, count, full_image = feet[number - 1]
+            foot, count, full_image, _ = feet[number - 1]
             if count and not full_image and foot is not None and foot < full_foot - TOLERANCE:
                 short += 1
                 short_pages.append(number)
@@ -115,7 +120,7 @@ def measure_spreads(source: Path, outdir: Path) -> dict:
                 if page.images and (not caption or caption[0] in text):
                     on_title += 1
     return {"pages": result.pages, "spreads": spreads, "equal": equal, "unequal_left_pages": unequal_pages,
-            "short": short, "short_pages": short_pages, "thin_last_pages": thin_last, "leads": leads,
+            "short": short, "short_pages": short_pages, "broken_pages": broken_pages, "thin_last_pages": thin_last, "leads": leads,
             "leads_on_title_page": on_title, "read_pdf": result.read_path}
 
 
@@ -153,6 +158,9 @@ def main() -> None:
                   f"  unequal at {spreads['unequal_left_pages']}")
             print(f"  short pages               {spreads['short']} {spreads['short_pages']}")
             print(f"  last pages under {MIN_LAST_LINES} lines  {spreads['thin_last_pages']}")
+            right = [number for number in spreads["broken_pages"] if number % 2]
+            left = [number for number in spreads["broken_pages"] if number % 2 == 0]
+            print(f"  pages ending mid-word     right {len(right)} {right}, left {len(left)} {left}")
             print(f"  lead photos on title page {spreads['leads_on_title_page']}/{spreads['leads']}")
             print(f"  p95 gap ratio             {spacing.get('p95', float('nan')):.3f}  (target <= 1.38)")
             print(f"  lines looser than 2.0     {spacing.get('very_loose_gt_2_0')}  (target 0)")

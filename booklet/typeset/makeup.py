@@ -30,7 +30,12 @@ from .story import CodeLines, Unsplit
 from .tables import SidewaysTable, TableFlowable
 
 BROKEN_PENALTY = 100.0
-"""A page that ends in a hyphenated line (TeX's \\brokenpenalty)."""
+"""A page that ends in a hyphenated line (TeX's \\brokenpenalty): the word goes on beside it."""
+TURNED_BROKEN_PENALTY = 3000.0
+"""More for a right-hand page that ends in a hyphenated line: the reader turns the leaf in the
+middle of a word. More than a paragraph set a line longer or shorter that loses little
+(LOOSENESS_COST) or a figure moved on (pages.DEFERRED_COST), less than a page set a line short
+(SHORT_SPREAD_COST): it is avoided where that costs less, never by a short page."""
 ITEM_HEAD_PENALTY = 3000.0
 """A page that opens with a list item of one line, not the list's last: it reads like the last
 line of a paragraph (typo_metrics counts a widow); avoided where that costs less than a page
@@ -227,10 +232,12 @@ def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int,
         for index, line in enumerate(lines):
             if index:
                 if leaf.keep_with_next or index == 1 or index == count - 1:
-                    cost = INFINITY  # no orphan, no widow, nothing between a heading's lines
+                    penalty = Penalty(INFINITY)  # no orphan, no widow, nothing between a heading's lines
+                elif getattr(lines[index - 1], "hyphenated", False):  # the page would end mid-word
+                    penalty = Penalty(BROKEN_PENALTY, turned=TURNED_BROKEN_PENALTY)
                 else:
-                    cost = BROKEN_PENALTY if getattr(lines[index - 1], "hyphenated", False) else 0.0
-                items.append(Penalty(cost))
+                    penalty = Penalty(0.0)
+                items.append(penalty)
                 sources.append(None)
             ending = index == count - 1
             items.append(Box(line_height, depth, line=True, insert=_line_notes_height(flowable, line, layout),
@@ -523,7 +530,7 @@ def _filled_layout(article: list[Leaf], layout: Layout, canvas, frame: Frame, fi
     the spreads are kept so when fewer of their pages are unfilled, then fewer short, then fewer."""
     items, sources = measure(article, layout, canvas)
     pages = _page_breaks(items, frame, first_page)
-    windows = _windows(pages, frame)
+    windows = _windows(pages, items, frame)
     if not windows:
         return items, sources, pages
     offered = {sources[i].leaf for first, last in windows for page in pages[first:last + 1]
@@ -536,7 +543,7 @@ def _filled_layout(article: list[Leaf], layout: Layout, canvas, frame: Frame, fi
                   pages[last].number + 1 if closed else None)
         again = _page_breaks(offer_items, frame, pages[first].number, window)
         kept = pages[first:last + 1]
-        better = again and _fill_score(again, frame, closed) < _fill_score(kept, frame, closed)
+        better = again and _fill_score(again, items, frame, closed) < _fill_score(kept, items, frame, closed)
         made += again if better else kept
         made += pages[last + 1:windows[number + 1][0] if number + 1 < len(windows) else len(pages)]
     looseness = {sources[page.changed].leaf: page.change for page in made if page.changed is not None}
@@ -548,12 +555,13 @@ def _filled_layout(article: list[Leaf], layout: Layout, canvas, frame: Frame, fi
     return changed_items, changed_sources, _renumbered(made, first_page)
 
 
-def _windows(pages: tuple[Page, ...], frame: Frame) -> list[tuple[int, int]]:
+def _windows(pages: tuple[Page, ...], items: Sequence[Item], frame: Frame) -> list[tuple[int, int]]:
     """The runs of pages (first and last index) to break again: from the spread before each
-    page that is unfilled or set short (not the article's last) to the spread after it, whole
-    spreads, with no figure moving into or out of them; runs that meet are joined."""
+    page that is unfilled, set short or turned mid-word (not the article's last) to the spread
+    after it, whole spreads, with no figure moving into or out of them; runs that meet are joined."""
     windows: list[tuple[int, int]] = []
-    for wanting in (k for k, page in enumerate(pages[:-1]) if not page.filled or _short(page, frame)):
+    for wanting in (k for k, page in enumerate(pages[:-1])
+                    if not page.filled or _short(page, frame) or _turned_mid_word(page, items)):
         first, last = max(0, wanting - 2), min(len(pages) - 1, wanting + 2)
         while first > 0 and (pages[first].number % 2 or pages[first].top_float is not None):
             first -= 1
@@ -580,12 +588,19 @@ def _renumbered(pages: list[Page], first_page: int) -> tuple[Page, ...]:
                  for number, page in enumerate(pages))
 
 
-def _fill_score(pages: Sequence[Page], frame: Frame, closed: bool = False) -> tuple[int, int, int]:
+def _fill_score(pages: Sequence[Page], items: Sequence[Item], frame: Frame, closed: bool = False
+                ) -> tuple[int, int, int, int]:
     """Unfilled pages, pages set a line short (but an article's last page, unless `closed`:
-    the pages are not the article's last), pages: fewer is better."""
+    the pages are not the article's last), pages, right-hand pages turned mid-word: fewer is better."""
     counted = pages if closed else pages[:-1]
     return (sum(1 for page in counted if not page.filled), sum(1 for page in counted if _short(page, frame)),
-            len(pages))
+            len(pages), sum(1 for page in pages if _turned_mid_word(page, items)))
+
+
+def _turned_mid_word(page: Page, items: Sequence[Item]) -> bool:
+    """A right-hand page that ends in a hyphenated line: its reader turns the leaf mid-word."""
+    end = items[page.end] if page.end < len(items) else None
+    return isinstance(end, Penalty) and end.turned > 0 and page.number % 2 == 1
 
 
 def _short(page: Page, frame: Frame) -> bool:

@@ -85,7 +85,10 @@ class Glue:
 
 @dataclass(frozen=True)
 class Penalty:
-    """A possible break costing `cost` (no break at ≥ INFINITY, a forced one at ≤ −INFINITY).
+    """A possible break costing `cost` (no break at ≥ INFINITY, a forced one at ≤ −INFINITY),
+    and `turned` more where the page it ends is a right-hand (odd) one, whose reader turns the
+    leaf before seeing what follows (a word broken over the leaf), where a left page's break is
+    seen at once with the next page beside it.
     A break taken here ends its page `before` points lower and starts the next page with
     `after` points of its own (between two rows of a table: the closing rule, and the rules and
     header row repeated), as TeX's discretionary does at the end of a line."""
@@ -93,6 +96,7 @@ class Penalty:
     cost: float
     before: float = 0.0
     after: float = 0.0
+    turned: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -354,9 +358,9 @@ class _Builder:
                full_page: int | None) -> None:
         """Record the pages that end at break `end`."""
         item = self.items[end] if end < self.n else None
-        cost = item.cost if isinstance(item, Penalty) and abs(item.cost) < INFINITY else 0.0
-        before = item.before if isinstance(item, Penalty) else 0.0
         number = state.number
+        cost = break_cost(item, number) if isinstance(item, Penalty) else 0.0
+        before = item.before if isinstance(item, Penalty) else 0.0
         if not sums.solid:  # nothing but a full-page figure: its page alone
             self._add(states, end, None, None, _State(state.demerits + PAGE_COST, Page(
                 end, end, full_page, None, 0.0, None, number), state, number + 1))
@@ -437,6 +441,13 @@ class _Builder:
 _UNCHANGED = ((0, 0.0, 0.0, None),)
 """A page's changes when no paragraph on it may be set a line longer or shorter: (lines,
 their height, demerits, index of the paragraph's last line)."""
+
+
+def break_cost(penalty: Penalty, number: int) -> float:
+    """What ending page `number` at `penalty` costs (a forced break costs nothing more)."""
+    if abs(penalty.cost) >= INFINITY:
+        return 0.0
+    return penalty.cost + (penalty.turned if number % 2 else 0.0)
 
 
 def _carried(items: Sequence[Item], start: int) -> float:
