@@ -325,3 +325,24 @@ def test_the_paragraph_after_a_figure_keeps_its_indent(tmp_path: Path, words_bef
     first = next(i for i, line in enumerate(lines) if line[0].startswith("Zebra"))
     indent = lines[first][1] - lines[first + 1][1]
     assert indent == pytest.approx(load_layout("pocket").styles["body"].first_indent, abs=0.6)
+
+
+def test_the_paragraphs_of_a_quote_are_indented_not_spaced(tmp_path: Path) -> None:
+    """A quoted letter of three paragraphs: each after the first is indented, with no space
+    between them. They were 4 + 4 pt apart and not indented, and the page builder stretched
+    that space to a line and a half on a page the quote filled (the example's page 31)."""
+    from booklet.layouts import load_layout
+    from building import build_reading_pdf
+
+    letter = "\n>\n".join("> " + " ".join([f"Letter words of paragraph {n} go on a while."] * 9) for n in (1, 2, 3))
+    body = " ".join(["Body words around the quote fill the page."] * 30)
+    source = tmp_path / "zine.md"
+    source.write_text(f"---\ntitle: T\n---\n# One\n\n{body}\n\n{letter}\n\n{body}\n", encoding="utf-8")
+    lines = [line for page in page_lines(build_reading_pdf(source)) for line in page]
+    quote = load_layout("pocket").styles["quote"]
+    for n in (2, 3):
+        first = next(i for i, line in enumerate(lines) if line[0].startswith(f"Letter words of paragraph {n}"))
+        before, start, after = lines[first - 1], lines[first], lines[first + 1]
+        assert start[1] - after[1] == pytest.approx(quote.first_indent, abs=0.6)
+        if before[3] < start[3]:  # on one page: one leading apart, as the lines inside a paragraph
+            assert start[3] - before[3] == pytest.approx(quote.leading, abs=0.6)

@@ -163,10 +163,24 @@ def block_flowables(blocks: tuple[Block, ...], context: StoryContext, style_name
             if _is_verse(block) and _is_verse(previous):  # a stanza after a stanza: a blank line between
                 next(f for f in made if isinstance(f, TypesetParagraph)).spaceBefore = \
                     context.layout.styles[style_name].leading
+            elif _indented(block, made, previous, flowables, context.layout.styles[style_name]):
+                # the indent shows where it begins: no space between (regression: the paragraphs
+                # of a quoted letter were 4 + 4 pt apart, which the page builder stretched to
+                # a line and a half)
+                made[0].spaceBefore = flowables[-1].spaceAfter = 0.0
             flowables.extend(made)
         if not isinstance(block, Figure):  # regression: the paragraph after a figure that floated
             previous = block  # on lost its indent, and ran on from the one before it unseen
     return flowables
+
+
+def _indented(block: Block, made: list[Flowable], previous: Block | None, flowables: list[Flowable],
+              style: TextStyle) -> bool:
+    """True if `block` is a paragraph, `made` as one, set with a first-line indent right after another."""
+    return (style.first_indent > 0 and isinstance(block, Paragraph) and isinstance(previous, Paragraph)
+            and len(made) == 1
+            and isinstance(made[0], TypesetParagraph) and bool(flowables)
+            and isinstance(flowables[-1], TypesetParagraph))
 
 
 def _is_verse(block: Block | None) -> bool:
