@@ -79,6 +79,12 @@ def test_built_in_cover_with_its_picture_contents_and_imprint_at_the_foot(tmp_pa
     assert image["bottom"] < words["Ink"]  # the contents below it
     assert words["fold@example.org"] > height * 0.8  # the imprint at the foot
     assert "Contents" not in words
+    # as much space between the author's line and the picture as between it and the contents:
+    # it touched the author's line (0.2 mm), with two lines of space under it
+    with pdfplumber.open(pdf) as document:
+        author = max(w["bottom"] for w in document.pages[0].extract_words() if w["text"] == "Club")
+    above, below = image["top"] - author, words["Table"] - image["bottom"]  # the first contents line
+    assert above > 6 and below < 1.6 * above, (above, below)  # (each holds part of a line's leading)
 
 
 def test_full_page_picture_with_the_title_under_it_and_the_contents_on_page_two(tmp_path):
