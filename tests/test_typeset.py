@@ -346,3 +346,26 @@ def test_the_paragraphs_of_a_quote_are_indented_not_spaced(tmp_path: Path) -> No
         assert start[1] - after[1] == pytest.approx(quote.first_indent, abs=0.6)
         if before[3] < start[3]:  # on one page: one leading apart, as the lines inside a paragraph
             assert start[3] - before[3] == pytest.approx(quote.leading, abs=0.6)
+
+
+def test_titles_and_captions_are_set_in_lines_of_about_one_length(tmp_path: Path) -> None:
+    """A designer's break: 'Small Presses, / Long Tables', not 'Small Presses, Long / Tables';
+    an article title and a centred caption likewise, with no word alone on the last line."""
+    from PIL import Image
+
+    from building import build_reading_pdf
+
+    Image.new("RGB", (600, 400), (90, 90, 90)).save(tmp_path / "wide.jpg")
+    source = tmp_path / "zine.md"
+    source.write_text("---\ntitle: Small Presses, Long Tables\n---\n# An article with no lead photo at all\n\n"
+                      + " ".join(["Words of the article."] * 20)
+                      + "\n\n![The tool shed on Orchard Row on a Saturday morning, with the bicycle and trailer "
+                        "we use for deliveries.](wide.jpg)\n\nMore words.\n", encoding="utf-8")
+    pages = page_lines(build_reading_pdf(source))
+    cover = [line[0] for line in pages[0]]
+    assert cover[:2] == ["Small Presses,", "Long Tables"]
+    for page, first in ((pages[1], "An article"), (pages[1], "The tool shed")):
+        start = next(i for i, line in enumerate(page) if line[0].startswith(first))
+        one, two = page[start], page[start + 1]
+        assert len(two[0].split()) >= 2, (one, two)
+        assert (two[2] - two[1]) > 0.6 * (one[2] - one[1]), (one, two)  # the second line not much shorter
