@@ -369,3 +369,19 @@ def test_titles_and_captions_are_set_in_lines_of_about_one_length(tmp_path: Path
         one, two = page[start], page[start + 1]
         assert len(two[0].split()) >= 2, (one, two)
         assert (two[2] - two[1]) > 0.6 * (one[2] - one[1]), (one, two)  # the second line not much shorter
+
+
+def test_a_heading_under_an_ornament_or_a_heading_adds_no_space_of_its_own(tmp_path: Path) -> None:
+    """'* * *' then '## …', and '##' then '###': the two spaces added up (36–40 pt under an
+    ornament in the example, wider than a section's break). The space between them is now the
+    first one's alone."""
+    from booklet.layouts import load_layout
+    from building import build_reading_pdf
+
+    source = tmp_path / "zine.md"
+    source.write_text("---\ntitle: T\n---\n# One\n\nSome words of text.\n\n* * *\n\n## After the break\n\n"
+                      "More words.\n\n## Section\n\n### Subsection\n\nEnd words.\n", encoding="utf-8")
+    tops = {text: top for text, _, _, top in page_lines(build_reading_pdf(source))[1]}  # the article's last page
+    styles = load_layout("pocket").styles
+    assert tops["After the break"] - tops["* * *"] < styles["ornament"].space_after + styles["heading2"].leading + 2
+    assert tops["Subsection"] - tops["Section"] < styles["heading2"].space_after + styles["heading3"].leading + 2

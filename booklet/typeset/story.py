@@ -168,6 +168,10 @@ def block_flowables(blocks: tuple[Block, ...], context: StoryContext, style_name
                 # of a quoted letter were 4 + 4 pt apart, which the page builder stretched to
                 # a line and a half)
                 made[0].spaceBefore = flowables[-1].spaceAfter = 0.0
+            elif isinstance(block, Heading) and isinstance(previous, (Heading, SectionBreak)) and flowables:
+                # under a heading or an ornament, the space between them is theirs alone: the
+                # two spaces added up to a gap wider than a section's (36–40 pt under `* * *`)
+                made[0].spaceBefore = 0.0
             flowables.extend(made)
         if not isinstance(block, Figure):  # regression: the paragraph after a figure that floated
             previous = block  # on lost its indent, and ran on from the one before it unseen
