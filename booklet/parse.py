@@ -47,6 +47,12 @@ QUOTES = {
 }
 """Typographic quotes per language (double open/close, single open/close)."""
 
+EM_DASH_LANGUAGES = frozenset({"uk", "ru", "be"})
+"""Languages whose dash between words (тире) is the em dash: there a spaced `--` becomes —, not
+the – that markdown-it's typographer makes of it (`---` gives — in every language)."""
+
+_SPACED_DOUBLE_HYPHEN = re.compile(r"(?<!\S)--(?!\S)")
+
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF)
                                            for plane in range(17))
 UNPRINTED = re.compile(
@@ -373,13 +379,30 @@ def typographic(text: str, language: str) -> str:
     title written as a `#` heading does."""
     token = Token("text", "", 0)
     token.content = text
-    inline = Token("inline", "", 0)
-    inline.content, inline.children = text, [token]
-    state = rules_core.StateCore("", _markdown(language), {})
-    state.tokens = [inline]
-    rules_core.replace(state)  # the typographer's own rules, on this one token
-    rules_core.smartquotes(state)
+    with_typographer([token], language)
     return token.content
+
+
+def with_typographer(children: list[Token], language: str) -> None:
+    """Give inline tokens that markdown-it's typographer does not reach (YAML text, an image's
+    alt text, which is a caption) its quotes, dashes and ellipses, in place."""
+    inline = Token("inline", "", 0)
+    inline.content, inline.children = "".join(child.content for child in children), children
+    md = _markdown(language)
+    state = rules_core.StateCore("", md, {})
+    state.tokens = [inline]
+    for rule in md.core.ruler.getRules(""):  # the typographer's rules, on these tokens
+        if rule in (_em_dashes, rules_core.replace, rules_core.smartquotes):
+            rule(state)
+
+
+def _em_dashes(state: rules_core.StateCore) -> None:
+    """A core rule: a spaced `--` in text (not in code or HTML) becomes an em dash."""
+    for token in state.tokens:
+        if token.type == "inline":
+            for child in token.children or []:
+                if child.type == "text" and "--" in child.content:
+                    child.content = _SPACED_DOUBLE_HYPHEN.sub("—", child.content)
 
 
 @cache
@@ -391,6 +414,8 @@ def _markdown(language: str) -> MarkdownIt:
     # reach us as HTML to be left out. Nothing is interpreted: the other tokens become text.
     md = MarkdownIt("commonmark", {"typographer": True, "html": True, "quotes": quotes})
     md.enable(["replacements", "smartquotes", "table", "strikethrough"])
+    if language.split("_")[0] in EM_DASH_LANGUAGES:
+        md.core.ruler.before("replacements", "em_dashes", _em_dashes)
     return md.use(attrs_plugin).use(footnote_plugin).use(deflist_plugin).use(tasklists_plugin)
 
 
@@ -648,9 +673,15 @@ class _Blocks:
             self.remark(f"image attribute {unknown!r} is left out{f' (did you mean {close[0]!r}?)' if close else ''}: "
                         "an image takes {width=\"60%\"} and {.full}", where)
         classes = str(token.attrs.get("class", "")).split()
-        caption = self._spans(token.children or [], where)
+        caption = self._caption(token, where)
         return Figure(image=self.document.path.parent / src, caption=caption, where=where,
                       width=fraction, full_page="full" in classes)
+
+    def _caption(self, image: Token, where: Location) -> tuple[Inline, ...]:
+        """An image's alt text, with the quotes and dashes of the text around it (markdown-it's
+        typographer does not go into an image's children)."""
+        with_typographer(image.children or [], self.language)
+        return self._spans(image.children or [], where)
 
     def inlines(self, inline: Token) -> tuple[Inline, ...]:
         return self._spans(inline.children or [], self.where(inline))
@@ -728,7 +759,7 @@ class _Blocks:
                     spans.append(span(f" ({printable})"))
                 link = clickable = None
             elif kind == "image":  # an image inside a link, a heading or a table cell: keep its alt text
-                alt = plain_text(self._spans(child.children or [], where))
+                alt = plain_text(self._caption(child, where))
                 spans.append(span(alt))
                 self.remark(f"the image {child.attrs.get('src', '')} inside a link, a heading or a table cell is "
                             f"printed as its text ({alt!r}): give it a paragraph of its own", where)

@@ -434,6 +434,20 @@ def test_no_line_begins_with_a_spaced_dash_or_a_unit(align):
     assert all_words(buffer) == text.split()
 
 
+@pytest.mark.parametrize("align", ["justify", "left"])
+def test_a_range_of_numbers_is_never_broken_at_its_dash(align):
+    """'1990–' / '2000' split across lines: a dash between two digits is now no break; a
+    dash between words still is one (tests/test_paragraph.py, spaced dashes)."""
+    style = TextStyle(**{**BODY.__dict__, "align": align})
+    text = " ".join(["in the years 1990–2000 and 2001–2010 the old press ran"] * 6)
+    for share in range(30, 80, 3):  # many measures: at some, the break at a range was the best one
+        buffer = render([make_paragraph([Run(text, REGULAR, BODY.size)], style, "en", HYPHENATION)],
+                        width=WIDTH * share / 100)
+        lines = [line["text"].rstrip() for page in pdf_lines(buffer) for line in page]
+        assert not any(line.endswith("–") and line[-2:-1].isdigit() for line in lines), lines
+        assert all_words(buffer) == text.split()
+
+
 def test_heading_with_exactly_two_lines_of_room_stays():
     buffer = heading_near_foot(2 * BODY.leading + 0.5)
     texts = [line["text"] for line in pdf_lines(buffer)[0]]

@@ -80,20 +80,43 @@ def test_language_quotes_and_typography(tmp_path):
     assert plain_text(uk.articles[0].blocks[0].inlines) == "«Привіт,» сказала вона."
 
 
+@pytest.mark.parametrize("language, dash", [("uk", "—"), ("ru", "—"), ("en", "–")])
+def test_a_spaced_double_hyphen_is_the_languages_dash(tmp_path, language, dash):
+    """Ukrainian and Russian put an em dash between words (тире), where English puts a spaced
+    en dash; a range keeps its en dash, code keeps its hyphens."""
+    booklet = parse_file(tmp_path, f"---\ntitle: T\nlanguage: {language}\n---\n"
+                                   "Хліб -- ще раніше, 1990--2000, `a -- b`.\n")
+    assert plain_text(booklet.articles[0].blocks[0].inlines) == f"Хліб {dash} ще раніше, 1990–2000, a -- b."
+
+
 def test_titles_and_lines_from_yaml_get_the_typography_of_the_text(tmp_path):
     """A title in front matter prints as the same title written as a heading (it kept "" and
     --); contacts stay as written (an address may hold -- on purpose)."""
     booklet = parse_file(tmp_path, '---\ntitle: Quotes "test" -- book\nauthor: O\'Neill & co...\n'
                          'language: uk\ncontacts:\n  - a--b@example.org\n---\n# "Заголовок" -- тут\n\nТекст.\n')
     meta = booklet.metadata
-    assert (meta.title, meta.author, meta.contacts) == ("Quotes «test» – book", "O’Neill & co…", ("a--b@example.org",))
-    assert booklet.articles[0].title == "«Заголовок» – тут"
+    assert (meta.title, meta.author, meta.contacts) == ("Quotes «test» — book", "O’Neill & co…", ("a--b@example.org",))
+    assert booklet.articles[0].title == "«Заголовок» — тут"
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "booklet.yaml").write_text("title: B\n", encoding="utf-8")
     (tmp_path / "b" / "one.md").write_text('---\ntitle: A "flat" tyre -- fixed\ndate: May--June\n---\nText.\n',
                                            encoding="utf-8")
     article = parse_booklet(read_sources(tmp_path / "b")).articles[0]
     assert (article.title, article.date) == ("A “flat” tyre – fixed", "May–June")
+
+
+@pytest.mark.parametrize("language, caption", [("en", "Anna’s “best” photo – at dusk…"),
+                                                ("uk", "Прив’язаний «човен» — на світанку…")])
+def test_a_caption_gets_the_typography_of_the_text(tmp_path, language, caption):
+    """markdown-it's typographer does not go into an image's alt text: captions printed
+    Anna's "best" photo -- at dusk... as typed. An image inside a heading prints its alt text
+    the same way."""
+    written = {"en": 'Anna\'s "best" photo -- at dusk...', "uk": 'Прив\'язаний "човен" -- на світанку...'}[language]
+    booklet = parse_file(tmp_path, f"---\ntitle: T\nlanguage: {language}\n---\n# One\n\nText.\n\n"
+                                   f"![{written}](a.jpg)\n\n## See ![{written}](b.jpg)\n")
+    figure, heading = booklet.articles[0].blocks[1:3]
+    assert plain_text(figure.caption) == caption
+    assert plain_text(heading.inlines) == f"See {caption}"
 
 
 def test_raw_html_stays_literal_text(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -276,3 +277,28 @@ def test_a_title_word_wider_than_the_line_is_hyphenated_not_cut_between_letters(
                 joined += text + " "
         assert joined.startswith(word)
         assert cuts and all(cut in points for cut in cuts), (cuts, points)
+
+
+def test_list_numbers_from_10_up_are_right_aligned_clear_of_their_text(tmp_path: Path) -> None:
+    """The indent was 11 pt whatever the numbers: '10.' printed over the 'S' of 'Step', and
+    '100.' over the item text. The numbers now end on one line, a space before the text."""
+    import pdfplumber
+
+    from building import build_reading_pdf
+
+    items = "\n".join(f"{n}. Step {n} of a procedure long enough to wrap onto a second line of the list."
+                      for n in range(1, 13))
+    source = tmp_path / "zine.md"
+    source.write_text(f"---\ntitle: T\n---\n# Steps\n\nThe steps:\n\n{items}\n\nThen:\n\n100. A hundred.\n101. And one.\n",
+                      encoding="utf-8")
+    with pdfplumber.open(build_reading_pdf(source)) as pdf:
+        words = [word for page in pdf.pages[1:] for word in page.extract_words(x_tolerance=1)]
+    labels = [(i, word) for i, word in enumerate(words) if re.fullmatch(r"\d+\.", word["text"])]
+    assert [word["text"] for _, word in labels] == [f"{n}." for n in (*range(1, 13), 100, 101)]
+    size = words[labels[0][0] + 1]["bottom"] - words[labels[0][0] + 1]["top"]
+    gaps = []
+    for i, label in labels:
+        text = words[i + 1]  # the item's first word, on the label's line, where every item's text starts
+        assert abs(text["top"] - label["top"]) < 1, (label, text)
+        gaps.append(text["x0"] - label["x1"])
+    assert min(gaps) >= 0.2 * size and max(gaps) - min(gaps) < 0.5, gaps  # right-aligned, clear of the text

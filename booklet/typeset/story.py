@@ -27,6 +27,9 @@ from .tables import SidewaysTable, TableFlowable, TableSource, table_flowables
 ORNAMENT = "* * *"
 QUOTE_INDENT = 10.0  # points, on both sides of a block quote
 LIST_INDENT = 11.0  # points per nesting level
+LABEL_GAP = 0.3
+"""The space, in ems, between a list item's number and its text (about a word space). Regression:
+the indent was LIST_INDENT whatever the numbers, and '10.' printed over the text after it."""
 
 
 @dataclass
@@ -383,14 +386,20 @@ def _list(block: ListBlock, context: StoryContext, space_before: float | None = 
         contents = [[_TaskBox(content[0], done, style, font), *content[1:]]
                     for content, done in zip(contents, block.checks)]
     items = [ListItem(content) for content in contents]
+    indent, dedent, align = LIST_INDENT, LIST_INDENT, "left"
+    if block.ordered:  # numbers right-aligned on their full stops, the indent as wide as the widest
+        widest = max(string_width(f"{n}.", font, style.size) for n in range(block.start, block.start + len(items)))
+        dedent, align = LABEL_GAP * style.size, "right"
+        indent = max(LIST_INDENT, widest + dedent)
     return ListFlowable(
         items,
         bulletType="1" if block.ordered else "bullet",
         start=str(block.start) if block.ordered else "" if block.checks else "•",
         bulletFontName=font,
         bulletFontSize=style.size,
-        leftIndent=LIST_INDENT,
-        bulletDedent=LIST_INDENT,
+        leftIndent=indent,
+        bulletDedent=dedent,
+        bulletAlign=align,
         bulletFormat="%s." if block.ordered else None,
         spaceBefore=style.space_after * 2 if space_before is None else space_before,
         spaceAfter=style.space_after * 2 if space_after is None else space_after,

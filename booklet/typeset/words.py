@@ -414,7 +414,8 @@ def _word_items(pieces: list[tuple[str, Run]], hyph: Hyphenator | None, spacing:
                 continue
             if ch in _HYPHEN_CHARS and text[i - 1].isalpha() and text[i + 1].isalpha():
                 points[i + 1] = ("explicit", spacing.explicit_hyphen_penalty)
-            elif ch in _DASHES and text[i + 1] not in _DASHES + ",.;:!?»”)":
+            elif ch in _DASHES and text[i + 1] not in _DASHES + ",.;:!?»”)" \
+                    and not (text[i - 1].isdigit() and text[i + 1].isdigit()):  # a range, 1990–2000, is one
                 points[i + 1] = ("dash", spacing.dash_penalty)
     expansion = spacing.expansion if justify else 0.0
     if not points:
