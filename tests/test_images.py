@@ -78,11 +78,13 @@ def test_caption_reserve_limits_height_to_what_is_left():
     assert h == pytest.approx(LAYOUT.text_height - reserve)
 
 
-def test_full_page_fits_page():
+def test_a_full_page_picture_covers_the_page_or_is_a_plate_in_the_text_block():
+    w, h = figure_size(LAYOUT.page_width / LAYOUT.page_height * 0.95, None, True, LAYOUT)
+    assert w == pytest.approx(LAYOUT.page_width) and h > LAYOUT.page_height  # covers, cut at top and bottom
     w, h = figure_size(0.5, None, True, LAYOUT)
-    assert h == pytest.approx(LAYOUT.page_height)
+    assert h == pytest.approx(LAYOUT.text_height)
     w, h = figure_size(3.0, None, True, LAYOUT)
-    assert w == pytest.approx(LAYOUT.page_width)
+    assert w == pytest.approx(LAYOUT.text_width)
 
 
 def test_cover_fits_text_width():
@@ -96,14 +98,17 @@ def test_cover_fits_text_width():
 def test_figure_size_keeps_aspect_and_fits(aspect, fraction, full, reserve):
     w, h = figure_size(aspect, fraction, full, LAYOUT, reserve)
     assert w / h == pytest.approx(aspect, rel=1e-9)
-    if full:  # fitted inside the page, or covering it with at most FULL_PAGE_CROP cut off
+    if full:  # covering the page with at most FULL_PAGE_CROP cut off, or a plate inside the text block
         box_w, box_h = LAYOUT.page_width, LAYOUT.page_height - reserve
-        fitted = w <= box_w + 1e-6 and h <= box_h + 1e-6
         covering = w >= box_w - 1e-6 and h >= box_h - 1e-6 and min(box_w / w, box_h / h) >= 1 - FULL_PAGE_CROP - 1e-9
-        assert fitted or covering
-        assert w == pytest.approx(box_w) or h == pytest.approx(box_h)
         box_aspect = box_w / box_h
         assert covering == (max(aspect / box_aspect, box_aspect / aspect) <= 1 / (1 - FULL_PAGE_CROP) + 1e-9)
+        if covering:
+            assert w == pytest.approx(box_w) or h == pytest.approx(box_h)
+        else:
+            plate_h = max(LAYOUT.text_height - max(reserve - LAYOUT.margins.bottom, 0.0), 1.0)
+            assert w <= LAYOUT.text_width + 1e-6 and h <= plate_h + 1e-6
+            assert w == pytest.approx(LAYOUT.text_width) or h == pytest.approx(plate_h)
     else:
         assert w <= LAYOUT.text_width * (fraction or 1) + 1e-6
         assert h <= LAYOUT.images.max_height * LAYOUT.text_height + 1e-6

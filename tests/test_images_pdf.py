@@ -312,8 +312,6 @@ def test_caption_directly_under_its_image(every_kind):
     built, placed = every_kind
     found = by_source(built, placed)
     for name, _, caption in FIGURES:
-        if name == "tall.jpg":
-            continue
         p = found[name]
         words = page_words(built.pdf, p.page_index)
         first = caption.split()[1]  # the word after "Caption"
@@ -321,16 +319,21 @@ def test_caption_directly_under_its_image(every_kind):
         assert tops, (name, first)
 
 
-def test_full_page_image_fills_the_page_without_marker(every_kind):
+def test_a_full_page_picture_that_covering_would_cut_too_much_is_a_plate(every_kind):
+    """A 2:3 photo with a caption under it: covering the page above the caption would cut off
+    a fifth of it, so it is set inside the margins with the caption directly under it (the
+    caption test above) and the page keeps its marker. It was fitted to the page's top edge,
+    white on three sides, its caption far below at the foot."""
     built, placed = every_kind
     layout = built.layout
     p = by_source(built, placed)["tall.jpg"]
     assert [q for q in placed if q.page_index == p.page_index] == [p]  # a page of its own
-    caption_band = layout.page_height - p.height
-    assert p.height > 0.8 * layout.page_height and p.top == pytest.approx(0, abs=0.5)
-    assert caption_band < 0.2 * layout.page_height
+    assert p.width > layout.text_width - 0.5 or p.height > 0.9 * layout.text_height  # as large as it fits
+    assert layout.margins.top - 0.5 <= p.top and p.top + p.height <= layout.page_height - layout.margins.bottom
+    left = min(layout.margins.inner, layout.margins.outer)
+    assert left - 0.5 <= p.x0 and p.x0 + p.width <= layout.page_width - left + 0.5
     text = " ".join(w["text"] for w in page_words(built.pdf, p.page_index))
-    assert "←" not in text and "→" not in text
+    assert "←" in text and "→" in text
     assert "Caption full page" in text
     assert p.ppi <= TARGET * 1.01 and p.ppi >= TARGET * 0.98  # prepared for its real size
 

@@ -302,3 +302,26 @@ def test_list_numbers_from_10_up_are_right_aligned_clear_of_their_text(tmp_path:
         assert abs(text["top"] - label["top"]) < 1, (label, text)
         gaps.append(text["x0"] - label["x1"])
     assert min(gaps) >= 0.2 * size and max(gaps) - min(gaps) < 0.5, gaps  # right-aligned, clear of the text
+
+
+@pytest.mark.parametrize("words_before", [20, 150])
+def test_the_paragraph_after_a_figure_keeps_its_indent(tmp_path: Path, words_before: int) -> None:
+    """A figure floats: the paragraph after it continues the text of the one before it. It was
+    set without its indent, and where the figure had moved to the next page it ran on from
+    the paragraph before with nothing to show a new one began. With 20 words the figure stays
+    where it is written; with 150 it moves on."""
+    from PIL import Image
+
+    from booklet.layouts import load_layout
+    from building import build_reading_pdf
+
+    Image.new("RGB", (600, 800), (90, 90, 90)).save(tmp_path / "tall.jpg")
+    before = " ".join(["The words before the figure run on."] * (words_before // 7))
+    after = " ".join(["Zebra words after the figure run on for a while."] * 6)
+    source = tmp_path / "zine.md"
+    source.write_text(f"---\ntitle: T\n---\n# One\n\n{before}\n\n![A tall picture](tall.jpg)\n\n{after}\n",
+                      encoding="utf-8")
+    lines = [line for page in page_lines(build_reading_pdf(source)) for line in page]
+    first = next(i for i, line in enumerate(lines) if line[0].startswith("Zebra"))
+    indent = lines[first][1] - lines[first + 1][1]
+    assert indent == pytest.approx(load_layout("pocket").styles["body"].first_indent, abs=0.6)

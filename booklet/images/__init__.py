@@ -13,7 +13,8 @@ All lengths are in points (1/72 inch); resolutions in pixels per inch at the pla
 
 from .cache import default_cache_dir
 from .prepare import SUPPORTED_FORMATS, prepare_images
-from .prepared import Prepared, PreparedDrawing, PreparedImage, cover_area, cover_size, figure_size
+from .prepared import (Prepared, PreparedDrawing, PreparedImage, cover_area, cover_size, figure_size,
+                       full_page_covers)
 
 __all__ = ["Prepared", "PreparedDrawing", "PreparedImage", "SUPPORTED_FORMATS", "cover_area", "cover_size",
-           "default_cache_dir", "figure_size", "prepare_images"]
+           "default_cache_dir", "figure_size", "full_page_covers", "prepare_images"]

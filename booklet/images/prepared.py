@@ -68,7 +68,15 @@ FULL_PAGE_CROP = 0.1
 """The share of a full-page picture's width or height that may be cut off so that it covers
 its page: a photo of about the page's shape (2:3, 3:4, A-series) then runs to every edge (and
 into the bleed) instead of leaving a sliver of white at a cut; one of another shape (a
-landscape on a portrait page) is fitted whole, its sides touching two edges."""
+landscape on a portrait page) is a plate: fitted whole inside the margins, its caption under it."""
+
+
+def full_page_covers(aspect: float, layout: Layout, reserve: float = 0.0) -> bool:
+    """True if a full-page picture of `aspect` covers its page above `reserve` (its caption,
+    on the bottom margin), cut by at most FULL_PAGE_CROP; else it is a plate."""
+    box_width, box_height = layout.page_width, layout.page_height - reserve
+    covering_width, covering_height = _cover(aspect, box_width, box_height)
+    return 1 - min(box_width / covering_width, box_height / covering_height) <= FULL_PAGE_CROP
 
 
 def figure_size(aspect: float, width_fraction: float | None, full_page: bool, layout: Layout,
@@ -78,13 +86,14 @@ def figure_size(aspect: float, width_fraction: float | None, full_page: bool, la
     A figure is as wide as the text (or `width_fraction` of it) and never taller than
     `layout.images.max_height` of the text block, nor than the text block minus `reserve`
     (the caption's height), keeping its aspect. A full-page image covers the whole page (minus
-    `reserve`) when that cuts off little of it (FULL_PAGE_CROP), else it is fitted whole.
+    `reserve`, its caption and the bottom margin it sits on) when that cuts off little of it
+    (full_page_covers), else it is fitted whole inside the text block with its caption.
     """
+    if full_page and full_page_covers(aspect, layout, reserve):
+        return _cover(aspect, layout.page_width, layout.page_height - reserve)
     if full_page:
-        box_width, box_height = layout.page_width, layout.page_height - reserve
-        covering = _cover(aspect, box_width, box_height)
-        if 1 - min(box_width / covering[0], box_height / covering[1]) <= FULL_PAGE_CROP:
-            return covering
+        caption = max(reserve - layout.margins.bottom, 0.0)  # (the reserve holds the bottom margin)
+        box_width, box_height = layout.text_width, layout.text_height - caption
     else:
         fraction = 1.0 if width_fraction is None else min(max(width_fraction, 0.01), 1.0)
         box_width = layout.text_width * fraction

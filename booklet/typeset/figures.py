@@ -21,7 +21,7 @@ from reportlab.platypus import Flowable, PageBreak
 from reportlab.platypus.doctemplate import NullActionFlowable
 
 from ..errors import BookletError
-from ..images import Prepared, PreparedDrawing, PreparedImage, cover_size, figure_size
+from ..images import Prepared, PreparedDrawing, PreparedImage, cover_size, figure_size, full_page_covers
 from ..layouts import Layout
 from ..model import Figure
 
@@ -314,9 +314,10 @@ class FigureFlowable(Flowable):
 
 
 class FullPageFigure(Flowable):
-    """An image covering (or fitted to) the whole page, on a page of its own with no marker;
-    its caption, if any, sits on the bottom margin. Placed at the top of the next page when the current one
-    already has text."""
+    """An image on a page of its own: covering the page, with no marker and its caption (if
+    any) on the bottom margin, or, when covering would cut off too much of it, a plate: fitted
+    inside the margins with its caption under it. Placed at the top of the next page when the
+    current one already has text."""
 
     # Platypus asks a flowable to split only if some room is left, and otherwise postpones it,
     # which breaks the page in the middle of the flowables released at a page top; this makes
@@ -342,13 +343,19 @@ class FullPageFigure(Flowable):
         caption_height = self.caption.wrap(text_width, layout.page_height)[1] if self.caption else 0.0
         reserve = figure_reserve(caption_height, True, layout)
         width, height = figure_size(self.image.aspect, None, True, layout, reserve)
-        top_room = layout.page_height - reserve
-        draw_centred(canvas, self.image, (0.0, reserve, layout.page_width, top_room), width, height)
+        if full_page_covers(self.image.aspect, layout, reserve):
+            draw_centred(canvas, self.image, (0.0, reserve, layout.page_width, layout.page_height - reserve),
+                         width, height)
+            caption_y = layout.margins.bottom
+            doc = getattr(canvas, "_doctemplate", None)
+            if doc is not None:
+                doc.marker_hidden = True  # the page marker would print over the picture
+        else:  # a plate: picture and caption one block, centred in the text block
+            under = caption_height + caption_gap(layout) if self.caption is not None else 0.0
+            caption_y = layout.margins.bottom + (layout.text_height - height - under) / 2
+            draw_image(canvas, self.image, x + (text_width - width) / 2, caption_y + under, width, height)
         if self.caption is not None:
-            self.caption.drawOn(canvas, x, layout.margins.bottom)
-        doc = getattr(canvas, "_doctemplate", None)
-        if doc is not None:
-            doc.marker_hidden = True  # the page marker would print over the picture
+            self.caption.drawOn(canvas, x, caption_y)
 
     def draw(self) -> None:
         pass

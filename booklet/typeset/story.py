@@ -140,14 +140,15 @@ def _note_flowables(note: Footnote, context: StoryContext) -> list[Flowable]:
 
 def block_flowables(blocks: tuple[Block, ...], context: StoryContext, style_name: str = "body",
                     in_list_item: bool = False) -> list[Flowable]:
-    """Flowables for a sequence of blocks; a paragraph that follows another gets the first-line indent.
+    """Flowables for a sequence of blocks; a paragraph that follows another (with or without a
+    figure between them: figures float) gets the first-line indent.
 
     In a list item, a block that introduces a nested list keeps with the list's first item,
     which is therefore set as a list of its own, the rest following as another. Regression (the
     example's tool list): "• Kitchen and household" ended a page and its items began the next;
     keeping it with the whole nested list instead left a page half empty."""
     flowables: list[Flowable] = []
-    previous: Block | None = None
+    previous: Block | None = None  # the block before in the text: a figure floats, so not a figure
     for block in blocks:
         if in_list_item and isinstance(block, ListBlock) and flowables:
             flowables[-1].keepWithNext = True
@@ -163,7 +164,8 @@ def block_flowables(blocks: tuple[Block, ...], context: StoryContext, style_name
                 next(f for f in made if isinstance(f, TypesetParagraph)).spaceBefore = \
                     context.layout.styles[style_name].leading
             flowables.extend(made)
-        previous = block
+        if not isinstance(block, Figure):  # regression: the paragraph after a figure that floated
+            previous = block  # on lost its indent, and ran on from the one before it unseen
     return flowables
 
 
