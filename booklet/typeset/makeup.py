@@ -24,7 +24,7 @@ from ..layouts import Layout
 from . import linecache
 from .figures import FigureFlowable, FullPageFigure
 from .notes import CallsNotes, Note, PageNotes, page_notes
-from .pages import INFINITY, MAX_RATIO, Box, Float, Frame, Glue, Item, Page, Penalty, page_breaks
+from .pages import INFINITY, MAX_RATIO, SHORT_SPREAD_COST, Box, Float, Frame, Glue, Item, Page, Penalty, page_breaks
 from .paragraph import PARAMETERS, TypesetParagraph, notes_called
 from .story import CodeLines, Unsplit
 from .tables import SidewaysTable, TableFlowable
@@ -51,9 +51,11 @@ gives that room.)"""
 FIGURE_SHRINK = 0.2
 """Share of a figure's image height it may give up to fill a page."""
 LOOSENESS_COST = 2000.0
-"""Demerits for setting a paragraph a line longer or shorter than it is best set (less than a
-page set a line short), with what its lines lose: GAP_COST per unit of word gap (as a share of
-the natural space) looser than LOOSE_GAP or tighter than TIGHT_GAP, HYPHEN_COST per hyphen."""
+"""Demerits for setting a paragraph a line longer or shorter than it is best set, and more with
+what its lines lose (`_change_cost`): GAP_COST per unit of word gap (as a share of the natural
+space) looser than LOOSE_GAP or tighter than TIGHT_GAP, HYPHEN_COST per hyphen. Always less
+than the page set a line short that the change can fill (pages.SHORT_SPREAD_COST): as TeX's
+\\looseness, any setting within the line breaker's tolerance is taken before a short page."""
 GAP_COST = 3000.0
 LOOSE_GAP = 1.3
 TIGHT_GAP = 0.8
@@ -248,9 +250,21 @@ def _changes(leaf: Leaf, width: float, canvas) -> tuple[float, float]:
     costs = []
     for change in (1, -1):
         lines = _lines(flowable, width, canvas, change)[0]
-        costs.append(LOOSENESS_COST + max(0.0, _spacing_cost(lines) - spacing) if len(lines) == count + change
-                     else INFINITY)
+        costs.append(_change_cost(_spacing_cost(lines) - spacing) if len(lines) == count + change else INFINITY)
     return costs[0], costs[1]
+
+
+def _change_cost(loss: float) -> float:
+    """The demerits of a paragraph set a line longer or shorter whose lines lose `loss` (their
+    `_spacing_cost` less the best setting's): LOOSENESS_COST and, as the loss grows, up to (never
+    reaching) SHORT_SPREAD_COST, halfway at a loss of GAP_COST. Of two changes the one that loses
+    less is cheaper, and one change a page is always cheaper than the page set a line short.
+
+    Regression (licences 14|15): with the loss added as it is, the two changes that fill the
+    spread (a paragraph on each page, losing 2212 and 2983) cost 9195, more than the spread set a
+    line short (8000), which was kept."""
+    loss = max(0.0, loss)
+    return LOOSENESS_COST + (SHORT_SPREAD_COST - LOOSENESS_COST) * loss / (loss + GAP_COST)
 
 
 def _spacing_cost(lines: list) -> float:

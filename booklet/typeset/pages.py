@@ -36,7 +36,9 @@ INFINITY = 10000.0
 """A penalty ≥ INFINITY forbids a break; ≤ −INFINITY forces one (TeX's convention)."""
 
 SHORT_SPREAD_COST = 4000.0
-"""Demerits for each page of a spread set one line short of the full page."""
+"""Demerits for each page of a spread set one line short of the full page. The demerits of a
+paragraph set a line longer or shorter (`Box.longer`, `Box.shorter`) stay below it (makeup's
+do): a page set short costs more than the change that would fill it."""
 UNFILLED_COST = 1.0e6
 """Demerits per point a page ends above its goal with no glue to stretch."""
 OVERFULL_COST = 1.0e8
