@@ -16,7 +16,8 @@ from booklet.parse import parse_booklet
 from booklet.sources import read_sources
 from booklet.starter import create_starter
 from booklet.typeset.document import typeset
-from booklet.typeset.tables import ColumnMeasure, plan_table
+from booklet.typeset.tables import CellMeasure, plan_table
+from booklet.typeset.words import SLACK
 
 
 def write(folder: Path, text: str, layout: str | None = None) -> Path:
@@ -110,33 +111,61 @@ def test_the_starter_explains_its_articles_list_and_warns_about_a_file_left_out(
 # --- tables ----------------------------------------------------------------------------------
 
 
-columns = st.lists(st.tuples(st.floats(1, 120), st.floats(0, 1)).map(
-    lambda pair: ColumnMeasure(pair[0], pair[0] * pair[1])), min_size=1, max_size=12)
+def cell(*words: float, space: float = 2.5) -> CellMeasure:
+    """A cell of one line of words, `words` points wide."""
+    return CellMeasure((tuple((space if index else 0.0, width) for index, width in enumerate(words)),))
+
+
+tables = st.integers(1, 10).flatmap(lambda count: st.lists(st.lists(
+    st.lists(st.floats(1, 60), min_size=1, max_size=6).map(lambda words: cell(*words)),
+    min_size=count, max_size=count), min_size=1, max_size=5))
 
 
 @settings(max_examples=60, deadline=None)
-@given(columns=columns, width=st.floats(80, 400))
-def test_a_plan_fills_its_width_and_keeps_every_word_whole_when_it_fits(columns, width):
-    plan = plan_table(columns, width, width * 1.5, 4.0, 0.6)
-    room = (width * 1.5 if plan.sideways else width) - 4.0 * plan.scale * (len(columns) - 1)
+@given(rows=tables, width=st.floats(80, 400))
+def test_a_plan_fills_its_width_and_keeps_every_word_whole_when_it_fits(rows, width):
+    plan = plan_table(rows, width, width * 1.5, 4.0, 0.6)
+    room = (width * 1.5 if plan.sideways else width) - 4.0 * plan.scale * (len(rows[0]) - 1)
     assert sum(plan.widths) == pytest.approx(room)
     assert 0.6 <= plan.scale <= 1.0
     if plan.fits:
-        assert all(w >= c.minimum * plan.scale - 1e-6 for w, c in zip(plan.widths, columns))
+        assert all(w >= max(c.minimum for c in column) * plan.scale - 1e-6
+                   for w, column in zip(plan.widths, zip(*rows)))
     if plan.sideways:  # turned only when the type would have to shrink below the minimum
-        assert plan_table(columns, width, None, 4.0, 0.6).scale == 0.6
+        assert plan_table(rows, width, None, 4.0, 0.6).scale == 0.6
+
+
+def table_lines(rows, widths) -> int:
+    """The lines of a table at column `widths`, each row as tall as its tallest cell."""
+    return sum(max(cell.line_count(width - SLACK) for cell, width in zip(row, widths)) for row in rows)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=tables, width=st.floats(80, 400))
+def test_a_plan_takes_no_more_lines_than_a_browsers_proportional_share(rows, width):
+    """What is left over the longest words goes where it saves lines: never more lines than
+    HTML's automatic layout gives (each column its longest word, the rest in proportion to how
+    much more its longest line needs)."""
+    plan = plan_table(rows, width, None, 4.0, 0.6)
+    room = sum(plan.widths) / plan.scale
+    natural = [max(c.natural for c in column) + SLACK for column in zip(*rows)]
+    minimum = [max(c.minimum for c in column) + SLACK for column in zip(*rows)]
+    if plan.fits and sum(natural) > room:
+        share = (room - sum(minimum)) / (sum(natural) - sum(minimum))
+        browser = [m + (n - m) * share for n, m in zip(natural, minimum)]
+        assert table_lines(rows, [w / plan.scale for w in plan.widths]) <= table_lines(rows, browser)
 
 
 def test_a_narrow_table_is_set_at_full_size_and_a_wide_one_shrinks_then_turns():
-    narrow = [ColumnMeasure(30, 20), ColumnMeasure(40, 25)]
+    narrow = [[cell(20, 7.5), cell(25, 12.5)]]
     assert plan_table(narrow, 240, 360, 4.8, 0.7) .scale == 1.0
-    wide = [ColumnMeasure(60, 30)] * 8
+    wide = [[cell(30, 27.5)] * 8]
     shrunk = plan_table(wide, 240, 360, 4.8, 0.7)
     assert not shrunk.sideways and 0.7 < shrunk.scale < 1.0
-    wider = [ColumnMeasure(60, 40)] * 8
+    wider = [[cell(40, 17.5)] * 8]
     turned = plan_table(wider, 240, 360, 4.8, 0.7)
     assert turned.sideways and turned.fits
-    widest = [ColumnMeasure(90, 80)] * 8
+    widest = [[cell(80, 7.5)] * 8]
     assert not plan_table(widest, 240, 360, 4.8, 0.7).fits
 
 
@@ -308,10 +337,22 @@ def test_notes_holding_a_list_or_a_quote_called_from_a_caption_or_another_note_a
 
 
 def test_a_short_column_beside_a_long_one_is_set_on_one_line():
-    """Its longest line fits an equal share of the room: it gets it whole, the long column
-    the rest (the proportional share gave 'Part number 7' 35 pt of its 60, on every row)."""
-    plan = plan_table([ColumnMeasure(60, 30), ColumnMeasure(40, 20), ColumnMeasure(800, 60)], 240, None, 4.8, 0.7)
+    """Its line set whole saves a line on every row but the one with the long note, which
+    wraps whatever it gets (the proportional share gave 'Part number 7' 35 pt of its 60, on
+    every row)."""
+    long_note = cell(*[30.0] * 25)
+    rows = [[cell(30, 27.5), cell(20, 17.5), long_note if number == 3 else cell(40, 30)] for number in range(8)]
+    plan = plan_table(rows, 240, None, 4.8, 0.7)
     part, drawer, notes = plan.widths
     assert part >= 60 and drawer >= 40 and part + drawer + notes == pytest.approx(240 - 2 * 4.8)
-    even = plan_table([ColumnMeasure(200, 30), ColumnMeasure(200, 30)], 240, None, 4.8, 0.7)
-    assert even.widths[0] == pytest.approx(even.widths[1])  # no column fits a share: shared as before
+    even = plan_table([[long_note, long_note]], 240, None, 4.8, 0.7)
+    assert even.widths[0] == pytest.approx(even.widths[1])  # as long as each other: shared evenly
+
+
+def test_a_cell_takes_the_lines_its_hard_breaks_make_at_any_width():
+    """'5 30 4' under '10 10' (a `<br>` between): two lines at its widest, and the narrowest
+    widths for three and four lines are those its words make."""
+    broken = CellMeasure((((0.0, 10.0), (2.0, 10.0)), ((0.0, 5.0), (2.0, 30.0), (2.0, 4.0))))
+    assert [broken.line_count(width) for width in (30, 36, 40, 43, 1000)] == [4, 3, 3, 2, 2]
+    widths = broken.widths_for_lines()
+    assert widths[:2] == (float("inf"), 43.0) and widths[2] == pytest.approx(36, abs=0.02) and widths[3] == 30

@@ -1,10 +1,11 @@
 """Table cells (runs of text) → table flowables that fit the text block.
 
 The columns share the width by content, as a browser's automatic table layout does: each
-column gets at least its longest word and the rest in proportion to its longest line
-(`plan_table`, pure). When even the longest words do not fit, the type shrinks, down to the
-layout's `[tables] min_size`; below that the table is turned sideways onto pages of its own
-(the long side of the text block as its width). Cells are our own paragraphs (total-fit line
+column gets at least its longest word, and the rest goes where it takes the table down the
+most lines (`plan_table`, pure, on the cells' word widths). When even the longest words do not
+fit, the type shrinks, down to the layout's `[tables] min_size`; below that the table is turned
+sideways onto pages of its own (the long side of the text block as its width), its type as
+large as LINES_TOLERANCE allows. Cells are our own paragraphs (total-fit line
 breaking, hyphenation). Rules as in a book (booktabs): a heavy rule above and below, a light
 one under the header, no vertical rules. A table splits between rows, the header row repeated
 at the top of every part. All lengths are in points.
@@ -12,7 +13,9 @@ at the top of every part. All lengths are in points.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
+from math import inf
 from typing import Sequence
 
 from reportlab.platypus import Flowable
@@ -20,7 +23,7 @@ from reportlab.platypus import Flowable
 from ..layouts import Hyphenation, TextStyle
 from .figures import others_waiting, wait_for_next_page
 from .paragraph import TypesetParagraph, make_paragraph
-from .words import SLACK, Run, longest_line_and_word
+from .words import SLACK, Run, words_by_line
 
 COLUMN_GAP = 4.8  # points between the texts of two columns, at the table style's size
 PADDING_Y = 1.5  # above and below a cell's text
@@ -31,14 +34,65 @@ RULE_GAP = 1.2  # between a rule and the text next to it
 
 # --- the plan: sizes and column widths (pure) ---------------------------------------------
 
+LINES_TOLERANCE = 1.25
+"""A table turned sideways sets its type at the largest size (from the size at which its longest
+words fit down to `[tables] min_size`) at which it takes at most this many times the lines it
+takes at the smallest size: at the size where its longest words just fit, every column is
+squeezed to its longest word and a column of notes takes a word a line, rows of six lines."""
+SCALE_STEP = 0.01
+"""How finely that size is sought, as a share of the style's size."""
+WIDTH_STEP = 0.01
+"""How finely the narrowest width at which a cell takes so many lines is sought (points)."""
+
 
 @dataclass(frozen=True)
-class ColumnMeasure:
-    """A column's widths at the table style's size: its longest line set on one line
-    (`natural`) and its longest word (`minimum`), text only, without padding."""
+class CellMeasure:
+    """A cell's text at the table style's size (`words.words_by_line`): for each of its lines,
+    its words as (the width of the space before it, its width), in points."""
 
-    natural: float
-    minimum: float
+    lines: tuple[tuple[tuple[float, float], ...], ...]
+
+    @property
+    def natural(self) -> float:
+        """Its longest line set on one line."""
+        return max(sum(space + width for space, width in line) for line in self.lines)
+
+    @property
+    def minimum(self) -> float:
+        """Its longest word."""
+        return max(width for line in self.lines for _, width in line)
+
+    def line_count(self, width: float) -> int:
+        """The lines it takes at `width`, each filled while the next word fits: as a browser
+        sets a cell, and the fewest lines there are without hyphens."""
+        count = 0
+        for line in self.lines:
+            count += 1
+            filled = line[0][1]
+            for space, word in line[1:]:
+                if filled + space + word <= width + 1e-9:
+                    filled += space + word
+                else:
+                    count, filled = count + 1, word
+        return count
+
+    def widths_for_lines(self) -> tuple[float, ...]:
+        """The narrowest widths at which it takes 1, 2, … lines, down to its longest word
+        (infinite for fewer lines than its hard breaks make)."""
+        fewest, most = self.line_count(self.natural), self.line_count(self.minimum)
+        widths = [inf] * (fewest - 1) + [self.natural]
+        for count in range(fewest + 1, most):
+            low, high = self.minimum, widths[-1]  # too narrow, wide enough
+            while high - low > WIDTH_STEP:
+                middle = (low + high) / 2
+                if self.line_count(middle) <= count:
+                    high = middle
+                else:
+                    low = middle
+            widths.append(high)
+        if most > fewest:
+            widths.append(self.minimum)
+        return tuple(widths)
 
 
 @dataclass(frozen=True)
@@ -53,22 +107,95 @@ class TablePlan:
     fits: bool
 
 
-def plan_table(columns: Sequence[ColumnMeasure], width: float, sideways_width: float | None,
+class _Columns:
+    """A table's cells measured for sharing the width between its columns (at full scale, with
+    SLACK on every width that holds a word)."""
+
+    def __init__(self, rows: Sequence[Sequence[CellMeasure]]):
+        self.needs = [[tuple(-(width + SLACK) for width in cell.widths_for_lines()) for cell in row]
+                      for row in rows]  # negated: ascending, for bisect
+        self.natural = [max(cell.natural for cell in column) + SLACK for column in zip(*rows)]
+        self.minimum = [min(max(cell.minimum for cell in column) + SLACK, natural)
+                        for column, natural in zip(zip(*rows), self.natural)]
+
+    @staticmethod
+    def _lines(needs: tuple[float, ...], width: float) -> int:
+        return min(bisect_left(needs, -width - 1e-9) + 1, len(needs))
+
+    def lines(self, widths: Sequence[float]) -> int:
+        """The table's height in lines at `widths` (each row as tall as its tallest cell)."""
+        return sum(max(self._lines(needs, width) for needs, width in zip(row, widths)) for row in self.needs)
+
+    def share(self, scale: float, room: float) -> tuple[float, ...]:
+        """Column text widths (at `scale`) filling `room`: the longest lines when they fit (the
+        rest shared in proportion); else, from each column's longest word, the width that
+        takes the table down the most lines for the least width, row after row, and what is
+        left in proportion to how much more each column's longest line needs (as a browser's
+        automatic table layout shares it)."""
+        room /= scale
+        natural, minimum = self.natural, self.minimum
+        if sum(natural) <= room:
+            if sum(natural) <= 0:
+                return tuple(room / len(natural) * scale for _ in natural)
+            return tuple((n + (room - sum(natural)) * n / sum(natural)) * scale for n in natural)
+        if sum(minimum) >= room:
+            return tuple((room * m / sum(minimum) if sum(minimum) > 0 else room / len(minimum)) * scale
+                         for m in minimum)
+        widths = self._fewest_lines(list(minimum), room - sum(minimum))
+        short = [max(0.0, n - w) for n, w in zip(natural, widths)]
+        left = room - sum(widths)
+        return tuple((w + left * s / sum(short)) * scale for w, s in zip(widths, short))
+
+    def _fewest_lines(self, widths: list[float], spare: float) -> list[float]:
+        """`widths` widened, `spare` points in all at most, a row a line shorter at a time: of the
+        widenings that take some row a line down, the one that saves the most lines of the
+        table for each point it takes."""
+        counts = [[self._lines(needs, width) for needs, width in zip(row, widths)] for row in self.needs]
+        while True:
+            heights = [max(row) for row in counts]
+            candidates = dict.fromkeys(
+                tuple(max(width, -needs[height - 2]) if len(needs) >= height - 1 else width
+                      for needs, width in zip(row, widths))
+                for row, height in zip(self.needs, heights) if height > 1)
+            best: tuple[float, float, tuple[float, ...], dict[int, list[int]]] | None = None
+            for wider in candidates:
+                cost = sum(wider) - sum(widths)
+                if cost > spare + 1e-9:
+                    continue
+                changed = {column: [self._lines(row[column], wider[column]) for row in self.needs]
+                           for column in range(len(widths)) if wider[column] != widths[column]}
+                saved = sum(height - max(changed[column][number] if column in changed else count
+                                         for column, count in enumerate(row))
+                            for number, (row, height) in enumerate(zip(counts, heights)))
+                if saved and (best is None or (saved / cost, -cost) > (best[0], best[1])):
+                    best = (saved / cost, -cost, wider, changed)
+            if best is None:
+                return widths
+            _, _, wider, changed = best
+            spare -= sum(wider) - sum(widths)
+            widths = list(wider)
+            for column, column_counts in changed.items():
+                for row, count in zip(counts, column_counts):
+                    row[column] = count
+
+
+def plan_table(rows: Sequence[Sequence[CellMeasure]], width: float, sideways_width: float | None,
                gap: float, min_scale: float) -> TablePlan:
-    """The plan for a table `width` wide (or `sideways_width`, when the table may turn).
+    """The plan for a table of `rows` of cells `width` wide (or `sideways_width`, when the
+    table may turn).
 
     `gap` is the room between two columns at full scale (it shrinks with the type); the first
     and last columns' text lines up with the text block's edges, as in a book.
     The largest scale up to 1 at which every column's longest word fits is taken; below
-    `min_scale` the table turns sideways, and if that is no help either it is set at
-    `min_scale` all the same.
+    `min_scale` the table turns sideways (its type then as LINES_TOLERANCE says), and if that
+    is no help either it is set at `min_scale` all the same.
     """
-    columns = [ColumnMeasure(c.natural + SLACK, c.minimum + SLACK) for c in columns]
-    minimum = sum(c.minimum for c in columns)
-    pads = gap * (len(columns) - 1)
+    columns = _Columns(rows)
+    pads = gap * (len(columns.natural) - 1)
 
     def largest_scale(room: float) -> float:
-        return min(1.0, room / (minimum + pads)) if minimum + pads > 0 else 1.0
+        total = sum(columns.minimum) + pads
+        return min(1.0, room / total) if total > 0 else 1.0
 
     scale, sideways, fits = largest_scale(width), False, True
     if scale < min_scale:
@@ -76,48 +203,34 @@ def plan_table(columns: Sequence[ColumnMeasure], width: float, sideways_width: f
             scale, sideways = largest_scale(sideways_width), True
         if scale < min_scale:
             scale, fits = min_scale, False
+        elif sideways:
+            scale = _sideways_scale(columns, sideways_width, pads, min_scale, scale)
     room = (sideways_width if sideways else width) - pads * scale
-    return TablePlan(scale, _share(columns, scale, room), sideways, fits)
+    return TablePlan(scale, columns.share(scale, room), sideways, fits)
 
 
-def _share(columns: Sequence[ColumnMeasure], scale: float, room: float) -> tuple[float, ...]:
-    """Column text widths filling `room`: the longest lines when they fit (the rest shared in
-    proportion), else each column's longest word plus a share of what is left in proportion to
-    how much more its longest line needs."""
-    natural = [c.natural * scale for c in columns]
-    minimum = [min(c.minimum, c.natural) * scale for c in columns]
-    total_natural = sum(natural)
-    if total_natural <= room:
-        if total_natural <= 0:
-            return tuple(room / len(columns) for _ in columns)
-        return tuple(n + (room - total_natural) * n / total_natural for n in natural)
-    total_minimum = sum(minimum)
-    if total_minimum >= room:
-        return tuple(room * m / total_minimum for m in minimum) if total_minimum > 0 else \
-            tuple(room / len(columns) for _ in columns)
-    # a column whose longest line fits in an equal share of the room the others leave is set
-    # whole (a short 'Part' column wrapped on every row beside a long one: the proportional
-    # share below gave it less than its line)
-    whole: set[int] = set()
-    while True:
-        rest = [i for i in range(len(columns)) if i not in whole]
-        left = room - sum(natural[i] for i in whole)
-        fitting = {i for i in rest if natural[i] <= left / len(rest)}
-        if not fitting or len(fitting) == len(rest) or \
-                sum(natural[i] for i in fitting) + sum(minimum[i] for i in rest if i not in fitting) > left:
-            break
-        whole |= fitting
-    left_minimum = sum(minimum[i] for i in rest)
-    left_natural = sum(natural[i] for i in rest)
-    spare = (left - left_minimum) / (left_natural - left_minimum)  # > 0: these did not fit an equal share
-    return tuple(natural[i] if i in whole else minimum[i] + (natural[i] - minimum[i]) * spare
-                 for i in range(len(columns)))
+def _sideways_scale(columns: _Columns, width: float, pads: float, smallest: float, largest: float) -> float:
+    """The largest scale from `largest` down to `smallest` at which the table turned sideways
+    takes at most LINES_TOLERANCE times its lines at `smallest` (fewer lines with smaller type:
+    the search takes it that the lines do not grow as the type shrinks)."""
+    def lines(scale: float) -> int:
+        return columns.lines([w / scale for w in columns.share(scale, width - pads * scale)])
+
+    enough = LINES_TOLERANCE * lines(smallest)
+    if lines(largest) <= enough:
+        return largest
+    low, high = smallest, largest  # few enough lines, too many
+    while high - low > SCALE_STEP:
+        middle = (low + high) / 2
+        if lines(middle) <= enough:
+            low = middle
+        else:
+            high = middle
+    return low
 
 
-def measure_columns(rows: Sequence[Sequence[Sequence[Run]]]) -> list[ColumnMeasure]:
-    measures = [[ColumnMeasure(*longest_line_and_word(cell)) for cell in row] for row in rows]
-    return [ColumnMeasure(max(m[c].natural for m in measures), max(m[c].minimum for m in measures))
-            for c in range(len(rows[0]))]
+def measure_cells(rows: Sequence[Sequence[Sequence[Run]]]) -> list[list[CellMeasure]]:
+    return [[CellMeasure(words_by_line(cell)) for cell in row] for row in rows]
 
 
 # --- the flowable -----------------------------------------------------------------------------
@@ -135,9 +248,16 @@ class TableSource:
     hyphenation: Hyphenation
     min_size: float
 
+    _plans: dict[tuple[float, float | None], TablePlan] = field(default_factory=dict, init=False, repr=False,
+                                                                compare=False)
+
     def plan(self, width: float, sideways_width: float | None) -> TablePlan:
-        return plan_table(measure_columns(self.rows), width, sideways_width, COLUMN_GAP,
-                          min(1.0, self.min_size / self.style.size))
+        """(Kept: each part of a table, a piece of it on a page, asks again.)"""
+        key = (width, sideways_width)
+        if key not in self._plans:
+            self._plans[key] = plan_table(measure_cells(self.rows), width, sideways_width, COLUMN_GAP,
+                                          min(1.0, self.min_size / self.style.size))
+        return self._plans[key]
 
     def called_notes(self, rows: range) -> tuple[int, ...]:
         return tuple(dict.fromkeys(run.note for row in rows for cell in self.rows[row] for run in cell
@@ -307,17 +427,24 @@ class SidewaysTable(Flowable):
 
 def table_flowables(source: TableSource, text_width: float, text_height: float) -> list[Flowable]:
     """A table as flowables: one that flows with the text, or, turned sideways, one page-sized
-    flowable for each part that fits across the text block."""
+    flowable for each part that fits across the text block, as many rows as fit on each and
+    two at least on the last (a row from the part before, when that leaves it two)."""
     plan = source.plan(text_width, text_height)
     if not plan.sideways:
         return [TableFlowable(source)]
-    parts: list[Flowable] = []
+    parts: list[TableFlowable] = []
     rest = TableFlowable(source, plan)
     while True:
         rest.wrap(text_height, text_width)
         pieces = rest.split(text_height, text_width) if rest.height > text_width else []
         if not pieces:
-            parts.append(SidewaysTable(rest, text_width, text_height))
-            return parts
-        parts.append(SidewaysTable(pieces[0], text_width, text_height))
+            parts.append(rest)
+            break
+        parts.append(pieces[0])
         rest = pieces[1]
+    if len(parts) > 1 and parts[-1].last - parts[-1].first == 1 and parts[-2].last - parts[-2].first > 2:
+        before, last = parts[-2], parts[-1]
+        moved = TableFlowable(source, plan, before.last - 1, last.last)
+        if moved.wrap(text_height, text_width)[1] <= text_width + 1e-6:
+            parts[-2:] = [TableFlowable(source, plan, before.first, before.last - 1), moved]
+    return [SidewaysTable(part, text_width, text_height) for part in parts]

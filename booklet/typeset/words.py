@@ -129,25 +129,32 @@ SLACK = 0.3
 caption), so that rounding never breaks it between letters."""
 
 
+def words_by_line(runs: Sequence[Run]) -> tuple[tuple[tuple[float, float], ...], ...]:
+    """The words of `runs` line by line (hard breaks end lines, spaces end words), each as
+    (the width of the space before it, 0 for a line's first word; its width), in points."""
+    lines: list[tuple[tuple[float, float], ...]] = []
+    line: list[tuple[float, float]] = []
+    space, word = 0.0, 0.0
+    for run in runs:
+        if run.text == "\n":
+            lines.append((*line, (space, word)))
+            line, space, word = [], 0.0, 0.0
+            continue
+        for index, piece in enumerate(run.text.split(" ")):
+            if index:  # a space: the word before it ends
+                line.append((space, word))
+                space, word = text_width(" ", run.font, run.size), 0.0
+            word += text_width(piece, run.font, run.size)
+    lines.append((*line, (space, word)))
+    return tuple(lines)
+
+
 def longest_line_and_word(runs: Sequence[Run]) -> tuple[float, float]:
     """The widths in points of the longest line of `runs` (hard breaks end lines) set on one
     line, and of its longest word (spaces end words)."""
-    longest_line = longest_word = line = word = 0.0
-    for run in runs:
-        if run.text == "\n":
-            longest_line, longest_word = max(longest_line, line), max(longest_word, word)
-            line = word = 0.0
-            continue
-        pieces = run.text.split(" ")
-        for index, piece in enumerate(pieces):
-            if index:  # a space: the word before it ends
-                longest_word = max(longest_word, word)
-                word = 0.0
-                line += text_width(" ", run.font, run.size)
-            width = text_width(piece, run.font, run.size)
-            word += width
-            line += width
-    return max(longest_line, line), max(longest_word, word)
+    lines = words_by_line(runs)
+    return (max(sum(space + width for space, width in line) for line in lines),
+            max(width for line in lines for _, width in line))
 
 
 @dataclass(frozen=True, slots=True)
