@@ -19,7 +19,7 @@ from .impose import ImposeOptions, ImposeReport, check_options, guide_beside, im
 from .impose.geometry import fit_scale
 from .impose.schemes import SCHEMES, scheme_module
 from .impose.shop import write_shop_pdf
-from .impose.writer import SourcePDF, place_pages
+from .impose.writer import KeptImposition, SourcePDF, place_pages
 from .layouts import Layout, as_written, bled, bound, did_you_mean, layout_error, load_layout, with_page_size
 from .paper import MM
 from .model import Booklet, CoverPage, Figure, article_blocks
@@ -215,7 +215,8 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
           options: ImposeOptions | None = None, chosen: frozenset[str] = frozenset(),
           progress: Callable[[str], None] = _silent, shop: bool = False,
           lines: LineCache | None = None, guide: bool = False,
-          on_reading: Callable[[Path], None] | None = None) -> BuildResult:
+          on_reading: Callable[[Path], None] | None = None,
+          kept: KeptImposition | None = None) -> BuildResult:
     """Write OUTDIR/NAME-read.pdf and OUTDIR/NAME-print.pdf (OUTDIR is created when missing),
     all replaced together (files.atomic_outputs); on failure none is touched.
 
@@ -230,6 +231,8 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
     `on_reading`, when given, is called with the reading PDF's path as soon as it is in place:
     it is then replaced on its own, before the imposition (`booklet watch` shows the edited
     page without waiting for the print PDF), and the print PDFs follow as a set of their own.
+    `kept` is what the imposition of the last build kept (`booklet watch` keeps one): the
+    reading PDF's objects and page forms that an edit did not change are not made again.
     """
     check_source_date_epoch()
     if outdir.suffix.lower() == ".pdf" and not outdir.is_dir():
@@ -291,7 +294,7 @@ def build(source: Path, outdir: Path, layout_name: str | None = None,
     with atomic_outputs(outdir) as outputs:
         if on_reading is None:
             outputs.write(read_path, reading_pdf)
-        report = impose_pdf(read_path, print_path, options, data=reading_pdf, outputs=outputs)
+        report = impose_pdf(read_path, print_path, options, data=reading_pdf, outputs=outputs, kept=kept)
         if shop:
             shop_warnings = write_shop_pdf(read_path, shop_file, data=reading_pdf, outputs=outputs)
             report.warnings.extend(w for w in shop_warnings if w not in report.warnings)

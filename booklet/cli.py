@@ -338,10 +338,10 @@ def watch(source: Path, outdir: Path, layout_name: str | None, guide: bool, quie
     if not source.exists():  # else it would watch the parent folder for a file that may never come
         raise BookletError("no such file or folder", source)
 
-    def rebuild(lines, on_reading):
+    def rebuild(lines, kept, on_reading):
         with library_notes() as notes:
             result = build_booklet(source, outdir, layout_name, options, chosen=chosen, lines=lines, guide=guide,
-                                   on_reading=on_reading)
+                                   on_reading=on_reading, kept=kept)
         result.warnings.extend(notes)
         return result
 

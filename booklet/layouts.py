@@ -44,6 +44,7 @@ class TextStyle:
     hyphenate: bool = False
     bold: bool = False
     italic: bool = False
+    balance: bool = False  # ragged lines of about one length (titles): "Small Presses, / Long Tables"
 
 
 MARKER_ASCENT = 0.75
@@ -485,7 +486,7 @@ class _LayoutReader:
             raise self.fail(f"[styles.{name}] is missing", "styles")
         where = f"styles.{name}"
         self.check_keys(s, ("font", "size", "leading", "space_before", "space_after", "align",
-                            "first_indent", "hyphenate", "bold", "italic"), where)
+                            "first_indent", "hyphenate", "bold", "italic", "balance"), where)
         role = self.string(s, "font", where, default="body", choices=("body", "title", "mono"))
         size = self.number(s, "size", where, within=(1.0, 200.0))
         return TextStyle(
@@ -499,6 +500,7 @@ class _LayoutReader:
             hyphenate=self.flag(s, "hyphenate", where),
             bold=self.flag(s, "bold", where),
             italic=self.flag(s, "italic", where),
+            balance=self.flag(s, "balance", where),
         )
 
     def _marker(self, data: dict[str, Any], page_height: float, bottom: float) -> Marker:

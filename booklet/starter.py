@@ -50,9 +50,18 @@ as in any Markdown file.
 
 * * *
 
+Three asterisks on a line of their own, as above, print as an ornament between two parts of
+an article. The page builder chooses where every page ends, so that the two pages of a
+spread end on the same line and no paragraph leaves a single line behind.
+
 > A quotation stands apart from the text around it, a little narrower and a little smaller.
 
+A note goes at the foot of the page that calls it,[^1] and a list is written as in any
+Markdown file: see the next article.
+
 **Print it, fold it, pass it on.**
+
+[^1]: Like this one. Write `[^1]` where the note is called and `[^1]:` before its text.
 """
 
 SECOND = """\

@@ -9,9 +9,10 @@ polling elsewhere); a burst of events (editors write, rename and touch in one sa
 one change once no event has come for DEBOUNCE seconds. Line and page breaks and the drawn
 pages live in the process (`LineCache`, typeset/drawn.py), so a rebuild breaks only the
 paragraphs and articles that changed and draws only the pages that changed; the reading PDF
-is replaced as soon as it is set, before the print PDF is made. A build that fails prints its
-one-line error and leaves the last good PDFs as they were (build() replaces them only whole);
-Ctrl-C (or SIGTERM) ends the loop.
+is replaced as soon as it is set, before the print PDF is made, whose imposition parses only
+the reading PDF's objects that changed (`KeptImposition`, impose/writer.py). A build that fails
+prints its one-line error and leaves the last good PDFs as they were (build() replaces them
+only whole); Ctrl-C (or SIGTERM) ends the loop.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Callable
 
 from .build import BuildResult
 from .errors import error_line
+from .impose.writer import KeptImposition
 from .typeset.linecache import LineCache
 
 DEBOUNCE = 0.025
@@ -40,9 +42,9 @@ _CHANGES = {"modified", "created", "moved", "deleted", "closed"}
 itself opens every file it reads)."""
 
 
-def watch(source: Path, rebuild: Callable[[LineCache, Callable[[Path], None]], BuildResult],
+def watch(source: Path, rebuild: Callable[[LineCache, KeptImposition, Callable[[Path], None]], BuildResult],
           echo: Callable[[str], None], open_viewer: bool = False, debounce: float = DEBOUNCE) -> None:
-    """Build with `rebuild(lines, on_reading)`, then again after each change, until
+    """Build with `rebuild(lines, objects, on_reading)`, then again after each change, until
     KeyboardInterrupt; `rebuild` calls `on_reading` when the reading PDF is in place, before
     the print PDF is made.
 
@@ -55,6 +57,7 @@ def watch(source: Path, rebuild: Callable[[LineCache, Callable[[Path], None]], B
     source = Path(os.path.abspath(source))
     folder = source if source.is_dir() else source.parent
     lines = LineCache()
+    objects = KeptImposition()
     events: queue.Queue[Path] = queue.Queue()
     observer = Observer()
     watched: frozenset[Path] = frozenset()
@@ -81,7 +84,7 @@ def watch(source: Path, rebuild: Callable[[LineCache, Callable[[Path], None]], B
         what = ", ".join(_shown(path, folder) for path in changed) if changed else "first build"
         reading: list[float] = []
         try:
-            result = rebuild(lines, lambda path: reading.append(time.perf_counter() - start))
+            result = rebuild(lines, objects, lambda path: reading.append(time.perf_counter() - start))
         except Exception as exc:  # a broken save: say why, keep the last good PDFs, go on watching
             echo(f"booklet: {error_line(exc)[0]}")
             kept = "the print PDF is the last good build's" if reading else \

@@ -79,6 +79,12 @@ def test_built_in_cover_with_its_picture_contents_and_imprint_at_the_foot(tmp_pa
     assert image["bottom"] < words["Ink"]  # the contents below it
     assert words["fold@example.org"] > height * 0.8  # the imprint at the foot
     assert "Contents" not in words
+    # as much space between the author's line and the picture as between it and the contents:
+    # it touched the author's line (0.2 mm), with two lines of space under it
+    with pdfplumber.open(pdf) as document:
+        author = max(w["bottom"] for w in document.pages[0].extract_words() if w["text"] == "Club")
+    above, below = image["top"] - author, words["Table"] - image["bottom"]  # the first contents line
+    assert above > 6 and below < 1.6 * above, (above, below)  # (each holds part of a line's leading)
 
 
 def test_full_page_picture_with_the_title_under_it_and_the_contents_on_page_two(tmp_path):
@@ -299,3 +305,25 @@ def test_a_seed_swap_zine_with_a_pdf_cover_its_own_back_and_a_body_font_by_path(
     faces = {c["fontname"].split("+")[-1] for c in body}
     # the regular face by path, and the italic file found beside it (the back cover's slogan)
     assert faces == {"GentiumBookPlus", "GentiumBookPlus-Italic"}
+
+
+def test_a_contents_entry_that_wraps_indents_its_second_line(tmp_path):
+    """A long title's second line in the contents started at the margin, read as the next
+    entry; it is now indented an em, its page number on its last line."""
+    from pdftext import page_lines
+
+    folder = tmp_path / "b"
+    folder.mkdir()
+    (folder / "booklet.yaml").write_text("title: T\n", encoding="utf-8")
+    (folder / "01-a.md").write_text("# A Very Long Article Title That Surely Wraps Onto a Second Line of the "
+                                    "Contents\n\nText.\n", encoding="utf-8")
+    (folder / "02-b.md").write_text("# Short one\n\nText.\n", encoding="utf-8")
+    lines = page_lines(build_reading_pdf(folder))[0]
+    first = next(i for i, line in enumerate(lines) if line[0].startswith("A Very Long"))
+    turnover, short = lines[first + 1], lines[first + 2]
+    from booklet.layouts import load_layout
+
+    size = load_layout("pocket").styles["toc"].size
+    assert turnover[1] - lines[first][1] == pytest.approx(size, abs=0.5)
+    assert turnover[0].endswith("Contents 2") and short[0] == "Short one 3"
+    assert short[1] == pytest.approx(lines[first][1], abs=0.3)

@@ -137,7 +137,11 @@ def test_two_stanzas_are_a_blank_line_apart(tmp_path):
         tops = {line["text"]: line["top"] for line in pdf.pages[1].extract_text_lines()}
     leading = tops["the road goes on"] - tops["The wheel goes round"]
     assert tops["The chain runs dry"] - tops["and then it is gone."] == pytest.approx(2 * leading, abs=0.5)
-    assert tops["And prose after the poem."] - tops["and mend the wheel."] == pytest.approx(leading, abs=0.5)
+    # set off from the prose by half a line above and below (the prose after it read as one
+    # more line of verse), and by two indents
+    assert tops["And prose after the poem."] - tops["and mend the wheel."] == pytest.approx(1.5 * leading, abs=0.5)
+    prose = max(top for top in tops.values() if top < tops["The wheel goes round"])  # its last line
+    assert tops["The wheel goes round"] - prose == pytest.approx(1.5 * leading, abs=0.5)
 
 
 def test_a_link_prints_its_address_only_where_paper_can_use_it(tmp_path):

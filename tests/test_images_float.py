@@ -9,10 +9,11 @@ from pathlib import Path
 import pdfplumber
 import pypdf
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from booklet.images import prepare_images
+from booklet.images.prepared import FULL_PAGE_CROP
 from booklet.layouts import load_layout
 from booklet.model import Article, Booklet, Figure, Location, Metadata, Paragraph, Span
 from booklet.typeset.document import typeset
@@ -67,6 +68,7 @@ def make_booklet(folder: Path, stories) -> tuple[Booklet, list[tuple[int, str]],
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(stories=stories_st)
+@example(stories=[[("portrait", None, True, 0)]])  # a {.full} portrait covers its page, cut at the top
 def test_random_stories_lay_out_with_every_figure_in_order(image_folder, stories):
     booklet, figures, tokens = make_booklet(image_folder, stories)
     images, problems = prepare_images(booklet, LAYOUT, image_folder / "cache",
@@ -83,9 +85,13 @@ def test_random_stories_lay_out_with_every_figure_in_order(image_folder, stories
     with pdfplumber.open(io.BytesIO(pdf)) as plumber:
         for index, page in enumerate(plumber.pages):
             shown += [(index, image["top"], by_data[names[image["name"]]]) for image in page.images]
-            for image in page.images:  # inside the page, not off its edges
-                assert -0.5 <= image["x0"] and image["x1"] <= LAYOUT.page_width + 0.5
-                assert -0.5 <= image["top"] and image["bottom"] <= LAYOUT.page_height + 0.5
+            for image in page.images:  # inside the page, not off its edges; or a {.full} picture
+                width, height = image["x1"] - image["x0"], image["bottom"] - image["top"]  # covering
+                if image["x0"] < -0.5 or image["top"] < -0.5:  # its page, cut to it by a tenth at most
+                    assert image["x0"] <= 0.5 and image["x1"] >= LAYOUT.page_width - 0.5 and image["top"] <= 0.5
+                    assert min(LAYOUT.page_width / width, LAYOUT.page_height / height) >= 1 - FULL_PAGE_CROP - 0.01
+                else:
+                    assert image["x1"] <= LAYOUT.page_width + 0.5 and image["bottom"] <= LAYOUT.page_height + 0.5
             words = page.extract_text().split()
             text += words
             openings += [index for word in words[:1] if index and word.startswith("Heading")]

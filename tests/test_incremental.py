@@ -20,6 +20,7 @@ from booklet.build import build
 from booklet.cache import Store
 from booklet.cli import main
 from booklet.fonts import bundled_font_path
+from booklet.impose.writer import KeptImposition
 from booklet.typeset import makeup
 from booklet.typeset.linecache import LineCache
 from booklet.typeset.pages import page_breaks
@@ -174,18 +175,21 @@ def _own_layout(zine: Path, old: str, new: str) -> None:
 
 
 def test_watch_rebuilds_reuse_drawn_pages_and_equal_clean_builds(tmp_path: Path, monkeypatch) -> None:
-    """`booklet watch` keeps the pages it made and drew (document.py, drawn.py) and puts back
-    those that did not change: after every kind of edit the PDFs are byte for byte those of a
-    build that keeps nothing, and a small edit draws only a few pages again."""
+    """`booklet watch` keeps the pages it made and drew (document.py, drawn.py), and the reading
+    PDF's objects it parsed and the page forms it wrote to impose it (writer.KeptImposition),
+    and puts back those that did not change: after every kind of edit the PDFs are byte for
+    byte those of a build that keeps nothing, and a small edit draws only a few pages again,
+    parses few objects again and writes few page forms again."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     zine = tmp_path / "zine"
     shutil.copytree(EXAMPLE, zine)
-    out, lines = tmp_path / "out", LineCache()
-    build(zine, out, lines=lines)
+    out, lines, objects = tmp_path / "out", LineCache(), KeptImposition()
+    build(zine, out, lines=lines, kept=objects)
     for name, edit in _edits(zine):
         edit()
         lines.drawn.reused = lines.drawn.drawn = 0
-        build(zine, out, lines=lines)
+        objects.reused = objects.parsed = objects.forms_reused = objects.forms_written = 0
+        build(zine, out, lines=lines, kept=objects)
         assert lines.drawn.reused > 0 or name in ("the language", "the layout"), name
         kept = pdfs(zine, out)
         build(zine, tmp_path / "fresh", lines=LineCache())
@@ -194,6 +198,8 @@ def test_watch_rebuilds_reuse_drawn_pages_and_equal_clean_builds(tmp_path: Path,
             # drawn again: the edited page, and the pages always drawn (article openings,
             # figures, links, footnote calls); put back: all the others
             assert lines.drawn.reused >= 3 * lines.drawn.drawn
+            assert objects.parsed < objects.reused / 10, (objects.reused, objects.parsed)
+            assert objects.forms_written < objects.forms_reused / 3, (objects.forms_reused, objects.forms_written)
 
 
 def damage(entry: Path, how: str, other: Path) -> None:

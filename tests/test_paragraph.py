@@ -448,6 +448,21 @@ def test_a_range_of_numbers_is_never_broken_at_its_dash(align):
         assert all_words(buffer) == text.split()
 
 
+def test_a_link_target_breaks_after_a_slash_or_before_a_dot_never_after_it():
+    """'(https://example.' / 'org/…': a dot at a line's end read as a full stop. A link target
+    now breaks after a slash or before a mark (.-_?&=#), the mark opening the next line."""
+    url = "https://example.org/harbour_street/open.days?month=june&year=2027"
+    text = " ".join([f"book a place on the calendar at {url} or ask at the shop"] * 5)  # no full stop
+    broken = 0
+    for share in range(28, 80, 4):
+        buffer = render([make_paragraph([Run(text, REGULAR, BODY.size)], BODY, "en", HYPHENATION)],
+                        width=WIDTH * share / 100)
+        lines = [line["text"].rstrip() for page in pdf_lines(buffer) for line in page]
+        assert not any(line[-1] in "._?&=#" for line in lines), lines
+        broken += sum(line[:1] in "._?&=#" or line.startswith(("harbour", "open")) for line in lines)
+    assert broken  # the targets did break, at places the test can see
+
+
 def test_heading_with_exactly_two_lines_of_room_stays():
     buffer = heading_near_foot(2 * BODY.leading + 0.5)
     texts = [line["text"] for line in pdf_lines(buffer)[0]]

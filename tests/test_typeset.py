@@ -325,3 +325,63 @@ def test_the_paragraph_after_a_figure_keeps_its_indent(tmp_path: Path, words_bef
     first = next(i for i, line in enumerate(lines) if line[0].startswith("Zebra"))
     indent = lines[first][1] - lines[first + 1][1]
     assert indent == pytest.approx(load_layout("pocket").styles["body"].first_indent, abs=0.6)
+
+
+def test_the_paragraphs_of_a_quote_are_indented_not_spaced(tmp_path: Path) -> None:
+    """A quoted letter of three paragraphs: each after the first is indented, with no space
+    between them. They were 4 + 4 pt apart and not indented, and the page builder stretched
+    that space to a line and a half on a page the quote filled (the example's page 31)."""
+    from booklet.layouts import load_layout
+    from building import build_reading_pdf
+
+    letter = "\n>\n".join("> " + " ".join([f"Letter words of paragraph {n} go on a while."] * 9) for n in (1, 2, 3))
+    body = " ".join(["Body words around the quote fill the page."] * 30)
+    source = tmp_path / "zine.md"
+    source.write_text(f"---\ntitle: T\n---\n# One\n\n{body}\n\n{letter}\n\n{body}\n", encoding="utf-8")
+    lines = [line for page in page_lines(build_reading_pdf(source)) for line in page]
+    quote = load_layout("pocket").styles["quote"]
+    for n in (2, 3):
+        first = next(i for i, line in enumerate(lines) if line[0].startswith(f"Letter words of paragraph {n}"))
+        before, start, after = lines[first - 1], lines[first], lines[first + 1]
+        assert start[1] - after[1] == pytest.approx(quote.first_indent, abs=0.6)
+        if before[3] < start[3]:  # on one page: one leading apart, as the lines inside a paragraph
+            assert start[3] - before[3] == pytest.approx(quote.leading, abs=0.6)
+
+
+def test_titles_and_captions_are_set_in_lines_of_about_one_length(tmp_path: Path) -> None:
+    """A designer's break: 'Small Presses, / Long Tables', not 'Small Presses, Long / Tables';
+    an article title and a centred caption likewise, with no word alone on the last line."""
+    from PIL import Image
+
+    from building import build_reading_pdf
+
+    Image.new("RGB", (600, 400), (90, 90, 90)).save(tmp_path / "wide.jpg")
+    source = tmp_path / "zine.md"
+    source.write_text("---\ntitle: Small Presses, Long Tables\n---\n# An article with no lead photo at all\n\n"
+                      + " ".join(["Words of the article."] * 20)
+                      + "\n\n![The tool shed on Orchard Row on a Saturday morning, with the bicycle and trailer "
+                        "we use for deliveries.](wide.jpg)\n\nMore words.\n", encoding="utf-8")
+    pages = page_lines(build_reading_pdf(source))
+    cover = [line[0] for line in pages[0]]
+    assert cover[:2] == ["Small Presses,", "Long Tables"]
+    for page, first in ((pages[1], "An article"), (pages[1], "The tool shed")):
+        start = next(i for i, line in enumerate(page) if line[0].startswith(first))
+        one, two = page[start], page[start + 1]
+        assert len(two[0].split()) >= 2, (one, two)
+        assert (two[2] - two[1]) > 0.6 * (one[2] - one[1]), (one, two)  # the second line not much shorter
+
+
+def test_a_heading_under_an_ornament_or_a_heading_adds_no_space_of_its_own(tmp_path: Path) -> None:
+    """'* * *' then '## …', and '##' then '###': the two spaces added up (36–40 pt under an
+    ornament in the example, wider than a section's break). The space between them is now the
+    first one's alone."""
+    from booklet.layouts import load_layout
+    from building import build_reading_pdf
+
+    source = tmp_path / "zine.md"
+    source.write_text("---\ntitle: T\n---\n# One\n\nSome words of text.\n\n* * *\n\n## After the break\n\n"
+                      "More words.\n\n## Section\n\n### Subsection\n\nEnd words.\n", encoding="utf-8")
+    tops = {text: top for text, _, _, top in page_lines(build_reading_pdf(source))[1]}  # the article's last page
+    styles = load_layout("pocket").styles
+    assert tops["After the break"] - tops["* * *"] < styles["ornament"].space_after + styles["heading2"].leading + 2
+    assert tops["Subsection"] - tops["Section"] < styles["heading2"].space_after + styles["heading3"].leading + 2

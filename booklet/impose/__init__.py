@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import BookletError, UsageError
 from ..files import Outputs
@@ -20,6 +21,9 @@ from .instructions import finishing_steps, print_steps
 from .plan import BINDINGS, BLANKS, FLIPS, plan
 from .schemes import SCHEMES, scheme_module
 from .slots import Plan
+
+if TYPE_CHECKING:  # writer.py imports pypdf: only when a PDF is written
+    from .writer import KeptImposition
 
 __all__ = ["ImposeOptions", "ImposeReport", "impose_pdf", "guide_beside", "write_guide", "write_testsheet",
            "plan", "Plan", "SCHEMES", "MARKS", "sheet_size_for", "slot_size_for"]
@@ -117,7 +121,8 @@ def _mm(size: tuple[float, float]) -> str:
 
 
 def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOptions(),
-               data: bytes | None = None, outputs: Outputs | None = None) -> ImposeReport:
+               data: bytes | None = None, outputs: Outputs | None = None,
+               kept: KeptImposition | None = None) -> ImposeReport:
     """Impose the pages of `source` onto sheets in `output` (written atomically).
 
     A page's trim box (its finished size; the crop box when it has none) fills its slot, its
@@ -127,13 +132,15 @@ def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOption
 
     `data`, when given, is the content of `source` (the build passes the reading PDF it has
     just made, so it is not read back from disk). `outputs`, when given, is the set of files
-    that `output` is written as one of (the build's, replaced together).
+    that `output` is written as one of (the build's, replaced together). `kept`, when given,
+    is what the imposition of this PDF before a small change kept (`booklet watch`): the
+    objects `data` has byte for byte are not parsed again, the page forms are not written again.
     """
     from .writer import SourcePDF, source_title, write_print_pdf
 
     check_options(options)
     source, output = Path(source), Path(output)
-    pdf = SourcePDF(source, data)
+    pdf = SourcePDF(source, data, kept)
     page_count = len(pdf.pages)
     # a reading PDF that says it reads right to left (booklet's own do) is bound on the right
     binding = options.binding or ("right" if pdf.reads_right_to_left else "left")

@@ -7,6 +7,7 @@ x' = a·x + c·y + e, y' = b·x + d·y + f.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from .slots import Slot
@@ -158,17 +159,28 @@ def place(slot: Slot, sheet_size: tuple[float, float], rows: int, columns: int, 
     into `slot`: upright as shown, its finished page fitted to the slot, shrunk by
     `margin_scale`, centred, turned by the slot's rotation and shifted toward the spine by its
     creep; its bleed (box outside trim) is drawn up to the slot's edges except at `folds`."""
-    slot_box = slot_rect(sheet_size, rows, columns, slot.row, slot.column)
+    return _placed(slot.row, slot.column, slot.rotation, creep_shift(slot, creep), sheet_size, rows, columns,
+                   box, page_rotate, margin_scale, trim, folds)
+
+
+@functools.lru_cache(maxsize=1024)
+def _placed(row: int, column: int, rotation: int, shift: float, sheet_size: tuple[float, float], rows: int,
+            columns: int, box: Rect, page_rotate: int, margin_scale: float, trim: Rect | None,
+            folds: frozenset[str]) -> Placement:
+    """place() of a slot at (row, column) turned by `rotation`, its content shifted by `shift`
+    toward the spine. Cached: the pages of a booklet share a box, so its sheets repeat the
+    same few placements (a Placement is frozen)."""
+    slot_box = slot_rect(sheet_size, rows, columns, row, column)
     to_upright, _, _ = upright(box, page_rotate)
     finished = transform_rect(to_upright, trim or box)
     w, h = finished[2] - finished[0], finished[3] - finished[1]
     slot_size = (slot_box[2] - slot_box[0], slot_box[3] - slot_box[1])
-    turned = slot.rotation % 180 == 90
+    turned = rotation % 180 == 90
     k = fit_scale((h, w) if turned else (w, h), slot_size) * margin_scale
-    cx = (slot_box[0] + slot_box[2]) / 2 + creep_shift(slot, creep)
+    cx = (slot_box[0] + slot_box[2]) / 2 + shift
     cy = (slot_box[1] + slot_box[3]) / 2
     m = multiply(translate(-(finished[0] + finished[2]) / 2, -(finished[1] + finished[3]) / 2), scale(k))
-    m = multiply(m, rotate(slot.rotation))
+    m = multiply(m, rotate(rotation))
     m = multiply(m, translate(cx, cy))
     page_rect = transform_rect(m, finished)
     clip = clip_at_folds(slot_box, page_rect, folds)

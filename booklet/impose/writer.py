@@ -9,8 +9,10 @@ and moved into place only when complete; output is byte-identical from run to ru
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import logging
+import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,12 +21,17 @@ from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.errors import PdfReadError, PyPdfError
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
+    ByteStringObject,
+    DecodedStreamObject,
     DictionaryObject,
     EncodedStreamObject,
     FloatObject,
     IndirectObject,
     NameObject,
+    NullObject,
     NumberObject,
+    PdfObject,
     RectangleObject,
     StreamObject,
     TextStringObject,
@@ -91,19 +98,21 @@ class SourcePDF:
     """An opened input PDF, checked: readable, not encrypted, at least one page.
 
     With `data` the PDF is read from those bytes (a reading PDF just made, not yet on disk)
-    and `path` only names it in messages."""
+    and `path` only names it in messages. With `kept` (and `data`), the objects whose bytes
+    are those of an object of the PDF read before with it are copied, not parsed again."""
 
-    def __init__(self, path: Path, data: bytes | None = None):
+    def __init__(self, path: Path, data: bytes | None = None, kept: KeptImposition | None = None):
         with quiet_pypdf():
-            self._open(path, data)
+            self._open(path, data, kept)
 
-    def _open(self, path: Path, data: bytes | None) -> None:
+    def _open(self, path: Path, data: bytes | None, kept: KeptImposition | None) -> None:
         self.path = Path(path)
         if data is None and not self.path.exists():
             raise BookletError("file not found", self.path)
         if data is None and self.path.is_dir():
             raise BookletError("is a folder, not a PDF file", self.path)
-        self.reader = open_reader(self.path if data is None else io.BytesIO(data), self.path)
+        self.kept = kept if data is not None else None
+        self.reader = open_reader(self.path if data is None else io.BytesIO(data), self.path, self.kept)
         self.warnings: list[str] = []
         self.annotations: dict[int, PageAnnotations] = {}  # page_index → its annotations, once copied
         self._odd_rotations: list[tuple[int, int]] = []  # (page number, its /Rotate) not a multiple of 90
@@ -128,6 +137,11 @@ class SourcePDF:
                                  "unrotated, as PDF viewers show them")
 
 
+    def whole_bytes(self, reference) -> bytes | None:
+        """The bytes of the object `reference` names in the file, when the PDF is read with a
+        KeptImposition and they are all the object's parse depends on; else None."""
+        return self.reader.whole_bytes(reference) if isinstance(self.reader, _ReusingReader) else None
+
     @property
     def reads_right_to_left(self) -> bool:
         """Whether the PDF asks viewers to show its spreads right to left (/ViewerPreferences
@@ -149,18 +163,19 @@ class SourcePDF:
         return rotate % 360
 
 
-def open_reader(source, path: Path | None = None) -> PdfReader:
+def open_reader(source, path: Path | None = None, kept: KeptImposition | None = None) -> PdfReader:
     """A pypdf reader, decrypted when the PDF needs no password to open.
 
     A PDF locked by an owner password only (no printing restriction a viewer would ask about,
     any viewer opens it) has an empty user password, which pypdf tries for us; RC4 and AES
     (128 and 256 bit) both decrypt (AES through pypdf's crypto extra). One that needs a user
     password to open is refused with one line. `source` is a path or a binary stream, `path`
-    the name for messages (default: `source`).
+    the name for messages (default: `source`); `kept`, for a stream, the objects of the PDF
+    read before (see KeptImposition).
     """
     path = path or source
     try:
-        reader = PdfReader(source)
+        reader = PdfReader(source) if kept is None else _ReusingReader(source, kept)
         if reader.is_encrypted and not reader.decrypt(""):
             raise BookletError("the PDF is encrypted with a password; save an unencrypted copy first "
                                "(e.g. qpdf --password=PASSWORD --decrypt IN.pdf OUT.pdf)", path)
@@ -169,6 +184,171 @@ def open_reader(source, path: Path | None = None) -> PdfReader:
         raise
     except (*_PDF_ERRORS, OSError) as exc:
         raise BookletError(f"not a readable PDF ({_short(exc)})", path) from None
+
+
+class KeptImposition:
+    """What an imposition keeps for the next one of the same PDF changed a little (`booklet
+    watch` keeps one from build to build: the reading PDF after a one-word edit has most of
+    its objects byte for byte as they were, the pages, the fonts, every content stream but the
+    edited page's).
+
+    The source's objects as parsed, by their bytes in the file: pypdf's parser, pure Python,
+    was most of the time an imposition took. Such an object is copied from the parse kept,
+    its references bound to the new reader; only the objects whose bytes changed are parsed.
+    What is kept is a pristine copy taken as the object is parsed (pypdf adds inherited page
+    attributes to the objects it hands out), and only for dictionaries, arrays and streams
+    whose parts are of the kinds pypdf's parser makes; a stream whose /Length is a reference
+    (another object's bytes decide its data) is always parsed.
+
+    The page forms as written (their bytes in the print PDF), by what decides them: the
+    content stream's bytes, the page's place and box, the number its resources got (see
+    _form_xobject). A kept form is written as it was, neither built nor serialized again.
+
+    Each kind holds what the last imposition used, so it does not grow from build to build.
+    """
+
+    def __init__(self) -> None:
+        self._before: dict[bytes, PdfObject] = {}  # object bytes → its parse, in the PDF read before
+        self._now: dict[bytes, PdfObject] = {}  # the same for the PDF being read
+        self._forms_before: dict[tuple, _Written] = {}  # form key → the form written, the last time
+        self._forms_now: dict[tuple, _Written] = {}
+        self.reused = self.parsed = 0  # objects copied from a kept parse, and parsed and kept
+        self.forms_reused = self.forms_written = 0
+
+    def _start(self) -> None:
+        """A new PDF is read: what the last one had is what can be reused."""
+        if self._now:
+            self._before, self._now = self._now, {}
+            self._forms_before, self._forms_now = self._forms_now, {}
+
+    def _get(self, raw: bytes, reader: PdfReader) -> PdfObject | None:
+        template = self._before.get(raw)
+        if template is None:
+            return None
+        self._now[raw] = template
+        self.reused += 1
+        return _bound_copy(template, reader)
+
+    def _keep(self, raw: bytes, obj: PdfObject) -> bool:
+        """Keep the parse of `raw`; whether it was kept."""
+        if isinstance(obj, (DictionaryObject, ArrayObject)) and not (
+                isinstance(obj, StreamObject) and _INDIRECT_LENGTH.search(raw.split(b"stream", 1)[0])):
+            try:
+                self._now[raw] = _bound_copy(obj, None)
+                self.parsed += 1
+                return True
+            except _NotKept:
+                pass
+        return False
+
+    def form(self, key: tuple) -> _Written | None:
+        """The page form written under `key` the last time, or None."""
+        written = self._forms_before.get(key)
+        if written is not None:
+            self._forms_now[key] = written
+            self.forms_reused += 1
+        return written
+
+    def keep_form(self, key: tuple, form: StreamObject) -> _Written:
+        """`form` written, kept under `key`."""
+        buffer = io.BytesIO()
+        form.write_to_stream(buffer)
+        written = self._forms_now[key] = _Written(buffer.getvalue())
+        self.forms_written += 1
+        return written
+
+
+class _Written(PdfObject):
+    """An object as pypdf writes it (a kept page form): written as those bytes."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def write_to_stream(self, stream, encryption_key=None) -> None:
+        stream.write(self.data)
+
+
+def _holds_reference(obj) -> bool:
+    """Whether a parsed object is or holds an indirect reference."""
+    if isinstance(obj, IndirectObject):
+        return True
+    if isinstance(obj, DictionaryObject):
+        return any(_holds_reference(value) for value in obj.values())
+    return isinstance(obj, ArrayObject) and any(_holds_reference(item) for item in obj)
+
+
+_INDIRECT_LENGTH = re.compile(rb"/Length\s+\d+\s+\d+\s+R")
+_CONTAINERS = frozenset({DictionaryObject, EncodedStreamObject, DecodedStreamObject})
+_ATOMS = frozenset({NameObject, NumberObject, FloatObject, BooleanObject, NullObject, TextStringObject,
+                    ByteStringObject})
+
+
+class _NotKept(Exception):
+    """An object holding a part not of the kinds _bound_copy copies."""
+
+
+def _bound_copy(obj, reader):
+    """A copy of a parsed object, its references pointing into `reader`; atoms (immutable)
+    are shared."""
+    kind = type(obj)
+    if kind in _ATOMS:
+        return obj
+    if kind is IndirectObject:
+        return IndirectObject(obj.idnum, obj.generation, reader)
+    if kind is ArrayObject:
+        return ArrayObject([_bound_copy(item, reader) for item in obj])
+    if kind not in _CONTAINERS:
+        raise _NotKept
+    copy = kind()
+    if kind is not DictionaryObject:
+        copy._data = obj._data
+    for key, value in obj.items():
+        dict.__setitem__(copy, key, _bound_copy(value, reader))
+    return copy
+
+
+class _ReusingReader(PdfReader):
+    """A PdfReader that takes the objects it can from a KeptImposition and keeps the others it
+    parses for the next PDF: those in the cross-reference table, of a PDF not encrypted, that
+    start `N 0 obj` where the table says and whose parse reads no byte past the next object
+    (their bytes are all their parse depends on)."""
+
+    def __init__(self, stream: io.BytesIO, kept: KeptImposition):
+        self._kept = kept
+        self._raw: dict[int, tuple[bytes, int]] = {}  # object number → its bytes (to the next object's), end
+        self._whole: set[int] = set()  # the objects read that are all their bytes, kept or reused
+        kept._start()
+        super().__init__(stream)
+        if self._encryption is not None:
+            return
+        data = stream.getvalue()
+        offsets = sorted((offset, number) for number, offset in self.xref.get(0, {}).items()
+                         if number not in self.xref_objStm)
+        for (start, number), (end, _) in zip(offsets, [*offsets[1:], (len(data), 0)]):
+            raw = data[start:end]
+            if raw.startswith(b"%d 0 obj" % number):
+                self._raw[number] = raw, end
+
+    def get_object(self, indirect_reference: int | IndirectObject) -> PdfObject | None:
+        number, generation = ((indirect_reference, 0) if isinstance(indirect_reference, int)
+                              else (indirect_reference.idnum, indirect_reference.generation))
+        raw, end = self._raw.get(number, (None, 0)) if generation == 0 else (None, 0)
+        if raw is None or (0, number) in self.resolved_objects:
+            return super().get_object(indirect_reference)
+        obj = self._kept._get(raw, self)
+        if obj is not None:
+            self._whole.add(number)
+            return self.cache_indirect_object(0, number, obj)
+        obj = super().get_object(indirect_reference)
+        if self.stream.tell() <= end and self._kept._keep(raw, obj):
+            self._whole.add(number)
+        return obj
+
+    def whole_bytes(self, reference) -> bytes | None:
+        """The bytes of the object `reference` names, when they are all its parse depends on."""
+        if isinstance(reference, IndirectObject) and reference.generation == 0 and reference.idnum in self._whole:
+            return self._raw[reference.idnum][0]
+        return None
 
 
 def _short(exc: BaseException) -> str:
@@ -215,7 +395,10 @@ def _within(inner, outer) -> tuple[float, float, float, float]:
     return (x0, y0, x1, y1) if x1 - x0 > 0 and y1 - y0 > 0 else outer
 
 
+@functools.lru_cache(maxsize=4096)
 def _number(value: float) -> str:
+    """`value` in a content stream; cached, as the sheets of a booklet repeat the same few
+    matrices and clips, hundreds of numbers each."""
     text = f"{value:.6f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
@@ -285,17 +468,31 @@ def source_title(source: SourcePDF) -> str | None:
 
 def _form_xobject(writer: PdfWriter, source: SourcePDF, page_index: int, matrix, shared_resources):
     page = source.reader.pages[page_index]
-    contents = page.get("/Contents")
-    contents = contents.get_object() if contents is not None else None
+    resources = _resources(writer, page.get("/Resources"), shared_resources)
+    annotations = read_annotations(source.reader, page)
+    source.annotations[page_index] = annotations
+    reference = page.get("/Contents")
+    contents = reference.get_object() if reference is not None else None
+    box = source.pages[page_index].box
+    # a page form is all its content stream's bytes, its place and the number of its resources
+    # (a /Group or an appearance would be objects of their own)
+    key = None
+    if isinstance(resources, IndirectObject) and "/Group" not in page and not annotations.appearances:
+        raw = source.whole_bytes(reference)
+        if raw is not None and not any(_holds_reference(contents.get(k)) for k in ("/Filter", "/DecodeParms")):
+            key = (raw, page_index, box, tuple(matrix), resources.idnum)
+            written = source.kept.form(key)
+            if written is not None:
+                return writer._add_object(written)
     form: StreamObject
     if isinstance(contents, EncodedStreamObject):
         # Keep the page's own compressed bytes: no decoding, no recompression (pypdf has no
         # public accessor for a stream's encoded bytes, hence _data).
         form = EncodedStreamObject()
         form._data = contents._data
-        for key in ("/Filter", "/DecodeParms"):
-            if key in contents:
-                form[NameObject(key)] = contents[key].clone(writer)
+        for name in ("/Filter", "/DecodeParms"):
+            if name in contents:
+                form[NameObject(name)] = contents[name].clone(writer)
     else:
         if isinstance(contents, StreamObject):
             data = contents.get_data()
@@ -310,15 +507,15 @@ def _form_xobject(writer: PdfWriter, source: SourcePDF, page_index: int, matrix,
     # here is saved once per page
     form[NameObject("/Subtype")] = NameObject("/Form")
     form[NameObject("/Name")] = NameObject(f"/P{page_index}")  # the source page, for `booklet verify`
-    form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in source.pages[page_index].box)
+    form[NameObject("/BBox")] = ArrayObject(FloatObject(v) for v in box)
     if tuple(matrix) != (1.0, 0.0, 0.0, 1.0, 0.0, 0.0):
         form[NameObject("/Matrix")] = ArrayObject(FloatObject(round(v, 6)) for v in matrix)
-    form[NameObject("/Resources")] = _resources(writer, page.get("/Resources"), shared_resources)
+    form[NameObject("/Resources")] = resources
     group = page.get("/Group")
     if group is not None:
         form[NameObject("/Group")] = group.clone(writer)
-    annotations = read_annotations(source.reader, page)
-    source.annotations[page_index] = annotations
+    if key is not None:  # written now, as the writer would, and kept for the next imposition
+        return writer._add_object(source.kept.keep_form(key, form))
     if not annotations.appearances:
         return writer._add_object(form)
     # Flattened: the page's own content becomes an inner form, drawn first by an outer one that

@@ -96,9 +96,9 @@ def _built_in(head: list[Flowable], contents: list[Flowable], foot: list[Flowabl
               layout: Layout) -> list[Flowable]:
     below = [*contents, TextBlock(foot, at_foot=True)] if foot else list(contents)
     page = [*head]
-    if image is not None:
+    if image is not None:  # (its own space above and below)
         page.append(CoverImage(image, layout, below))
-    if contents:
+    elif contents:
         page.append(Spacer(0, layout.styles["toc"].leading))
     return page + below
 

@@ -297,7 +297,8 @@ class _PlainText:
 
 
 class _TocEntry(Flowable):
-    """One contents line: the title (wrapped if long) and, right-aligned, its page number."""
+    """One contents line: the title (wrapped if long, its turnover lines indented) and,
+    right-aligned, its page number."""
 
     NUMBER_ROOM = "0000"
 
@@ -305,9 +306,11 @@ class _TocEntry(Flowable):
         super().__init__()
         self.index, self.title = index, title
         self.text, self.leading, self.space = text, leading, space
+        self.turnover = text.size  # a title's second line indented an em: not read as the next entry
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.lines = _wrap(self.title, self.text, available_width - self.text.width(self.NUMBER_ROOM))
+        self.lines = _wrap(self.title, self.text, available_width - self.text.width(self.NUMBER_ROOM),
+                           self.turnover)
         self.width = available_width
         self.height = len(self.lines) * self.leading + self.space
         return self.width, self.height
@@ -316,8 +319,8 @@ class _TocEntry(Flowable):
         canvas = self.canv
         canvas.setFont(self.text.face, self.text.size)
         y = self.height - self.text.size
-        for line in self.lines:
-            self.text.draw(canvas, 0, y, line)
+        for number, line in enumerate(self.lines):
+            self.text.draw(canvas, self.turnover if number else 0.0, y, line)
             y -= self.leading
         y += self.leading
         canvas.saveState()
@@ -327,23 +330,23 @@ class _TocEntry(Flowable):
         canvas.linkRect("", _article_key(self.index), (0, y - 2, self.width, self.height), relative=1)
 
 
-def _wrap(title: str, text: _PlainText, width: float) -> list[str]:
-    """The title in lines no wider than `width`, filled word by word; a word longer than a
-    line is broken between letters (regression: a very long title word ran past the margin
-    in the contents)."""
+def _wrap(title: str, text: _PlainText, width: float, turnover: float = 0.0) -> list[str]:
+    """The title in lines no wider than `width` (the lines after the first `turnover` less),
+    filled word by word; a word longer than a line is broken between letters (regression: a
+    very long title word ran past the margin in the contents)."""
     lines: list[str] = []
     line = ""
     for word in title.split():
         longer = f"{line} {word}" if line else word
-        if line and text.width(longer) > width:
+        if line and text.width(longer) > width - (turnover if lines else 0.0):
             lines.append(line)
             longer = word
         line = longer
     result: list[str] = []
     for line in [*lines, line]:
-        while text.width(line) > width and len(line) > 1:
+        while text.width(line) > (room := width - (turnover if result else 0.0)) and len(line) > 1:
             cut = 1
-            while cut < len(line) and text.width(line[:cut + 1]) <= width:
+            while cut < len(line) and text.width(line[:cut + 1]) <= room:
                 cut += 1
             result.append(line[:cut])
             line = line[cut:].lstrip()

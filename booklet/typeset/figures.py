@@ -378,7 +378,9 @@ class CoverImage(Flowable):
     def __init__(self, image: Prepared, layout: Layout, below: list[Flowable]):
         super().__init__()
         self.image, self.layout, self.below = image, layout, below
-        self.spaceAfter = layout.styles["body"].leading
+        # a line above and below, so that it neither touches the author's line (regression)
+        # nor stands two lines above the contents
+        self.spaceBefore = self.spaceAfter = layout.styles["body"].leading
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         needed = 0.0

@@ -305,13 +305,16 @@ def break_paragraph(items: list[Item], style: TextStyle, width: float, parameter
     indent = style.first_indent if style.align in ("justify", "left") else 0.0
     widths = [max(width - indent, 1.0), width] if indent else [width]
     narrowest = min(widths)
-    if any(i.width > narrowest and i.__class__ is Box for i in items):
+    too_wide = any(i.width > narrowest and i.__class__ is Box for i in items)
+    if too_wide:
         items = with_emergency_points(items, narrowest, spacing, None if style.hyphenate else hyph, justify)
     if parameters.emergency_stretch == 0.0:
         parameters = replace(parameters, emergency_stretch=spacing.emergency_stretch * style.size)
     if not justify:
         parameters = replace(parameters, pretolerance=-1.0)
     lines = set_lines(items, break_lines(items, widths, parameters), justify)
+    if style.balance and not justify and len(lines) > 1 and not indent and not too_wide:
+        lines = _balanced(items, lines, width, parameters, spacing)
     if any(_overfull(line, spacing) for line in lines):
         # the limit on hyphens in a row (or a long word) left no way to fit: let every word
         # also break between letters, at a high cost (found on branch robust: lines ran 13 pt
@@ -319,6 +322,30 @@ def break_paragraph(items: list[Item], style: TextStyle, width: float, parameter
         items = with_emergency_points(items, 0.0, spacing)
         lines = set_lines(items, break_lines(items, widths, parameters), justify)
     return lines
+
+
+BALANCE_STEPS = 10
+"""Halvings of the measure's range when balancing: a tenth of a point on a title's measure."""
+
+
+def _balanced(items: list[Item], lines: list[Line], width: float, parameters: Parameters,
+              spacing: Spacing) -> list[Line]:
+    """`lines` (ragged, at `width`) set again at the narrowest measure that gives as many
+    lines with no word wider than it: lines of about one length, as a designer breaks a
+    title ('Small Presses, / Long Tables', not 'Small Presses, Long / Tables'). Not for a
+    paragraph with a word wider than the line: narrower, it would break between letters."""
+    low = max([item.width for item in items if item.__class__ is Box] + [width / len(lines)])
+    high, best = width, lines
+    for _ in range(BALANCE_STEPS):
+        if high - low < 0.5:
+            break
+        middle = (low + high) / 2
+        trial = set_lines(items, break_lines(items, [middle], parameters), False)
+        if len(trial) == len(lines) and not any(_overfull(line, spacing) for line in trial):
+            high, best = middle, trial
+        else:
+            low = middle
+    return best
 
 
 def encode_lines(lines: list[Line]) -> tuple:

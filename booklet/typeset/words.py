@@ -91,7 +91,11 @@ _NO_BREAK_SPACES = "\u00a0\u202f\u2007"
 _SEPARATORS = re.compile(f"[{_SPACES}]+|[{_NO_BREAK_SPACES}]")
 _HYPHEN_CHARS = "-\u2010"
 _DASHES = "\u2013\u2014"
-_URL_BREAK_AFTER = "/.-_?&=#"
+_URL_BREAK_AFTER = "/"
+_URL_BREAK_BEFORE = ".-_?&=#~%"
+"""A link target or code breaks after a slash and before these, as the Chicago Manual has it:
+the mark then opens the next line, where a dot or hyphen left at a line's end read as the
+sentence's full stop or a hyphen of ours ('https://example.' / 'org', 'booklet-print.' / 'pdf')."""
 _CODE_MIN = 3  # characters of inline code on either side of a break inside a word of it
 _URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)|^[^\s@]+@[^\s@]+\.[a-z]{2,}$", re.I)
 
@@ -398,8 +402,12 @@ def _word_items(pieces: list[tuple[str, Run]], hyph: Hyphenator | None, spacing:
     code = any(run.code for _, run in pieces)
     if looks_like_url or code:
         for i, ch in enumerate(text[:-1]):
-            if ch in _URL_BREAK_AFTER and i > 0 and text[i + 1] not in _URL_BREAK_AFTER:
+            if i == 0:
+                continue
+            if ch in _URL_BREAK_AFTER and text[i + 1] not in _URL_BREAK_AFTER:
                 points[i + 1] = ("url", spacing.url_penalty)
+            elif ch in _URL_BREAK_BEFORE and text[i - 1] not in _URL_BREAK_BEFORE + _URL_BREAK_AFTER:
+                points[i] = ("url", spacing.url_penalty)
         if code:
             # code breaks where a hyphen would go, as a link target does: showing none, so
             # nothing is added to what was written; and never leaves fewer than three of
