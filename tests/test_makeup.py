@@ -285,8 +285,9 @@ def test_a_table_turned_sideways_takes_pages_in_a_row_and_the_text_after_it_foll
 @pytest.mark.parametrize("before", [10, 40, 80])
 def test_a_full_page_figure_never_moves_past_the_heading_after_it(tmp_path, before):
     """The text after a full-page figure (here a table turned sideways) fills the page before
-    it, except past a heading: then that section would open before the figure of the section
-    it follows (found by a tester: '## Long words', its table overleaf after '## A long table')."""
+    it, except past a heading when the figure opens its section: then that section would open
+    before the figure of the section it follows (found by a tester: '## Long words', its table
+    overleaf after '## A long table')."""
     header = "| " + " | ".join(f"Column {column} header" for column in range(12)) + " |"
     rows = "\n".join("| " + " | ".join(f"cell{row}x{column} longish" for column in range(12)) + " |" for row in range(6))
     source = tmp_path / "zine.md"
@@ -301,6 +302,31 @@ def test_a_full_page_figure_never_moves_past_the_heading_after_it(tmp_path, befo
     [second] = [index for index, page in enumerate(pages) if "Headingtwo" in page]
     [first] = [index for index, page in enumerate(pages) if "Headingone" in page]
     assert first < table < second
+
+
+@pytest.mark.parametrize("aspect", ["portrait", "landscape"])
+@pytest.mark.parametrize("before", [40, 70, 110])
+def test_the_section_after_a_full_page_figure_fills_the_page_before_it(image_folder, before, aspect):
+    """A tester's case: title, text that fills half the title page, a `{.full}` picture, then a
+    heading and its text. The page ended at the picture (the next section kept after it, as past
+    a heading any figure is), half empty. A full-page figure that does not open its section is a
+    page of its own after its text's page: the next section begins on that page, which is full."""
+    where = Location(image_folder / "t.md", 1)
+    blocks = (Paragraph((Span(text(before, 1, "beforeword")),), where),
+              Figure(image_folder / f"{aspect}.jpg", (Span("fullword"),), where, full_page=True),
+              Heading(2, (Span("Headingnext words"),), where),
+              *(Paragraph((Span(text(90, number, f"afterword{number}x")),), where) for number in range(4)))
+    pdf, starts = build(image_folder, [Article("Title0z", blocks, where, date="May 2, 2026")])
+    with pdfplumber.open(io.BytesIO(pdf)) as plumber:
+        pages = [page.extract_text() or "" for page in plumber.pages]
+        [ended] = [index for index, page in enumerate(pages) if "beforeword" in page]
+        foot = feet(plumber.pages[ended])[0]
+    [picture] = [index for index, page in enumerate(pages) if "fullword" in page]
+    [heading] = [index for index, page in enumerate(pages) if "Headingnext" in page]
+    assert picture == ended + 1 and heading == ended
+    assert foot >= FULL_FOOT - BODY.leading - 0.5
+    found = [word for page in pages for word in page.split() if word.startswith("afterword")]
+    assert found == sorted(found)  # every paragraph in order, around the picture
 
 
 def test_the_page_after_a_left_page_left_unfilled_may_reach_the_full_foot(image_folder):

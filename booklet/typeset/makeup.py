@@ -309,10 +309,16 @@ def _break_before(article: list[Leaf], number: int, width: float, canvas, loosen
 def _movable(article: list[Leaf], number: int) -> bool:
     """Whether figure `number` may move to the top of the next page, the text after it filling
     the page it leaves: not when a paragraph introduces it, nor past the heading or ornament
-    after it (a figure stays in its section)."""
+    after it (a figure stays in its section). A full-page figure (or a table turned sideways)
+    is a page of its own, after the page its text is on: the next section may begin on that
+    page, before it, unless the figure opens its own section (its heading would stand over the
+    next one, the figure overleaf)."""
     if number and _introduces(article[number - 1], article[number]):
         return False
-    return not (number + 1 < len(article) and article[number + 1].keep_with_next)
+    before_heading = number + 1 < len(article) and article[number + 1].keep_with_next
+    if isinstance(article[number].flowable, (FullPageFigure, SidewaysTable)):
+        return not (before_heading and number and article[number - 1].keep_with_next)
+    return not before_heading
 
 
 def _unwrapped(flowable: Flowable) -> Flowable:
