@@ -160,31 +160,32 @@ def block_flowables(blocks: tuple[Block, ...], context: StoryContext, style_name
         else:
             made = _block(block, context, style_name, indent=isinstance(previous, Paragraph),
                           may_turn=not in_list_item)
-            if _is_verse(block) and _is_verse(previous):  # a stanza after a stanza: with the half line
-                next(f for f in made if isinstance(f, TypesetParagraph)).spaceBefore = \
-                    context.layout.styles[style_name].leading / 2  # under the first, a blank line between
-            elif _indented(block, made, previous, flowables, context.layout.styles[style_name]):
-                # the indent shows where it begins: no space between (regression: the paragraphs
-                # of a quoted letter were 4 + 4 pt apart, which the page builder stretched to
-                # a line and a half)
-                made[0].spaceBefore = flowables[-1].spaceAfter = 0.0
-            elif isinstance(block, Heading) and isinstance(previous, (Heading, SectionBreak)) and flowables:
-                # under a heading or an ornament, the space between them is theirs alone: the
-                # two spaces added up to a gap wider than a section's (36–40 pt under `* * *`)
-                made[0].spaceBefore = 0.0
+            _space_between(block, previous, made, flowables, context.layout.styles[style_name])
             flowables.extend(made)
         if not isinstance(block, Figure):  # regression: the paragraph after a figure that floated
             previous = block  # on lost its indent, and ran on from the one before it unseen
     return flowables
 
 
-def _indented(block: Block, made: list[Flowable], previous: Block | None, flowables: list[Flowable],
-              style: TextStyle) -> bool:
-    """True if `block` is a paragraph, `made` as one, set with a first-line indent right after another."""
-    return (style.first_indent > 0 and isinstance(block, Paragraph) and isinstance(previous, Paragraph)
-            and len(made) == 1
-            and isinstance(made[0], TypesetParagraph) and bool(flowables)
-            and isinstance(flowables[-1], TypesetParagraph))
+def _space_between(block: Block, previous: Block | None, made: list[Flowable], flowables: list[Flowable],
+                   style: TextStyle) -> None:
+    """Set the space between `block` (its flowables `made`, in `style`) and the block before it
+    in the text (`previous`, its flowables ending `flowables`) where their styles' own spaces
+    would be wrong."""
+    if _is_verse(block) and _is_verse(previous):
+        # a stanza after a stanza: with the half line under the first, a blank line between
+        next(f for f in made if isinstance(f, TypesetParagraph)).spaceBefore = style.leading / 2
+    elif (style.first_indent > 0 and isinstance(block, Paragraph) and isinstance(previous, Paragraph)
+          and len(made) == 1 and isinstance(made[0], TypesetParagraph) and flowables
+          and isinstance(flowables[-1], TypesetParagraph)):
+        # an indented paragraph after another: the indent shows where it begins, no space
+        # between (regression: the paragraphs of a quoted letter were 4 + 4 pt apart, which
+        # the page builder stretched to a line and a half)
+        made[0].spaceBefore = flowables[-1].spaceAfter = 0.0
+    elif isinstance(block, Heading) and isinstance(previous, (Heading, SectionBreak)) and flowables:
+        # under a heading or an ornament, the space between them is theirs alone: the two
+        # spaces added up to a gap wider than a section's (36–40 pt under `* * *`)
+        made[0].spaceBefore = 0.0
 
 
 def _is_verse(block: Block | None) -> bool:
