@@ -346,7 +346,9 @@ class _LayoutReader:
     def check_keys(self, data: dict[str, Any], allowed, where: str) -> None:
         for key in data:
             if key not in allowed:
-                self.misspelt.add((where, closest(key, allowed) or key))
+                meant = closest(key, allowed)
+                if meant is not None:
+                    self.misspelt.add((where, meant))
                 self.wrong(f"unknown key {key!r} in [{where}]{did_you_mean(key, allowed)}", where, key, None)
 
     def number(self, data: dict[str, Any], key: str, where: str, default: float | None = None,

@@ -351,7 +351,7 @@ class FullPageFigure(Flowable):
             if doc is not None:
                 doc.marker_hidden = True  # the page marker would print over the picture
         else:  # a plate: picture and caption one block, centred in the text block
-            under = caption_height + caption_gap(layout) if self.caption is not None else 0.0
+            under = figure_reserve(caption_height, False, layout)
             caption_y = layout.margins.bottom + (layout.text_height - height - under) / 2
             draw_image(canvas, self.image, x + (text_width - width) / 2, caption_y + under, width, height)
         if self.caption is not None:

@@ -46,7 +46,8 @@ def make_paragraph(runs: list[Run], style: TextStyle, language: str, hyphenation
     for it, else only a word wider than the line (a title's), which would otherwise be broken
     between letters.
     """
-    return TypesetParagraph(runs, style, hyphenator(language, hyphenation), tie_single_letters=ties_single_letters(language),
+    return TypesetParagraph(runs, style, hyphenator(language, hyphenation),
+                            tie_single_letters=ties_single_letters(language),
                             spacing=_spacing(hyphenation.penalty))
 
 
