@@ -141,7 +141,7 @@ def _note_flowables(note: Footnote, context: StoryContext) -> list[Flowable]:
 def block_flowables(blocks: tuple[Block, ...], context: StoryContext, style_name: str = "body",
                     in_list_item: bool = False) -> list[Flowable]:
     """Flowables for a sequence of blocks; a paragraph that follows another (with or without a
-    figure between them: figures float) gets the first-line indent.
+    figure or a table turned sideways between them: they float) gets the first-line indent.
 
     In a list item, a block that introduces a nested list keeps with the list's first item,
     which is therefore set as a list of its own, the rest following as another. Regression (the
@@ -150,6 +150,7 @@ def block_flowables(blocks: tuple[Block, ...], context: StoryContext, style_name
     flowables: list[Flowable] = []
     previous: Block | None = None  # the block before in the text: a figure floats, so not a figure
     for block in blocks:
+        made: list[Flowable] = []
         if in_list_item and isinstance(block, ListBlock) and flowables:
             flowables[-1].keepWithNext = True
             rest = block.items[1:]
@@ -162,8 +163,10 @@ def block_flowables(blocks: tuple[Block, ...], context: StoryContext, style_name
                           may_turn=not in_list_item)
             _space_between(block, previous, made, flowables, context.layout.styles[style_name])
             flowables.extend(made)
-        if not isinstance(block, Figure):  # regression: the paragraph after a figure that floated
-            previous = block  # on lost its indent, and ran on from the one before it unseen
+        if not (isinstance(block, Figure) or made and isinstance(made[0], SidewaysTable)):
+            previous = block  # regression: the paragraph after a figure that floated on (or a
+            # table turned sideways onto the pages after) lost its indent, and ran on from the
+            # one before it unseen
     return flowables
 
 
