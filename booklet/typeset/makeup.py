@@ -774,7 +774,7 @@ def _lines_piece(leaf: Leaf, first: int, last: int, spacing: float = 0.0) -> Flo
         piece = TypesetParagraph(content.runs, content.style, content.hyph, leaf.lines[first:last + 1], None,
                                  content.first and first == 0, spacing=content.spacing)
     else:
-        piece = CodeLines("\n".join(leaf.lines[first:last + 1]), content.style, content.char_width)
+        piece = CodeLines.piece(leaf.lines[first:last + 1], content.style, content.char_width)
     if isinstance(flowable, CallsNotes):  # drawn, it places the notes its lines (rows) call
         piece = CallsNotes(piece, flowable.notes, flowable.layout)
     return _wrapped(leaf, piece, first == 0)
