@@ -31,11 +31,14 @@ from .model import (
     LineBreak, ListBlock, Location, Metadata, NoteRef, Paragraph, Quote, Remark, SectionBreak, Span, Table,
     plain_text,
 )
-from .sources import BookletSource, MarkdownSource
+from .sources import BOOKLET_FILE, BookletSource, MarkdownSource
 
 METADATA_KEYS = ("title", "subtitle", "author", "publisher", "date", "edition", "language",
                  "contacts", "layout", "cover_image", "direction", "cover", "back")
 ARTICLE_KEYS = ("title", "date", "author", "language")
+FOLDER_KEYS = ("articles",)
+"""booklet.yaml's keys that sources.py reads (and takes out): in a single file's front matter
+they mean nothing, and a misspelt one is still close to them."""
 
 QUOTES = {
     "en": "“”‘’",
@@ -134,7 +137,7 @@ def read_metadata(data: dict[str, Any], where: Location, errors: Collector) -> M
     """Booklet metadata, every key checked; each mistake goes to `errors` and its field is left
     empty, so that the rest of the booklet can still be checked."""
     with errors.attempt():
-        _check_keys(data, METADATA_KEYS, where, "metadata")
+        _check_keys(data, METADATA_KEYS, where, "metadata", suggested=FOLDER_KEYS)
     texts: dict[str, str | None] = {}
     for key in ("title", "subtitle", "author", "publisher", "date", "edition", "layout", "cover_image"):
         texts[key] = None
@@ -219,12 +222,19 @@ def _cover_page(key: str, source: BookletSource, language: str, remarks: list[Re
     return CoverPage(kind, line, path)
 
 
-def _check_keys(data: dict[str, Any], allowed: tuple[str, ...], where: Location, what: str) -> None:
-    """Every unknown key is an error, with the closest known key as a suggestion."""
+def _check_keys(data: dict[str, Any], allowed: tuple[str, ...], where: Location, what: str,
+                suggested: tuple[str, ...] = ()) -> None:
+    """Every unknown key is an error, with the closest of the known and `suggested` keys as a
+    suggestion."""
     errors = Collector()
     for key in data:
-        if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1)
+        if key in suggested:
+            with errors.attempt():
+                raise BookletError(f"{key!r} belongs in the {BOOKLET_FILE} of a booklet folder: in a single "
+                                   "Markdown file every level-1 heading starts an article",
+                                   where.path, key_line(where, key))
+        elif key not in allowed:
+            close = difflib.get_close_matches(str(key), (*allowed, *suggested), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(allowed)}"
             with errors.attempt():
                 raise BookletError(f"unknown {what} key {key!r}{hint}", where.path, key_line(where, key))
