@@ -112,18 +112,48 @@ def test_spaces_inside_inline_code_keep_their_width_in_justified_lines(code_line
     assert stretched  # a line with spaces in code did stretch its word spaces
 
 
-def test_a_long_code_line_wraps_after_a_space_and_keeps_its_indent(tmp_path):
-    line = "    return x * 2  # a comment that is quite long and will need wrapping at the margin of the page"
-    (tmp_path / "zine.md").write_text(f"---\ntitle: Code\n---\n# Code\n\n```\ndef double(x):\n{line}\n```\n",
-                                      encoding="utf-8")
+def _code_lines(tmp_path, code: str) -> list[tuple[str, float, int, bool]]:
+    """(text, x0, page, marked) of every monospace line of a booklet of one code block, where
+    `marked` says a stroke is drawn on the line, left of its text (the continuation mark)."""
+    (tmp_path / "zine.md").write_text(f"---\ntitle: Code\n---\n# Code\n\n```\n{code}\n```\n", encoding="utf-8")
     result = build(tmp_path / "zine.md", tmp_path)
+    lines = []
     with pdfplumber.open(result.read_path) as pdf:
-        code = [(text["text"], text["x0"]) for page in pdf.pages for text in page.extract_text_lines()
-                if "Mono" in text["chars"][0]["fontname"]]
-    assert len(code) >= 3 and code[0][0] == "def double(x):"
-    assert " ".join(text for text, _ in code[1:]).split() == line.split()  # every word whole, in order
-    indents = {round(x0, 1) for _, x0 in code[1:]}
-    assert len(indents) == 1 and indents.pop() > code[0][1] + 5  # the continuations keep the indent
+        for number, page in enumerate(pdf.pages):
+            strokes = page.curves + page.lines
+            for text in page.extract_text_lines():
+                if "Mono" in text["chars"][0]["fontname"]:
+                    marked = any(stroke["x1"] < text["x0"] and text["top"] < stroke["bottom"] <= text["bottom"] + 1
+                                 for stroke in strokes)
+                    lines.append((text["text"], text["x0"], number, marked))
+    return lines
+
+
+def test_a_long_code_line_goes_on_set_in_after_a_mark_and_copies_as_written(tmp_path):
+    """A wrapped code line went on at its own indent, where it read as a line of its own: a
+    reader typing it in typed a line break. Its continuations are set in by two columns after a
+    drawn hooked arrow; the text itself is the code as written."""
+    line = "    return x * 2  # a comment that is quite long and will need wrapping at the margin of the page"
+    code = _code_lines(tmp_path, f"def double(x):\n{line}\n    pass")
+    assert len(code) >= 4 and code[0][0] == "def double(x):" and code[-1][0] == "pass"
+    assert " ".join(text for text, *_ in code[1:-1]).split() == line.split()  # every word whole, in order
+    assert "↪" not in "".join(text for text, *_ in code)
+    column = (code[-1][1] - code[0][1]) / 4  # 'pass' is set in by four columns
+    assert code[1][1] == pytest.approx(code[-1][1], abs=0.1)  # the statement at its indent
+    for _, x0, _, _ in code[2:-1]:  # each continuation two columns further in
+        assert x0 == pytest.approx(code[1][1] + 2 * column, abs=0.1)
+    assert [marked for *_, marked in code] == [False, False] + [True] * (len(code) - 3) + [False]
+
+
+def test_a_code_line_without_spaces_breaks_after_a_slash_on_every_page(tmp_path):
+    """A path with no space in its second half broke at the margin ('/srv/zin' 'es/'); it breaks
+    after its last slash there. Split across pages, the block keeps its marks."""
+    path = "rsync -a ~/zines/ backup@example.org:/srv/zines/harbour-street/issue-12/"
+    code = _code_lines(tmp_path, "\n".join([path] * 40))
+    assert len({page for _, _, page, _ in code}) >= 2  # the block went on to the next page
+    assert all(text.endswith("/") for text, *_ in code)
+    assert "".join(text.replace(" ", "") for text, *_ in code) == path.replace(" ", "") * 40
+    assert [marked for *_, marked in code] == [False, True] * 40
 
 
 def test_two_stanzas_are_a_blank_line_apart(tmp_path):

@@ -257,29 +257,58 @@ def test_a_figure_that_fits_under_its_paragraph_stays_there(image_folder, words,
     assert all(foot == pytest.approx(FULL_FOOT, abs=0.5) for foot, _ in page_feet[1:last])
 
 
-def test_a_table_turned_sideways_takes_pages_in_a_row_and_the_text_after_it_follows(tmp_path):
+def test_a_table_turned_sideways_takes_pages_in_a_row_and_the_text_after_it_fills_the_page_before(tmp_path):
     """Found by a tester: a table of 12 columns and 30 rows turns sideways onto three pages, each
     a full-page figure to the page builder. The paragraph after it took the page before the
-    third (as text after a full-page figure fills the page its text is on), and was read in the
-    middle of the table. A full-page figure that opens a page has that page to itself: the
-    table's pages follow each other with its rows in order, and the text after it comes next."""
+    third, and was read in the middle of the table. Then (found by a book designer) the page
+    before the table held the title and three lines: the page builder took one full-page figure
+    at a time, so the text after the first could not fill the page before it. The table's pages
+    are one run of full-page figures: the text after it fills the page its text is on, the
+    table's pages follow in a row with its rows in order, and the text goes on after them."""
     header = "| " + " | ".join(f"Column {column} header" for column in range(12)) + " |"
     rows = "\n".join("| " + " | ".join(f"cell{row}x{column} longish" for column in range(12)) + " |"
                      for row in range(30))
+    after = "\n\n".join(text(90, number, f"afterword{number}x") for number in range(4))
     source = tmp_path / "zine.md"
     source.write_text(f"---\ntitle: Wide\n---\n# Tools inventory\n\n{text(24, 1, 'beforeword')}\n\n"
-                      f"{header}\n|{'---|' * 12}\n{rows}\n\n{text(40, 2, 'afterword')}\n", encoding="utf-8")
+                      f"{header}\n|{'---|' * 12}\n{rows}\n\n{after}\n", encoding="utf-8")
     booklet, layout = load_booklet(source)
     images, _ = prepare_images(booklet, layout, tmp_path / "cache")
     with pdfplumber.open(io.BytesIO(typeset(booklet, layout, images).pdf)) as plumber:
         pages = [page_text(page) for page in plumber.pages]
+        page_feet = [feet(page) for page in plumber.pages]
+        words = [page.extract_words() for page in plumber.pages]
     rows_on = [[int(row) for row in re.findall(r"cell(\d+)x0\b", page)] for page in pages]
     table = [index for index, found in enumerate(rows_on) if found]
     assert len(table) == 3 and table == list(range(table[0], table[0] + 3))
     assert [row for index in table for row in rows_on[index]] == list(range(30))
     [before] = [index for index, page in enumerate(pages) if "beforeword" in page]
-    [after] = [index for index, page in enumerate(pages) if "afterword" in page]
-    assert before < table[0] and after == table[-1] + 1
+    assert table[0] == before + 1 and page_feet[before][0] >= FULL_FOOT - BODY.leading - 0.5
+    assert "afterword0x" in pages[before] and "afterword" in pages[table[-1] + 1]
+    [starts] = [word["x0"] for word in words[before] if word["text"] == "afterword0x"]
+    margin = min(word["x0"] for word in words[before])
+    assert starts > margin + 3  # a paragraph after the one before it, indented: the table floated
+    found = [word for index, page in enumerate(pages) if index not in table
+             for word in page.split() if word.startswith("afterword")]
+    assert found == sorted(found)  # every paragraph in order, around the table
+
+
+def test_full_page_figures_in_a_row_take_the_pages_after_the_one_their_text_fills():
+    """Three full-page figures with only space between them (a table turned sideways onto three
+    pages) after eight lines: the first page takes the text after them too and is full, the
+    three figures have the next three pages, in order, and the text goes on after them."""
+    figures = [Float(0.0, full_page=True) for _ in range(3)]
+    items = [*paragraph_items(8), Glue(6.0, 3.0, 1.2), figures[0], Glue(0.0), figures[1], Glue(0.0), figures[2],
+             Glue(6.0, 3.0, 1.2), *paragraph_items(80)]
+    first = len(paragraph_items(8)) + 1
+    pages = page_breaks(items, FRAME, 2)
+    assert pages[0].filled and baseline(pages[0], items) == pytest.approx(FRAME.goal, abs=0.01)
+    assert pages[0].deferred == first and pages[0].end > first + 5
+    assert [page.top_float for page in pages[1:4]] == [first, first + 2, first + 4]
+    assert all(page.start == page.end for page in pages[1:4])
+    assert pages[4].start == pages[0].end + 1 and pages[4].filled
+    lines = [i for page in pages for i in range(page.start, page.end) if isinstance(items[i], Box)]
+    assert lines == [i for i, item in enumerate(items) if isinstance(item, Box)]
 
 
 @pytest.mark.parametrize("before", [10, 40, 80])

@@ -175,7 +175,7 @@ def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int,
             items.append(Glue(space, stretch, GLUE_SHRINK * space))
             sources.append(None)
         head = head and (leaf.keep_with_next or lead)
-        if isinstance(flowable, (FullPageFigure, SidewaysTable)):  # the page after the one its text is on
+        if _full_page(leaf):  # the page after the one its text is on
             items.append(Float(0.0, movable=_movable(article, number), full_page=True))  # (an opening one:
             # after the title page)
             sources.append(Source(number))
@@ -310,15 +310,27 @@ def _movable(article: list[Leaf], number: int) -> bool:
     """Whether figure `number` may move to the top of the next page, the text after it filling
     the page it leaves: not when a paragraph introduces it, nor past the heading or ornament
     after it (a figure stays in its section). A full-page figure (or a table turned sideways)
-    is a page of its own, after the page its text is on: the next section may begin on that
-    page, before it, unless the figure opens its own section (its heading would stand over the
-    next one, the figure overleaf)."""
-    if number and _introduces(article[number - 1], article[number]):
+    is a page of its own, after the page its text is on, and full-page figures in a row (the
+    pages of a sideways table) are one run of pages, all movable or none: the next section may
+    begin on their text's page, before them, unless they open their own section (its heading
+    would stand over the next one, the figures overleaf)."""
+    first = last = number
+    if _full_page(article[number]):
+        while first and _full_page(article[first - 1]):
+            first -= 1
+        while last + 1 < len(article) and _full_page(article[last + 1]):
+            last += 1
+    if first and _introduces(article[first - 1], article[first]):
         return False
-    before_heading = number + 1 < len(article) and article[number + 1].keep_with_next
-    if isinstance(article[number].flowable, (FullPageFigure, SidewaysTable)):
-        return not (before_heading and number and article[number - 1].keep_with_next)
+    before_heading = last + 1 < len(article) and article[last + 1].keep_with_next
+    if _full_page(article[number]):
+        return not (before_heading and first and article[first - 1].keep_with_next)
     return not before_heading
+
+
+def _full_page(leaf: Leaf) -> bool:
+    """A page of its own: a full-page figure or a page of a table turned sideways."""
+    return isinstance(leaf.flowable, (FullPageFigure, SidewaysTable))
 
 
 def _unwrapped(flowable: Flowable) -> Flowable:
@@ -705,7 +717,8 @@ def _pieces(page: Page, items: list[Item], sources: list[Source | None], article
                 carried = 0.0
             continue
         source = sources[index]
-        if index == page.deferred:  # on the next page, with the glue before it
+        if index == page.deferred or isinstance(item, Float) and item.full_page:  # on a page after,
+            # with the glue before it
             glue = 0.0
             continue
         leaf = article[source.leaf]
@@ -761,7 +774,7 @@ def _lines_piece(leaf: Leaf, first: int, last: int, spacing: float = 0.0) -> Flo
         piece = TypesetParagraph(content.runs, content.style, content.hyph, leaf.lines[first:last + 1], None,
                                  content.first and first == 0, spacing=content.spacing)
     else:
-        piece = CodeLines("\n".join(leaf.lines[first:last + 1]), content.style, content.char_width)
+        piece = CodeLines.piece(leaf.lines[first:last + 1], content.style, content.char_width)
     if isinstance(flowable, CallsNotes):  # drawn, it places the notes its lines (rows) call
         piece = CallsNotes(piece, flowable.notes, flowable.layout)
     return _wrapped(leaf, piece, first == 0)

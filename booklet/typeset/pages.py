@@ -12,7 +12,8 @@ minimise the sum over the whole article. What this adds to TeX's builder:
 * floats: a figure stays where its text is or moves to the top of the next page (never further:
   Plass's model with a window of one page) at a cost, so that of two layouts that fill their
   pages alike the one that reads in source order wins; figures keep their order, a full-page
-  figure takes the page after the one its text is on;
+  figure takes the page after the one its text is on, and full-page figures with nothing between
+  them (the pages of a table turned sideways) are a run that takes the pages after it in a row;
 * the last page may end short, but holds `MIN_LAST_LINES` lines of text when it can;
 * the space dropped at a break (above a heading, an ornament, a block) leaves its stretch to
   the page after it, below that page's first block: a page that opens with a heading keeps the
@@ -105,7 +106,9 @@ class Float:
     kept above and below it, and how much its image may shrink. It is set where it stands or,
     if `movable`, at the top of the next page; a `full_page` figure always gets the page after
     the one where its text stands (the page it opens, when that text ends the page before), and
-    the text after it fills the page before it only if it is `movable` (not past a heading)."""
+    the text after it fills the page before it only if it is `movable` (not past a heading).
+    Full-page figures with nothing but glue and penalties between them are one run: the pages
+    after their text's page, in a row, the text after the run filling that page."""
 
     height: float
     depth: float = 0.0
@@ -244,6 +247,7 @@ class _Builder:
         self.feasible_only = feasible_only
         self.after, self.n, self.next_page = window if window is not None else (-1, len(items), None)
         self.closed = self.next_page is not None  # the last page is a full one, not the article's last
+        self.runs = _full_page_runs(items[:self.n])
         self.breaks = self._breakpoints()
         # a line that a paragraph may yet give up or take on this page, for the bounds below
         self.slack = max((item.height for item in items if isinstance(item, Box)
@@ -285,10 +289,8 @@ class _Builder:
                     states: dict) -> None:
         """Relax every page that starts after break `start` (with the float `waiting` on top)."""
         items, frame, number = self.items, self.frame, state.number
-        if waiting is not None and items[waiting].full_page:  # the figure's own page, then on
-            figure_page = _State(state.demerits, Page(start + 1, start + 1, waiting, None, 0.0, None, number),
-                                 state, number + 1)
-            self._pages_from(start, None, None, figure_page, states)
+        if waiting is not None and items[waiting].full_page:  # the figures' own pages, then on
+            self._pages_from(start, None, None, self._figure_pages(waiting, start + 1, state), states)
             return
         sums = _Sums(carried=_carried(items, start))
         if waiting is not None:
@@ -302,11 +304,14 @@ class _Builder:
         movable: tuple[int, float, float, float] | None = None  # a float that may move on: (index,
         # height, stretch, shrink) it takes with the glue before it
         followed = False  # something solid follows `movable` on this page
-        full_page: int | None = None  # a full-page figure whose text is on this page
+        full_page: int | None = None  # the first of a run of full-page figures whose text is on this page
+        run_end = -1  # the last of that run: the breaks before it are inside the run
         ends_here = False  # the page ends at the full-page figure: the text after it is another section's
         too_full = False
         flexible, slack = self.flexible, self.slack
         for index in range(start + 1, self.n + 1):
+            if index <= run_end:
+                continue
             if index in self.breaks and (sums.solid or full_page is not None):
                 self._close(start, index, waiting, fixed_goal, state, states, sums,
                             movable if followed else None, full_page)
@@ -327,8 +332,8 @@ class _Builder:
             elif isinstance(item, Float):
                 if full_page is not None:
                     return  # figures keep their order: this one waits for the next page
-                if item.full_page:  # takes the next page, and the glue before it along
-                    full_page, movable, ends_here = index, None, not item.movable
+                if item.full_page:  # takes the next pages, and the glue before it along
+                    full_page, run_end, movable, ends_here = index, self.runs[index], None, not item.movable
                     sums.glue_height = sums.glue_stretch = sums.glue_shrink = 0.0
                     continue
                 before = item.space_before if sums.solid else 0.0
@@ -361,9 +366,8 @@ class _Builder:
         number = state.number
         cost = break_cost(item, number) if isinstance(item, Penalty) else 0.0
         before = item.before if isinstance(item, Penalty) else 0.0
-        if not sums.solid:  # nothing but a full-page figure: its page alone
-            self._add(states, end, None, None, _State(state.demerits + PAGE_COST, Page(
-                end, end, full_page, None, 0.0, None, number), state, number + 1))
+        if not sums.solid:  # nothing but full-page figures: their pages alone
+            self._add(states, end, None, None, self._figure_pages(full_page, end, state, PAGE_COST))
             return
         last = end == self.n and not self.closed  # the article's last page, ragged
         longer = sums.longer[1] if sums.longer is not None else 0.0
@@ -400,13 +404,22 @@ class _Builder:
                 # a left (even) page fixes the goal of the right page after it
                 next_goal = goal if number % 2 == 0 and not ragged else None
                 after = _State(state.demerits + badness + cost + PAGE_COST, page, state, number + 1)
-                if last and deferred is not None:  # the full-page figure ends the article
-                    after = _State(after.demerits, Page(end, end, deferred, None, 0.0, None, number + 1),
-                                   after, number + 2)
-                    deferred = None
+                if last and deferred is not None:  # the full-page figures end the article
+                    after, deferred = self._figure_pages(deferred, end, after), None
                 self._add(states, end, deferred, next_goal, after)
                 if ragged:
                     break
+
+    def _figure_pages(self, first: int, at: int, state: _State, cost: float = 0.0) -> _State:
+        """The state after the pages of the run of full-page figures that starts at item
+        `first`, one page each, after `state` and `cost` more (their pages are the empty item
+        range at `at`)."""
+        for index in range(first, self.runs[first] + 1):
+            if isinstance(self.items[index], Float):
+                state = _State(state.demerits + cost, Page(at, at, index, None, 0.0, None, state.number), state,
+                               state.number + 1)
+                cost = 0.0
+        return state
 
     def _fit(self, baseline: float, goal: float, stretch: float, shrink: float, ragged: bool
              ) -> tuple[float, float, bool]:
@@ -454,6 +467,20 @@ def _carried(items: Sequence[Item], start: int) -> float:
     """The stretch of the glue dropped at break `start`, for the page after it."""
     item = items[start] if start >= 0 else None
     return item.stretch if isinstance(item, Glue) else 0.0
+
+
+def _full_page_runs(items: Sequence[Item]) -> dict[int, int]:
+    """Each full-page float → the last full-page float of its run (floats with nothing but glue
+    and penalties between them), for the first of a run (and for every other one: its own)."""
+    runs: dict[int, int] = {}
+    first: int | None = None
+    for index, item in enumerate(items):
+        if isinstance(item, Float) and item.full_page:
+            first = index if first is None else first
+            runs[first] = runs[index] = index
+        elif isinstance(item, (Box, Float)):
+            first = None
+    return runs
 
 
 def _forced(item: Item) -> bool:

@@ -141,7 +141,7 @@ def _note_flowables(note: Footnote, context: StoryContext) -> list[Flowable]:
 def block_flowables(blocks: tuple[Block, ...], context: StoryContext, style_name: str = "body",
                     in_list_item: bool = False) -> list[Flowable]:
     """Flowables for a sequence of blocks; a paragraph that follows another (with or without a
-    figure between them: figures float) gets the first-line indent.
+    figure or a table turned sideways between them: they float) gets the first-line indent.
 
     In a list item, a block that introduces a nested list keeps with the list's first item,
     which is therefore set as a list of its own, the rest following as another. Regression (the
@@ -150,6 +150,7 @@ def block_flowables(blocks: tuple[Block, ...], context: StoryContext, style_name
     flowables: list[Flowable] = []
     previous: Block | None = None  # the block before in the text: a figure floats, so not a figure
     for block in blocks:
+        made: list[Flowable] = []
         if in_list_item and isinstance(block, ListBlock) and flowables:
             flowables[-1].keepWithNext = True
             rest = block.items[1:]
@@ -162,8 +163,10 @@ def block_flowables(blocks: tuple[Block, ...], context: StoryContext, style_name
                           may_turn=not in_list_item)
             _space_between(block, previous, made, flowables, context.layout.styles[style_name])
             flowables.extend(made)
-        if not isinstance(block, Figure):  # regression: the paragraph after a figure that floated
-            previous = block  # on lost its indent, and ran on from the one before it unseen
+        if not (isinstance(block, Figure) or made and isinstance(made[0], SidewaysTable)):
+            previous = block  # regression: the paragraph after a figure that floated on (or a
+            # table turned sideways onto the pages after) lost its indent, and ran on from the
+            # one before it unseen
     return flowables
 
 
@@ -440,40 +443,114 @@ def _code(block: CodeBlock, context: StoryContext) -> Flowable:
     return CodeLines(block.text.expandtabs(4), paragraph_style, string_width("M", font, style.size))
 
 
+MARK_COLUMNS = 2
+"""Columns a code line's continuation is set in by, for the mark that shows it goes on."""
+
+
+@dataclass(frozen=True)
+class CodeLine:
+    """One printed line of a code block; `mark` is the column of the continuation mark when the
+    line goes on from the one before (the source line was too long for the measure)."""
+
+    text: str
+    mark: int | None = None
+
+
 class CodeLines(Preformatted):
     """Preformatted text wrapped to the width it is given, which is narrower inside lists and quotes.
+
+    A source line too long for the measure goes on in lines set in by MARK_COLUMNS, with a
+    hooked arrow in the room before them (as LaTeX's listings does with ↪), so that a reader
+    typing it in sees one line, not several. The arrow is drawn, not a character, so text copied
+    from the PDF is the code as written.
 
     Regression: wrapping to the full text width let code in a list or quote pass the margin.
     """
 
-    def __init__(self, text: str, style: ParagraphStyle, char_width: float):
+    def __init__(self, text: str, style: ParagraphStyle, char_width: float,
+                 wrapped: list[CodeLine] | None = None):
         self.source_lines = text.splitlines() or [""]
         self.char_width = char_width
+        self.wrapped = wrapped  # a piece of a block the page builder split: its lines as they were
         super().__init__(text, style)
+
+    @classmethod
+    def piece(cls, lines: list[CodeLine], style: ParagraphStyle, char_width: float) -> CodeLines:
+        """The block's lines `lines`, already wrapped, as a flowable of their own."""
+        return cls("\n".join(line.text for line in lines), style, char_width, list(lines))
 
     def _rewrap(self, available_width: float) -> None:
         """Lines of at most as many characters as fit: a long line breaks after its last space
         that leaves half the width or more (a word cut in two reads as two words of code),
-        else at the margin; its continuations keep its indent."""
+        else after its last slash there (a path, an address), else at the margin; its
+        continuations keep its indent, plus the mark's room."""
+        if self.wrapped is not None:
+            self.lines = self.wrapped
+            return
         columns = max(8, int(available_width / self.char_width))
-        lines: list[str] = []
+        lines: list[CodeLine] = []
         for line in self.source_lines:
-            hang = " " * min(len(line) - len(line.lstrip(" ")), columns // 2)
-            start = len(line) - len(line.lstrip(" "))  # spaces of the indent are no place to break
+            indent = len(line) - len(line.lstrip(" "))
+            hang = max(0, min(indent, columns // 2 - MARK_COLUMNS))
+            start, mark = indent, None  # spaces of the indent are no place to break
             while len(line) > columns:
-                space = line.rfind(" ", start, columns)
-                cut = space + 1 if space >= columns // 2 else columns
-                lines.append(line[:cut])
-                line, start = hang + line[cut:], len(hang)
-            lines.append(line)
+                cut = next((found + 1 for found in (line.rfind(" ", start, columns), line.rfind("/", start, columns))
+                            if found >= columns // 2), columns)
+                lines.append(CodeLine(line[:cut], mark))
+                start = mark = hang
+                start += MARK_COLUMNS
+                line = " " * start + line[cut:]
+            lines.append(CodeLine(line, mark))
         self.lines = lines
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self._rewrap(available_width)
         return super().wrap(available_width, available_height)
 
+    def minWidth(self) -> float:
+        return max(len(line.text) for line in self.lines) * self.char_width
+
+    def draw(self) -> None:
+        """As Preformatted draws its lines, then the continuation marks."""
+        style, canvas = self.style, self.canv
+        top = self.height - style.fontSize
+        canvas.addLiteral("%PreformattedPara")
+        if style.textColor:
+            canvas.setFillColor(style.textColor)
+        text = canvas.beginText(style.leftIndent, top)
+        text.setFont(style.fontName, style.fontSize, style.leading)
+        for line in self.lines:
+            text.textLine(line.text)
+        canvas.drawText(text)
+        for number, line in enumerate(self.lines):
+            if line.mark is not None:
+                _continuation_mark(canvas, style.leftIndent + line.mark * self.char_width,
+                                   top - number * style.leading, self.char_width * MARK_COLUMNS, style.fontSize)
+
     # no split(): the lines stay as wrap() made them, because ReportLab's frame calls split
     # with the width before a quote's indent (regression: code in a quote passed the margin)
+
+
+def _continuation_mark(canvas, x: float, baseline: float, room: float, size: float) -> None:
+    """A hooked arrow (↪) in the `room` points from x, on a line set at `size` points: grey and
+    light, a sign for the reader, not part of the code."""
+    left, right = x + 0.15 * room, x + 0.8 * room
+    low, high = baseline + 0.25 * size, baseline + 0.7 * size
+    head = 0.18 * size
+    canvas.saveState()
+    canvas.setStrokeGray(0.45)
+    canvas.setLineWidth(0.045 * size)
+    canvas.setLineCap(1)
+    canvas.setLineJoin(1)
+    path = canvas.beginPath()
+    path.moveTo(left, high)
+    path.lineTo(left, low)
+    path.lineTo(right, low)
+    path.moveTo(right - head, low + head)
+    path.lineTo(right, low)
+    path.lineTo(right - head, low - head)
+    canvas.drawPath(path, stroke=1, fill=0)
+    canvas.restoreState()
 
 
 def caption_reserve(booklet: Booklet, layout: Layout) -> Callable[[Figure], float]:
