@@ -6,6 +6,7 @@ import functools
 import logging
 import math
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -404,7 +405,7 @@ def new(folder: Path) -> None:
     from .starter import create_starter
 
     create_starter(folder)
-    click.echo(f"created {folder}; build it with: booklet build {folder}")
+    click.echo(f"created {folder}; build it with: booklet build {shlex.quote(str(folder))}")
 
 
 @main.command()

@@ -31,11 +31,14 @@ from .model import (
     LineBreak, ListBlock, Location, Metadata, NoteRef, Paragraph, Quote, Remark, SectionBreak, Span, Table,
     plain_text,
 )
-from .sources import BookletSource, MarkdownSource
+from .sources import BOOKLET_FILE, BookletSource, MarkdownSource
 
 METADATA_KEYS = ("title", "subtitle", "author", "publisher", "date", "edition", "language",
                  "contacts", "layout", "cover_image", "direction", "cover", "back")
 ARTICLE_KEYS = ("title", "date", "author", "language")
+FOLDER_KEYS = ("articles",)
+"""booklet.yaml's keys that sources.py reads (and takes out): in a single file's front matter
+they mean nothing, and a misspelt one is still close to them."""
 
 QUOTES = {
     "en": "“”‘’",
@@ -98,6 +101,7 @@ def read_booklet(source: BookletSource) -> tuple[Booklet | None, list[Problem]]:
             if source.single_file:
                 reader = _Blocks(document, language)
                 articles.extend(_split_single_file(document, language, reader))
+                errors.problems += reader.errors.problems
                 remarks += reader.finish()
             else:
                 article, problems, article_remarks = _parse_article_file(document, language)
@@ -133,7 +137,7 @@ def read_metadata(data: dict[str, Any], where: Location, errors: Collector) -> M
     """Booklet metadata, every key checked; each mistake goes to `errors` and its field is left
     empty, so that the rest of the booklet can still be checked."""
     with errors.attempt():
-        _check_keys(data, METADATA_KEYS, where, "metadata")
+        _check_keys(data, METADATA_KEYS, where, "metadata", suggested=FOLDER_KEYS)
     texts: dict[str, str | None] = {}
     for key in ("title", "subtitle", "author", "publisher", "date", "edition", "layout", "cover_image"):
         texts[key] = None
@@ -218,12 +222,19 @@ def _cover_page(key: str, source: BookletSource, language: str, remarks: list[Re
     return CoverPage(kind, line, path)
 
 
-def _check_keys(data: dict[str, Any], allowed: tuple[str, ...], where: Location, what: str) -> None:
-    """Every unknown key is an error, with the closest known key as a suggestion."""
+def _check_keys(data: dict[str, Any], allowed: tuple[str, ...], where: Location, what: str,
+                suggested: tuple[str, ...] = ()) -> None:
+    """Every unknown key is an error, with the closest of the known and `suggested` keys as a
+    suggestion."""
     errors = Collector()
     for key in data:
-        if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1)
+        if key in suggested:
+            with errors.attempt():
+                raise BookletError(f"{key!r} belongs in the {BOOKLET_FILE} of a booklet folder: in a single "
+                                   "Markdown file every level-1 heading starts an article",
+                                   where.path, key_line(where, key))
+        elif key not in allowed:
+            close = difflib.get_close_matches(str(key), (*allowed, *suggested), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(allowed)}"
             with errors.attempt():
                 raise BookletError(f"unknown {what} key {key!r}{hint}", where.path, key_line(where, key))
@@ -286,7 +297,8 @@ def _parse_article_file(document: MarkdownSource, language: str
         errors = Collector()
         reader = _Blocks(document, language)
         article = _parse_article(document, language, reader, errors)
-        parsed = _ARTICLES[key] = (article, tuple(errors.problems), tuple(reader.finish()))
+        problems = (*errors.problems, *reader.errors.problems)
+        parsed = _ARTICLES[key] = (article, problems, tuple(reader.finish()))
     return parsed
 
 
@@ -307,7 +319,8 @@ def _parse_article(document: MarkdownSource, language: str, reader: "_Blocks", e
     tokens = reader.tokens(document.text)
     title = fields["title"]
     if title is None and len(tokens) >= 3 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
-        title = reader.title(tokens[1])
+        with reader.errors.attempt():
+            title = reader.title(tokens[1])
         tokens = tokens[3:]
     blocks = reader.read(tokens)
     return Article(title=title, blocks=tuple(blocks), where=where, date=fields["date"], author=fields["author"],
@@ -333,7 +346,9 @@ def _split_single_file(document: MarkdownSource, language: str, reader: "_Blocks
                                 notes=reader.article_notes()))
     for number, start in enumerate(starts):
         end = starts[number + 1] if number + 1 < len(starts) else len(tokens)
-        title = reader.title(tokens[start + 1])
+        title = None
+        with reader.errors.attempt():
+            title = reader.title(tokens[start + 1])
         body = tokens[start + 3: end]
         date = _dateline(body)
         if date is not None:
@@ -444,6 +459,7 @@ class _Blocks:
         self.definitions: dict[int, tuple[list[Token], str | None]] = {}  # note id → (tokens, label)
         self.numbers: dict[int, int] = {}  # note id → its number in the current article
         self.calls: dict[int, Location] = {}  # note id → where it is first called
+        self.errors = Collector()  # a block that cannot be read is left out, the next one read all the same
 
     def where(self, token: Token) -> Location:
         line = token.map[0] + self.document.body_line if token.map else None
@@ -511,38 +527,44 @@ class _Blocks:
         blocks: list[Block] = []
         index = 0
         while index < len(tokens):
-            token = tokens[index]
             end = self._close(tokens, index)
-            kind = token.type
-            if kind == "paragraph_open":
-                blocks.extend(self._paragraph(tokens[index + 1], token))
-            elif kind == "heading_open":
-                level = min(max(int(token.tag[1]), 2), 4)  # an h1 inside an article reads as h2
-                blocks.append(Heading(level, self.inlines(tokens[index + 1]), self.where(token)))
-            elif kind == "blockquote_open":
-                blocks.append(Quote(tuple(self.read(tokens[index + 1: end])), self.where(token)))
-            elif kind in ("bullet_list_open", "ordered_list_open"):
-                blocks.append(self._list(tokens[index + 1: end], token))
-            elif kind == "table_open":
-                blocks.append(self._table(tokens[index + 1: end], token))
-            elif kind == "dl_open":
-                blocks.append(self._definitions(tokens[index + 1: end], token))
-            elif kind in ("fence", "code_block"):
-                blocks.append(CodeBlock(token.content.rstrip("\n"), self.where(token)))
-            elif kind == "hr":
-                blocks.append(SectionBreak(self.where(token)))
-            elif kind == "html_block" and _is_comment(token.content):
-                pass  # an HTML comment: a note to the writer, not for the page
-            elif kind in ("html_block", "text", "inline"):
-                if kind == "html_block":
-                    self.remark("raw HTML is printed as written (booklet does not interpret HTML)",
-                                self.where(token))
-                blocks.append(Paragraph((Span(token.content.rstrip("\n")),), self.where(token)))
-            else:
-                self.remark(f"Markdown that booklet does not print ({kind.removesuffix('_open')}) is left out",
-                            self.where(token))
+            with self.errors.attempt():
+                blocks.extend(self._block(tokens, index, end))
             index = end + 1
         return blocks
+
+    def _block(self, tokens: list[Token], index: int, end: int) -> list[Block]:
+        """The blocks made of tokens[index:end + 1]: one, none (a comment) or, for a paragraph
+        with images in it, several."""
+        token = tokens[index]
+        kind = token.type
+        if kind == "paragraph_open":
+            return self._paragraph(tokens[index + 1], token)
+        if kind == "heading_open":
+            level = min(max(int(token.tag[1]), 2), 4)  # an h1 inside an article reads as h2
+            return [Heading(level, self.inlines(tokens[index + 1]), self.where(token))]
+        if kind == "blockquote_open":
+            return [Quote(tuple(self.read(tokens[index + 1: end])), self.where(token))]
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            return [self._list(tokens[index + 1: end], token)]
+        if kind == "table_open":
+            return [self._table(tokens[index + 1: end], token)]
+        if kind == "dl_open":
+            return [self._definitions(tokens[index + 1: end], token)]
+        if kind in ("fence", "code_block"):
+            return [CodeBlock(token.content.rstrip("\n"), self.where(token))]
+        if kind == "hr":
+            return [SectionBreak(self.where(token))]
+        if kind == "html_block" and _is_comment(token.content):
+            return []  # an HTML comment: a note to the writer, not for the page
+        if kind in ("html_block", "text", "inline"):
+            if kind == "html_block":
+                self.remark("raw HTML is printed as written (booklet does not interpret HTML)",
+                            self.where(token))
+            return [Paragraph((Span(token.content.rstrip("\n")),), self.where(token))]
+        self.remark(f"Markdown that booklet does not print ({kind.removesuffix('_open')}) is left out",
+                    self.where(token))
+        return []
 
     @staticmethod
     def _close(tokens: list[Token], index: int) -> int:

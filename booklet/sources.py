@@ -88,12 +88,10 @@ def _read_folder(folder: Path) -> BookletSource:
     # every article that can be read is, so that one run reports the problems of all of them
     errors = Collector()
     documents = []
-    for path in paths:
+    for entry, path in zip(articles or [None] * len(paths), paths):
         with errors.attempt():
-            if not path.is_file():
-                name = path.relative_to(folder)
-                raise BookletError(f"article {name} is a folder, not a Markdown file" if path.is_dir() else
-                                   f"article file not found: {name}", config_path, _entry_line(config_path, str(name)))
+            if entry is not None:
+                _check_listed(entry, path, config_path)
             documents.append(read_markdown(path))
     if not documents:
         errors.raise_any()
@@ -108,6 +106,20 @@ def _read_folder(folder: Path) -> BookletSource:
 
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def _check_listed(entry: str, path: Path, config_path: Path) -> None:
+    """An entry of `articles:` (as written there) must name a Markdown file. Regression: a missing
+    file named by an absolute path crashed the message (Path.relative_to), and booklet.yaml or
+    /etc/passwd listed there were printed as articles."""
+    line = _entry_line(config_path, entry)
+    if path.is_dir():
+        raise BookletError(f"article {entry} is a folder, not a Markdown file", config_path, line)
+    if not path.is_file():
+        raise BookletError(f"article file not found: {entry}", config_path, line)
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+        raise BookletError(f"article {entry} is not a Markdown file (.md): list the booklet's Markdown files",
+                           config_path, line)
 
 
 def _cover_documents(metadata: dict[str, Any], base: Path, named_in: Path) -> dict[str, MarkdownSource]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -113,6 +114,16 @@ def test_new_creates_a_starter_that_builds(tmp_path):
     assert "Why we print" in text and "How to fold this booklet" in text
     again = run("new", str(folder))
     assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_new_names_a_command_that_runs_as_printed(tmp_path, monkeypatch):
+    """The command `new` suggests is pasted into a shell: a folder name with spaces is quoted
+    (regression: `booklet build My zine` built the folder `My`)."""
+    monkeypatch.chdir(tmp_path)
+    result = run("new", "Мій зін")
+    assert result.exit_code == 0, result.output
+    suggested = shlex.split(result.output.split("build it with: ", 1)[1])
+    assert suggested == ["booklet", "build", "Мій зін"]
 
 
 def test_single_markdown_file_builds_with_its_stem_as_name(tmp_path):
