@@ -175,7 +175,7 @@ def empty(path: Path) -> Path:
     (lambda p: p, "file not found"),
     (encrypted, "encrypted"),
     (lambda p: (p.write_bytes(b"%PDF-1.4\nthis is not a pdf at all\n"), p)[1], "not a readable PDF"),
-    (lambda p: (p.write_text("hello"), p)[1], "not a readable PDF"),
+    (lambda p: (p.write_text("hello"), p)[1], "not a PDF file"),
     (empty, "no pages"),
 ])
 def test_bad_inputs_name_the_file_and_leave_nothing(tmp_path, make, message):
