@@ -204,6 +204,28 @@ def test_a_lists_last_item_of_one_line_never_opens_a_page(tmp_path, before):
     assert "lastitemword" not in pages[last][0]
 
 
+@pytest.mark.parametrize("before", [130, 136, 391, 403, 415, 418])
+def test_a_lists_first_item_of_one_line_never_ends_a_page_alone(tmp_path, before):
+    """Found by a book designer in the example (page 5): "• Workshop", then its nested list's
+    first item, one line, at the foot of the page, and the rest of that list overleaf. The first
+    item of a list, when it is one line and the list goes on, does not end a page: it is the
+    list's orphan, and ends one only where nothing else fills the page. (Without the rule, 130 to
+    136 and 391 to 415 words before the list leave it there; after 121 to 127 it still ends the
+    title page, which nothing else fills.)"""
+    items = "\n".join(["- Gardenword " + text(12, 3)[:-1], "  - " + text(14, 4)[:-1], "  - " + text(6, 5)[:-1],
+                       "- Workshopword tools", "  - firstitemword drills and saws",
+                       "  - seconditemword " + text(14, 6)[:-1], "  - " + text(16, 7)[:-1],
+                       "- Kitchen things", "  - " + text(15, 8)[:-1]])
+    after = "\n\n".join(text(60, n, f"after{n}x") for n in range(5))
+    page_feet: list = []
+    pages = page_lines(tmp_path, running_text(before) + "\n\nThe shelves are arranged:\n\n" + items + "\n\n" + after,
+                       page_feet)
+    first = next(i for i, lines in enumerate(pages) if any("firstitemword" in line for line in lines))
+    assert any("seconditemword" in line for line in pages[first])
+    last = max(i for i, lines in enumerate(pages[:-1]) if lines)  # the article's last page, before the back
+    assert all(foot >= FULL_FOOT - BODY.leading - 0.5 for foot in page_feet[1:last])
+
+
 @pytest.mark.parametrize("before", [158, 162, 166, 170, 426, 430, 434, 438])
 def test_a_list_item_of_one_line_opens_a_page_only_where_it_costs_a_short_page(tmp_path, before):
     """A list item of one line in the middle of a list does not open a page where the page

@@ -40,10 +40,13 @@ ITEM_HEAD_PENALTY = 3000.0
 """A page that opens with a list item of one line, not the list's last: it reads like the last
 line of a paragraph (typo_metrics counts a widow); avoided where that costs less than a page
 set a line short."""
-STRAY_HEAD_PENALTY = 9000.0
-"""A page that opens with an ornament or a list's last item of one line: a stray line at its
-head, like a widow; worse than a spread set a line short (two pages at SHORT_SPREAD_COST), far
-better than a page left unfilled (below INFINITY: allowed where nothing else fills the pages)."""
+STRAY_LINE_PENALTY = 9000.0
+"""A page that opens with an ornament or a list's last item of one line, or ends with a list's
+first item of one line (the rest of the list overleaf): a stray line at its head, like a
+widow, or at its foot, like an orphan; worse than a spread set a line short (two pages at
+SHORT_SPREAD_COST), far better than a page left unfilled (below INFINITY: allowed where nothing
+else fills the pages). A break that leaves two such lines costs the sum, as TeX adds its club
+and widow penalties."""
 GLUE_STRETCH = 0.5
 GLUE_SHRINK = 0.2
 """Share of the space between blocks that may be added or taken to fill a page."""
@@ -165,7 +168,7 @@ def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int,
             previous = article[number - 1]
             space = ((0.0 if number - 1 in floats else previous.space_after)
                      + (0.0 if isinstance(flowable, (FigureFlowable, FullPageFigure)) else leaf.space_before))
-            cost = _break_before(article, number, inner, canvas, looseness.get(number, 0))
+            cost = _break_before(article, number, width, canvas, looseness)
             if cost is not None:  # before the glue, which is then no place to break
                 items.append(Penalty(cost))
                 sources.append(None)
@@ -286,24 +289,44 @@ def _spacing_cost(lines: list) -> float:
     return cost
 
 
-def _break_before(article: list[Leaf], number: int, width: float, canvas, looseness: int) -> float | None:
+def _break_before(article: list[Leaf], number: int, text_width: float, canvas, looseness: Mapping[int, int]
+                  ) -> float | None:
     """What a page break between leaf `number` and the one before it costs (None: nothing more
     than any break between blocks): none is allowed after a heading, an ornament or a lead-in;
-    STRAY_HEAD_PENALTY before an ornament and before the last item of a list when it is one line
-    (its lines at `width`, with `looseness`), which would open the page as a stray line;
-    ITEM_HEAD_PENALTY before any other list item of one line."""
+    STRAY_LINE_PENALTY before an ornament and before the last item of a list when it is one
+    line, which would open the page as a stray line, and after the first item of a list when it
+    is one line and the list goes on, which would end the page as one; ITEM_HEAD_PENALTY before
+    any other list item of one line (their lines as set in `text_width` with `looseness`)."""
     leaf, previous = article[number], article[number - 1]
     if previous.keep_with_next or _introduces(previous, leaf):
         return INFINITY
     if leaf.keep_with_previous:
-        return STRAY_HEAD_PENALTY
-    if not leaf.wrappers:
-        return None
-    lines = _lines(leaf.flowable, width, canvas, looseness)[0]
-    if lines is None or len(lines) != 1:
-        return None
-    ends_list = number + 1 == len(article) or len(article[number + 1].wrappers) < len(leaf.wrappers)
-    return STRAY_HEAD_PENALTY if ends_list else ITEM_HEAD_PENALTY
+        return STRAY_LINE_PENALTY
+    cost = 0.0
+    if leaf.wrappers and _one_line(article, number, text_width, canvas, looseness):  # at the next page's head
+        cost += STRAY_LINE_PENALTY if _ends_list(article, number) else ITEM_HEAD_PENALTY
+    if (previous.wrappers and _starts_list(article, number - 1) and not _ends_list(article, number - 1)
+            and _one_line(article, number - 1, text_width, canvas, looseness)):  # at this page's foot
+        cost += STRAY_LINE_PENALTY
+    return cost or None
+
+
+def _one_line(article: list[Leaf], number: int, text_width: float, canvas, looseness: Mapping[int, int]) -> bool:
+    """Whether leaf `number` is a paragraph (or code) of one line, set in `text_width` less its
+    indents with its `looseness`."""
+    leaf = article[number]
+    lines = _lines(leaf.flowable, leaf.width(text_width), canvas, looseness.get(number, 0))[0]
+    return lines is not None and len(lines) == 1
+
+
+def _starts_list(article: list[Leaf], number: int) -> bool:
+    """Whether leaf `number` (in a list item) is its list's first: the leaf before is less deep."""
+    return number == 0 or len(article[number - 1].wrappers) < len(article[number].wrappers)
+
+
+def _ends_list(article: list[Leaf], number: int) -> bool:
+    """Whether leaf `number` (in a list item) is its list's last: no leaf after it is as deep."""
+    return number + 1 == len(article) or len(article[number + 1].wrappers) < len(article[number].wrappers)
 
 
 def _movable(article: list[Leaf], number: int) -> bool:
@@ -575,11 +598,11 @@ def _filled_layout(article: list[Leaf], layout: Layout, canvas, frame: Frame, fi
 
 def _windows(pages: tuple[Page, ...], items: Sequence[Item], frame: Frame) -> list[tuple[int, int]]:
     """The runs of pages (first and last index) to break again: from the spread before each
-    page that is unfilled, set short or turned mid-word (not the article's last) to the spread
+    page that is unfilled, set short or badly broken (not the article's last) to the spread
     after it, whole spreads, with no figure moving into or out of them; runs that meet are joined."""
     windows: list[tuple[int, int]] = []
     for wanting in (k for k, page in enumerate(pages[:-1])
-                    if not page.filled or _short(page, frame) or _turned_mid_word(page, items)):
+                    if not page.filled or _short(page, frame) or _badly_broken(page, items)):
         first, last = max(0, wanting - 2), min(len(pages) - 1, wanting + 2)
         while first > 0 and (pages[first].number % 2 or pages[first].top_float is not None):
             first -= 1
@@ -609,16 +632,19 @@ def _renumbered(pages: list[Page], first_page: int) -> tuple[Page, ...]:
 def _fill_score(pages: Sequence[Page], items: Sequence[Item], frame: Frame, closed: bool = False
                 ) -> tuple[int, int, int, int]:
     """Unfilled pages, pages set a line short (but an article's last page, unless `closed`:
-    the pages are not the article's last), pages, right-hand pages turned mid-word: fewer is better."""
+    the pages are not the article's last), pages, pages badly broken: fewer is better."""
     counted = pages if closed else pages[:-1]
     return (sum(1 for page in counted if not page.filled), sum(1 for page in counted if _short(page, frame)),
-            len(pages), sum(1 for page in pages if _turned_mid_word(page, items)))
+            len(pages), sum(1 for page in pages if _badly_broken(page, items)))
 
 
-def _turned_mid_word(page: Page, items: Sequence[Item]) -> bool:
-    """A right-hand page that ends in a hyphenated line: its reader turns the leaf mid-word."""
+def _badly_broken(page: Page, items: Sequence[Item]) -> bool:
+    """A page whose break its reader notices: a right-hand page that ends in a hyphenated line
+    (the leaf is turned mid-word), or one that ends or leaves the next page opening with a stray
+    line (STRAY_LINE_PENALTY)."""
     end = items[page.end] if page.end < len(items) else None
-    return isinstance(end, Penalty) and end.turned > 0 and page.number % 2 == 1
+    return isinstance(end, Penalty) and (end.turned > 0 and page.number % 2 == 1
+                                         or STRAY_LINE_PENALTY <= end.cost < INFINITY)
 
 
 def _short(page: Page, frame: Frame) -> bool:
