@@ -541,7 +541,8 @@ def verify(print_pdf, scheme, page_count, flip, manual_duplex, group, nest, bind
         for problem in problems:
             click.echo(f"booklet: {print_pdf}: {problem}", err=True)
         sys.exit(1)
-    click.echo(f"ok: all {page_count} pages in order and upright after {scheme} "
+    pages = "the page upright" if page_count == 1 else f"all {page_count} pages in order and upright"
+    click.echo(f"ok: {pages} after {scheme} "
                f"({counted(sheets, 'sheet')}, flip {flip}{', manual duplex' if manual_duplex else ''}"
                f"{', bound on the right' if binding == 'right' else ''})")
 

@@ -416,8 +416,11 @@ class _LayoutReader:
             # 3 mm is the copy-shop convention; more than 10 mm is paper thrown away
             bleed = self.number(page, "bleed", "page", default=0.0, within=(0.0, 10.0)) * MM
         margins = Margins(0.0, 0.0, 0.0, 0.0)
+        margins_read = False  # whether they are the file's, not stand-ins for wrong or missing ones
         with errors.attempt():
+            wrong_before = len(errors.problems)
             margins = self._margins(data, page_width, page_height)
+            margins_read = len(errors.problems) == wrong_before
         fonts: dict[str, FontFamily] = {}
         fallback: tuple[FontFamily, ...] = ()
         with errors.attempt():
@@ -435,7 +438,7 @@ class _LayoutReader:
                     styles[name] = self._style(styles_data, name, page_width - margins.inner - margins.outer)
         parts: dict[str, Any] = {}
         readers = {
-            "marker": lambda: self._marker(data, page_height, margins.bottom),
+            "marker": lambda: self._marker(data, page_height, margins.bottom if margins_read else None),
             "imposition": lambda: self._imposition(data),
             "hyphenation": lambda: self._hyphenation(data),
             "images": lambda: self._images(data),
@@ -505,8 +508,9 @@ class _LayoutReader:
             balance=self.flag(s, "balance", where),
         )
 
-    def _marker(self, data: dict[str, Any], page_height: float, bottom: float) -> Marker:
-        """The marker; it sits in the bottom margin (`bottom`, points), under the text."""
+    def _marker(self, data: dict[str, Any], page_height: float, bottom: float | None) -> Marker:
+        """The marker; it sits in the bottom margin (`bottom`, points; None when the margins are
+        wrong, and that is said already), under the text."""
         mk = self.table(data, "marker", ("format", "size", "baseline", "font"))
         fmt = self.string(mk, "format", "marker", default="← {n} →")
         try:
@@ -521,7 +525,7 @@ class _LayoutReader:
         lowest, highest = 0.5 * size / MM, (page_height - size) / MM
         baseline = self.number(mk, "baseline", "marker", default=6.0,
                                within=(round(lowest + 0.05, 1), round(highest, 1))) * MM
-        if baseline + MARKER_ASCENT * size > bottom:  # it would print over the last line of text
+        if bottom is not None and baseline + MARKER_ASCENT * size > bottom:  # over the last line of text
             raise self.fail(f"[marker] baseline = {baseline / MM:g} puts the page number into the text: with "
                             f"[margins] bottom = {bottom / MM:g} it must be at most "
                             f"{math.floor((bottom - MARKER_ASCENT * size) / MM * 10) / 10:g} (or make the bottom "

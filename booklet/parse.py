@@ -96,6 +96,10 @@ def read_booklet(source: BookletSource) -> tuple[Booklet | None, list[Problem]]:
                                     "so it is left out of the booklet; add it to the list to print it",
                                     Location(source.metadata_where.path, key_line(source.metadata_where, "articles")))
                              for path in source.unlisted]
+    remarks += [Remark(f"{path.name} is listed {times} times in the 'articles' of {source.metadata_where.path.name}, "
+                       f"so it is printed {times} times; list it once to print it once",
+                       Location(source.metadata_where.path, key_line(source.metadata_where, "articles")))
+                for path, times in source.repeated]
     for document in source.documents:
         with errors.attempt():
             if source.single_file:

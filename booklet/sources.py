@@ -8,6 +8,7 @@ as Markdown here; this stage only finds and reads files and the YAML around them
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ class BookletSource:
     documents: tuple[MarkdownSource, ...]
     single_file: bool  # one Markdown file: its level-1 headings start the articles
     unlisted: tuple[Path, ...] = ()  # Markdown files in the folder that `articles:` leaves out
+    repeated: tuple[tuple[Path, int], ...] = ()  # files `articles:` lists more than once, how often
     problems: tuple[Problem, ...] = ()  # article files missing or unreadable (the others are read)
     covers: dict[str, MarkdownSource] = field(default_factory=dict)  # "cover"/"back" given as Markdown
 
@@ -50,6 +52,8 @@ def read_sources(source: Path) -> BookletSource:
         raise BookletError("no such file or folder", source)
     if source.suffix.lower() not in (".md", ".markdown"):
         raise BookletError("expected a Markdown file (.md) or a booklet folder", source)
+    if not source.is_file():  # regression: a named pipe was read, waiting for a writer for ever
+        raise BookletError("not a file but a named pipe or a device: name a Markdown file or a booklet folder", source)
     document = read_markdown(source)
     return BookletSource(
         name=source.stem,
@@ -72,6 +76,7 @@ def _read_folder(folder: Path) -> BookletSource:
     name = folder.resolve().name
     articles = config.pop("articles", None)
     unlisted: tuple[Path, ...] = ()
+    repeated: tuple[tuple[Path, int], ...] = ()
     if articles is None:
         paths = sorted(p for p in folder.glob("*.md") if p.is_file())
         if not paths:
@@ -83,7 +88,10 @@ def _read_folder(folder: Path) -> BookletSource:
         if not articles:
             raise BookletError("'articles' is empty: the booklet has no text", config_path, line)
         paths = [folder / entry for entry in articles]
-        listed = {path.resolve() for path in paths}
+        times = Counter(path.resolve() for path in paths)
+        named = {path.resolve(): path for path in reversed(paths)}  # each file as first written
+        repeated = tuple((named[file], count) for file, count in times.items() if count > 1)
+        listed = set(times)
         unlisted = tuple(sorted(p for p in folder.glob("*.md") if p.is_file() and p.resolve() not in listed))
     # every article that can be read is, so that one run reports the problems of all of them
     errors = Collector()
@@ -101,7 +109,7 @@ def _read_folder(folder: Path) -> BookletSource:
     if articles is None:  # the cover's and back's files are theirs, not articles too
         documents = [document for document in documents if document.path.resolve() not in cover_paths]
     return BookletSource(name, config, where, tuple(documents), single_file=False,
-                         unlisted=tuple(p for p in unlisted if p.resolve() not in cover_paths),
+                         unlisted=tuple(p for p in unlisted if p.resolve() not in cover_paths), repeated=repeated,
                          problems=tuple(errors.problems), covers=covers)
 
 

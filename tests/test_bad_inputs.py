@@ -124,6 +124,18 @@ def test_real_process_prints_one_line_and_debug_shows_traceback(tmp_path: Path) 
     assert "Traceback" in debug.stderr
 
 
+def test_a_named_pipe_as_source_is_one_line_not_a_wait_for_ever(tmp_path: Path) -> None:
+    """Regression: `booklet build zine.md` on a FIFO blocked reading it, waiting for a writer."""
+    os.mkfifo(tmp_path / "zine.md")
+    command = [sys.executable, "-c", "from booklet.cli import main; main()", "check", "zine.md"]
+    try:
+        done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=20)
+    except subprocess.TimeoutExpired:
+        pytest.fail("booklet check waited for ever on a named pipe")
+    assert done.returncode == 1
+    assert done.stderr.startswith("booklet: zine.md: not a file but a named pipe") and len(done.stderr.splitlines()) == 1
+
+
 # --- failures of the machine, simulated (root may write anywhere, and disks rarely fill on cue) ---
 
 

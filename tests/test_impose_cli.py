@@ -194,6 +194,14 @@ def test_verify_every_scheme(run, tmp_path, scheme):
     assert "ok: all 21 pages" in result.stdout
 
 
+def test_verify_one_page_says_it_in_the_singular(run, tmp_path):
+    make_numbered_pdf(tmp_path / "in.pdf", 1)
+    assert run("impose", "in.pdf", "-o", "out.pdf").exit_code == 0
+    result = run("verify", "out.pdf", "--pages", 1)
+    assert result.exit_code == 0, result.output
+    assert "ok: the page upright after cut-stack" in result.stdout  # not "all 1 pages in order"
+
+
 def test_a_reading_pdf_that_reads_right_to_left_is_bound_on_the_right(run, tmp_path):
     """booklet's own reading PDF of a `direction: rtl` booklet says so (/Direction /R2L):
     imposing it again gives the print PDF its build made, not one bound on the left."""

@@ -135,6 +135,14 @@ def test_wrong_size_pages_scaled_with_warning_or_refused(tmp_path):
     assert not (tmp_path / "strict.pdf").exists()
 
 
+def test_scales_that_print_alike_are_one_scale(tmp_path):
+    """A5 portrait pages (70.7 %) and A6 landscape ones (70.9 %) both print as 71 %: the warning
+    says it once (regression: "scaled to fit (71% to 71%)")."""
+    source = make_numbered_pdf(tmp_path / "mixed.pdf", 3, sizes=[A6, (148 * mm, 210 * mm), (148 * mm, 105 * mm)])
+    report = impose_pdf(source, tmp_path / "out.pdf")
+    assert report.warnings[0].endswith("scaled to fit (71%)"), report.warnings
+
+
 def test_mixed_page_sizes_handled_per_page(tmp_path):
     sizes = [A6, (148 * mm, 210 * mm), A6, (90 * mm, 120 * mm)] * 2
     source = make_numbered_pdf(tmp_path / "mixed.pdf", 8, sizes=sizes)
@@ -175,7 +183,7 @@ def empty(path: Path) -> Path:
     (lambda p: p, "file not found"),
     (encrypted, "encrypted"),
     (lambda p: (p.write_bytes(b"%PDF-1.4\nthis is not a pdf at all\n"), p)[1], "not a readable PDF"),
-    (lambda p: (p.write_text("hello"), p)[1], "not a readable PDF"),
+    (lambda p: (p.write_text("hello"), p)[1], "not a PDF file"),
     (empty, "no pages"),
 ])
 def test_bad_inputs_name_the_file_and_leave_nothing(tmp_path, make, message):

@@ -66,6 +66,18 @@ def test_folder_with_article_list_front_matter_and_heading_titles(tmp_path):
     assert [a.language for a in booklet.articles] == ["uk", "ru", "uk"]
 
 
+def test_an_article_listed_twice_is_printed_twice_with_a_warning(tmp_path):
+    """Most often a line copied and not changed: said, once, with how often it is printed."""
+    (tmp_path / "booklet.yaml").write_text("title: T\narticles:\n  - a.md\n  - b.md\n  - ./a.md\n")
+    (tmp_path / "a.md").write_text("# A\n\nx\n")
+    (tmp_path / "b.md").write_text("# B\n\nx\n")
+    booklet = parse_booklet(read_sources(tmp_path))
+    assert [a.title for a in booklet.articles] == ["A", "B", "A"]
+    assert [(r.message, r.where.line) for r in booklet.remarks] == [
+        ("a.md is listed 2 times in the 'articles' of booklet.yaml, so it is printed 2 times; list it once to "
+         "print it once", 2)]
+
+
 def test_folder_without_list_takes_markdown_files_sorted(tmp_path):
     (tmp_path / "2.md").write_text("# Two\n\nx\n")
     (tmp_path / "1.md").write_text("# One\n\nx\n")

@@ -201,8 +201,8 @@ def _fit_pages(pdf, slot_size: tuple[float, float], strict: bool) -> tuple[list[
     if not scaled:
         return fits, []
     pages = ", ".join(str(i + 1) for i in scaled[:5]) + (" …" if len(scaled) > 5 else "")
-    scales = sorted(fits[i] for i in scaled)
-    span = f"{scales[0]:.0%}" if scales[0] == scales[-1] else f"{scales[0]:.0%} to {scales[-1]:.0%}"
+    low, high = (f"{k:.0%}" for k in (min(fits[i] for i in scaled), max(fits[i] for i in scaled)))
+    span = low if low == high else f"{low} to {high}"  # (A5 at 71 % and A6 landscape at 71 %: one)
     count = f"{len(scaled)} page" + ("s" if len(scaled) > 1 else "")
     return fits, [f"{count} ({pages}) {'are' if len(scaled) > 1 else 'is'} not {_mm(slot_size)} like "
                   f"{'their slots' if len(scaled) > 1 else 'its slot'}: scaled to fit ({span})"]

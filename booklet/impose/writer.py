@@ -175,6 +175,7 @@ def open_reader(source, path: Path | None = None, kept: KeptImposition | None = 
     """
     path = path or source
     try:
+        _check_header(source, path)
         reader = PdfReader(source) if kept is None else _ReusingReader(source, kept)
         if reader.is_encrypted and not reader.decrypt(""):
             raise BookletError("the PDF is encrypted with a password; save an unencrypted copy first "
@@ -184,6 +185,22 @@ def open_reader(source, path: Path | None = None, kept: KeptImposition | None = 
         raise
     except (*_PDF_ERRORS, OSError) as exc:
         raise BookletError(f"not a readable PDF ({_short(exc)})", path) from None
+
+
+def _check_header(source, path: Path) -> None:
+    """A PDF begins with `%PDF-` within its first 1024 bytes (ISO 32000-1 § 7.5.2; viewers
+    allow the leading bytes); a file that does not is named as such, not by the parser's
+    complaint about it (a JPEG was 'not a readable PDF (Stream has ended unexpectedly)')."""
+    if isinstance(source, (str, Path)):
+        with open(source, "rb") as file:
+            head = file.read(1024)
+    else:
+        head = source.read(1024)
+        source.seek(0)
+    if not head:
+        raise BookletError("the file is empty, not a PDF", path)
+    if b"%PDF-" not in head:
+        raise BookletError("not a PDF file (a PDF begins with %PDF-; is it another kind of file named .pdf?)", path)
 
 
 class KeptImposition:
