@@ -19,6 +19,7 @@ from .errors import BookletError, BookletErrors, Collector, Problem
 from .model import Location
 
 BOOKLET_FILE = "booklet.yaml"
+MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def read_sources(source: Path) -> BookletSource:
         return _read_folder(source)
     if not source.exists():
         raise BookletError("no such file or folder", source)
-    if source.suffix.lower() not in (".md", ".markdown"):
+    if source.suffix.lower() not in MARKDOWN_SUFFIXES:
         raise BookletError("expected a Markdown file (.md) or a booklet folder", source)
     if not source.is_file():  # regression: a named pipe was read, waiting for a writer for ever
         raise BookletError("not a file but a named pipe or a device: name a Markdown file or a booklet folder", source)
@@ -112,8 +113,6 @@ def _read_folder(folder: Path) -> BookletSource:
                          unlisted=tuple(p for p in unlisted if p.resolve() not in cover_paths), repeated=repeated,
                          problems=tuple(errors.problems), covers=covers)
 
-
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 def _check_listed(entry: str, path: Path, config_path: Path) -> None:
