@@ -31,6 +31,7 @@ from .model import (
     Booklet, CodeBlock, DefinitionList, Figure, ListBlock, Location, Quote, Span, article_blocks, block_inlines,
 )
 from .parse import UNPRINTED, key_line
+from .sources import found_instead
 
 
 def preflight(booklet: Booklet, layout: Layout) -> list[Problem]:
@@ -80,7 +81,7 @@ def _missing_images(booklet: Booklet) -> list[Problem]:
     if cover is not None:
         line = key_line(meta.where, "cover_image")
         if not cover.is_file():
-            problems.append(Problem(f"cover image not found: {cover}{_found_instead(cover)}", meta.where.path, line))
+            problems.append(Problem(f"cover image not found: {cover}{found_instead(cover)}", meta.where.path, line))
         elif (reason := unreadable_image(cover)) is not None:
             problems.append(Problem(f"cannot read image {cover}: {reason}", meta.where.path, line))
     for page in (meta.cover, meta.back):
@@ -91,27 +92,12 @@ def _missing_images(booklet: Booklet) -> list[Problem]:
             if not isinstance(block, Figure):
                 continue
             if not block.image.is_file():
-                problems.append(Problem(f"image not found: {block.image}{_found_instead(block.image)}",
+                problems.append(Problem(f"image not found: {block.image}{found_instead(block.image)}",
                                         block.where.path, block.where.line))
             elif (reason := unreadable_image(block.image)) is not None:
                 problems.append(Problem(f"cannot read image {block.image}: {reason}",
                                         block.where.path, block.where.line))
     return problems
-
-
-def _found_instead(path: Path) -> str:
-    """What is there instead of a missing image, as a hint: the file written with `/` for a `\\`
-    (a path copied from Windows), a name differing only in case (photos from a Mac or Windows
-    disk, where Photo.JPG and photo.jpg are one file), or the missing target of a link."""
-    if path.is_symlink():
-        return f" (it is a link to {path.readlink()}, which is missing)"
-    if "\\" in str(path) and Path(str(path).replace("\\", "/")).is_file():
-        return " (write the path with / between folder and file name, not \\)"
-    try:
-        same = [p for p in path.parent.iterdir() if p.name.lower() == path.name.lower() and p.is_file()]
-    except OSError:  # the folder is missing too, or cannot be listed
-        return ""
-    return f" ({same[0].name} is there: letter case counts in file names)" if same else ""
 
 
 def unreadable_image(path: Path) -> str | None:
