@@ -199,6 +199,22 @@ def test_never_more_than_two_hyphenated_lines_in_a_row():
     assert longest <= 2
 
 
+@pytest.mark.parametrize("ending, cut, narrower", [("of the community.", 18, 6), ("of the community.", 21, 15),
+                                                   ("next to the photocopier.", 20, 9)])
+def test_a_paragraphs_last_line_is_not_the_tail_of_a_word_hyphenated_before_it(ending, cut, narrower):
+    """Found by a book designer: a paragraph ending "... commu-" / "nity.", its last line only
+    the tail of a word. The line breaker's final_hyphen_demerits (TeX's, 5000) priced the hyphen
+    on the second-last line but less than the line or two set a little looser that avoid it:
+    here (TEXT cut by `cut` words, then `ending`, set `narrower` points narrower than the text)
+    the best setting had such a tail. With paragraph.TAIL_DEMERITS it ends in a whole word."""
+    words = TEXT.rsplit(" ", 6)[0].split()
+    text = " ".join(words[:len(words) - cut]) + " " + ending
+    [lines] = pdf_lines(render([body(text)], width=WIDTH - narrower))
+    second_last, last = lines[-2]["text"], lines[-1]["text"]
+    assert not (second_last.endswith("-") and " " not in last.strip()), (second_last, last)
+    assert last.split()[-1] == ending.split()[-1]  # the paragraph's own last word, whole
+
+
 def test_the_hyphen_penalty_sets_how_often_words_are_divided():
     """[hyphenation] penalty: a cheap hyphen divides words, 10000 (TeX's infinity) never does."""
     hyphenated = {}

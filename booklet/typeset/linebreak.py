@@ -12,7 +12,8 @@ Additions to the plain algorithm, all as in TeX unless noted:
   accepts an overfull line when nothing else is possible, so a result always exists;
 * `double_hyphen_demerits` for two hyphenated lines in a row and a hard limit on the run
   (`max_hyphen_run`, ours: TeX has none); `final_hyphen_demerits` for a hyphen on the
-  second-last line; `adj_demerits` when a line's fitness class (tight / decent / loose /
+  second-last line, and `tail_demerits` more (ours) when the last line holds only the tail of
+  that word; `adj_demerits` when a line's fitness class (tight / decent / loose /
   very loose) is more than one away from its neighbour's;
 * a line is never empty (it holds at least one box) — ours, for robustness;
 * per-line widths: `line_widths[i]` is the measure of line i (0-based); the last entry
@@ -95,6 +96,7 @@ class Parameters:
     adj_demerits: float = 10000.0
     double_hyphen_demerits: float = 10000.0
     final_hyphen_demerits: float = 5000.0
+    tail_demerits: float = 0.0  # ours: more when the last line is only the hyphenated word's tail
     max_hyphen_run: int = 2
     looseness: int = 0  # TeX's \looseness: this many lines more (or fewer) than the best, if it can
     badness_exponent: float = 3.0  # TeX: badness = 100 r³; larger keeps lines with r < 1 cheap
@@ -180,6 +182,7 @@ class _Breaker:
         sy = [0.0] * (n + 1)
         sz = [0.0] * (n + 1)
         kinds = [0] * n  # 0 box, 1 glue, 2 penalty
+        glues = [0] * (n + 1)  # glue items in items[0:i]: a line with none but the last is one word
         w = y = z = 0.0
         for i, item in enumerate(items):
             cls = item.__class__
@@ -191,10 +194,11 @@ class _Breaker:
                 w += item.width
                 y += item.stretch
                 z += item.shrink
+            glues[i + 1] = glues[i] + (cls is Glue)
             sw[i + 1] = w
             sy[i + 1] = y
             sz[i + 1] = z
-        self.sw, self.sy, self.sz, self.kinds = sw, sy, sz, kinds
+        self.sw, self.sy, self.sz, self.kinds, self.glues = sw, sy, sz, kinds, glues
         # next_box[i]: index of the first box at or after i (n if none): a line starting
         # after a break at i−1 must reach it before its own end, or it would be empty
         next_box = [n] * (n + 1)
@@ -237,6 +241,7 @@ class _Breaker:
         line_penalty = p.line_penalty
         max_run = p.max_hyphen_run
         double_hyphen, final_hyphen, adjacent = p.double_hyphen_demerits, p.final_hyphen_demerits, p.adj_demerits
+        tail, glues = p.tail_demerits, self.glues
         capped = not final
         loose = p.looseness
         active: list[_Node] = [_Node(-1, 0, 1, 0, 0.0, 0.0, 0.0, 0.0, 0.0, False, None, widths[0], next_box[0])]
@@ -307,6 +312,8 @@ class _Breaker:
                         d += double_hyphen
                     elif forced:
                         d += final_hyphen
+                        if glues[b] - glues[node.first_box] <= 1:  # no space but the last line's fill
+                            d += tail
                 if ratio < -0.5:
                     fitness = 0
                 elif ratio <= 0.5:
