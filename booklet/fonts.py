@@ -548,6 +548,27 @@ def _split_words(text: str, faces: tuple[str, ...]) -> list[tuple[str, str | Non
     return pieces
 
 
+def ink_extent(font_name: str, text: str) -> tuple[float, float]:
+    """How far the ink of `text` in a registered font reaches from the baseline, down and up
+    (bottom, top; below the baseline is negative), in ems: from its glyphs' bounding boxes, which
+    the header of each glyph in the TrueType 'glyf' table gives. Characters the font lacks and
+    glyphs without outlines (a space) are left out; (0, 0) when nothing is left."""
+    face = pdfmetrics.getFont(font_name).face
+    data, glyphs, positions = face._ttf_data, face.table["glyf"]["offset"], face.glyphPos
+    bottoms, tops = [], []
+    for char in set(text):
+        glyph = face.charToGlyph.get(ord(char))
+        if glyph is None or positions[glyph] == positions[glyph + 1]:
+            continue
+        start = glyphs + positions[glyph]
+        _, _, bottom, _, top = struct.unpack(">hhhhh", data[start:start + 10])  # contours, x/y min, x/y max
+        bottoms.append(bottom)
+        tops.append(top)
+    if not tops:
+        return 0.0, 0.0
+    return min(bottoms) / face.unitsPerEm, max(tops) / face.unitsPerEm
+
+
 def string_width(text: str, font_name: str, size: float) -> float:
     """Width of `text` in points."""
     return pdfmetrics.stringWidth(text, font_name, size)

@@ -178,6 +178,64 @@ def test_an_ornament_never_opens_a_page(tmp_path, before):
         assert page_feet[ornament - 1] < FULL_FOOT - BODY.leading + 0.5
 
 
+LOW_WORDS = ("once more we saw a swan cross an ocean near our corner room as a warm summer came over "
+             "some new canoes our crews are aware some women ran on across snow").split()
+"""Words with no ascender, descender or dot: their ink spans the baseline to the x-height (and a
+capital's, the cap height), so the white between lines of them and an ornament is measured from
+the rendered page without what the letters of other words add."""
+
+
+def ink_rows(pdf: bytes, page_index: int, scale: float) -> list[tuple[int, int, int, int]]:
+    """The bands of rows (first, last, leftmost and rightmost inked column) that hold ink on a
+    page rendered at `scale` pixels per point (PDFium), the page marker left out; ink less than
+    a point apart is one band (the rays of an asterisk)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    image = document[page_index].render(scale=scale, grayscale=True).to_pil()
+    document.close()
+    width, height = image.size
+    pixels = image.load()
+    bottom = height - int(LAYOUT.margins.bottom * scale * 0.75)
+    bands: list[tuple[int, int, int, int]] = []
+    for y in range(bottom):
+        inked = [x for x in range(width) if pixels[x, y] < 128]
+        if not inked:
+            continue
+        if bands and bands[-1][1] >= y - scale:
+            first, _, left, right = bands[-1]
+            bands[-1] = (first, y, min(left, inked[0]), max(right, inked[-1]))
+        else:
+            bands.append((y, y, inked[0], inked[-1]))
+    return bands
+
+
+def test_an_ornament_sits_in_the_middle_of_the_white_between_its_paragraphs(tmp_path):
+    """Found by a book designer: the `* * *` ornament sat optically high between its paragraphs
+    (its asterisks are drawn at the cap height, so the white above them was 3.5 pt narrower than
+    the white below). Its ink is centred between the last baseline of the paragraph above and
+    the cap height of the first line below: rendered, the white above it and the white below it
+    are the same within half a point."""
+    rng = random.Random(5)
+    before, after = ([" ".join(rng.choice(LOW_WORDS) for _ in range(count)) for count in (50, 60)])
+    source = tmp_path / "zine.md"
+    source.write_text(f"---\ntitle: Rules\n---\n# Make-up rules\n\nOnce {before}.\n\n* * *\n\n"
+                      f"Once {after}.\n", encoding="utf-8")
+    booklet, layout = load_booklet(source)
+    images, _ = prepare_images(booklet, layout, tmp_path / "cache")
+    pdf = typeset(booklet, layout, images).pdf
+    with pdfplumber.open(io.BytesIO(pdf)) as plumber:
+        [page] = [index for index, page in enumerate(plumber.pages) if "* * *" in (page.extract_text() or "")]
+    scale = 4.0
+    bands = ink_rows(pdf, page, scale)
+    middle = LAYOUT.page_width * scale / 2
+    [ornament] = [k for k, (_, _, left, right) in enumerate(bands)
+                  if right - left < 10 * BODY.size * scale and left < middle < right]
+    above = bands[ornament][0] - bands[ornament - 1][1] - 1
+    below = bands[ornament + 1][0] - bands[ornament][1] - 1
+    assert abs(above - below) <= 0.5 * scale, (above / scale, below / scale)
+
+
 @pytest.mark.parametrize("before", range(150, 400, 25))
 def test_a_lead_in_stays_with_the_address_it_introduces(tmp_path, before):
     """A paragraph that ends in a colon stays with whatever it leads into, here an address set
