@@ -31,6 +31,7 @@ from .model import (
     Booklet, CodeBlock, DefinitionList, Figure, ListBlock, Location, Quote, Span, article_blocks, block_inlines,
 )
 from .parse import UNPRINTED, key_line
+from .sources import found_instead
 
 
 def preflight(booklet: Booklet, layout: Layout) -> list[Problem]:
@@ -80,7 +81,7 @@ def _missing_images(booklet: Booklet) -> list[Problem]:
     if cover is not None:
         line = key_line(meta.where, "cover_image")
         if not cover.is_file():
-            problems.append(Problem(f"cover image not found: {cover}", meta.where.path, line))
+            problems.append(Problem(f"cover image not found: {cover}{found_instead(cover)}", meta.where.path, line))
         elif (reason := unreadable_image(cover)) is not None:
             problems.append(Problem(f"cannot read image {cover}: {reason}", meta.where.path, line))
     for page in (meta.cover, meta.back):
@@ -91,7 +92,8 @@ def _missing_images(booklet: Booklet) -> list[Problem]:
             if not isinstance(block, Figure):
                 continue
             if not block.image.is_file():
-                problems.append(Problem(f"image not found: {block.image}", block.where.path, block.where.line))
+                problems.append(Problem(f"image not found: {block.image}{found_instead(block.image)}",
+                                        block.where.path, block.where.line))
             elif (reason := unreadable_image(block.image)) is not None:
                 problems.append(Problem(f"cannot read image {block.image}: {reason}",
                                         block.where.path, block.where.line))

@@ -177,6 +177,7 @@ def preview(source: Path, folder: Path | None = None, *, kinds: tuple[str, ...] 
 
     from .build import build
     from .impose import ImposeOptions, impose_pdf
+    from .sources import MARKDOWN_SUFFIXES
     from .impose.writer import is_duplex, read_print_pdf
 
     if not 10 <= dpi <= 1200:
@@ -187,6 +188,8 @@ def preview(source: Path, folder: Path | None = None, *, kinds: tuple[str, ...] 
     with tempfile.TemporaryDirectory(prefix="booklet-preview-") as temporary:
         work = Path(temporary)
         if source.suffix.lower() != ".pdf":
+            if not source.is_dir() and source.suffix.lower() not in MARKDOWN_SUFFIXES:
+                raise BookletError("expected a Markdown file (.md), a booklet folder or a PDF", source)
             chosen = frozenset({"binding"}) if binding else frozenset()
             result = build(source, work, options=ImposeOptions(binding=binding or "left"), chosen=chosen)
             name = result.read_path.name.removesuffix("-read.pdf")

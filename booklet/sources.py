@@ -19,6 +19,7 @@ from .errors import BookletError, BookletErrors, Collector, Problem
 from .model import Location
 
 BOOKLET_FILE = "booklet.yaml"
+MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def read_sources(source: Path) -> BookletSource:
         return _read_folder(source)
     if not source.exists():
         raise BookletError("no such file or folder", source)
-    if source.suffix.lower() not in (".md", ".markdown"):
+    if source.suffix.lower() not in MARKDOWN_SUFFIXES:
         raise BookletError("expected a Markdown file (.md) or a booklet folder", source)
     if not source.is_file():  # regression: a named pipe was read, waiting for a writer for ever
         raise BookletError("not a file but a named pipe or a device: name a Markdown file or a booklet folder", source)
@@ -113,7 +114,19 @@ def _read_folder(folder: Path) -> BookletSource:
                          problems=tuple(errors.problems), covers=covers)
 
 
-MARKDOWN_SUFFIXES = (".md", ".markdown")
+def found_instead(path: Path) -> str:
+    """What is there instead of a missing file, as a hint: the file written with `/` for a `\\`
+    (a path copied from Windows), a name differing only in case (files from a Mac or Windows
+    disk, where Photo.JPG and photo.jpg are one file), or the missing target of a link."""
+    if path.is_symlink():
+        return f" (it is a link to {path.readlink()}, which is missing)"
+    if "\\" in str(path) and Path(str(path).replace("\\", "/")).is_file():
+        return " (write the path with / between folder and file name, not \\)"
+    try:
+        same = [p for p in path.parent.iterdir() if p.name.lower() == path.name.lower() and p.is_file()]
+    except OSError:  # the folder is missing too, or cannot be listed
+        return ""
+    return f" ({same[0].name} is there: letter case counts in file names)" if same else ""
 
 
 def _check_listed(entry: str, path: Path, config_path: Path) -> None:
@@ -124,7 +137,7 @@ def _check_listed(entry: str, path: Path, config_path: Path) -> None:
     if path.is_dir():
         raise BookletError(f"article {entry} is a folder, not a Markdown file", config_path, line)
     if not path.is_file():
-        raise BookletError(f"article file not found: {entry}", config_path, line)
+        raise BookletError(f"article file not found: {entry}{found_instead(path)}", config_path, line)
     if path.suffix.lower() not in MARKDOWN_SUFFIXES:
         raise BookletError(f"article {entry} is not a Markdown file (.md): list the booklet's Markdown files",
                            config_path, line)

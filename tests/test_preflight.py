@@ -132,3 +132,21 @@ def test_invisible_format_characters_and_noncharacters_are_left_out_with_a_warni
     assert "An isolated word, a stray mark," in text and "a noncharacter and an RLM." in text
     assert not set(text) & {"\u2066", "\u2069", "\u2067", "\ufeff", "\ufffe", "\u200f"}
     assert "A zero\u200bwidth space." in text
+
+
+@pytest.mark.parametrize("written, on_disk, hint", [
+    ("photos/harbour.jpg", "photos/Harbour.JPG", "Harbour.JPG is there: letter case counts in file names"),
+    ("photos\\\\harbour.jpg", "photos/harbour.jpg", "write the path with / between folder and file name, not \\"),
+    ("photos/harbour.jpg", None, "it is a link to gone.jpg, which is missing"),
+])
+def test_a_missing_image_names_what_is_there_instead(tmp_path: Path, written: str, on_disk: str | None,
+                                                     hint: str) -> None:
+    """Photos copied from a Mac or Windows disk (where Harbour.JPG is harbour.jpg), a path copied
+    from Windows, a link whose target moved: the error says what is there, not only "not found"."""
+    (tmp_path / "photos").mkdir()
+    if on_disk is None:
+        (tmp_path / "photos" / "harbour.jpg").symlink_to("gone.jpg")
+    else:
+        (tmp_path / on_disk).write_bytes(b"")
+    [problem] = problems_in(tmp_path, f"![The harbour]({written})")
+    assert problem.message.startswith("image not found: ") and f"({hint}" in problem.message, problem.message

@@ -147,3 +147,14 @@ def test_a_larger_page_in_a_pdf_made_elsewhere_is_shown_whole_beside_the_fold(tm
     first, last = middle.index(True), len(middle) - 1 - middle[::-1].index(True)
     assert middle[first:last + 1].count(False) <= 1
     assert last + 1 - first == pytest.approx((A6[0] + A5[0]) * DPI / 72, abs=2)
+
+
+def test_a_source_that_is_neither_markdown_nor_a_pdf_is_named_with_what_preview_takes(tmp_path, monkeypatch):
+    """Regression: "expected a Markdown file (.md) or a booklet folder", build's message, left
+    out the PDF that preview also takes."""
+    (tmp_path / "my.toml").write_text("[page]\nsize = \"A6\"\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["preview", "my.toml"])
+    assert result.exit_code == 1
+    assert result.stderr == "booklet: my.toml: expected a Markdown file (.md), a booklet folder or a PDF\n"
+    assert not (tmp_path / "my-preview").exists()
