@@ -461,38 +461,83 @@ def test_the_page_after_a_left_page_left_unfilled_may_reach_the_full_foot(image_
 
 
 @pytest.mark.parametrize("words", [(121, 43, 109, 119, 51), (44, 28, 46, 76), (98, 23, 29, 131, 46, 98)])
-def test_a_title_page_without_a_lead_photo_reaches_the_foot_by_sinking_its_text(image_folder, words):
-    """Found on generated articles: after the title and dateline, whole lines leave the title
-    page a line short of the foot, and a line more would be a paragraph's first line alone
-    there. The space between the head and the text grows instead (by at most HEAD_SINK lines),
-    as a compositor sinks an opening, and the title page ends on the foot like every page of
-    the article but its last (before, it was set a line short)."""
+def test_a_title_page_without_a_lead_photo_is_filled_with_whole_lines(image_folder, words):
+    """Found on generated articles: after the title and dateline, whole lines left the title
+    page short of the foot by a fraction of a line, which no choice of breaks could fill. The
+    space under the head now brings the text onto the baselines of a full page (the head takes
+    whole lines), less than a line under where its natural spaces put it, and the title page
+    ends on the baseline of the page beside it, as every spread of the article but its last:
+    on the foot, or a line short where whole lines cannot fill the spread (these three
+    articles' title pages once reached the foot by sinking their text up to two lines, each
+    by its own amount: every opening of a booklet now sinks alike)."""
     blocks, tokens, _ = article_blocks(image_folder, [("p", count) for count in words], 0)
     pdf, starts = build(image_folder, [Article("Title0z", tuple(blocks), Location(image_folder / "t.md", 1),
                                                date="May 2, 2026")])
     with pdfplumber.open(io.BytesIO(pdf)) as plumber:
         pages = plumber.pages
         title_page = starts[0][1] - 1
-        page_feet = [feet(page) for page in pages]
-        dateline = next(w for w in pages[title_page].extract_words() if w["text"] == "2026")
-        text = next(w for w in pages[title_page].extract_words() if w["text"] == tokens[0])
-    last = max(i for i, (_, lines) in enumerate(page_feet[:-1]) if lines)
+        page_feet = [feet(page)[0] for page in pages]
+        dateline = word_baseline(pages[title_page], "2026")
+        first = word_baseline(pages[title_page], tokens[0])
+    assert (FULL_FOOT - first) / BODY.leading == pytest.approx(round((FULL_FOOT - first) / BODY.leading), abs=0.01)
+    dateline_style = LAYOUT.styles["dateline"]
+    natural = dateline_style.leading - dateline_style.size + dateline_style.space_after + BODY.space_before + BODY.size
+    assert first - dateline < natural + (HEAD_SINK + 1) * BODY.leading
+    last = max(i for i, foot in enumerate(page_feet[:-1]) if foot is not None)
     assert title_page < last
-    assert all(foot == pytest.approx(FULL_FOOT, abs=0.5) for foot, _ in page_feet[title_page:last])
-    space = LAYOUT.styles["dateline"].space_after
-    gap = text["bottom"] - dateline["bottom"]  # baseline to baseline, as both are set at body size or near
-    assert gap <= LAYOUT.styles["dateline"].leading + space + (HEAD_SINK + 1) * BODY.leading
+    for page in range(title_page, last):
+        assert FULL_FOOT - BODY.leading - 0.5 <= page_feet[page] <= FULL_FOOT + 0.5
+        if page % 2:  # a left page (page number even): the right page beside it ends on its baseline
+            assert page + 1 == last or page_feet[page + 1] == pytest.approx(page_feet[page], abs=0.5)
 
 
-def test_only_the_space_under_the_head_may_sink(tmp_path):
-    """HEAD_SINK gives its stretch to one space, the one between the dateline and the text; the
-    space after a table further down keeps the ordinary give (the table's own header height
-    once stood in for "still in the head" there, and the space after it could grow two lines)."""
+def word_baseline(page, token: str) -> float:
+    """The baseline (from the page top) of the first word `token` on `page`."""
+    word = next(w for w in page.extract_words() if w["text"] == token)
+    chars = [c for c in page.chars if word["x0"] - 0.1 <= c["x0"] < word["x1"] and word["top"] - 0.1 <= c["top"]
+             and c["bottom"] <= word["bottom"] + 0.1]
+    return round(float(page.height) - chars[0]["matrix"][5], 2)
+
+
+def test_every_opening_is_set_alike(image_folder):
+    """A book designer's finding on the Ukrainian sample: two title pages whose titles both took
+    two lines put their datelines 1.9 pt apart and their text a whole line apart, the page
+    builder having stretched the head's spaces (and sunk the text up to two lines) to fill
+    each page its own way. The head and the space under it are part of the design, set solid:
+    on the title pages of a booklet of several articles (none with a lead photo), the dateline
+    and the text's first baseline stand at the same heights wherever the titles take as many
+    lines, and whatever fills the pages after them (shaped like the articles of the earlier
+    finding, whose title pages the builder sank)."""
+    shapes = [(121, 43, 109, 119, 51), (44, 28, 46, 76), (98, 23, 29, 131, 46, 98), (60, 75, 33, 90, 41),
+              (150, 31, 64, 88), (27, 112, 58, 70, 95)]
+    titles = ["Short", "Rather a longer title that runs over two lines of the title style"]
+    articles, firsts = [], []
+    for number, words in enumerate(shapes):
+        blocks, tokens, _ = article_blocks(image_folder, [("p", count) for count in words], number)
+        articles.append(Article(titles[number % 2], tuple(blocks), Location(image_folder / f"a{number}.md", 1),
+                                date=f"May {number + 2}, 2026"))
+        firsts.append(tokens[0])
+    pdf, starts = build(image_folder, articles)
+    title_size = LAYOUT.styles["title"].size
+    openings: dict[int, set[tuple[float, float]]] = {}
+    with pdfplumber.open(io.BytesIO(pdf)) as plumber:
+        for (_, page_number), first in zip(starts, firsts):
+            page = plumber.pages[page_number - 1]
+            title_lines = len({round(c["top"]) for c in page.chars if abs(c["size"] - title_size) < 0.01})
+            openings.setdefault(title_lines, set()).add((word_baseline(page, "2026"), word_baseline(page, first)))
+    assert sorted(openings) == [1, 2]
+    assert all(len(positions) == 1 for positions in openings.values()), openings
+
+
+def test_the_head_is_set_solid(tmp_path):
+    """No space in the head (title, dateline, the space under them) stretches or shrinks, and
+    the one under the head brings the text's first line onto a baseline of a full page; the
+    space after a table further down keeps the ordinary give (the table's header height once
+    stood in for "still in the article head" there, and the space after it could grow two lines)."""
     from reportlab.pdfgen.canvas import Canvas
 
     from booklet.typeset.document import _article_flowables
-    from booklet.typeset.makeup import leaves, measure
-    from booklet.typeset.pages import MAX_RATIO
+    from booklet.typeset.makeup import GLUE_STRETCH, leaves, measure
     from booklet.typeset.story import StoryContext
 
     source = tmp_path / "zine.md"
@@ -502,9 +547,13 @@ def test_only_the_space_under_the_head_may_sink(tmp_path):
     booklet, layout = load_booklet(source)
     flowables = _article_flowables(booklet.articles[0], StoryContext(layout, "en", {}), 0)
     items, _ = measure(leaves(flowables), layout, Canvas(io.BytesIO()))
-    sink = HEAD_SINK * BODY.leading / MAX_RATIO
-    sinking = [item for item in items if isinstance(item, Glue) and item.stretch >= sink - 1e-6]
-    assert len(sinking) == 1
+    first_line = next(index for index, item in enumerate(items) if isinstance(item, Box) and item.height == BODY.leading)
+    head = items[:first_line]
+    assert all(item.stretch == item.shrink == 0.0 for item in head if isinstance(item, Glue))
+    top = sum(item.height for item in head if isinstance(item, (Box, Glue)))
+    assert top / BODY.leading == pytest.approx(round(top / BODY.leading), abs=1e-6)
+    text_glue = [item for item in items[first_line:] if isinstance(item, Glue) and item.height]
+    assert text_glue and all(item.stretch == pytest.approx(GLUE_STRETCH * item.height) for item in text_glue)
 
 
 # --- lead photos -------------------------------------------------------------------------------
@@ -912,13 +961,16 @@ def ends_mid_word(page) -> bool:
     return max(last_line, key=lambda c: c["x1"])["text"] in "-\u2010"
 
 
-@pytest.mark.parametrize("seed", [2, 10, 19, 26, 47])
+@pytest.mark.parametrize("seed", [2, 26, 47])
 def test_a_right_hand_page_ends_mid_word_only_where_nothing_else_fills_it(image_folder, seed):
     """Found on generated articles (`corpus_sections`): with a page break after a hyphenated line
     priced as on any page (TeX's \\brokenpenalty, 100), pages 3, 5 or 7 ended on "peo-" and its
     like, the reader turning the leaf mid-word, where another choice of breaks costs less than
     that. Broken over a right-hand page it now costs more than a paragraph set a line longer
-    (pages.Penalty.turned); the spreads still end on one baseline, no page is set short."""
+    (pages.Penalty.turned); the spreads still end on one baseline, no page is set short.
+    (Seeds 10 and 19 once avoided it too by stretching the space under the title page's head;
+    set solid, with every opening of the booklet sunk alike, page 3 ending mid-word is what
+    costs least: the other sinks leave a page unfilled, or a spread a line short.)"""
     article = Article("Title0z", corpus_sections(seed, image_folder), Location(image_folder / "t.md", 1),
                       date="May 2, 2026")
     pdf, starts = build(image_folder, [article])

@@ -29,7 +29,7 @@ from ..model import Article, Booklet, Figure, article_blocks
 from . import linecache
 from .cover import back_cover, front_cover
 from .figures import flush_figures, forgive_postponed
-from .makeup import make_pages
+from .makeup import HEAD_SINK, fill_faults, make_pages
 from .notes import page_notes
 from .paragraph import KeepWithLines
 from .story import StoryContext, article_flowables, style_face, text_paragraph
@@ -54,6 +54,27 @@ class TypesetBooklet:
 
 def typeset(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared],
             pages_per_sheet: int = PAGES_PER_SHEET) -> TypesetBooklet:
+    """The booklet laid out with the text under every article head sunk alike: by the fewest
+    whole lines (up to makeup.HEAD_SINK) that leave the fewest pages unfilled inside its
+    articles, then the least that their readers notice (pages set a line short, broken at a
+    stray line or mid-word under a turned leaf: makeup.fill_faults). Most booklets are laid out
+    once; one whose articles whole lines cannot fill so (a title page that takes a line more,
+    or less, than its spread wants) again, all its openings a line lower, then two: a
+    compositor sinks every opening of a book alike, never one to fill its page."""
+    best: tuple[TypesetBooklet, tuple[int, float]] | None = None
+    for sink in range(HEAD_SINK + 1 if any(article.title for article in booklet.articles) else 1):
+        made = _typeset(booklet, layout, images, pages_per_sheet, sink)
+        if best is None or made[1] < best[1]:
+            best = made
+        if not any(best[1]):
+            break
+    return best[0]
+
+
+def _typeset(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared], pages_per_sheet: int, sink: int
+             ) -> tuple[TypesetBooklet, tuple[int, float]]:
+    """The booklet with its openings sunk `sink` lines, and its articles' faults (the sum of
+    `makeup.fill_faults`)."""
     buffer = BytesIO()
     meta = booklet.metadata
     doc = _BookletDocument(buffer, layout, meta.language)
@@ -62,7 +83,7 @@ def typeset(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared],
     doc.subject = meta.subtitle or ""
     doc.creator = "booklet"
     doc.producer = "booklet"
-    story = _story(booklet, layout, images, pages_per_sheet)
+    story = _story(booklet, layout, images, pages_per_sheet, sink)
     cache = linecache.current()
     kept = cache.drawn if cache is not None else None
     try:
@@ -87,7 +108,7 @@ def typeset(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared],
         page_count=doc.page,
         article_pages=tuple(doc.article_pages),
         blank_pages=tuple(doc.blank_pages),
-    )
+    ), doc.faults
 
 
 class _BookletDocument(BaseDocTemplate):
@@ -98,6 +119,7 @@ class _BookletDocument(BaseDocTemplate):
         self.article_pages: list[tuple[str, int]] = []
         self.marks: dict[str, int] = {}  # _PageMark's
         self.blank_pages: list[int] = []
+        self.faults: tuple[int, float] = (0, 0.0)  # the sum of its articles' makeup.fill_faults
         self.marker_text = _PlainText(face_name(layout.fonts[layout.marker.font]), layout.marker.size,
                                       layout.fallback_fonts)
         body_font = face_name(layout.fonts["body"])
@@ -137,7 +159,9 @@ class _BookletDocument(BaseDocTemplate):
         if flowables and isinstance(flowables[0], _TurnToBack):
             flowables[0:1] = flowables[0].page_breaks(self.page)
         elif flowables and isinstance(flowables[0], _Article):
-            flowables[0:1] = flowables[0].pages(self.layout, self.canv, self.page + 1)
+            pages, faults = flowables[0].pages(self.layout, self.canv, self.page + 1)
+            flowables[0:1] = pages
+            self.faults = tuple(map(sum, zip(self.faults, faults)))
         forgive_postponed(self, flowables)
         self._watch_progress()
         super().handle_flowable(flowables)
@@ -364,13 +388,15 @@ class _Article(Flowable):
     then gets the pages it had, its flowables neither made nor measured again (`make` is
     called only when they are needed)."""
 
-    def __init__(self, make: Callable[[], list[Flowable]], number: int, content: tuple):
+    def __init__(self, make: Callable[[], list[Flowable]], number: int, content: tuple, sink: int):
         super().__init__()
         self.make = make
         self.number = number  # its place in the booklet
-        self.content = content  # what its pages are made from
+        self.content = (*content, sink)  # what its pages are made from
+        self.sink = sink  # lines its text is sunk under its head (makeup.measure)
 
-    def pages(self, layout: Layout, canvas, first_page: int) -> list[Flowable]:
+    def pages(self, layout: Layout, canvas, first_page: int) -> tuple[list[Flowable], tuple[int, float]]:
+        """Its pages, each after a page break, and its faults (makeup.fill_faults)."""
         cache = linecache.current()
         kept = cache.articles if cache is not None else None
         slot = (self.number, first_page)
@@ -378,13 +404,13 @@ class _Article(Flowable):
         if last is not None and last[0] == self.content:
             made = last[1]
         else:
-            made = make_pages(self.make(), layout, canvas, first_page)
+            made = make_pages(self.make(), layout, canvas, first_page, self.sink)
             if kept is not None:
                 kept.put(slot, (self.content, made))
         result: list[Flowable] = []
         for page in made:
             result += [PageBreak(), page]
-        return result
+        return result, fill_faults(made)
 
 
 class _PageMark(Flowable):
@@ -432,7 +458,8 @@ def _toc_form(index: int) -> str:
     return f"toc-page-{index}"
 
 
-def _story(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared], unit: int) -> list[Flowable]:
+def _story(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared], unit: int, sink: int
+           ) -> list[Flowable]:
     meta = booklet.metadata
     context = StoryContext(layout, meta.language, images)
     cover, contents_page = front_cover(booklet, context, _contents(booklet, layout))
@@ -449,7 +476,7 @@ def _story(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared], un
             story += [*make(), flush_figures()]
         else:  # opens a page; its page breaks chosen by makeup
             used = tuple(images.get(block.image) for block in article_blocks(article) if isinstance(block, Figure))
-            story.append(_Article(make, number, (titled if article.title else None, article, layout, used)))
+            story.append(_Article(make, number, (titled if article.title else None, article, layout, used), sink))
         titled += bool(article.title)
     story += [_TurnToBack(unit), _PageMark("back cover starts"), *back_cover(booklet, context), _PageMark("back cover")]
     return story

@@ -24,7 +24,8 @@ from ..layouts import Layout
 from . import linecache
 from .figures import FigureFlowable, FullPageFigure
 from .notes import CallsNotes, Note, PageNotes, page_notes
-from .pages import INFINITY, MAX_RATIO, SHORT_SPREAD_COST, Box, Float, Frame, Glue, Item, Page, Penalty, page_breaks
+from .pages import (INFINITY, MAX_RATIO, SHORT_SPREAD_COST, Box, Float, Frame, Glue, Item, Page, Penalty,
+                    break_cost, page_breaks)
 from .paragraph import PARAMETERS, TypesetParagraph, notes_called
 from .story import CodeLines, Unsplit
 from .tables import SidewaysTable, TableFlowable
@@ -50,12 +51,18 @@ and widow penalties."""
 GLUE_STRETCH = 0.5
 GLUE_SHRINK = 0.2
 """Share of the space between blocks that may be added or taken to fill a page."""
-HEAD_SINK = 2.0
-"""Lines of body text by which the space between an article's head (title, dateline) and its
-text may grow, glue stretched to the most (pages.MAX_RATIO): the title page's text then starts
-lower, as a compositor sinks an opening, where whole lines after the head leave its page short
-of the foot and a line more would leave an orphan. (Under a lead photo the photo's own size
-gives that room.)"""
+HEAD_STYLES = ("title", "author", "dateline")
+"""The styles of an article's head (document._article_head: a mark of no height, then its
+title, author and dateline), set solid at the top of its title page."""
+LEAD_SINK = 2.0
+"""Lines of body text by which the space between an article's lead photo and its text may
+grow, glue stretched to the most (pages.MAX_RATIO), to fill the title page where whole lines
+and the photo's own give (FIGURE_SHRINK) do not: the head above the photo is set solid, so
+that it stands as on every other title page; the photo's size already moves the text under it."""
+HEAD_SINK = 2
+"""Whole lines by which the text under every article head of a booklet may start lower than the
+head's own depth puts it (`_head_sink`), the same for all its openings (document.typeset
+tries none, one, two): a compositor sinks every opening alike, never one page to fill it."""
 FIGURE_SHRINK = 0.2
 """Share of a figure's image height it may give up to fill a page."""
 LOOSENESS_COST = 2000.0
@@ -148,17 +155,19 @@ class Source:
 
 
 def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int, int] | None = None,
-            offered: Collection[int] = ()) -> tuple[list[Item], list[Source | None]]:
+            offered: Collection[int] = (), sink: int = 0) -> tuple[list[Item], list[Source | None]]:
     """The vertical items of an article and, for each, the leaf (and line) it stands for; the
     paragraphs `looseness` names (by leaf) are set that many lines longer when they can, and
     those `offered` that can be set a line longer or shorter say so on their last line
-    (`Box.longer`, `Box.shorter`) for the page builder to choose."""
+    (`Box.longer`, `Box.shorter`) for the page builder to choose. The text under the head
+    starts `sink` lines lower than the head's own depth (`_head_sink`) puts it."""
     looseness = looseness or {}
     items: list[Item] = []
     sources: list[Source | None] = []
-    width = layout.text_width
+    width, leading = layout.text_width, layout.styles["body"].leading
     opening = True  # no text and no image yet: an image here is the lead photo
-    head = True  # nothing yet but the head: lines kept with what follows, and the lead photo
+    head = _head_length(article, layout)
+    under: int | None = None  # the space under the head, until the text's first line is reached
     floats: set[int] = set()  # leaves set as floats, whose spaces are their own
     for number, leaf in enumerate(article):
         inner = leaf.width(width)
@@ -172,12 +181,18 @@ def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int,
             if cost is not None:  # before the glue, which is then no place to break
                 items.append(Penalty(cost))
                 sources.append(None)
-            stretch = GLUE_STRETCH * space
-            if head and not (leaf.keep_with_next or lead or previous.lead):  # the head ends, the text begins
-                stretch = max(stretch, HEAD_SINK * layout.styles["body"].leading / MAX_RATIO)
-            items.append(Glue(space, stretch, GLUE_SHRINK * space))
+            if previous.lead:  # the text under the lead photo may start lower
+                items.append(Glue(space, max(GLUE_STRETCH * space, LEAD_SINK * leading / MAX_RATIO),
+                                  GLUE_SHRINK * space))
+            elif number <= head:  # the head and the space under it (or above its lead photo): solid
+                items.append(Glue(space))
+                under = len(items) - 1 if number == head and not lead else None
+            else:
+                items.append(Glue(space, GLUE_STRETCH * space, GLUE_SHRINK * space))
             sources.append(None)
-        head = head and (leaf.keep_with_next or lead)
+            if under is not None and not leaf.keep_with_next:  # the text (under any headings) begins
+                items[under] = Glue(items[under].height + _head_sink(items, under, leading) + sink * leading)
+                under = None
         if _full_page(leaf):  # the page after the one its text is on
             items.append(Float(0.0, movable=_movable(article, number), full_page=True))  # (an opening one:
             # after the title page)
@@ -247,6 +262,36 @@ def measure(article: list[Leaf], layout: Layout, canvas, looseness: Mapping[int,
                              longer=longer if ending else INFINITY, shorter=shorter if ending else INFINITY))
             sources.append(Source(number, index))
     return items, sources
+
+
+def _head_length(article: list[Leaf], layout: Layout) -> int:
+    """How many leaves the article's head takes: the mark it starts with, its title, then its
+    author and dateline (HEAD_STYLES); none for an untitled article."""
+    title, *under = (layout.styles[name] for name in HEAD_STYLES)
+    if len(article) < 2 or getattr(article[1].flowable, "style", None) != title:
+        return 0
+    length = 2
+    while length < len(article) and getattr(article[length].flowable, "style", None) in under:
+        length += 1
+    return length
+
+
+def _head_sink(items: Sequence[Item], under: int, leading: float) -> float:
+    """What the space under an article's head (item `under`) grows by (or, if negative, gives
+    up) for the first line of the text after `items` (the head, that space, any headings over
+    the text) to sit on a baseline of a full page of text: the head takes whole lines of body
+    text, as a compositor sinks every opening alike. The space comes up to the baseline above
+    when that takes no more than the spaces above the text could give (GLUE_SHRINK of them, as
+    any space between blocks), else goes down to the next one. It is then set solid, never
+    stretched or shrunk to fill a page: the title, dateline and first line of every title page
+    whose title has as many lines stand at the same heights, and the page builder fills a title
+    page as any other, with whole lines."""
+    height = sum(item.height for item in items if isinstance(item, (Box, Glue)))
+    over = height % leading  # below the baseline before
+    if over < 1e-6 or leading - over < 1e-6:
+        return 0.0
+    glue = sum(item.height for item in items if isinstance(item, Glue))
+    return -over if over <= min(GLUE_SHRINK * glue, items[under].height, leading - over) else leading - over
 
 
 def _changes(leaf: Leaf, width: float, canvas) -> tuple[float, float]:
@@ -479,13 +524,14 @@ class PageOfText(Flowable):
     of the text block) and indents the page builder chose."""
 
     def __init__(self, pieces: list[tuple[Flowable, float, float, float]], height: float, page: Page,
-                 layout: Layout, foot: float):
+                 layout: Layout, foot: float, noticed: float = 0.0):
         super().__init__()
         self.pieces = pieces  # (flowable, y of its top, left indent, right indent)
         self.page = page
         self.frame_height = height
         self.layout = layout
         self.foot = foot  # the baseline its foot notes end on (`_feet`)
+        self.noticed = noticed  # what its break costs, where the reader notices it (`_noticed`)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.width = available_width
@@ -551,16 +597,36 @@ def _piece_signature(flowable: Flowable, objects: list[Any]) -> tuple | None:
     return None
 
 
-def make_pages(flowables: list[Flowable], layout: Layout, canvas, first_page: int) -> list[PageOfText]:
-    """The pages of an article whose first page is page number `first_page`."""
+def make_pages(flowables: list[Flowable], layout: Layout, canvas, first_page: int, sink: int = 0
+               ) -> list[PageOfText]:
+    """The pages of an article whose first page is page number `first_page`, its text sunk
+    `sink` lines under its head (`measure`)."""
     article = leaves(flowables)
     frame = _frame(layout)
-    items, sources, pages = _filled_layout(article, layout, canvas, frame, first_page)
-    return [PageOfText(_pieces(page, items, sources, article), frame.height, page, layout, foot)
-            for page, foot in zip(pages, _feet(pages, frame))]
+    items, sources, pages = _filled_layout(article, layout, canvas, frame, first_page, sink)
+    return [PageOfText(_pieces(page, items, sources, article), frame.height, page, layout, foot,
+                       _noticed(page, items, frame)) for page, foot in zip(pages, _feet(pages, frame))]
 
 
-def _filled_layout(article: list[Leaf], layout: Layout, canvas, frame: Frame, first_page: int
+def fill_faults(pages: Sequence[PageOfText]) -> tuple[int, float]:
+    """Of the pages of an article (made by `make_pages`) but its last, how many end above their
+    goal, and what the others' breaks cost where the reader notices them (`_noticed`): what
+    sinking every opening of a booklet a line more may mend."""
+    counted = pages[:-1]
+    return sum(1 for made in counted if not made.page.filled), sum(made.noticed for made in counted)
+
+
+def _noticed(page: Page, items: Sequence[Item], frame: Frame) -> float:
+    """What a page's make-up costs where its reader notices it, in the page builder's demerits:
+    set a line short (SHORT_SPREAD_COST), or broken at a stray line, before a list item of one
+    line, or mid-word under a turned leaf (a break costing ITEM_HEAD_PENALTY or more; not a
+    hyphen on a left page, nor the glue's badness)."""
+    end = items[page.end] if page.end < len(items) else None
+    cost = break_cost(end, page.number) if isinstance(end, Penalty) else 0.0
+    return (SHORT_SPREAD_COST if _short(page, frame) else 0.0) + (cost if cost >= ITEM_HEAD_PENALTY else 0.0)
+
+
+def _filled_layout(article: list[Leaf], layout: Layout, canvas, frame: Frame, first_page: int, sink: int
                    ) -> tuple[list[Item], list[Source | None], tuple[Page, ...]]:
     """The article's items, their sources and its pages, with paragraphs set a line longer or
     shorter (TeX's \\looseness) where the pages of the article as it is best set leave a page
@@ -569,14 +635,14 @@ def _filled_layout(article: list[Leaf], layout: Layout, canvas, frame: Frame, fi
     paragraphs are offered to the page builder, which breaks those spreads again choosing the
     changes with the breaks (a change on one spread often wants another on the spread before);
     the spreads are kept so when fewer of their pages are unfilled, then fewer short, then fewer."""
-    items, sources = measure(article, layout, canvas)
+    items, sources = measure(article, layout, canvas, sink=sink)
     pages = _page_breaks(items, frame, first_page)
     windows = _windows(pages, items, frame)
     if not windows:
         return items, sources, pages
     offered = {sources[i].leaf for first, last in windows for page in pages[first:last + 1]
                for i in range(page.start, page.end) if sources[i] is not None and sources[i].line is not None}
-    offer_items, _ = measure(article, layout, canvas, offered=offered)
+    offer_items, _ = measure(article, layout, canvas, offered=offered, sink=sink)
     made: list[Page] = list(pages[:windows[0][0]])
     for number, (first, last) in enumerate(windows):
         closed = last < len(pages) - 1
@@ -590,7 +656,7 @@ def _filled_layout(article: list[Leaf], layout: Layout, canvas, frame: Frame, fi
     looseness = {sources[page.changed].leaf: page.change for page in made if page.changed is not None}
     if not looseness:
         return items, sources, pages
-    changed_items, changed_sources = measure(article, layout, canvas, looseness)
+    changed_items, changed_sources = measure(article, layout, canvas, looseness, sink=sink)
     if len(changed_items) != len(items) + 2 * sum(looseness.values()):  # not as offered: break them again
         return changed_items, changed_sources, _page_breaks(changed_items, frame, first_page)
     return changed_items, changed_sources, _renumbered(made, first_page)
