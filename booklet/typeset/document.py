@@ -384,7 +384,7 @@ class _Article(Flowable):
 
     `booklet watch` keeps each article's pages (`LineCache.articles`) by what they are made
     from: the article as parsed, the layout, its prepared images, its place among the titled
-    articles and its first page number. An article that did not change since the last build
+    articles, its first page number and its sink. An article that did not change since the last build
     then gets the pages it had, its flowables neither made nor measured again (`make` is
     called only when they are needed)."""
 
@@ -392,14 +392,14 @@ class _Article(Flowable):
         super().__init__()
         self.make = make
         self.number = number  # its place in the booklet
-        self.content = (*content, sink)  # what its pages are made from
+        self.content = content  # what its pages are made from
         self.sink = sink  # lines its text is sunk under its head (makeup.measure)
 
     def pages(self, layout: Layout, canvas, first_page: int) -> tuple[list[Flowable], tuple[int, float]]:
         """Its pages, each after a page break, and its faults (makeup.fill_faults)."""
         cache = linecache.current()
         kept = cache.articles if cache is not None else None
-        slot = (self.number, first_page)
+        slot = (self.number, first_page, self.sink)  # a booklet made up again keeps each sink's pages
         last = kept.get(slot) if kept is not None else None
         if last is not None and last[0] == self.content:
             made = last[1]
