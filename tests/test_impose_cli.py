@@ -36,6 +36,18 @@ def test_impose_default_output_and_summary(run, tmp_path):
     assert result.stderr == ""
 
 
+def test_a_print_pdf_is_not_imposed_again(run, tmp_path):
+    """`booklet impose zine-print.pdf` (the print PDF for the reading one) made sheets of shrunk
+    A4 sheets, 50 %, in no order that folds, with only a warning about the scale."""
+    make_numbered_pdf(tmp_path / "zine-read.pdf", 16)
+    assert run("impose", "zine-read.pdf", "-o", "zine-print.pdf").exit_code == 0
+    result = run("impose", "zine-print.pdf", "-o", "again.pdf")
+    assert result.exit_code == 1
+    assert result.stderr == ("booklet: zine-print.pdf: this is a print PDF already (its sheets place the pages of "
+                             "a booklet): impose the reading zine-read.pdf it was made from\n")
+    assert not (tmp_path / "again.pdf").exists()
+
+
 def test_impose_all_options(run, tmp_path):
     make_numbered_pdf(tmp_path / "in.pdf", 40)
     result = run("impose", "in.pdf", "-o", "out.pdf", "--scheme", "quarto", "--flip", "short", "--manual-duplex",

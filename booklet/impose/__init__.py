@@ -141,6 +141,10 @@ def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOption
     check_options(options)
     source, output = Path(source), Path(output)
     pdf = SourcePDF(source, data, kept)
+    if data is None and pdf.is_imposed:  # imposed twice, its pages come out in no order on paper
+        name = source.name.removesuffix("-print.pdf") + "-read.pdf" if source.name.endswith("-print.pdf") else "PDF"
+        raise BookletError(f"this is a print PDF already (its sheets place the pages of a booklet): impose the "
+                           f"reading {name} it was made from", source)
     page_count = len(pdf.pages)
     # a reading PDF that says it reads right to left (booklet's own do) is bound on the right
     binding = options.binding or ("right" if pdf.reads_right_to_left else "left")
