@@ -51,6 +51,9 @@ def read_sources(source: Path) -> BookletSource:
         return _read_folder(source)
     if not source.exists():
         raise BookletError("no such file or folder", source)
+    if source.suffix.lower() == ".pdf":
+        raise BookletError("expected a Markdown file (.md) or a booklet folder; a PDF made elsewhere is "
+                           "imposed with `booklet impose`", source)
     if source.suffix.lower() not in MARKDOWN_SUFFIXES:
         raise BookletError("expected a Markdown file (.md) or a booklet folder", source)
     if not source.is_file():  # regression: a named pipe was read, waiting for a writer for ever
