@@ -191,7 +191,9 @@ def open_reader(source, path: Path | None = None, kept: KeptImposition | None = 
         return reader
     except BookletError:
         raise
-    except (*_PDF_ERRORS, OSError) as exc:
+    except OSError as exc:  # a file without read permission, a folder
+        raise BookletError(f"cannot read: {exc.strerror or exc}", path) from None
+    except _PDF_ERRORS as exc:
         raise BookletError(f"not a readable PDF ({_short(exc)})", path) from None
 
 
