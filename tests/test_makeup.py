@@ -665,8 +665,8 @@ def paragraph_items(count: int) -> list:
     return items
 
 
-story_st = st.lists(st.one_of(st.integers(1, 40), st.just("heading"), st.just("figure")), min_size=1,
-                    max_size=30)
+story_st = st.lists(st.one_of(st.integers(1, 40), st.just("heading"), st.just("figure"), st.just("full")),
+                    min_size=1, max_size=30)
 
 
 def pure_story(spec) -> list:
@@ -678,6 +678,8 @@ def pure_story(spec) -> list:
             items += [Glue(8.0, 4.0, 1.6), Box(13.5, 2.5), Penalty(INFINITY), Glue(4.0, 2.0, 0.8)]
         elif element == "figure":
             items.append(Float(150.0, 2.1, 6.2, 8.0, 25.0))
+        elif element == "full":  # a full-page figure, or (several in a row) a table turned sideways
+            items.append(Float(0.0, full_page=True))
         else:
             items += paragraph_items(element)
     return items
@@ -694,7 +696,7 @@ def baseline(page, items) -> float:
         last_depth, solid = figure.depth + figure.space_after, True
     for index in range(page.start, page.end):
         item = items[index]
-        if index == page.deferred:
+        if index == page.deferred or isinstance(item, Float) and item.full_page:  # on pages after
             glue = 0.0
         elif isinstance(item, Glue):
             if solid:
@@ -718,7 +720,7 @@ def test_page_breaks_fill_spreads_and_keep_the_rules(spec, first_page):
     assert pages[0].number == first_page
     assert [p.number for p in pages] == list(range(first_page, first_page + len(pages)))
     covered = sorted(i for p in pages for i in range(p.start, p.end) if i != p.deferred)
-    ends = {p.end for p in pages[:-1]}
+    ends = {p.end for p in pages if p.start < p.end < len(items)}  # (a full-page figure's page holds no items)
     for end in ends:  # breaks only where allowed: never at a widow, orphan or heading's keep
         item = items[end]
         assert isinstance(item, Glue) or isinstance(item, Penalty) and item.cost < INFINITY
@@ -737,6 +739,9 @@ def test_page_breaks_fill_spreads_and_keep_the_rules(spec, first_page):
         if page.deferred is not None:
             following = next(p for p in pages if p.number == page.number + 1)
             assert following.top_float == page.deferred
+    full = [i for i, item in enumerate(items) if isinstance(item, Float) and item.full_page]
+    own = [p.top_float for p in pages if p.start == p.end]  # every full-page figure on a page of its own, in order
+    assert own == full
 
 
 def test_a_long_run_of_text_fills_every_page_but_the_last():
