@@ -254,6 +254,8 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
+        if exc.object.startswith((b"\xff\xfe", b"\xfe\xff")):  # the byte-order mark of UTF-16 (Windows' "Unicode")
+            raise BookletError("UTF-16 text, not UTF-8; save the file as UTF-8", path) from None
         line = exc.object[:exc.start].count(b"\n") + 1
         raise BookletError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", path, line) from None
     except OSError as exc:
