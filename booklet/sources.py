@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .errors import BookletError, BookletErrors, Collector, Problem
+from .errors import BookletError, BookletErrors, Collector, Problem, not_utf8
 from .model import Location
 
 BOOKLET_FILE = "booklet.yaml"
@@ -254,10 +254,7 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        if exc.object.startswith((b"\xff\xfe", b"\xfe\xff")):  # the byte-order mark of UTF-16 (Windows' "Unicode")
-            raise BookletError("UTF-16 text, not UTF-8; save the file as UTF-8", path) from None
-        line = exc.object[:exc.start].count(b"\n") + 1
-        raise BookletError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", path, line) from None
+        raise not_utf8(exc, path) from None
     except OSError as exc:
         raise BookletError(f"cannot read: {exc.strerror}", path) from None
 
