@@ -82,6 +82,15 @@ def test_millimetres_become_points(run, tmp_path, monkeypatch):
     assert seen["options"].creep == pytest.approx(0.1 * MM)
 
 
+def test_a_mini_zine_of_too_many_pages_says_what_it_makes_and_what_to_do(run, tmp_path):
+    make_numbered_pdf(tmp_path / "long.pdf", 18)
+    warning = run("impose", "long.pdf", "--scheme", "mini-zine").stderr
+    assert "these 18 make 3 separate zines, the last with 6 blank pages" in warning
+    assert "for one booklet, make it 8 pages or choose bigger pages (booklet layouts)" in warning
+    make_numbered_pdf(tmp_path / "eight.pdf", 8)
+    assert "separate" not in run("impose", "eight.pdf", "--scheme", "mini-zine").stderr
+
+
 def test_thick_booklet_suggests_a_group(run, tmp_path):
     make_numbered_pdf(tmp_path / "thick.pdf", 256)
     result = run("impose", "thick.pdf")

@@ -260,8 +260,12 @@ def _draw_sheets(the_plan: Plan, pdf, sheet: tuple[float, float], margin_scale: 
 def _nest_warnings(the_plan: Plan, options: ImposeOptions) -> list[str]:
     """Say so when one nest is too thick to fold and staple well, and suggest --group."""
     if the_plan.scheme == "mini-zine":
-        return [f"a mini-zine holds 8 pages: this makes {the_plan.sheets} separate zines"] \
-            if the_plan.sheets > 1 else []
+        if the_plan.sheets == 1:
+            return []
+        blank = the_plan.sheets * 8 - the_plan.page_count
+        last = f", the last with {blank} blank page{'s' if blank > 1 else ''}" if blank else ""
+        return [f"a mini-zine holds 8 pages: these {the_plan.page_count} make {the_plan.sheets} separate "
+                f"zines{last}; for one booklet, make it 8 pages or choose bigger pages (booklet layouts)"]
     folded_per_sheet = scheme_module(the_plan.scheme).FOLDED_PER_SHEET
     biggest = max(count for _, count in the_plan.nests)
     strips = biggest * folded_per_sheet
