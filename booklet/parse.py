@@ -222,6 +222,10 @@ def _cover_page(key: str, source: BookletSource, language: str, remarks: list[Re
         article, problems, cover_remarks = _parse_article_file(source.covers[key], language)
         if problems:
             raise BookletErrors(list(problems))
+        if article.notes:  # regression: the call printed, the note was lost
+            note = article.notes[0].where
+            raise BookletError(f"a footnote on the {'front' if key == 'cover' else 'back'} cover cannot be printed "
+                               "(a cover page has no foot for notes): write it into the text", note.path, note.line)
         remarks += cover_remarks
         return CoverPage("markdown", line, path, article)
     if suffix == ".pdf":
