@@ -144,9 +144,10 @@ class SourcePDF:
 
     @property
     def is_imposed(self) -> bool:
-        """Whether the PDF is a print PDF of booklet's already: its first sheet places pages."""
+        """Whether the PDF is a print PDF of booklet's already: its first sheet places pages, two
+        or more (a shop PDF places one a page, to be imposed by whoever prints it)."""
         try:
-            return bool(_placements(self.reader.pages[0]))
+            return len(_placements(self.reader.pages[0])) >= 2
         except _PDF_ERRORS:
             return False
 
