@@ -234,8 +234,11 @@ def load_layout(name_or_path: str, relative_to: Path | None = None) -> Layout:
     path = Path(name_or_path)
     if relative_to is not None and not path.is_absolute():
         path = relative_to / path
+    if path.is_dir():
+        raise BookletError("is a folder, not a layout file (.toml)", path)
     if not path.is_file():
-        raise BookletError("layout file not found", path)
+        builtin = f" (the built-in layout is named without .toml: {path.stem})" if path.stem in builtins else ""
+        raise BookletError(f"layout file not found{builtin}", path)
     return parse_layout(path)
 
 def parse_layout(path: Path) -> Layout:
