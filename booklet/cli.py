@@ -246,6 +246,12 @@ def page_count_line(pages: int, blanks: int, report, others: str = "with content
     return line
 
 
+INPUT_PATH = click.Path(path_type=Path, readable=False)
+"""A file or folder to read. Whether it can be read is found by reading it: a file without read
+permission is a problem of the input (one line naming it, exit 1), not of the command line (click's
+"Path 'x' is not readable", exit 2)."""
+
+
 def build_options(command: Callable) -> Callable:
     """What `build` and `watch` share: SOURCE, -o, --layout and the imposition options."""
     command = imposition_options(command)
@@ -253,7 +259,7 @@ def build_options(command: Callable) -> Callable:
                            help="A built-in layout or a layout file.")(command)
     command = click.option("-o", "--outdir", type=click.Path(path_type=Path), default=Path("."),
                            show_default=True, help="Folder for NAME-read.pdf and NAME-print.pdf.")(command)
-    return click.argument("source", type=click.Path(path_type=Path))(command)
+    return click.argument("source", type=INPUT_PATH)(command)
 
 
 class _Commands(click.Group):
@@ -379,7 +385,7 @@ def unique_warnings(warnings: list[str]) -> list[str]:
 
 
 @main.command(name="check")
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", type=INPUT_PATH)
 @click.option("--layout", "layout_name", metavar="NAME|PATH", help="A built-in layout or a layout file.")
 @quiet_option
 @reports_errors
@@ -423,7 +429,7 @@ def layouts() -> None:
 
 
 @main.command()
-@click.argument("input_pdf", metavar="INPUT.pdf", type=click.Path(path_type=Path))
+@click.argument("input_pdf", metavar="INPUT.pdf", type=INPUT_PATH)
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Print PDF to write (default: INPUT-print.pdf beside the input).")
 @imposition_options
@@ -466,7 +472,7 @@ def impose(input_pdf: Path, output: Path | None, guide: bool, quiet: bool, **par
 
 
 @main.command()
-@click.argument("source", metavar="SOURCE_OR_PDF", type=click.Path(path_type=Path))
+@click.argument("source", metavar="SOURCE_OR_PDF", type=INPUT_PATH)
 @click.option("-o", "--outdir", type=click.Path(path_type=Path), help="Folder for the PNGs (default NAME-preview).")
 @click.option("--pages", is_flag=True, help="The single pages.")
 @click.option("--spreads", is_flag=True, help="The spreads (and the contact sheet).")
@@ -508,7 +514,7 @@ def testsheet(output, letter):
 
 
 @main.command()
-@click.argument("print_pdf", metavar="PRINT.pdf", type=click.Path(path_type=Path))
+@click.argument("print_pdf", metavar="PRINT.pdf", type=INPUT_PATH)
 @click.option("--scheme", type=_SCHEME_CHOICE, default="cut-stack", show_default=True,
               help="The scheme the file was imposed with.")
 @click.option("--pages", "page_count", type=click.IntRange(min=1), required=True,

@@ -25,6 +25,16 @@ class UsageError(BookletError):
     """A command-line usage problem (exit code 2)."""
 
 
+def not_utf8(exc: UnicodeDecodeError, path: Path) -> BookletError:
+    """The error for a text file (Markdown, YAML, a layout) that is not UTF-8: UTF-16 (Windows
+    Notepad's "Unicode", known by its byte-order mark) named as such, else the line of the first
+    byte that is not UTF-8 (a Latin-1 or Windows-1252 file)."""
+    if exc.object.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return BookletError("UTF-16 text, not UTF-8; save the file as UTF-8", path)
+    line = exc.object[:exc.start].count(b"\n") + 1
+    return BookletError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", path, line)
+
+
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """"1 sheet", "2 sheets": a count with its noun in the right number, for messages."""
     return f"{count} {noun if count == 1 else plural or noun + 's'}"

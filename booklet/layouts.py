@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import BookletError, Collector
+from .errors import BookletError, Collector, not_utf8
 from .fonts import BUNDLED, FontFamily, resolve_family
 from .paper import MM, PAPER_SIZES_MM, paper_name, paper_size
 
@@ -234,17 +234,22 @@ def load_layout(name_or_path: str, relative_to: Path | None = None) -> Layout:
     path = Path(name_or_path)
     if relative_to is not None and not path.is_absolute():
         path = relative_to / path
+    if path.is_dir():
+        raise BookletError("is a folder, not a layout file (.toml)", path)
     if not path.is_file():
-        raise BookletError("layout file not found", path)
+        builtin = f" (the built-in layout is named without .toml: {path.stem})" if path.stem in builtins else ""
+        raise BookletError(f"layout file not found{builtin}", path)
     return parse_layout(path)
 
 def parse_layout(path: Path) -> Layout:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # (Notepad writes a byte-order mark, TOML has none)
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise BookletError(f"invalid TOML: {exc}", path, _toml_error_line(exc)) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise not_utf8(exc, path) from None
+    except OSError as exc:
         raise BookletError(f"cannot read layout: {exc}", path) from None
     return _LayoutReader(path, text).read(data)
 
@@ -287,8 +292,8 @@ def toml_line(text: str, table: str, key: str | None = None) -> int | None:
 def layout_error(layout: Layout, message: str, table: str, key: str | None = None) -> BookletError:
     """An error in a layout found by a later stage, located at `key` in `[table]` of its file."""
     try:
-        text = layout.path.read_text(encoding="utf-8") if layout.path else ""
-    except OSError:
+        text = layout.path.read_text(encoding="utf-8-sig") if layout.path else ""
+    except (OSError, UnicodeDecodeError):  # (it was read before; changed since, it gives no line)
         text = ""
     return BookletError(message, layout.path, toml_line(text, table, key) if text else None)
 

@@ -92,14 +92,7 @@ def read_booklet(source: BookletSource) -> tuple[Booklet | None, list[Problem]]:
     metadata = read_metadata(source.metadata, source.metadata_where, errors)
     language = metadata.language
     articles: list[Article] = []
-    remarks: list[Remark] = [Remark(f"{path.name} is not in the 'articles' list of {source.metadata_where.path.name}, "
-                                    "so it is left out of the booklet; add it to the list to print it",
-                                    Location(source.metadata_where.path, key_line(source.metadata_where, "articles")))
-                             for path in source.unlisted]
-    remarks += [Remark(f"{path.name} is listed {times} times in the 'articles' of {source.metadata_where.path.name}, "
-                       f"so it is printed {times} times; list it once to print it once",
-                       Location(source.metadata_where.path, key_line(source.metadata_where, "articles")))
-                for path, times in source.repeated]
+    remarks = _listing_remarks(source)
     for document in source.documents:
         with errors.attempt():
             if source.single_file:
@@ -124,6 +117,24 @@ def read_booklet(source: BookletSource) -> tuple[Booklet | None, list[Problem]]:
         return None, errors.problems
     booklet = Booklet(name=source.name, metadata=metadata, articles=tuple(articles), remarks=tuple(remarks))
     return booklet, errors.problems
+
+
+def _listing_remarks(source: BookletSource) -> list[Remark]:
+    """What the `articles:` list of booklet.yaml leaves out or prints more than once: a Markdown
+    file of the folder not in it, a file listed twice, the cover's or back's file listed too."""
+    where = source.metadata_where
+    listed = Location(where.path, key_line(where, "articles"))
+    remarks = [Remark(f"{path.name} is not in the 'articles' list of {where.path.name}, so it is left out of the "
+                      "booklet; add it to the list to print it", listed) for path in source.unlisted]
+    remarks += [Remark(f"{path.name} is listed {times} times in the 'articles' of {where.path.name}, so it is "
+                       f"printed {times} times; list it once to print it once", listed)
+                for path, times in source.repeated]
+    articles = {document.path.resolve() for document in source.documents}
+    remarks += [Remark(f"{cover.path.name} is the {'front' if key == 'cover' else 'back'} cover and in the 'articles' "
+                       f"of {where.path.name} too, so it is printed twice; take it out of the list",
+                       Location(where.path, key_line(where, key)))
+                for key, cover in source.covers.items() if not source.single_file and cover.path.resolve() in articles]
+    return remarks
 
 
 # --- metadata -------------------------------------------------------------
@@ -211,6 +222,10 @@ def _cover_page(key: str, source: BookletSource, language: str, remarks: list[Re
         article, problems, cover_remarks = _parse_article_file(source.covers[key], language)
         if problems:
             raise BookletErrors(list(problems))
+        if article.notes:  # regression: the call printed, the note was lost
+            note = article.notes[0].where
+            raise BookletError(f"a footnote on the {'front' if key == 'cover' else 'back'} cover cannot be printed "
+                               "(a cover page has no foot for notes): write it into the text", note.path, note.line)
         remarks += cover_remarks
         return CoverPage("markdown", line, path, article)
     if suffix == ".pdf":

@@ -178,7 +178,7 @@ def preview(source: Path, folder: Path | None = None, *, kinds: tuple[str, ...] 
     from .build import build
     from .impose import ImposeOptions, impose_pdf
     from .sources import MARKDOWN_SUFFIXES
-    from .impose.writer import is_duplex, read_print_pdf
+    from .impose.writer import SourcePDF, is_duplex
 
     if not 10 <= dpi <= 1200:
         raise UsageError(f"--dpi must be between 10 and 1200, not {dpi:g}")
@@ -196,7 +196,7 @@ def preview(source: Path, folder: Path | None = None, *, kinds: tuple[str, ...] 
             reading, printed = result.read_path, result.print_path
             binding = result.imposition.plan.binding
             duplex = result.imposition.plan.duplex and not result.imposition.plan.manual_duplex
-        elif any(placements for _, placements in read_print_pdf(source)):
+        elif SourcePDF(source).is_imposed:  # (a shop PDF, one page a sheet with its marks, is pages)
             if set(kinds) - {"sheets"}:
                 if kinds != KINDS:
                     raise UsageError("a print PDF has sheets, not pages or spreads: preview its reading PDF "

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .errors import BookletError, BookletErrors, Collector, Problem
+from .errors import BookletError, BookletErrors, Collector, Problem, not_utf8
 from .model import Location
 
 BOOKLET_FILE = "booklet.yaml"
@@ -51,6 +51,9 @@ def read_sources(source: Path) -> BookletSource:
         return _read_folder(source)
     if not source.exists():
         raise BookletError("no such file or folder", source)
+    if source.suffix.lower() == ".pdf":
+        raise BookletError("expected a Markdown file (.md) or a booklet folder; a PDF made elsewhere is "
+                           "imposed with `booklet impose`", source)
     if source.suffix.lower() not in MARKDOWN_SUFFIXES:
         raise BookletError("expected a Markdown file (.md) or a booklet folder", source)
     if not source.is_file():  # regression: a named pipe was read, waiting for a writer for ever
@@ -251,8 +254,7 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = exc.object[:exc.start].count(b"\n") + 1
-        raise BookletError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", path, line) from None
+        raise not_utf8(exc, path) from None
     except OSError as exc:
         raise BookletError(f"cannot read: {exc.strerror}", path) from None
 

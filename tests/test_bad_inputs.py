@@ -136,6 +136,29 @@ def test_a_named_pipe_as_source_is_one_line_not_a_wait_for_ever(tmp_path: Path) 
     assert done.stderr.startswith("booklet: zine.md: not a file but a named pipe") and len(done.stderr.splitlines()) == 1
 
 
+def test_a_file_without_read_permission_is_a_problem_of_the_input(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a user who is not root sees it (root reads any file, so both the permission and the
+    failed read are simulated). Regression: click's own check refused the file first, "Invalid
+    value for 'SOURCE': Path 'zine.md' is not readable. (see booklet check --help)", exit 2."""
+    (tmp_path / "zine.md").write_text("---\ntitle: T\n---\nText.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    access, read_text = os.access, Path.read_text
+
+    def no_permission(path, mode, *args, **kwargs):
+        return False if Path(path).name == "zine.md" and mode & os.R_OK else access(path, mode, *args, **kwargs)
+
+    def refused(self, *args, **kwargs):
+        if self.name == "zine.md":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return read_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(os, "access", no_permission)
+    monkeypatch.setattr(Path, "read_text", refused)
+    result = CliRunner().invoke(main, ["check", "zine.md"])
+    assert (result.exit_code, result.stderr) == (1, "booklet: zine.md: cannot read: Permission denied\n")
+
+
 # --- failures of the machine, simulated (root may write anywhere, and disks rarely fill on cue) ---
 
 

@@ -327,3 +327,44 @@ def test_a_contents_entry_that_wraps_indents_its_second_line(tmp_path):
     assert turnover[1] - lines[first][1] == pytest.approx(size, abs=0.5)
     assert turnover[0].endswith("Contents 2") and short[0] == "Short one 3"
     assert short[1] == pytest.approx(lines[first][1], abs=0.3)
+
+
+@pytest.mark.parametrize("attributes", ["{.full}", ""])
+def test_a_picture_in_a_markdown_cover_is_on_the_cover_page(tmp_path, attributes):
+    """A `{.full}` figure's page of its own was the next page (the contents moved to page 3),
+    as was a figure with no room left on the cover: the cover ran over two pages unsaid."""
+    folder = write_booklet(tmp_path / "b", "cover: cover.md\n")
+    photo(folder / "workshop.png")
+    (folder / "cover.md").write_text(f"# Cover\n\n![Full](workshop.png){attributes}\n\nAfter.\n", encoding="utf-8")
+    pdf = build_reading_pdf(folder)
+    words = words_with_top(pdf, 0)
+    (image,) = page_images(pdf, 0)
+    assert words["Cover"] < image["top"] < image["bottom"] < words["After."]
+    assert "Contents" in page_text(pdf, 1) and not page_images(pdf, 1)
+
+
+def test_a_markdown_cover_too_full_for_its_picture_is_an_error_at_the_picture(tmp_path):
+    folder = write_booklet(tmp_path / "b", "cover: cover.md\n")
+    photo(folder / "workshop.png")
+    (folder / "cover.md").write_text("# Cover\n\n![Full](workshop.png){.full}\n\n"
+                                     + "\n\n".join(f"Line {n} of a cover." for n in range(20)), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(folder), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.output
+    assert re.search(r"^booklet: .*cover\.md:3: the picture workshop\.png does not fit", result.stderr), result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_cover_title_too_tall_for_a_tiny_page_is_named_in_the_error_not_reportlabs_words(tmp_path):
+    """Pages of 60 × 60 mm: the title under the full-page picture has no room. The message
+    was "something is too large … (Splitting error(n==2) on page 1 in)"."""
+    folder = write_booklet(tmp_path / "b", "cover_image: photo.jpg\ncover: full\n")
+    photo(folder / "photo.jpg")
+    config = folder / "booklet.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("Long Tables", "Small Presses, Long Tables"),
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(folder), "--sheet", "120x120", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.output
+    assert re.search(r"^booklet: .*booklet\.yaml:1: the text “Small Presses, Long Tables” on the front cover does not fit in the "
+                     r"page's text block \(\d+ × \d+ mm\)", result.stderr), result.stderr
+    assert "Splitting" not in result.stderr and "error(" not in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -36,6 +36,18 @@ def test_impose_default_output_and_summary(run, tmp_path):
     assert result.stderr == ""
 
 
+def test_a_print_pdf_is_not_imposed_again(run, tmp_path):
+    """`booklet impose zine-print.pdf` (the print PDF for the reading one) made sheets of shrunk
+    A4 sheets, 50 %, in no order that folds, with only a warning about the scale."""
+    make_numbered_pdf(tmp_path / "zine-read.pdf", 16)
+    assert run("impose", "zine-read.pdf", "-o", "zine-print.pdf").exit_code == 0
+    result = run("impose", "zine-print.pdf", "-o", "again.pdf")
+    assert result.exit_code == 1
+    assert result.stderr == ("booklet: zine-print.pdf: this is a print PDF already (its sheets place the pages of "
+                             "a booklet): impose the reading zine-read.pdf it was made from\n")
+    assert not (tmp_path / "again.pdf").exists()
+
+
 def test_impose_all_options(run, tmp_path):
     make_numbered_pdf(tmp_path / "in.pdf", 40)
     result = run("impose", "in.pdf", "-o", "out.pdf", "--scheme", "quarto", "--flip", "short", "--manual-duplex",
@@ -68,6 +80,15 @@ def test_millimetres_become_points(run, tmp_path, monkeypatch):
     assert run("impose", "in.pdf", "--printer-margin", "5", "--creep", "0.1").exit_code == 0
     assert seen["options"].printer_margin == pytest.approx(5 * MM)
     assert seen["options"].creep == pytest.approx(0.1 * MM)
+
+
+def test_a_mini_zine_of_too_many_pages_says_what_it_makes_and_what_to_do(run, tmp_path):
+    make_numbered_pdf(tmp_path / "long.pdf", 18)
+    warning = run("impose", "long.pdf", "--scheme", "mini-zine").stderr
+    assert "these 18 make 3 separate zines, the last with 6 blank pages" in warning
+    assert "for one booklet, make it 8 pages or choose bigger pages (booklet layouts)" in warning
+    make_numbered_pdf(tmp_path / "eight.pdf", 8)
+    assert "separate" not in run("impose", "eight.pdf", "--scheme", "mini-zine").stderr
 
 
 def test_thick_booklet_suggests_a_group(run, tmp_path):

@@ -57,3 +57,15 @@ def test_paper_names_in_a_layout_are_read_in_any_case(tmp_path):
     layout, reference = load_layout(str(mine)), load_layout("pocket")
     assert (layout.page_width, layout.page_height) == (reference.page_width, reference.page_height)
     assert layout.imposition == reference.imposition
+
+
+def test_a_layout_saved_with_a_byte_order_mark_is_read(tmp_path):
+    """Windows Notepad writes UTF-8 with a byte-order mark, which TOML has no place for.
+    Regression: 'my.toml:1: invalid TOML: Invalid statement (at line 1, column 1)'."""
+    from booklet.layouts import builtin_layouts
+
+    pocket = builtin_layouts()["pocket"].read_text(encoding="utf-8")
+    mine = tmp_path / "mine.toml"
+    mine.write_text(pocket.replace("size = 9.2\n", "size = 9.5\n", 1), encoding="utf-8-sig")
+    assert mine.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert load_layout(str(mine)).styles["body"].size == 9.5

@@ -78,6 +78,17 @@ def test_an_article_listed_twice_is_printed_twice_with_a_warning(tmp_path):
          "print it once", 2)]
 
 
+def test_a_cover_listed_as_an_article_too_is_printed_twice_with_a_warning(tmp_path):
+    (tmp_path / "booklet.yaml").write_text("title: T\nback: back.md\narticles:\n  - a.md\n  - back.md\n")
+    (tmp_path / "a.md").write_text("# A\n\nx\n")
+    (tmp_path / "back.md").write_text("Pass it on.\n")
+    booklet = parse_booklet(read_sources(tmp_path))
+    assert len(booklet.articles) == 2 and booklet.metadata.back.kind == "markdown"
+    assert [(r.message, r.where.line) for r in booklet.remarks] == [
+        ("back.md is the back cover and in the 'articles' of booklet.yaml too, so it is printed twice; take it "
+         "out of the list", 2)]
+
+
 def test_folder_without_list_takes_markdown_files_sorted(tmp_path):
     (tmp_path / "2.md").write_text("# Two\n\nx\n")
     (tmp_path / "1.md").write_text("# One\n\nx\n")

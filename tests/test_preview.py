@@ -158,3 +158,18 @@ def test_a_source_that_is_neither_markdown_nor_a_pdf_is_named_with_what_preview_
     assert result.exit_code == 1
     assert result.stderr == "booklet: my.toml: expected a Markdown file (.md), a booklet folder or a PDF\n"
     assert not (tmp_path / "my-preview").exists()
+
+
+def test_a_shop_pdf_is_pages_to_preview_and_impose_not_a_print_pdf(tmp_path, monkeypatch):
+    """A shop PDF places one page a sheet, with its crop marks: a copy shop imposes it. Regression:
+    preview took it for a print PDF (16 'sheets', no pages or spreads)."""
+    from booklet.impose.shop import write_shop_pdf
+
+    make_numbered_pdf(tmp_path / "zine-read.pdf", 8)
+    write_shop_pdf(tmp_path / "zine-read.pdf", tmp_path / "zine-shop.pdf")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["preview", "zine-shop.pdf", "--dpi", "20"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("8 pages, 5 spreads, 1 sheet, a contact sheet"), result.stdout
+    result = CliRunner().invoke(main, ["impose", "zine-shop.pdf", "-q"])
+    assert result.exit_code == 0 and (tmp_path / "zine-shop-print.pdf").is_file(), result.output

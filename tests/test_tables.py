@@ -103,3 +103,24 @@ def test_a_table_on_one_turned_page_leaves_the_text_after_it_to_fill_the_page_be
     [before] = [index for index, text in enumerate(texts) if "Some records" in text]
     [after] = [index for index, text in enumerate(texts) if "Afterword" in text]
     assert turned == [before + 1] and after == before
+
+
+def test_a_long_link_in_a_cell_breaks_after_its_slashes_and_the_table_stays_upright(tmp_path):
+    """A link target counts as the pieces it breaks into (after a slash, before a dot) when the
+    columns are shared, not as one word as wide as the page: the table is set in the text, its
+    address broken over lines of its cell, inside the text block."""
+    address = "https://example.org/a/very/long/path/that/goes/on/and/on/forever/index.html"
+    pdf, layout = build(tmp_path, f"| what | where |\n|---|---|\n| the manual | [link]({address}) |")
+    with pdf:
+        assert not any(_turned(c) for page in pdf.pages for c in page.chars)
+        [page] = [page for page in pdf.pages if "example.org" in (page.extract_text() or "")]
+        lines = [line for line in page.extract_text().splitlines() if "/" in line]
+        text = page.extract_text()
+        assert "Some records" in text and "Afterword" in text
+        rules = sorted(page.lines, key=lambda line: line["top"])
+        cells = [c for c in page.chars if rules[0]["top"] < c["top"] < rules[-1]["top"]]
+        assert rules[0]["x1"] - rules[0]["x0"] <= layout.text_width + 0.01
+        assert rules[0]["x0"] - 0.01 <= min(c["x0"] for c in cells)
+        assert max(c["x1"] for c in cells) <= rules[0]["x1"] + 0.01
+    assert len(lines) >= 2 and all(line.rstrip().endswith("/") for line in lines[:-1]), lines
+    assert "".join(line.split()[-1] for line in lines) == f"({address})"

@@ -141,6 +141,10 @@ def impose_pdf(source: Path, output: Path, options: ImposeOptions = ImposeOption
     check_options(options)
     source, output = Path(source), Path(output)
     pdf = SourcePDF(source, data, kept)
+    if data is None and pdf.is_imposed:  # imposed twice, its pages come out in no order on paper
+        name = source.name.removesuffix("-print.pdf") + "-read.pdf" if source.name.endswith("-print.pdf") else "PDF"
+        raise BookletError(f"this is a print PDF already (its sheets place the pages of a booklet): impose the "
+                           f"reading {name} it was made from", source)
     page_count = len(pdf.pages)
     # a reading PDF that says it reads right to left (booklet's own do) is bound on the right
     binding = options.binding or ("right" if pdf.reads_right_to_left else "left")
@@ -256,8 +260,12 @@ def _draw_sheets(the_plan: Plan, pdf, sheet: tuple[float, float], margin_scale: 
 def _nest_warnings(the_plan: Plan, options: ImposeOptions) -> list[str]:
     """Say so when one nest is too thick to fold and staple well, and suggest --group."""
     if the_plan.scheme == "mini-zine":
-        return [f"a mini-zine holds 8 pages: this makes {the_plan.sheets} separate zines"] \
-            if the_plan.sheets > 1 else []
+        if the_plan.sheets == 1:
+            return []
+        blank = the_plan.sheets * 8 - the_plan.page_count
+        last = f", the last with {blank} blank page{'s' if blank > 1 else ''}" if blank else ""
+        return [f"a mini-zine holds 8 pages: these {the_plan.page_count} make {the_plan.sheets} separate "
+                f"zines{last}; for one booklet, make it 8 pages or choose bigger pages (booklet layouts)"]
     folded_per_sheet = scheme_module(the_plan.scheme).FOLDED_PER_SHEET
     biggest = max(count for _, count in the_plan.nests)
     strips = biggest * folded_per_sheet

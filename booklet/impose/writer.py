@@ -143,6 +143,15 @@ class SourcePDF:
         return self.reader.whole_bytes(reference) if isinstance(self.reader, _ReusingReader) else None
 
     @property
+    def is_imposed(self) -> bool:
+        """Whether the PDF is a print PDF of booklet's already: its first sheet places pages, two
+        or more (a shop PDF places one a page, to be imposed by whoever prints it)."""
+        try:
+            return len(_placements(self.reader.pages[0])) >= 2
+        except _PDF_ERRORS:
+            return False
+
+    @property
     def reads_right_to_left(self) -> bool:
         """Whether the PDF asks viewers to show its spreads right to left (/ViewerPreferences
         /Direction /R2L, ISO 32000-1 § 12.2)."""
@@ -183,7 +192,9 @@ def open_reader(source, path: Path | None = None, kept: KeptImposition | None = 
         return reader
     except BookletError:
         raise
-    except (*_PDF_ERRORS, OSError) as exc:
+    except OSError as exc:  # a file without read permission, a folder
+        raise BookletError(f"cannot read: {exc.strerror or exc}", path) from None
+    except _PDF_ERRORS as exc:
         raise BookletError(f"not a readable PDF ({_short(exc)})", path) from None
 
 
@@ -710,42 +721,44 @@ def read_print_pdf(path: Path) -> list[tuple[tuple[float, float], list[tuple[int
     """
     try:
         reader = open_reader(path)
-        result = []
-        for page in reader.pages:
-            size = (float(page.mediabox.width), float(page.mediabox.height))
-            xobjects = page.get("/Resources", {}).get_object().get("/XObject", {})
-            xobjects = xobjects.get_object() if xobjects else {}
-            placements = []
-            matrix = None
-            stack = []
-            contents = page.get_contents()
-            operations = contents.operations if contents is not None else []
-            for operands, operator in operations:
-                if operator == b"q":
-                    stack.append(matrix)
-                elif operator == b"Q":
-                    matrix = stack.pop() if stack else None
-                elif operator == b"cm":
-                    matrix = tuple(float(v) for v in operands)
-                elif operator == b"Do" and matrix is not None:
-                    form = xobjects.get(str(operands[0]))
-                    # the source page is the form's /Name; files from before /S names used it directly
-                    name = str(form.get_object().get("/Name", operands[0])) if form is not None else ""
-                    if not name.startswith("/P") or not name[2:].isdigit():
-                        continue
-                    form = form.get_object()
-                    bbox = [float(v) for v in form["/BBox"]]
-                    fm = tuple(float(v) for v in form.get("/Matrix", [1, 0, 0, 1, 0, 0]))
-                    from .geometry import multiply, transform_rect
-
-                    x0, y0, x1, y1 = transform_rect(multiply(fm, matrix), tuple(bbox))
-                    a, b = matrix[0], matrix[1]
-                    rotation = (0 if abs(b) < 1e-9 and a > 0 else 180 if abs(b) < 1e-9
-                                else 90 if b > 0 else 270)
-                    placements.append((int(name[2:]), rotation, (x0 + x1) / 2, (y0 + y1) / 2))
-            result.append((size, placements))
-        return result
+        return [((float(page.mediabox.width), float(page.mediabox.height)), _placements(page))
+                for page in reader.pages]
     except BookletError:
         raise
     except (*_PDF_ERRORS, OSError) as exc:
         raise BookletError(f"not a readable print PDF ({_short(exc)})", path) from None
+
+
+def _placements(page) -> list[tuple[int, int, float, float]]:
+    """The booklet pages a print PDF's page draws: (page_index, rotation, centre x, centre y)."""
+    from .geometry import multiply, transform_rect
+
+    xobjects = page.get("/Resources", {}).get_object().get("/XObject", {})
+    xobjects = xobjects.get_object() if xobjects else {}
+    placements = []
+    matrix = None
+    stack = []
+    contents = page.get_contents()
+    operations = contents.operations if contents is not None else []
+    for operands, operator in operations:
+        if operator == b"q":
+            stack.append(matrix)
+        elif operator == b"Q":
+            matrix = stack.pop() if stack else None
+        elif operator == b"cm":
+            matrix = tuple(float(v) for v in operands)
+        elif operator == b"Do" and matrix is not None:
+            form = xobjects.get(str(operands[0]))
+            # the source page is the form's /Name; files from before /S names used it directly
+            name = str(form.get_object().get("/Name", operands[0])) if form is not None else ""
+            if not name.startswith("/P") or not name[2:].isdigit():
+                continue
+            form = form.get_object()
+            bbox = [float(v) for v in form["/BBox"]]
+            fm = tuple(float(v) for v in form.get("/Matrix", [1, 0, 0, 1, 0, 0]))
+            x0, y0, x1, y1 = transform_rect(multiply(fm, matrix), tuple(bbox))
+            a, b = matrix[0], matrix[1]
+            rotation = (0 if abs(b) < 1e-9 and a > 0 else 180 if abs(b) < 1e-9
+                        else 90 if b > 0 else 270)
+            placements.append((int(name[2:]), rotation, (x0 + x1) / 2, (y0 + y1) / 2))
+    return placements

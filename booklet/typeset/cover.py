@@ -13,10 +13,11 @@ from __future__ import annotations
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, Spacer
 
+from ..errors import BookletError
 from ..images import Prepared, cover_area, cover_size
 from ..layouts import Layout
-from ..model import Article, Booklet, CoverPage, Metadata
-from .figures import CoverImage, draw_centred
+from ..model import Article, Booklet, CoverPage, Figure, Location, Metadata
+from .figures import MIN_COVER_SHARE, CoverImage, FigureFlowable, FullPageFigure, draw_centred
 from .paragraph import TypesetParagraph
 from .story import StoryContext, block_flowables, text_paragraph
 
@@ -154,7 +155,12 @@ def _markdown_page(article: Article, context: StoryContext, style_name: str = "b
     """A Markdown cover: its `#` heading in the cover title's style, its text in `style_name`."""
     page: list[Flowable] = [text_paragraph(article.title, "cover_title", context)] if article.title else []
     article_context = StoryContext(context.layout, article.language, context.images)
-    return page + block_flowables(article.blocks, article_context, style_name)
+    flowables = block_flowables(article.blocks, article_context, style_name)
+    figures = iter(block for block in article.blocks if isinstance(block, Figure))
+    for index, flowable in enumerate(flowables):  # (a figure block makes one flowable)
+        if isinstance(flowable, (FigureFlowable, FullPageFigure)):
+            flowables[index] = PageFigure(flowable, flowables[index + 1:], next(figures).where)
+    return page + flowables
 
 
 # --- flowables -------------------------------------------------------------------------------
@@ -185,6 +191,35 @@ class PagePicture(Flowable):
 
     def draw(self) -> None:
         pass
+
+
+class PageFigure(Flowable):
+    """A picture of a Markdown cover or back, on that page: in its text, as wide as a figure in
+    the text (the text's width for `{.full}`, whose page of its own would be the next one, where
+    a figure that does not fit would wait too), and shrunk to leave room for the flowables after
+    it (`below`). Too little room left (under MIN_COVER_SHARE of the text block) is an error at
+    `where`: the cover holds one page."""
+
+    def __init__(self, figure: FigureFlowable | FullPageFigure, below: list[Flowable], where: Location):
+        super().__init__()
+        self.source, self.below, self.where = figure, below, where
+        self.spaceBefore = self.spaceAfter = figure.layout.styles["body"].leading / 2
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        layout = self.source.layout
+        needed = sum(_height(f, available_width) for f in self.below)
+        room = available_height - needed - self.spaceAfter
+        if room < MIN_COVER_SHARE * layout.text_height:
+            raise BookletError(f"the picture {self.source.image.source.name} does not fit on its page "
+                               f"with the text around it (a cover is one page): shorten the text",
+                               self.where.path, self.where.line)
+        width = getattr(self.source, "width_fraction", None)
+        self.figure = FigureFlowable(self.source.image, self.source.caption, layout, width, max_height=room)
+        self.width, self.height = self.figure.wrap(available_width, room)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.figure.drawOn(self.canv, 0, 0)
 
 
 class TextBlock(Flowable):

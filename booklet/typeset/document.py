@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 from io import BytesIO
 from pathlib import Path
+from textwrap import shorten
 from typing import Callable, Mapping
 
 from reportlab import rl_config
@@ -26,12 +27,13 @@ from ..fonts import FontFamily, face_name, fallback_faces, split_by_face, string
 from ..images import Prepared
 from ..layouts import Layout
 from ..model import Article, Booklet, Figure, article_blocks
+from ..paper import MM
 from . import linecache
 from .cover import back_cover, front_cover
 from .figures import flush_figures, forgive_postponed
 from .makeup import HEAD_SINK, fill_faults, make_pages
-from .notes import page_notes
-from .paragraph import KeepWithLines
+from .notes import NotesTooTall, page_notes
+from .paragraph import KeepWithLines, TypesetParagraph
 from .story import StoryContext, article_flowables, style_face, text_paragraph
 
 PAGES_PER_SHEET = 8  # two sides of four pages: the padding unit
@@ -92,10 +94,10 @@ def _typeset(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared], 
     except PageBuilderStuck as exc:
         raise BookletError(f"internal error: the page layout made no progress ({exc}); please report "
                            f"this file", booklet.metadata.where.path) from exc
+    except NotesTooTall as exc:
+        raise BookletError(str(exc), booklet.metadata.where.path) from exc
     except LayoutError as exc:  # the preflight catches the known causes; this is the safety net
-        detail = str(exc).split("\n")[0]
-        raise BookletError(f"something is too large to fit on a page and cannot be laid out ({detail[:160]})",
-                           booklet.metadata.where.path) from exc
+        raise too_large(doc, booklet) from exc
     for cover, first, last in (("front cover", 1, doc.marks["front cover"]),
                                ("back cover", doc.marks["back cover starts"], doc.marks["back cover"])):
         if first != last:
@@ -111,6 +113,30 @@ def _typeset(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared], 
     ), doc.faults
 
 
+def too_large(doc: _BookletDocument, booklet: Booklet) -> BookletError:
+    """The error for what Platypus could not place even on an empty page (a LayoutError, whose
+    text names its own classes: "Splitting error(n==2) on page 1 in"): the words it begins with
+    (the first paragraph in it) and the page, or the cover it is on, in the cover's own file."""
+    meta = booklet.metadata
+    pending, words = [doc.handling], None
+    while pending and words is None:
+        flowable = pending.pop(0)
+        if isinstance(flowable, TypesetParagraph):
+            words = "".join(run.text for run in flowable.runs)
+        pending += [*getattr(flowable, "flowables", ()), *getattr(flowable, "_content", ())]
+    what = "something" if words is None else f"the text “{shorten(words, 40, placeholder=' …')}”"
+    layout = doc.layout
+    tell = (f"does not fit in the page's text block ({layout.text_width / MM:.0f} × "
+            f"{layout.text_height / MM:.0f} mm) and cannot be laid out: use a larger sheet or shorten it")
+    cover = ("front cover", meta.cover) if "front cover" not in doc.marks else \
+        ("back cover", meta.back) if "back cover starts" in doc.marks else None
+    if cover is None:
+        return BookletError(f"{what} on page {doc.page} {tell}", meta.where.path)
+    name, page = cover
+    where = page.where if page is not None and page.kind == "markdown" else meta.where
+    return BookletError(f"{what} on the {name} {tell}", where.path, where.line)
+
+
 class _BookletDocument(BaseDocTemplate):
     """Mirrored margins (inner margin at the spine), the running marker, and bookkeeping."""
 
@@ -118,6 +144,7 @@ class _BookletDocument(BaseDocTemplate):
         self.layout = layout
         self.article_pages: list[tuple[str, int]] = []
         self.marks: dict[str, int] = {}  # _PageMark's
+        self.handling: Flowable | None = None  # the flowable being placed (for `too_large`)
         self.blank_pages: list[int] = []
         self.faults: tuple[int, float] = (0, 0.0)  # the sum of its articles' makeup.fill_faults
         self.marker_text = _PlainText(face_name(layout.fonts[layout.marker.font]), layout.marker.size,
@@ -164,6 +191,7 @@ class _BookletDocument(BaseDocTemplate):
             self.faults = tuple(map(sum, zip(self.faults, faults)))
         forgive_postponed(self, flowables)
         self._watch_progress()
+        self.handling = flowables[0] if flowables else None
         super().handle_flowable(flowables)
 
     def handle_pageEnd(self) -> None:

@@ -28,6 +28,10 @@ RULE_WEIGHT = 0.4
 NOTE_GAP = 1.5  # between two notes
 
 
+class NotesTooTall(LayoutError):
+    """The notes called on a page fill it past its top: its text is the user's error message."""
+
+
 class Note(Flowable):
     """A footnote as it is set at the foot of a page: its paragraphs stacked, never split."""
 
@@ -116,7 +120,7 @@ class PageNotes:
                 y += note.height + NOTE_GAP
             y += self.separator - NOTE_GAP
             if y > frame._y1 + frame._height + 1.0:  # over the page's text, past its top
-                raise LayoutError(f"the foot notes called on page {canvas.getPageNumber()} are taller than the "
+                raise NotesTooTall(f"the foot notes called on page {canvas.getPageNumber()} are taller than the "
                                   "page: call fewer from one line, or set [notes] place = \"end\" in the layout")
             rule_y = y - self.separator * 0.45
             canvas.saveState()

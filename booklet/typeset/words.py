@@ -135,21 +135,33 @@ caption), so that rounding never breaks it between letters."""
 
 def words_by_line(runs: Sequence[Run]) -> tuple[tuple[tuple[float, float], ...], ...]:
     """The words of `runs` line by line (hard breaks end lines, spaces end words), each as
-    (the width of the space before it, 0 for a line's first word; its width), in points."""
+    (the width of the space before it, 0 for a line's first word; its width), in points. A link
+    target or code counts as the pieces it breaks into with no hyphen (`_url_breaks`), each a
+    word with no space before it: a measure need only hold its longest piece."""
     lines: list[tuple[tuple[float, float], ...]] = []
     line: list[tuple[float, float]] = []
-    space, word = 0.0, 0.0
+    space, word = 0.0, []  # the space before the word, its (text, run) pieces
+
+    def finished() -> list[tuple[float, float]]:
+        breaks = _url_breaks(word)
+        if not breaks:
+            return [(space, sum(text_width(piece, run.font, run.size) for piece, run in word))]
+        ends = [0, *breaks, sum(len(piece) for piece, _ in word)]
+        return [(space if n == 0 else 0.0, sum(f.width for f in _fragments(word, a, b)))
+                for n, (a, b) in enumerate(zip(ends, ends[1:]))]
+
     for run in runs:
         if run.text == "\n":
-            lines.append((*line, (space, word)))
-            line, space, word = [], 0.0, 0.0
+            lines.append((*line, *finished()))
+            line, space, word = [], 0.0, []
             continue
         for index, piece in enumerate(run.text.split(" ")):
             if index:  # a space: the word before it ends
-                line.append((space, word))
-                space, word = text_width(" ", run.font, run.size), 0.0
-            word += text_width(piece, run.font, run.size)
-    lines.append((*line, (space, word)))
+                line.extend(finished())
+                space, word = text_width(" ", run.font, run.size), []
+            if piece:
+                word.append((piece, run))
+    lines.append((*line, *finished()))
     return tuple(lines)
 
 
@@ -397,24 +409,15 @@ def _word_items(pieces: list[tuple[str, Run]], hyph: Hyphenator | None, spacing:
     its break opportunities, with the penalties between them."""
     text = "".join(piece for piece, _ in pieces)
     points: dict[int, tuple[str, float]] = {}  # offset → (kind, penalty)
-    looks_like_url = bool(_URL.match(text.strip("(<[«“\"'"))) or any(r.link and r.link.rstrip("/") in text
-                                                                         for _, r in pieces if r.link)
     code = any(run.code for _, run in pieces)
-    if looks_like_url or code:
-        for i, ch in enumerate(text[:-1]):
-            if i == 0:
-                continue
-            if ch in _URL_BREAK_AFTER and text[i + 1] not in _URL_BREAK_AFTER:
-                points[i + 1] = ("url", spacing.url_penalty)
-            elif ch in _URL_BREAK_BEFORE and text[i - 1] not in _URL_BREAK_BEFORE + _URL_BREAK_AFTER:
-                points[i] = ("url", spacing.url_penalty)
+    if code or _is_url(text, pieces):
+        points = dict.fromkeys(_url_breaks(pieces), ("url", spacing.url_penalty))
         if code:
             # code breaks where a hyphen would go, as a link target does: showing none, so
-            # nothing is added to what was written; and never leaves fewer than three of
-            # its characters alone (`html</` + `b>`)
+            # nothing is added to what was written
             for p in hyph.points(text) if hyph is not None else ():
-                points.setdefault(p, ("url", spacing.url_penalty))
-            points = {p: point for p, point in points.items() if _CODE_MIN <= p <= len(text) - _CODE_MIN}
+                if _CODE_MIN <= p <= len(text) - _CODE_MIN:
+                    points.setdefault(p, ("url", spacing.url_penalty))
     else:
         if SOFT_HYPHEN in text:
             # the author's own break points, priced like an explicit hyphen: they stay open when
@@ -454,6 +457,31 @@ def _word_items(pieces: list[tuple[str, Run]], hyph: Hyphenator | None, spacing:
     elif items and isinstance(items[-1], Penalty):
         items.pop()
     return items
+
+
+def _is_url(text: str, pieces: Sequence[tuple[str, Run]]) -> bool:
+    return bool(_URL.match(text.strip("(<[«“\"'"))) or any(r.link and r.link.rstrip("/") in text
+                                                             for _, r in pieces if r.link)
+
+
+def _url_breaks(pieces: Sequence[tuple[str, Run]]) -> list[int]:
+    """Where a word (its (text, run) pieces) that is a link target or code may break with no
+    hyphen: the offsets into its text after a slash and before `_URL_BREAK_BEFORE`, in order
+    ([] for any other word); code never leaves fewer than three of its characters alone
+    (`html</` + `b>`)."""
+    text = "".join(piece for piece, _ in pieces)
+    code = any(run.code for _, run in pieces)
+    if not (code or _is_url(text, pieces)):
+        return []
+    points = []
+    for i, ch in enumerate(text[:-1]):
+        if i == 0:
+            continue
+        if ch in _URL_BREAK_AFTER and text[i + 1] not in _URL_BREAK_AFTER:
+            points.append(i + 1)
+        elif ch in _URL_BREAK_BEFORE and text[i - 1] not in _URL_BREAK_BEFORE + _URL_BREAK_AFTER:
+            points.append(i)
+    return [p for p in points if not code or _CODE_MIN <= p <= len(text) - _CODE_MIN]
 
 
 def _hyphen_break(before: Fragment, penalty: float, spacing: Spacing, justify: bool) -> Penalty:
