@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pdfplumber
 import pypdf
 import pytest
 
@@ -15,6 +16,7 @@ from booklet.images import prepare_images
 from booklet.paper import MM
 from booklet.model import Figure, Heading, ListBlock, Paragraph, Quote, Span, iter_blocks
 from booklet.typeset.document import typeset
+from building import build_reading_pdf
 from pdftext import MARKER, contains_in_order, page_lines, text_without_markers, word_stream
 
 A6 = (105 * MM, 148 * MM)
@@ -385,3 +387,25 @@ def test_a_heading_under_an_ornament_or_a_heading_adds_no_space_of_its_own(tmp_p
     styles = load_layout("pocket").styles
     assert tops["After the break"] - tops["* * *"] < styles["ornament"].space_after + styles["heading2"].leading + 2
     assert tops["Subsection"] - tops["Section"] < styles["heading2"].space_after + styles["heading3"].leading + 2
+
+
+def test_a_short_note_holding_a_list_is_set_at_the_page_foot_in_the_notes_type(tmp_path: Path) -> None:
+    """It went to the end notes, right under the text, its list at body size, while the plain
+    note after it sat at the page's foot."""
+    source = tmp_path / "notes.md"
+    source.write_text("---\ntitle: Notes\n---\n# Notes\n\nA paragraph that calls a note.[^n] And another "
+                      "sentence calls a second one.[^m]\n\n[^n]: A note with a list:\n\n    - one\n    - two\n\n"
+                      "[^m]: A plain second note.\n", encoding="utf-8")
+    with pdfplumber.open(build_reading_pdf(source)) as pdf:
+        [page] = [page for page in pdf.pages if "A paragraph" in (page.extract_text() or "")]
+        words = {word["text"]: word for word in page.extract_words(extra_attrs=["size"])}
+        rules = [line for line in page.lines if line["x1"] - line["x0"] < page.width / 2]
+        assert len(rules) == 1, rules  # the foot notes' rule; no end notes' rule under the text
+        rule = rules[0]
+        text_foot = words["sentence"]["bottom"]
+    assert rule["top"] > (text_foot + page.height) / 2  # at the foot, not under the text
+    note = words["list:"]["size"]
+    assert note < words["sentence"]["size"]
+    assert words["one"]["size"] == words["two"]["size"] == note == words["plain"]["size"]
+    tops = [words[w]["top"] for w in ("list:", "one", "two", "plain")]
+    assert rule["top"] < tops[0] < tops[1] < tops[2] < tops[3] < tops[0] + 5 * words["list:"]["size"] * 1.5

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, ListFlowable
 from reportlab.platypus.doctemplate import LayoutError
 
 from ..layouts import Layout
@@ -41,17 +41,18 @@ class Note(Flowable):
         self.flowables = flowables
         self._heights: dict[float, float] = {}
 
-    def paragraphs_only(self) -> bool:
-        """Whether it is paragraphs alone, which the foot of a page stacks (`draw`): a list, a
-        quote's indents, a table flow only in a frame, so such a note is set at the end."""
-        return all(isinstance(flowable, TypesetParagraph) for flowable in self.flowables)
+    def stacks(self) -> bool:
+        """Whether it is paragraphs and lists of them alone, which the foot of a page stacks
+        (`draw`): a quote's indents, a table, a picture flow only in a frame, so such a note is
+        set at the end."""
+        return all(_stacks(flowable) for flowable in self.flowables)
 
     def height_at(self, width: float) -> float:
         height = self._heights.get(width)
         if height is None:
             height = 0.0
             for index, flowable in enumerate(self.flowables):
-                height += flowable.wrap(width, 1e6)[1] + (flowable.getSpaceBefore() if index else 0.0)
+                height += flowable.wrapOn(None, width, 1e6)[1] + (flowable.getSpaceBefore() if index else 0.0)
             height = self._heights[width] = height
         return height
 
@@ -62,9 +63,15 @@ class Note(Flowable):
     def draw(self) -> None:
         y = self.height
         for index, flowable in enumerate(self.flowables):
-            _, height = flowable.wrap(self.width, 1e6)
+            _, height = flowable.wrapOn(self.canv, self.width, 1e6)
             y -= height + (flowable.getSpaceBefore() if index else 0.0)
             flowable.drawOn(self.canv, 0, y)
+
+
+def _stacks(flowable: Flowable) -> bool:
+    if isinstance(flowable, ListFlowable):
+        return all(_stacks(part) for item in flowable._flowables for part in item._flowables)
+    return isinstance(flowable, TypesetParagraph)
 
 
 class PageNotes:

@@ -100,8 +100,8 @@ def _with_notes(flowable: Flowable, calls: list[int], context: StoryContext) -> 
 
 def article_flowables(article: Article, context: StoryContext) -> list[Flowable]:
     """An article's blocks, and after them its end notes: with `[notes] place = "foot"`, the
-    notes too tall for the foot of a page, those that hold more than paragraphs (a list, a
-    quote), those called from another note, a caption or a table turned sideways."""
+    notes too tall for the foot of a page, those that hold more than paragraphs and lists of
+    them (a quote, a table), those called from another note, a caption or a table turned sideways."""
     layout = context.layout
     notes = {note.number: Note(note.number, _note_flowables(note, context)) for note in article.notes}
     limit = layout.notes.max_share * layout.text_height
@@ -109,7 +109,7 @@ def article_flowables(article: Article, context: StoryContext) -> list[Flowable]
                        for _, inlines in block_inlines(block) for inline in inlines if isinstance(inline, NoteRef)}
     foot = {} if layout.notes.place == "end" else {
         number: note for number, note in notes.items()
-        if number not in called_in_notes and note.paragraphs_only() and note.height_at(layout.text_width) <= limit}
+        if number not in called_in_notes and note.stacks() and note.height_at(layout.text_width) <= limit}
     context = replace(context, notes=foot)
     flowables = block_flowables(article.blocks, context)
     end = [note for number, note in notes.items() if number not in context.notes]
@@ -154,10 +154,11 @@ def block_flowables(blocks: tuple[Block, ...], context: StoryContext, style_name
         if in_list_item and isinstance(block, ListBlock) and flowables:
             flowables[-1].keepWithNext = True
             rest = block.items[1:]
-            flowables.append(_list(replace(block, items=block.items[:1]), context,
+            flowables.append(_list(replace(block, items=block.items[:1]), context, style_name,
                                    space_after=0.0 if rest else None))
             if rest:
-                flowables.append(_list(replace(block, items=rest, start=block.start + 1), context, space_before=0.0))
+                flowables.append(_list(replace(block, items=rest, start=block.start + 1), context, style_name,
+                                       space_before=0.0))
         else:
             made = _block(block, context, style_name, indent=isinstance(previous, Paragraph),
                           may_turn=not in_list_item)
@@ -221,8 +222,8 @@ def _block(block: Block, context: StoryContext, style_name: str, indent: bool, m
     if isinstance(block, Quote):
         return [Indenter(QUOTE_INDENT, QUOTE_INDENT), *block_flowables(block.blocks, context, "quote"),
                 Indenter(-QUOTE_INDENT, -QUOTE_INDENT)]
-    if isinstance(block, ListBlock):
-        return [_list(block, context)]
+    if isinstance(block, ListBlock):  # in a note, in the note's type
+        return [_list(block, context, "footnote" if style_name == "footnote" else "list")]
     if isinstance(block, CodeBlock):
         return [_code(block, context)]
     if isinstance(block, SectionBreak):
@@ -424,10 +425,10 @@ class Unsplit(Flowable):
             y -= flowable.getSpaceAfter()
 
 
-def _list(block: ListBlock, context: StoryContext, space_before: float | None = None,
+def _list(block: ListBlock, context: StoryContext, style_name: str = "list", space_before: float | None = None,
           space_after: float | None = None) -> Flowable:
-    style = context.layout.styles["list"]
-    contents = [_nestable(block_flowables(item, context, "list", in_list_item=True)) or [Spacer(0, 0)]
+    style = context.layout.styles[style_name]
+    contents = [_nestable(block_flowables(item, context, style_name, in_list_item=True)) or [Spacer(0, 0)]
                 for item in block.items]
     font = style_face(context.layout, style)
     if block.checks:  # a task list: each item's box is drawn with its first line
