@@ -62,10 +62,15 @@ def typeset(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared],
     stray line or mid-word under a turned leaf: makeup.fill_faults). Most booklets are laid out
     once; one whose articles whole lines cannot fill so (a title page that takes a line more,
     or less, than its spread wants) again, all its openings a line lower, then two: a
-    compositor sinks every opening of a book alike, never one to fill its page."""
+    compositor sinks every opening of a book alike, never one to fill its page. A sink tried
+    again stops at the article where its faults reach the best's (faults only add up), so a
+    booklet whose fault no sink mends is not laid out three times whole."""
     best: tuple[TypesetBooklet, tuple[int, float]] | None = None
     for sink in range(HEAD_SINK + 1 if any(article.title for article in booklet.articles) else 1):
-        made = _typeset(booklet, layout, images, pages_per_sheet, sink)
+        try:
+            made = _typeset(booklet, layout, images, pages_per_sheet, sink, best[1] if best else None)
+        except _NoBetter:
+            continue
         if best is None or made[1] < best[1]:
             best = made
         if not any(best[1]):
@@ -73,13 +78,18 @@ def typeset(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared],
     return best[0]
 
 
-def _typeset(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared], pages_per_sheet: int, sink: int
-             ) -> tuple[TypesetBooklet, tuple[int, float]]:
+class _NoBetter(Exception):
+    """A sink's faults have reached those of a sink tried before: it cannot be chosen."""
+
+
+def _typeset(booklet: Booklet, layout: Layout, images: Mapping[Path, Prepared], pages_per_sheet: int, sink: int,
+             to_beat: tuple[int, float] | None = None) -> tuple[TypesetBooklet, tuple[int, float]]:
     """The booklet with its openings sunk `sink` lines, and its articles' faults (the sum of
-    `makeup.fill_faults`)."""
+    `makeup.fill_faults`); raises _NoBetter as soon as those reach `to_beat`."""
     buffer = BytesIO()
     meta = booklet.metadata
     doc = _BookletDocument(buffer, layout, meta.language)
+    doc.to_beat = to_beat
     doc.title = meta.title
     doc.author = meta.author or ""
     doc.subject = meta.subtitle or ""
@@ -147,6 +157,7 @@ class _BookletDocument(BaseDocTemplate):
         self.handling: Flowable | None = None  # the flowable being placed (for `too_large`)
         self.blank_pages: list[int] = []
         self.faults: tuple[int, float] = (0, 0.0)  # the sum of its articles' makeup.fill_faults
+        self.to_beat: tuple[int, float] | None = None  # faults at which to give up (`typeset`)
         self.marker_text = _PlainText(face_name(layout.fonts[layout.marker.font]), layout.marker.size,
                                       layout.fallback_fonts)
         body_font = face_name(layout.fonts["body"])
@@ -189,6 +200,8 @@ class _BookletDocument(BaseDocTemplate):
             pages, faults = flowables[0].pages(self.layout, self.canv, self.page + 1)
             flowables[0:1] = pages
             self.faults = tuple(map(sum, zip(self.faults, faults)))
+            if self.to_beat is not None and self.faults >= self.to_beat:
+                raise _NoBetter
         forgive_postponed(self, flowables)
         self._watch_progress()
         self.handling = flowables[0] if flowables else None
@@ -436,7 +449,7 @@ class _Article(Flowable):
             if kept is not None:
                 kept.put(slot, (self.content, made))
         result: list[Flowable] = []
-        for page in made:
+        for page in made.pages:
             result += [PageBreak(), page]
         return result, fill_faults(made)
 

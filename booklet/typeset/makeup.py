@@ -597,23 +597,36 @@ def _piece_signature(flowable: Flowable, objects: list[Any]) -> tuple | None:
     return None
 
 
+@dataclass(frozen=True)
+class MadeArticle:
+    """An article's pages; `sunk` says its text opens under its head, where the booklet's sink
+    moves it (not under a lead photo, whose own space gives)."""
+
+    pages: list[PageOfText]
+    sunk: bool
+
+
 def make_pages(flowables: list[Flowable], layout: Layout, canvas, first_page: int, sink: int = 0
-               ) -> list[PageOfText]:
+               ) -> MadeArticle:
     """The pages of an article whose first page is page number `first_page`, its text sunk
     `sink` lines under its head (`measure`)."""
     article = leaves(flowables)
     frame = _frame(layout)
     items, sources, pages = _filled_layout(article, layout, canvas, frame, first_page, sink)
-    return [PageOfText(_pieces(page, items, sources, article), frame.height, page, layout, foot,
-                       _noticed(page, items, frame)) for page, foot in zip(pages, _feet(pages, frame))]
+    return MadeArticle([PageOfText(_pieces(page, items, sources, article), frame.height, page, layout, foot,
+                                   _noticed(page, items, frame)) for page, foot in zip(pages, _feet(pages, frame))],
+                       not any(leaf.lead for leaf in article))
 
 
-def fill_faults(pages: Sequence[PageOfText]) -> tuple[int, float]:
-    """Of the pages of an article (made by `make_pages`) but its last, how many end above their
-    goal, and what the others' breaks cost where the reader notices them (`_noticed`): what
-    sinking every opening of a booklet a line more may mend."""
-    counted = pages[:-1]
-    return sum(1 for made in counted if not made.page.filled), sum(made.noticed for made in counted)
+def fill_faults(made: MadeArticle) -> tuple[int, float]:
+    """Of the pages of an article but its last, how many end above their goal, and what the
+    others' breaks cost where the reader notices them (`_noticed`): what sinking every opening
+    of a booklet a line more may mend. None for an article the sink does not move: counted, its
+    faults made booklets of lead photos (the benchmarks') up three times, alike each time."""
+    if not made.sunk:
+        return 0, 0.0
+    counted = made.pages[:-1]
+    return sum(1 for page in counted if not page.page.filled), sum(page.noticed for page in counted)
 
 
 def _noticed(page: Page, items: Sequence[Item], frame: Frame) -> float:
