@@ -54,10 +54,13 @@ def is_svg(path: Path, head: bytes) -> bool:
 
 @dataclass(frozen=True)
 class SvgSize:
-    """The drawing's size in points (its width and height, or its viewBox in CSS pixels)."""
+    """The drawing's size in points (its width and height, or its viewBox in CSS pixels), and
+    the pictures it links from other files or the web (`<image href="…">` not of `data:`),
+    which are not drawn: the SVG is drawn from its bytes, and a linked file may be any file."""
 
     width: float
     height: float
+    linked: tuple[str, ...] = ()
 
 
 def svg_size(source: bytes) -> SvgSize:
@@ -80,7 +83,9 @@ def svg_size(source: bytes) -> SvgSize:
             height = width / aspect
     if not width or not height or width <= 0 or height <= 0:
         raise ValueError("the SVG has no width, height or viewBox to take its size from")
-    return SvgSize(width, height)
+    links = (element.get(key) for element in root.iter() if element.tag.rpartition("}")[2] == "image"
+             for key in ("href", "{http://www.w3.org/1999/xlink}href"))
+    return SvgSize(width, height, tuple(dict.fromkeys(link for link in links if link and not link.startswith("data:"))))
 
 
 def _length(value: str | None) -> float | None:

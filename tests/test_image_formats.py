@@ -86,6 +86,29 @@ def test_an_svg_drawing_stays_vectors(tmp_path):
         assert "A sun and a hill" in drawn.extract_text()
 
 
+def test_an_svg_that_links_pictures_from_outside_says_so_once_in_booklets_words(tmp_path):
+    """svglib printed its own 'Unable to resolve image path' lines on stderr for an SVG linking a
+    file or a web address; those pictures are left out (the SVG is drawn from its bytes), and
+    the build says so once, as a booklet warning naming the file and line. A picture embedded
+    in the SVG is drawn."""
+    folder = write_booklet(tmp_path / "linked", "![A sun and a hill](drawing.svg)")
+    linked = SVG.replace("</svg>", '<image xmlns:xlink="http://www.w3.org/1999/xlink" '
+                         'xlink:href="file:///etc/passwd" width="10" height="10"/>'
+                         '<image href="https://example.org/logo.png" width="10" height="10"/>'
+                         '<image href="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC" width="1" height="1"/></svg>')
+    (folder / "drawing.svg").write_text(linked, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(folder), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if "drawing.svg" in line]
+    assert len(warnings) == 1 and warnings[0].startswith("booklet: warning: ")
+    assert "one.md:5" in warnings[0]
+    assert "links 'file:///etc/passwd', 'https://example.org/logo.png' from outside it" in warnings[0]
+    assert "Unable to resolve" not in result.output and "Refusing" not in result.output
+    # the picture embedded in it (data:) is drawn: an SVG holding a PNG was an internal error
+    with pdfplumber.open(tmp_path / "out" / "linked-read.pdf") as document:
+        assert len(document.pages[1].images) == 1
+
+
 def test_without_the_heif_plugin_the_message_names_the_format_and_the_package(tmp_path, monkeypatch):
     import booklet.imageformats
 

@@ -100,8 +100,14 @@ def prepare_images(booklet: Booklet, layout: Layout, cache_dir: Path | None = No
                       for i, u in indexed]
             continue
         prepared[path] = image
-        if isinstance(image, PreparedDrawing):
-            continue  # vectors are sharp at any size
+        if isinstance(image, PreparedDrawing):  # vectors are sharp at any size
+            if image.linked:
+                i, u = indexed[0]
+                found.append((i, Problem(
+                    f"the SVG drawing {u.shown_as} links {_listed(image.linked)} from outside it, which "
+                    f"{'is' if len(image.linked) == 1 else 'are'} left out: embed the picture in the SVG "
+                    f"or give it a figure of its own", u.where.path, u.where.line, severity="warning")))
+            continue
         for i, u in indexed:
             width, _ = u.size(image.aspect, layout)
             ppi = image.pixel_width * 72.0 / width
@@ -113,6 +119,11 @@ def prepare_images(booklet: Booklet, layout: Layout, cache_dir: Path | None = No
                     u.where.path, u.where.line, severity="warning")))
     found.sort(key=lambda item: item[0])
     return prepared, [problem for _, problem in found]
+
+
+def _listed(links: tuple[str, ...]) -> str:
+    shown = [repr(link if len(link) <= 60 else link[:57] + "...") for link in links[:3]]
+    return ", ".join(shown) + (f" and {len(links) - 3} more" if len(links) > 3 else "")
 
 
 def _uses(booklet: Booklet, reserve: Callable[[Figure], float] | None) -> Iterator[tuple[Path, _Use]]:
@@ -147,7 +158,7 @@ def _prepare_path(path: Path, uses: list[_Use], layout: Layout, cache: cache_mod
                 size = svg_size(source)
             except ValueError as exc:
                 raise _ImageError(f"image {{}} cannot be used: {exc}") from None
-            return PreparedDrawing(path, source, size.width, size.height), ""
+            return PreparedDrawing(path, source, size.width, size.height, size.linked), ""
         digest = hashlib.sha256(source).hexdigest()
         im = None
         facts = cache.get_facts(digest)

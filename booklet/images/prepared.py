@@ -48,12 +48,14 @@ class PreparedImage:
 @dataclass(frozen=True)
 class PreparedDrawing:
     """An SVG drawing, kept as vectors: `data` is the SVG text the typesetter draws (svglib),
-    `width` × `height` its own size in points (only its proportions matter)."""
+    `width` × `height` its own size in points (only its proportions matter); `linked`, the
+    pictures it links from elsewhere, which are left out (imageformats.SvgSize)."""
 
     source: Path
     data: bytes
     width: float
     height: float
+    linked: tuple[str, ...] = ()
 
     @property
     def aspect(self) -> float:

@@ -15,6 +15,7 @@ import logging
 import struct
 from functools import cache
 
+from reportlab import rl_config
 from reportlab.graphics import renderPDF
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObject, PDFStream
 from reportlab.platypus import Flowable, PageBreak
@@ -138,7 +139,14 @@ def _draw_svg(canvas, drawing: PreparedDrawing, x: float, y: float, width: float
     canvas.saveState()
     canvas.translate(x, y)
     canvas.scale(width / shapes.width, height / shapes.height)
-    renderPDF.draw(shapes, canvas, 0, 0)
+    # a picture embedded in the SVG is drawn inline, its data among the page's operators, which
+    # ReportLab joins as text: ASCII85, not the binary streams the rest of the PDF has (an SVG
+    # holding a PNG ended the build with an internal error)
+    binary, rl_config.useA85 = rl_config.useA85, 1
+    try:
+        renderPDF.draw(shapes, canvas, 0, 0)
+    finally:
+        rl_config.useA85 = binary
     canvas.restoreState()
 
 
@@ -147,7 +155,9 @@ def _svg_shapes(data: bytes):
     """The SVG as a ReportLab Drawing (ReportLab's own route for SVG), read once per build."""
     from svglib.svglib import svg2rlg  # optional: the image stage has checked that it is installed
 
-    logging.getLogger("svglib").setLevel(logging.ERROR)  # its notes on unsupported CSS are not the user's
+    # its notes (unsupported CSS, linked pictures it will not fetch) are not the user's: the image
+    # stage has said what a reader will miss (images.prepare: `linked`)
+    logging.getLogger("svglib").setLevel(logging.CRITICAL)
     try:
         return svg2rlg(io.BytesIO(data))
     except Exception as exc:  # svglib raises many kinds on odd input
