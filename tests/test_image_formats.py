@@ -109,6 +109,20 @@ def test_an_svg_that_links_pictures_from_outside_says_so_once_in_booklets_words(
         assert len(document.pages[1].images) == 1
 
 
+def test_an_svg_holding_a_broken_picture_is_one_line_naming_the_drawing(tmp_path):
+    """It said 'an SVG drawing cannot be read (cannot identify image file <_io.BytesIO object at
+    0x7f…>)', naming neither the drawing nor what was wrong with it."""
+    folder = write_booklet(tmp_path / "broken", "![A sun and a hill](drawing.svg)")
+    (folder / "drawing.svg").write_text(SVG.replace(
+        "</svg>", '<image href="data:image/png;base64,iVBORw0KGgo=" width="1" height="1"/></svg>'), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(folder), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"booklet: {folder / 'drawing.svg'}: the SVG drawing cannot be read: "
+        "a picture embedded in it is not an image Pillow can read"]
+    assert not (tmp_path / "out" / "broken-read.pdf").exists()
+
+
 def test_without_the_heif_plugin_the_message_names_the_format_and_the_package(tmp_path, monkeypatch):
     import booklet.imageformats
 

@@ -15,6 +15,7 @@ import logging
 import struct
 from functools import cache
 
+from PIL import UnidentifiedImageError
 from reportlab import rl_config
 from reportlab.graphics import renderPDF
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObject, PDFStream
@@ -133,7 +134,10 @@ def draw_centred(canvas, image: Prepared, box: tuple[float, float, float, float]
 
 
 def _draw_svg(canvas, drawing: PreparedDrawing, x: float, y: float, width: float, height: float) -> None:
-    shapes = _svg_shapes(drawing.data)
+    try:
+        shapes = _svg_shapes(drawing.data)
+    except _SvgUnreadable as exc:
+        raise BookletError(f"the SVG drawing cannot be read: {exc}", drawing.source) from None
     if shapes is None or not shapes.width or not shapes.height:
         raise BookletError(f"the SVG drawing {drawing.source} cannot be drawn (svglib read no shapes from it)")
     canvas.saveState()
@@ -160,8 +164,14 @@ def _svg_shapes(data: bytes):
     logging.getLogger("svglib").setLevel(logging.CRITICAL)
     try:
         return svg2rlg(io.BytesIO(data))
+    except UnidentifiedImageError:
+        raise _SvgUnreadable("a picture embedded in it is not an image Pillow can read") from None
     except Exception as exc:  # svglib raises many kinds on odd input
-        raise BookletError(f"an SVG drawing cannot be read ({exc})") from None
+        raise _SvgUnreadable(str(exc)) from None
+
+
+class _SvgUnreadable(Exception):
+    """svglib could not read an SVG (the drawing's file is named by the caller)."""
 
 
 # --- reserve for captions -----------------------------------------------------
