@@ -337,10 +337,14 @@ def _parse_article(document: MarkdownSource, language: str, reader: "_Blocks", e
     reader.language = language
     tokens = reader.tokens(document.text)
     title = fields["title"]
-    if title is None and len(tokens) >= 3 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
-        with reader.errors.attempt():
-            title = reader.title(tokens[1])
-        tokens = tokens[3:]
+    if len(tokens) >= 3 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
+        if title is None:
+            with reader.errors.attempt():
+                title = reader.title(tokens[1])
+            tokens = tokens[3:]
+        else:  # two titles: a writer who meant one finds out here, not on paper
+            reader.remark(f"the article's title is the front matter's ({title}); the '# {tokens[1].content}' "
+                          f"heading under it is printed as a section heading", reader.where(tokens[0]))
     blocks = reader.read(tokens)
     return Article(title=title, blocks=tuple(blocks), where=where, date=fields["date"], author=fields["author"],
                    language=language, notes=reader.article_notes())

@@ -66,6 +66,20 @@ def test_folder_with_article_list_front_matter_and_heading_titles(tmp_path):
     assert [a.language for a in booklet.articles] == ["uk", "ru", "uk"]
 
 
+def test_a_front_matter_title_and_a_heading_title_say_which_is_the_title(tmp_path):
+    """Both printed, the heading as a section heading under the title, without a word (found by
+    a new user's trial): said once, at the heading's line."""
+    (tmp_path / "booklet.yaml").write_text("title: T\narticles: [a.md, b.md]\n")
+    (tmp_path / "a.md").write_text("---\ntitle: From front matter\n---\n# From the heading\n\nText.\n")
+    (tmp_path / "b.md").write_text("---\ntitle: Only here\n---\nText.\n\n# A section\n\nMore.\n")
+    booklet = parse_booklet(read_sources(tmp_path))
+    assert [a.title for a in booklet.articles] == ["From front matter", "Only here"]
+    assert isinstance(booklet.articles[0].blocks[0], Heading)
+    assert [(r.message, r.where.path.name, r.where.line) for r in booklet.remarks] == [
+        ("the article's title is the front matter's (From front matter); the '# From the heading' heading "
+         "under it is printed as a section heading", "a.md", 4)]
+
+
 def test_an_article_listed_twice_is_printed_twice_with_a_warning(tmp_path):
     """Most often a line copied and not changed: said, once, with how often it is printed."""
     (tmp_path / "booklet.yaml").write_text("title: T\narticles:\n  - a.md\n  - b.md\n  - ./a.md\n")
