@@ -15,7 +15,8 @@ from .errors import BookletError, BookletErrors, Collector, Problem, UsageError
 from .files import atomic_outputs, check_output_dir, tidy_output_dir, write_atomic
 from .fonts import bundled_family, forget_changed_fonts
 from .images import Prepared, prepare_images
-from .impose import ImposeOptions, ImposeReport, check_options, guide_beside, impose_pdf, slot_size_for, write_guide
+from .impose import (WARN_ABOVE, WARN_BELOW, ImposeOptions, ImposeReport, check_options, guide_beside, impose_pdf,
+                     slot_size_for, write_guide)
 from .impose.geometry import fit_scale
 from .impose.schemes import SCHEMES, scheme_module
 from .impose.shop import write_shop_pdf
@@ -129,10 +130,25 @@ def check(source: Path, layout_name: str | None = None) -> list[Problem]:
     booklet, layout, problems = read_booklet_and_layout(source, layout_name)
     if booklet is None:
         return problems
-    problems += _checks(booklet, layout)
+    problems += _checks(booklet, layout) + _sheet_problems(layout)
     flagged = {(p.path, p.line) for p in problems if p.severity == "error"}
     problems += [p for p in prepare_images(booklet, layout)[1] if (p.path, p.line) not in flagged]
     return problems
+
+
+def _sheet_problems(layout: Layout) -> list[Problem]:
+    """The layout's pages against the slots of its own [imposition] sheet: a build says they are
+    scaled only when it imposes them, which `check` does not."""
+    imposition = layout.imposition
+    slot = slot_size_for(imposition.scheme, (imposition.sheet_width, imposition.sheet_height))
+    page = (layout.page_width, layout.page_height)
+    scale = fit_scale(page, slot)
+    if WARN_BELOW <= scale <= WARN_ABOVE:
+        return []
+    error = layout_error(layout, f"[imposition] sheet: its {imposition.scheme} slots are {slot[0] / MM:.0f} × "
+                                 f"{slot[1] / MM:.0f} mm and the pages {page[0] / MM:.0f} × {page[1] / MM:.0f} mm: "
+                                 f"they will print at {scale:.0%}", "imposition", "sheet")
+    return [Problem(error.message, error.path, error.line, severity="warning")]
 
 
 def _checks(booklet: Booklet, layout: Layout) -> list[Problem]:

@@ -143,6 +143,23 @@ def test_version_layouts_and_help():
         assert run(command, "--help").exit_code == 0
 
 
+def test_check_says_when_the_layouts_own_sheet_prints_its_pages_at_another_size(tmp_path):
+    """`build` warned that A6 pages on an A3 sheet print at 141 %; `check` said nothing."""
+    from booklet.layouts import builtin_layouts
+
+    text = builtin_layouts()["pocket"].read_text(encoding="utf-8")
+    assert 'sheet = "A4"' in text
+    (tmp_path / "big.toml").write_text(text.replace('sheet = "A4"', 'sheet = "A3"'), encoding="utf-8")
+    line = text[:text.index('sheet = "A4"')].count("\n") + 1
+    (tmp_path / "booklet.yaml").write_text("title: T\nlayout: big.toml\n", encoding="utf-8")
+    (tmp_path / "one.md").write_text("# One\n\nText.\n", encoding="utf-8")
+    checked = run("check", str(tmp_path))
+    assert checked.exit_code == 0
+    assert (f"booklet: warning: {tmp_path / 'big.toml'}:{line}: [imposition] sheet: its cut-stack slots are "
+            "148 × 210 mm and the pages 105 × 148 mm: they will print at 141%") in checked.output
+    assert "[imposition]" not in run("check", str(tmp_path), "--layout", "pocket").output
+
+
 def test_a_heading_as_a_list_item_in_one_file_is_printed_in_the_list(tmp_path):
     """Regression (issue #14): `- # bravo` in a single file made "bravo" an article and lost
     "charlie" (exit 0, no warning) while `check` found nothing; now check and build agree, and

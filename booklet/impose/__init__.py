@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # writer.py imports pypdf: only when a PDF is written
     from .writer import KeptImposition
 
 __all__ = ["ImposeOptions", "ImposeReport", "impose_pdf", "guide_beside", "write_guide", "write_testsheet",
-           "plan", "Plan", "SCHEMES", "MARKS", "sheet_size_for", "slot_size_for"]
+           "plan", "Plan", "SCHEMES", "MARKS", "sheet_size_for", "slot_size_for", "WARN_BELOW", "WARN_ABOVE"]
 
 MARKS = marks_module.MARKS
 MAX_FOLDED_PER_NEST = 16  # more folded sheets or strips than this in one nest fold badly
