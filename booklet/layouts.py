@@ -68,7 +68,7 @@ class Hyphenation:
 
     min_before: int = 2
     min_after: int = 3
-    penalty: float = 175.0
+    penalty: float = 200.0
 
 @dataclass(frozen=True)
 class ImageSettings:

@@ -11,6 +11,7 @@ import pdfplumber
 import pytest
 
 from booklet.build import build
+from booklet.typeset.words import SPACING
 
 SOURCE = """---
 title: Exact
@@ -69,7 +70,8 @@ language: en
 Every reader who opens the terminal types `configuration --interactive` and then
 `documentation`, and afterwards the `internationalization` helper prints
 `representations of everything at once` beside the prompt, which the reader copies into the
-notebook characteristically and carefully, with `a b c d e f` in between the words of a line.
+notebook characteristically and carefully, with `a b c d e f` in `documentationalisms` between
+the words of a line.
 
 A second paragraph has `understandably` and `counterrevolutionaries` and
 `incomprehensibilities` in it, and more ordinary words to fill its lines with text.
@@ -104,10 +106,13 @@ def test_spaces_inside_inline_code_keep_their_width_in_justified_lines(code_line
     smallest = min(b["x0"] - a["x1"] for chars in code_lines for a, b in zip(chars, chars[1:])
                    if b["x0"] - a["x1"] > 1.0)  # the tightest word space
     for chars in code_lines:
-        gaps = [(b["x0"] - a["x1"], _mono(a) and _mono(b)) for a, b in zip(chars, chars[1:]) if b["x0"] - a["x1"] > 1.0]
-        inside = [gap for gap, code in gaps if code]
-        for gap in inside:
-            assert gap == pytest.approx(advance, rel=0.03)  # a space of the code's own, not stretched
+        pairs = [(a, b) for a, b in zip(chars, chars[1:]) if b["x0"] - a["x1"] > 1.0]
+        gaps = [(b["x0"] - a["x1"], _mono(a) and _mono(b)) for a, b in pairs]
+        inside = [(gap, b["size"]) for (gap, code), (a, b) in zip(gaps, pairs) if code]
+        for gap, size in inside:
+            # a space of the code's own, not stretched: only the glyphs' give (Spacing), the
+            # width's and the letter spacing after the glyph before it and after the space
+            assert gap == pytest.approx(advance, abs=0.03 * advance + 2 * SPACING.letter_space * size)
         stretched |= bool(inside) and any(gap > 1.4 * smallest for gap, code in gaps if not code)
     assert stretched  # a line with spaces in code did stretch its word spaces
 

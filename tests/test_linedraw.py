@@ -25,7 +25,7 @@ LETTERS = [chr(code) for block in ((0x61, 0x7B), (0xC0, 0x149), (0x14A, 0x17F), 
 
 
 def lines(count: int = 60) -> list[tuple]:
-    """(parts, scale, word space) of lines in two faces and three sizes, some raised, each
+    """(parts, scale, character space, word space) of lines in two faces and three sizes, some raised, each
     opening with six letters not seen before and going on with words seen before."""
     rng = random.Random(5)
     seen = ["the", "ink"]
@@ -39,16 +39,20 @@ def lines(count: int = 60) -> list[tuple]:
             parts.append((rng.choice((REGULAR, ITALIC)), 9.0, 2.25))
             parts.append(fragment(rng.choice(seen), font, size, None, rise))
         seen.append(fresh)
-        out.append((tuple(parts), rng.choice((1.0, 0.985, 1.02)), rng.choice((0.0, 0.4, -0.3))))
+        out.append((tuple(parts), rng.choice((1.0, 0.985, 1.02)), rng.choice((0.0, 0.05, -0.08)),
+                    rng.choice((0.0, 0.4, -0.3))))
     return out
 
 
-def text_object_line(canvas: Canvas, parts, x: float, y: float, scale: float, word_space: float) -> None:
+def text_object_line(canvas: Canvas, parts, x: float, y: float, scale: float, char_space: float,
+                     word_space: float) -> None:
     """The reference: ReportLab's text object, one setFont per change of face or size, one
     setRise per change of rise and one textOut per stretch between them."""
     text = canvas.beginText(x, y)
     if scale != 1.0:
         text.setHorizScale(scale * 100.0)
+    if char_space:
+        text.setCharSpace(char_space)
     if word_space:
         text.setWordSpace(word_space)
     font = size = None
@@ -67,6 +71,8 @@ def text_object_line(canvas: Canvas, parts, x: float, y: float, scale: float, wo
         text.setRise(0.0)
     if word_space:
         text.setWordSpace(0)
+    if char_space:
+        text.setCharSpace(0)
     if scale != 1.0:
         text.setHorizScale(100.0)
     canvas.drawText(text)
@@ -77,8 +83,8 @@ def page_contents(draw) -> list[bytes]:
     buffer = BytesIO()
     canvas = Canvas(buffer, pagesize=(300, 800), invariant=1, pageCompression=0)
     for page in range(2):
-        for number, (parts, scale, word_space) in enumerate(lines()):
-            draw(canvas, parts, 10.0 + page, 780.0 - 12.5 * number, scale, word_space)
+        for number, (parts, *spacing) in enumerate(lines()):
+            draw(canvas, parts, 10.0 + page, 780.0 - 12.5 * number, *spacing)
         canvas.showPage()
     canvas.save()
     return [page.get_contents().get_data() for page in pypdf.PdfReader(BytesIO(buffer.getvalue())).pages]
@@ -93,8 +99,8 @@ def test_lines_are_written_as_the_text_object_writes_them():
 def test_a_document_drawn_on_is_not_kept_alive():
     # booklet watch builds a document per save: the words' encodings must go with each one
     canvas = Canvas(BytesIO(), pagesize=(300, 800), invariant=1)
-    parts, scale, word_space = lines(1)[0]
-    draw_line(canvas, parts, 10.0, 700.0, scale, word_space)
+    parts, *spacing = lines(1)[0]
+    draw_line(canvas, parts, 10.0, 700.0, *spacing)
     canvas.save()
     document = weakref.ref(canvas._doc)
     del canvas
