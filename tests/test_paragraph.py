@@ -102,7 +102,7 @@ def test_word_gaps_stay_within_the_limits():
     items = paragraph_items([Run(TEXT, REGULAR, BODY.size)], BODY, None)
     lines = break_paragraph(items, BODY, WIDTH)
     for line in lines:
-        scale, char_space, word_space = line_adjustment(line)
+        scale, char_space, word_space, _ = line_adjustment(line)
         assert 0.98 - 1e-9 <= scale <= 1.02 + 1e-9
         assert abs(char_space) <= SPACING.letter_space * BODY.size + 1e-9
         if line.justified:
@@ -120,8 +120,9 @@ def test_glyphs_give_before_spaces_do():
     lines = [line for line in break_paragraph(items, BODY, WIDTH) if line.justified]
     untouched = 0
     for line in lines:
-        scale, char_space, word_space = line_adjustment(line)
-        letters_limit = SPACING.letter_space * line.letter_ems / line.letter_gaps
+        scale, char_space, word_space, _ = line_adjustment(line)
+        ems, gaps = line.letters
+        letters_limit = SPACING.letter_space * ems / gaps
         if abs(word_space) > 1e-6:
             assert abs(scale - 1.0) > 0.02 - 1e-9, (scale, word_space)  # glyphs at their limit
             assert abs(char_space) == pytest.approx(letters_limit)  # and their spacing too
@@ -169,7 +170,7 @@ def test_a_word_with_a_combining_mark_is_not_letter_spaced():
     first = lines[0]
     adjustment = line_adjustment(first)
     assert first.justified and adjustment.char_space
-    assert adjustment.width(first) == pytest.approx(first.width + first.hang + first.hang_left, abs=1e-6)
+    assert adjustment.width == pytest.approx(first.width + first.hang + first.hang_left, abs=1e-6)
 
 
 def test_wrap_height_is_lines_times_leading_and_cached():
@@ -443,7 +444,7 @@ def test_set_lines_keep_every_word_and_fit_the_measure(words, width, align):
         assert fragments, "empty line"
         adjustment = line_adjustment(line)
         assert 0.98 - 1e-9 <= adjustment.scale <= 1.02 + 1e-9
-        drawn = adjustment.width(line)
+        drawn = adjustment.width
         # nothing passes the measure, except a hanging mark by at most its hang
         assert drawn <= line.width + line.hang + line.hang_left + 1e-6
         if line.justified:
@@ -541,7 +542,7 @@ def test_heading_with_exactly_two_lines_of_room_stays():
 def test_no_line_passes_the_margin_with_long_words_and_hyphen_limits(words, width):
     items = paragraph_items([Run(" ".join(words), REGULAR, BODY.size)], BODY, hyphenator("en", HYPHENATION))
     for line in break_paragraph(items, BODY, width):
-        drawn = line_adjustment(line).width(line)
+        drawn = line_adjustment(line).width
         assert drawn <= line.width + line.hang + line.hang_left + 0.01
 
 

@@ -89,26 +89,23 @@ class Line:
         return self.glyphs + self.spaces
 
     @property
-    def letter_ems(self) -> float:
-        """The letter-spaced fragments' characters counted in ems of their size: what the
-        letter spacing scales (`words.letter_spaced`)."""
-        return sum(len(part.text) * part.size for part in self.parts
-                   if part.__class__ is Fragment and letter_spaced(part.text))
-
-    @property
-    def letter_gaps(self) -> int:
-        """How many characters are drawn with a character space after them that moves what
-        follows: those of letter-spaced fragments and the spaces, all but the line's last."""
-        gaps = 0
+    def letters(self) -> tuple[float, int]:
+        """What letter spacing acts on (`words.letter_spaced`): the letter-spaced fragments'
+        characters counted in ems of their size, which scale its limit, and how many
+        characters are drawn with a character space after them that moves what follows (those
+        of letter-spaced fragments and the spaces, all but the line's last)."""
+        ems, gaps = 0.0, 0
+        spaced = False
         for part in self.parts:
             if part.__class__ is not Fragment:
                 gaps += 1
-            elif letter_spaced(part.text):
-                gaps += len(part.text)
-        last = self.parts[-1] if self.parts else None
-        if last is not None and (last.__class__ is not Fragment or letter_spaced(last.text)):
-            gaps -= 1
-        return gaps
+                spaced = True
+            else:
+                spaced = letter_spaced(part.text)
+                if spaced:
+                    ems += len(part.text) * part.size
+                    gaps += len(part.text)
+        return ems, gaps - spaced
 
 
 def set_lines(items: list[Item], breaks: list[Break], justify: bool) -> list[Line]:
@@ -180,16 +177,12 @@ def _is_space(part: Fragment | tuple[str, float, float]) -> bool:
 class Adjustment(NamedTuple):
     """How a line is drawn to fill its measure: the PDF text state's horizontal scale (`Tz`,
     here a factor), character spacing (`Tc`, points after every glyph and space) and word
-    spacing (`Tw`, points added to every space)."""
+    spacing (`Tw`, points added to every space); and the width the line is drawn at."""
 
-    scale: float = 1.0
-    char_space: float = 0.0
-    word_space: float = 0.0
-
-    def width(self, line: Line) -> float:
-        """The drawn width of `line`: Th × (natural + gaps × Tc + spaces × Tw) (PDF 32000-1
-        §9.4.4: Th scales Tc and Tw too)."""
-        return self.scale * (line.natural + line.letter_gaps * self.char_space + line.space_count * self.word_space)
+    scale: float
+    char_space: float
+    word_space: float
+    width: float
 
 
 def line_adjustment(line: Line, spacing: Spacing = SPACING) -> Adjustment:
@@ -205,22 +198,21 @@ def line_adjustment(line: Line, spacing: Spacing = SPACING) -> Adjustment:
     elif line.natural > measure + 1e-9:
         target = measure  # a last line the breaker let shrink: shrink it, not past the margin
     else:
-        return Adjustment()
-    gaps = line.letter_gaps
+        return Adjustment(1.0, 0.0, 0.0, line.natural)
+    ems, gaps = line.letters
+    scale, char_space = 1.0, 0.0
     if line.glyphs > 0 and line.natural > 0:
         # (1 + share × expansion) × (natural + share × letters) = target: a quadratic in share
         expansion = spacing.expansion
-        letters = spacing.letter_space * line.letter_ems
+        letters = spacing.letter_space * ems if gaps > 0 else 0.0
         a, b, c = expansion * letters, expansion * line.natural + letters, line.natural - target
         share = (2 * -c) / (b + (b * b - 4 * a * c) ** 0.5) if b > 0 else 0.0
         share = min(1.0, max(-1.0, share))
         scale, char_space = 1.0 + share * expansion, share * letters / gaps if gaps > 0 else 0.0
-    else:
-        scale, char_space = 1.0, 0.0
-    if not line.space_count:
-        return Adjustment(scale, char_space)
-    word_space = (target / scale - line.natural - gaps * char_space) / line.space_count
-    return Adjustment(scale, char_space, word_space)
+    # Th × (natural + gaps × Tc + spaces × Tw) = target (PDF 32000-1 §9.4.4: Th scales Tc and Tw)
+    word_space = (target / scale - line.natural - gaps * char_space) / line.space_count if line.space_count else 0.0
+    return Adjustment(scale, char_space, word_space,
+                      scale * (line.natural + gaps * char_space + line.space_count * word_space))
 
 
 # --- the flowable ------------------------------------------------------------------------------
@@ -442,7 +434,7 @@ def _part(plain: tuple) -> Fragment | tuple:
 
 
 def _overfull(line: Line, spacing: Spacing) -> bool:
-    return line_adjustment(line, spacing).width(line) > line.width + line.hang + line.hang_left + 0.01
+    return line_adjustment(line, spacing).width > line.width + line.hang + line.hang_left + 0.01
 
 
 def draw_lines(canvas, lines: list[Line], style: TextStyle, height: float, leading: float,
@@ -457,7 +449,8 @@ def draw_lines(canvas, lines: list[Line], style: TextStyle, height: float, leadi
             x = frame_width - line.natural
         else:
             x = indent - line.hang_left
-        draw_line(canvas, line.parts, x, y, *line_adjustment(line, spacing))
+        scale, char_space, word_space, _ = line_adjustment(line, spacing)
+        draw_line(canvas, line.parts, x, y, scale, char_space, word_space)
         y -= leading
 
 
