@@ -67,8 +67,10 @@ if mode != "ours":
                             leading=style.leading, alignment=ALIGN[style.align], firstLineIndent=style.first_indent,
                             spaceBefore=style.space_before, spaceAfter=style.space_after,
                             allowWidows=0, allowOrphans=0, **extra)
+        ps.size = style.size  # what booklet's page builder reads of a paragraph's style
         return Paragraph("".join(markup(r) for r in runs), ps)
     story.make_paragraph = greedy_paragraph
+    Paragraph.min_width = Paragraph.minWidth  # and of a caption's paragraph
 from booklet.build import build
 build(source, outdir)
 '''

@@ -56,8 +56,9 @@ class Spacing:
     after each grows or shrinks by up to `letter_space` (0.01 em is 3.4 % of Charis's word
     space, InDesign's "letter spacing" −3.4 / 0 / +3.4 %; Illustrator's default allows +5 %).
     With the spaces alone, a fifth of the lines of an 85 mm measure of legal English cannot be
-    set within their limits without a hyphen: the letter spacing took the licences corpus from
-    12.7 % hyphenated lines at a p95 gap ratio of 1.440 to 4.1 % at 1.361 (issue #12).
+    set within their limits without a hyphen: the letter spacing, with the hyphen penalty at
+    200 (was 175), took the licences corpus from 12.7 % hyphenated lines at a p95 gap ratio of
+    1.440 to 4.1 % at 1.361 (issue #12; benchmarks/typography.md, "Letter spacing").
     """
 
     stretch: float = 0.45
