@@ -217,6 +217,7 @@ class Metadata:
     direction: str = "ltr"  # "rtl": read from right to left, bound on the right
     cover: CoverPage | None = None  # None: the built-in cover
     back: CoverPage | None = None  # None: the built-in back cover (the colophon)
+    lines: tuple[tuple[str, int], ...] = ()  # (key, line) of each field where it was read, for messages
 
 
 @dataclass(frozen=True)

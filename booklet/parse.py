@@ -193,6 +193,7 @@ def read_metadata(data: dict[str, Any], where: Location, errors: Collector) -> M
         layout=texts["layout"],
         cover_image=(base / cover) if cover else None,
         direction=direction,
+        lines=tuple((key, key_line(where, key) or where.line or 1) for key in data if isinstance(key, str)),
     )
 
 

@@ -356,15 +356,16 @@ def test_a_markdown_cover_too_full_for_its_picture_is_an_error_at_the_picture(tm
 
 def test_a_cover_title_too_tall_for_a_tiny_page_is_named_in_the_error_not_reportlabs_words(tmp_path):
     """Pages of 60 × 60 mm: the title under the full-page picture has no room. The message
-    was "something is too large … (Splitting error(n==2) on page 1 in)"."""
+    was "something is too large … (Splitting error(n==2) on page 1 in)", and then named the
+    metadata's first line, not the title's."""
     folder = write_booklet(tmp_path / "b", "cover_image: photo.jpg\ncover: full\n")
     photo(folder / "photo.jpg")
     config = folder / "booklet.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace("Long Tables", "Small Presses, Long Tables"),
-                      encoding="utf-8")
+    config.write_text("# the zine of the folding club\n\n" + config.read_text(encoding="utf-8").replace(
+        "Long Tables", "Small Presses, Long Tables"), encoding="utf-8")
     result = CliRunner().invoke(main, ["build", str(folder), "--sheet", "120x120", "-o", str(tmp_path / "out")])
     assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.output
-    assert re.search(r"^booklet: .*booklet\.yaml:1: the text “Small Presses, Long Tables” on the front cover does not fit in the "
+    assert re.search(r"^booklet: .*booklet\.yaml:3: the text “Small Presses, Long Tables” on the front cover does not fit in the "
                      r"page's text block \(\d+ × \d+ mm\)", result.stderr), result.stderr
     assert "Splitting" not in result.stderr and "error(" not in result.stderr
     assert not (tmp_path / "out").exists()

@@ -26,7 +26,7 @@ from ..errors import BookletError
 from ..fonts import FontFamily, face_name, fallback_faces, split_by_face, string_width
 from ..images import Prepared
 from ..layouts import Layout
-from ..model import Article, Booklet, Figure, article_blocks
+from ..model import Article, Booklet, Figure, Location, Metadata, article_blocks
 from ..paper import MM
 from . import linecache
 from .cover import back_cover, front_cover
@@ -143,8 +143,20 @@ def too_large(doc: _BookletDocument, booklet: Booklet) -> BookletError:
     if cover is None:
         return BookletError(f"{what} on page {doc.page} {tell}", meta.where.path)
     name, page = cover
-    where = page.where if page is not None and page.kind == "markdown" else meta.where
+    where = page.where if page is not None and page.kind == "markdown" else _field_where(meta, words)
     return BookletError(f"{what} on the {name} {tell}", where.path, where.line)
+
+
+def _field_where(meta: Metadata, words: str | None) -> Location:
+    """Where the metadata field is written whose text `words` set on a built-in cover (a cover
+    of nothing but them), or the metadata's own place when none is known."""
+    lines = dict(meta.lines)
+    fields = [(key, getattr(meta, key)) for key in ("title", "subtitle", "author", "publisher", "date", "edition")]
+    fields += [("contacts", contact) for contact in meta.contacts]
+    for key, text in fields:
+        if words and text and text in words and key in lines:
+            return Location(meta.where.path, lines[key])
+    return meta.where
 
 
 class _BookletDocument(BaseDocTemplate):

@@ -176,8 +176,9 @@ def _is_space(part: Fragment | tuple[str, float, float]) -> bool:
 
 class Adjustment(NamedTuple):
     """How a line is drawn to fill its measure: the PDF text state's horizontal scale (`Tz`,
-    here a factor), character spacing (`Tc`, points after every glyph and space) and word
-    spacing (`Tw`, points added to every space); and the width the line is drawn at."""
+    here a factor), character spacing (`Tc`, points after every space and every glyph of a
+    fragment `letter_spaced`) and word spacing (`Tw`, points added to every space); and the
+    width the line is drawn at."""
 
     scale: float
     char_space: float
