@@ -71,6 +71,18 @@ class Hyphenation:
     penalty: float = 200.0
 
 @dataclass(frozen=True)
+class Justification:
+    """How far a justified line's glyphs may give before its word spaces do (both means at
+    once, the same share of each limit): `glyph_scaling`, a share of their width (Adobe's
+    advice: within 3 %), and `letter_spacing`, ems of space after each glyph (0.01 em is 3.4 %
+    of Charis's word space). Either at 0 turns it off; less give means more hyphens or looser
+    word spaces (benchmarks/typography.md, "Letter spacing")."""
+
+    glyph_scaling: float = 0.02
+    letter_spacing: float = 0.01
+
+
+@dataclass(frozen=True)
 class ImageSettings:
     mode: str = "color"  # "color" or "gray"
     target_ppi: float = 300.0
@@ -128,6 +140,7 @@ class Layout:
     marker: Marker
     imposition: Imposition
     hyphenation: Hyphenation = field(default_factory=Hyphenation)
+    justification: Justification = field(default_factory=Justification)
     images: ImageSettings = field(default_factory=ImageSettings)
     tables: TableSettings = field(default_factory=TableSettings)
     notes: NoteSettings = field(default_factory=NoteSettings)
@@ -409,7 +422,8 @@ class _LayoutReader:
         errors = self.errors
         with errors.attempt():
             self.check_keys(data, ("description", "page", "margins", "fonts", "styles", "marker",
-                                   "imposition", "hyphenation", "images", "tables", "notes", "cover"), "top level")
+                                   "imposition", "hyphenation", "justification", "images", "tables", "notes",
+                                   "cover"), "top level")
         description = ""
         with errors.attempt():
             description = self.string(data, "description", "top level", default="")
@@ -446,6 +460,7 @@ class _LayoutReader:
             "marker": lambda: self._marker(data, page_height, margins.bottom if margins_read else None),
             "imposition": lambda: self._imposition(data),
             "hyphenation": lambda: self._hyphenation(data),
+            "justification": lambda: self._justification(data),
             "images": lambda: self._images(data),
             "tables": lambda: self._tables(data),
             "notes": lambda: self._notes(data),
@@ -553,6 +568,12 @@ class _LayoutReader:
         return Hyphenation(int(self.number(hy, "min_before", "hyphenation", 2, within=(1, 20))),
                            int(self.number(hy, "min_after", "hyphenation", 3, within=(1, 20))),
                            self.number(hy, "penalty", "hyphenation", Hyphenation.penalty, within=(0.0, 10000.0)))
+
+    def _justification(self, data: dict[str, Any]) -> Justification:
+        table = self.table(data, "justification", ("glyph_scaling", "letter_spacing"))
+        return Justification(
+            self.number(table, "glyph_scaling", "justification", Justification.glyph_scaling, within=(0.0, 0.05)),
+            self.number(table, "letter_spacing", "justification", Justification.letter_spacing, within=(0.0, 0.05)))
 
     def _tables(self, data: dict[str, Any]) -> TableSettings:
         tables = self.table(data, "tables", ("min_size",))

@@ -154,6 +154,31 @@ def test_letters_are_spaced_within_their_limit_and_read_back_whole():
     assert all_words(buffer) == " ".join([TEXT] * 4).split()
 
 
+def test_the_layout_sets_how_far_the_glyphs_give(tmp_path):
+    """[justification] glyph_scaling and letter_spacing: at 0 a booklet's lines are drawn with
+    no horizontal scale and no character spacing, their word spaces taking all the slack; by
+    default both are used."""
+    from booklet.build import build
+
+    (tmp_path / "zine.md").write_text("---\ntitle: Give\n---\n# Give\n\n" + " ".join([TEXT] * 3) + "\n",
+                                      encoding="utf-8")
+    pocket = builtin_layouts()["pocket"].read_text(encoding="utf-8")
+    assert "\nglyph_scaling = 0.02 " in pocket and "\nletter_spacing = 0.01 " in pocket
+    stiff = tmp_path / "stiff.toml"
+    stiff.write_text(pocket.replace("\nglyph_scaling = 0.02 ", "\nglyph_scaling = 0 ")
+                     .replace("\nletter_spacing = 0.01 ", "\nletter_spacing = 0 "), encoding="utf-8")
+    operators = {}
+    for name, layout in (("default", "pocket"), ("stiff", str(stiff))):
+        result = build(tmp_path / "zine.md", tmp_path / name, layout_name=layout)
+        pages = pypdf.PdfReader(result.read_path).pages
+        content = b"".join(page.get_contents().get_data() for page in pages).decode("latin-1")
+        operators[name] = ({float(v) for v in re.findall(r"(-?[\d.]+) Tc", content)} - {0.0},
+                           {float(v) for v in re.findall(r"(-?[\d.]+) Tz", content)} - {100.0},
+                           len(re.findall(r" Tw", content)))
+    assert operators["default"][0] and operators["default"][1]
+    assert operators["stiff"][:2] == (set(), set()) and operators["stiff"][2] > operators["default"][2]
+
+
 def test_a_word_with_a_combining_mark_is_not_letter_spaced():
     """A combining mark has no width and is drawn over the letter before it: the character
     space after that letter pushed it off, and the one after the mark pulled the next letter

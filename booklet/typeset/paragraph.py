@@ -21,7 +21,7 @@ from reportlab.platypus import Flowable, KeepTogether
 from ..cache import digest
 from ..fonts import font_digest
 from ..hyphenate import Hyphenator, hyphenator
-from ..layouts import Hyphenation, TextStyle
+from ..layouts import Hyphenation, Justification, TextStyle
 from . import linecache
 from .linecache import code_stamp
 from .linebreak import INFINITY, Box, Break, Glue, Item, Parameters, Penalty, break_lines, line_items
@@ -47,21 +47,23 @@ PARAMETERS = Parameters(pretolerance=100.0, tolerance=300.0, line_penalty=10.0, 
 _MAX_SPLIT_LINES = 3  # a paragraph of this many lines or fewer never splits
 
 
-def make_paragraph(runs: list[Run], style: TextStyle, language: str, hyphenation: Hyphenation) -> Flowable:
+def make_paragraph(runs: list[Run], style: TextStyle, language: str, hyphenation: Hyphenation,
+                   justification: Justification = Justification()) -> Flowable:
     """A paragraph flowable for `runs` set in `style` (lengths in points).
 
     Hyphenates in `language` when pyphen knows the language: every word when the style asks
     for it, else only a word wider than the line (a title's), which would otherwise be broken
-    between letters.
+    between letters. A justified line's glyphs give as far as `justification` lets them.
     """
     return TypesetParagraph(runs, style, hyphenator(language, hyphenation),
                             tie_single_letters=ties_single_letters(language),
-                            spacing=_spacing(hyphenation.penalty))
+                            spacing=_spacing(hyphenation.penalty, justification))
 
 
 @cache
-def _spacing(hyphen_penalty: float) -> Spacing:
-    return replace(SPACING, hyphen_penalty=hyphen_penalty)
+def _spacing(hyphen_penalty: float, justification: Justification) -> Spacing:
+    return replace(SPACING, hyphen_penalty=hyphen_penalty, expansion=justification.glyph_scaling,
+                   letter_space=justification.letter_spacing)
 
 
 # --- lines ---------------------------------------------------------------------------------

@@ -82,12 +82,12 @@ def text_paragraph(text: str, style_name: str, context: StoryContext) -> Flowabl
     """A paragraph of plain text (titles, datelines, cover lines) in a named layout style."""
     style = context.layout.styles[style_name]
     return make_paragraph(runs_for((Span(text),), style, context.layout), style, context.language,
-                          context.layout.hyphenation)
+                          context.layout.hyphenation, context.layout.justification)
 
 
 def inline_paragraph(inlines: tuple[Inline, ...], style: TextStyle, context: StoryContext) -> Flowable:
     paragraph = make_paragraph(runs_for(inlines, style, context.layout), style, context.language,
-                               context.layout.hyphenation)
+                               context.layout.hyphenation, context.layout.justification)
     return _with_notes(paragraph, [i.number for i in inlines if isinstance(i, NoteRef)], context)
 
 
@@ -130,9 +130,9 @@ def _note_flowables(note: Footnote, context: StoryContext) -> list[Flowable]:
     first: list[Flowable] = []
     if blocks and isinstance(blocks[0], Paragraph):
         runs = label + runs_for(blocks.pop(0).inlines, style, layout)
-        first = [make_paragraph(runs, style, context.language, layout.hyphenation)]
+        first = [make_paragraph(runs, style, context.language, layout.hyphenation, layout.justification)]
     else:
-        first = [make_paragraph(label[:1], style, context.language, layout.hyphenation)]
+        first = [make_paragraph(label[:1], style, context.language, layout.hyphenation, layout.justification)]
     flowables = first + block_flowables(tuple(blocks), context, "footnote")
     flowables[0].spaceBefore = style.leading * 0.25
     return flowables
@@ -309,7 +309,7 @@ def _ornament(context: StoryContext) -> Flowable:
     below = style.leading - style.size + style.space_after + body.space_before + body.size - cap + bottom
     lower = (below - above) / 2
     runs = [replace(run, rise=run.rise - lower) for run in runs]
-    return make_paragraph(runs, style, context.language, layout.hyphenation)
+    return make_paragraph(runs, style, context.language, layout.hyphenation, layout.justification)
 
 
 def _definitions(block: DefinitionList, context: StoryContext) -> list[Flowable]:

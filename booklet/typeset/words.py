@@ -18,7 +18,7 @@ from typing import Sequence
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from ..hyphenate import SOFT_HYPHEN, Hyphenator
-from ..layouts import Hyphenation, TextStyle
+from ..layouts import Hyphenation, Justification, TextStyle
 from .linebreak import FIL, INFINITY, Box, Glue, Item, Penalty
 
 
@@ -71,8 +71,8 @@ class Spacing:
     anywhere_penalty: float = 5000.0
     ragged_stretch: float = 3.0  # ems of stretch at each line end of ragged text
     emergency_stretch: float = 0.0  # ems added to every line in the breaker's last pass
-    expansion: float = 0.02  # glyphs may widen or narrow by this share (horizontal scale)
-    letter_space: float = 0.01  # ems of space each glyph may gain or lose after it (see above)
+    expansion: float = Justification.glyph_scaling  # glyphs may widen or narrow by this share (Tz)
+    letter_space: float = Justification.letter_spacing  # ems each glyph may gain or lose after it (Tc)
     protrusion: bool = True  # hang punctuation at the right margin of justified text
     protrusion_left: bool = False  # and opening marks at the left (off: other checks of the
     # project hold every glyph inside the text block's left edge)
