@@ -111,27 +111,27 @@ def test_word_gaps_stay_within_the_limits():
             assert space + word_space + 2 * char_space >= 0.75 * space - 1e-6
 
 
-def test_glyphs_give_before_spaces_do():
-    """A justified line takes up its slack in the glyphs first (at most 2 % of their width and
-    0.01 em after each), so its word spaces change only when the glyphs have given all they may:
-    on a long text some lines are set with spaces untouched, and no line changes its spaces
-    while its glyphs could still give."""
+def test_glyphs_and_spaces_share_a_lines_slack():
+    """A justified line's glyphs (at most 2 % of their width and 0.01 em after each, the same
+    share of both limits) take 1.25 times their part of the line's give, at most all of it, and
+    the word spaces the rest, the same way. Taking it all in the glyphs first set neighbouring
+    lines at opposite limits, one condensed and the next letter-spaced (a designer's review:
+    29 % of the licences' lines at the limits, the squeezed ones 5.9 % darker)."""
     items = paragraph_items([Run(" ".join([TEXT] * 4), REGULAR, BODY.size)], BODY, None)
     lines = [line for line in break_paragraph(items, BODY, WIDTH) if line.justified]
-    untouched = 0
+    shares = []
     for line in lines:
         scale, char_space, word_space, _ = line_adjustment(line)
         ems, gaps = line.letters
-        letters_limit = SPACING.letter_space * ems / gaps
-        if abs(word_space) > 1e-6:
-            assert abs(scale - 1.0) > 0.02 - 1e-9, (scale, word_space)  # glyphs at their limit
-            assert abs(char_space) == pytest.approx(letters_limit)  # and their spacing too
-            assert (word_space > 0) == (scale > 1.0) == (char_space > 0)  # all give the same way
-        else:
-            untouched += 1
-            # both glyph means give the same share of their limits
-            assert (scale - 1.0) / 0.02 == pytest.approx(char_space / letters_limit, abs=1e-6)
-    assert 0 < untouched < len(lines)
+        share = (scale - 1.0) / SPACING.expansion
+        assert char_space / (SPACING.letter_space * ems / gaps) == pytest.approx(share, abs=1e-6)  # both alike
+        slack = line.width + line.hang + line.hang_left - line.natural
+        words = (SPACING.stretch if slack > 0 else SPACING.shrink) * line.spaces
+        give = SPACING.expansion * line.natural + SPACING.letter_space * ems + words
+        assert abs(share) == pytest.approx(min(1.0, SPACING.glyph_lead * abs(slack) / give), abs=0.01)
+        assert word_space * slack >= -1e-9  # the spaces give the same way
+        shares.append(abs(share))
+    assert min(shares) < 0.5 and max(shares) > 0.9  # lines of every kind were set
 
 
 def character_spacings(buffer: BytesIO) -> list[float]:
