@@ -72,11 +72,12 @@ class Hyphenation:
 
 @dataclass(frozen=True)
 class Justification:
-    """How far a justified line's glyphs may give before its word spaces do (both means at
-    once, the same share of each limit): `glyph_scaling`, a share of their width (Adobe's
-    advice: within 3 %), and `letter_spacing`, ems of space after each glyph (0.01 em is 3.4 %
-    of Charis's word space). Either at 0 turns it off; less give means more hyphens or looser
-    word spaces (benchmarks/typography.md, "Letter spacing")."""
+    """How far a justified line's glyphs may give, both means at once, the same share of each
+    limit (they take a little more than their part of the line's slack, the word spaces the
+    rest: `words.Spacing.glyph_lead`): `glyph_scaling`, a share of their width (Adobe's advice:
+    within 3 %), and `letter_spacing`, ems of space after each glyph (0.01 em is 3.4 % of
+    Charis's word space). Either at 0 turns it off; less give means more hyphens or looser word
+    spaces (benchmarks/typography.md, "Letter spacing")."""
 
     glyph_scaling: float = 0.02
     letter_spacing: float = 0.01
