@@ -442,7 +442,7 @@ def _word_items(pieces: list[tuple[str, Run]], hyph: Hyphenator | None, spacing:
             # a layout prices automatic hyphenation out ([hyphenation] penalty = 10000)
             for p in (i + 1 for i, ch in enumerate(text) if ch == SOFT_HYPHEN and 0 < i + 1 < len(text)):
                 points[p] = ("hyphen", spacing.explicit_hyphen_penalty)
-        elif hyph is not None:
+        elif hyph is not None and not _compound(text):
             for p in hyph.points(text):
                 points[p] = ("hyphen", spacing.hyphen_penalty)
         for i, ch in enumerate(text[:-1]):
@@ -475,6 +475,14 @@ def _word_items(pieces: list[tuple[str, Run]], hyph: Hyphenator | None, spacing:
     elif items and isinstance(items[-1], Penalty):
         items.pop()
     return items
+
+
+def _compound(text: str) -> bool:
+    """Whether `text` is a compound written with a hyphen between letters ("студентов-
+    программистов", "well-known"): it breaks at its own hyphen only, as TeX breaks it and as
+    Russian and Ukrainian rules ask (a designer's review found "студентов-програм-" / "мистов")."""
+    return any(ch in _HYPHEN_CHARS and text[i - 1].isalpha() and text[i + 1].isalpha()
+               for i, ch in enumerate(text[1:-1], 1))
 
 
 def _is_url(text: str, pieces: Sequence[tuple[str, Run]]) -> bool:
