@@ -28,6 +28,9 @@ def word_stream(text: str) -> list[str]:
     """Letters and digits only, lower-cased, hyphenation and punctuation gone: for fidelity checks."""
     text = unicodedata.normalize("NFC", text).replace("\u00ad", "")
     text = re.sub(r"-\s*\n\s*", "", text)  # a word hyphenated at a line end
+    # a compound is one word on both sides, broken at its own hyphen or not ("студентов-" /
+    # "программистов" reads back as one word, since a line-end hyphen cannot be told apart)
+    text = re.sub(r"(?<=[^\W_])-(?=[^\W_])", "", text)
     return re.findall(r"[^\W_]+", text.lower())
 
 
