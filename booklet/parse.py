@@ -193,7 +193,7 @@ def read_metadata(data: dict[str, Any], where: Location, errors: Collector) -> M
         layout=texts["layout"],
         cover_image=(base / cover) if cover else None,
         direction=direction,
-        lines=tuple((key, key_line(where, key) or where.line or 1) for key in data if isinstance(key, str)),
+        lines=tuple((key, line) for key, line in key_lines(where).items() if key in data),
     )
 
 
@@ -289,14 +289,21 @@ def _language(data: dict[str, Any], where: Location) -> str | None:
 
 def key_line(where: Location, key: str) -> int | None:
     """The line of a top-level `key:` in the YAML file or front matter at `where`, for messages."""
+    return key_lines(where).get(key, where.line)
+
+
+def key_lines(where: Location) -> dict[str, int]:
+    """The line of each top-level `key:` in the YAML file or front matter at `where` (its first)."""
     try:
         lines = where.path.read_text(encoding="utf-8-sig").splitlines()
     except OSError:
-        return where.line
+        return {}
+    found: dict[str, int] = {}
     for number, line in enumerate(lines, 1):
-        if line.startswith(f"{key}:"):
-            return number
-    return where.line
+        key, colon, _ = line.partition(":")
+        if colon and key and not key[0].isspace():
+            found.setdefault(key, number)
+    return found
 
 
 # --- articles -------------------------------------------------------------

@@ -208,7 +208,7 @@ def line_adjustment(line: Line, spacing: Spacing = SPACING) -> Adjustment:
     if line.glyphs > 0 and line.natural > 0:
         # (1 + share × expansion) × (natural + share × letters) = target: a quadratic in share
         expansion = spacing.expansion
-        letters = spacing.letter_space * ems if gaps > 0 else 0.0
+        letters = spacing.letter_space * ems if gaps else 0.0  # no character space moves anything
         a, b, c = expansion * letters, expansion * line.natural + letters, line.natural - target
         share = (2 * -c) / (b + (b * b - 4 * a * c) ** 0.5) if b > 0 else 0.0  # the glyphs alone
         slack = target - line.natural
@@ -216,7 +216,7 @@ def line_adjustment(line: Line, spacing: Spacing = SPACING) -> Adjustment:
         if give > 0:
             share = copysign(min(abs(share), spacing.glyph_lead * abs(slack) / give), slack)
         share = min(1.0, max(-1.0, share))
-        scale, char_space = 1.0 + share * expansion, share * letters / gaps if gaps > 0 else 0.0
+        scale, char_space = 1.0 + share * expansion, share * letters / gaps if letters else 0.0
     # Th × (natural + gaps × Tc + spaces × Tw) = target (PDF 32000-1 §9.4.4: Th scales Tc and Tw)
     word_space = (target / scale - line.natural - gaps * char_space) / line.space_count if line.space_count else 0.0
     return Adjustment(scale, char_space, word_space,
